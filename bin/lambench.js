@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// Thin launcher: the compiled CLI lives in dist/ (built by `npm ci` / `npm run build`).
+import('../dist/src/cli/main.js').then(
+  (cli) => cli.main(process.argv.slice(2)),
+  (error) => {
+    if (error?.code === 'ERR_MODULE_NOT_FOUND') {
+      console.error('lambench: not built yet: run `npm run build` (npm ci does it) in the lambench folder');
+    } else {
+      console.error(`lambench: ${error?.message ?? error}`);
+    }
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,68 @@
+/** `lambench invoke <target>`: parse, call, render; the outcome decides the exit code. */
+import { CallFailedError } from '../../errors.js';
+import { invokeOnce } from '../../targets/invokeOnce.js';
+import { outcomeError } from '../../targets/outcomeError.js';
+import { parseDuration } from '../duration.js';
+import { renderInvoke } from '../render/invokeText.js';
+import { styleFor } from '../style.js';
+
+export interface InvokeArgs {
+  target?: string;
+  type?: string;
+  payload?: string;
+  payloadFile?: string;
+  qualifier?: string;
+  logType?: string;
+  clientContext?: string;
+  retries?: number;
+  wait?: boolean;
+  destinationQueue?: string;
+  dlq?: string;
+  waitTimeout?: string;
+  json?: boolean;
+  region?: string;
+  profile?: string;
+  endpointUrl?: string;
+}
+
+export async function invokeCommand(args: InvokeArgs): Promise<void> {
+  const notes = new Set<string>();
+  const { document, outcome, target } = await invokeOnce({
+    target: args.target ?? '',
+    ...(args.type !== undefined && { type: args.type }),
+    ...(args.payload !== undefined && { payload: args.payload }),
+    ...(args.payloadFile !== undefined && { payloadFile: args.payloadFile }),
+    ...(args.qualifier !== undefined && { qualifier: args.qualifier }),
+    ...(args.logType !== undefined && { logType: args.logType }),
+    ...(args.clientContext !== undefined && { clientContext: args.clientContext }),
+    ...(args.retries !== undefined && { retries: args.retries }),
+    ...(args.wait && {
+      wait: {
+        ...(args.destinationQueue !== undefined && { destinationQueue: args.destinationQueue }),
+        ...(args.dlq !== undefined && { dlq: args.dlq }),
+        timeoutMs: parseDuration(args.waitTimeout ?? '60s', '--wait-timeout'),
+      },
+    }),
+    region: args.region,
+    profile: args.profile,
+    endpointUrl: args.endpointUrl,
+    note: (message) => {
+      if (!notes.has(message)) process.stderr.write(`lambench: note: ${message}\n`);
+      notes.add(message);
+    },
+  });
+  await target.close();
+
+  const answered = outcome.statusCode !== undefined;
+  if (args.json) {
+    process.stdout.write(`${JSON.stringify(document)}\n`);
+  } else if (answered && !outcome.refusedByService) {
+    process.stdout.write(renderInvoke(document, styleFor(process.stdout)));
+  }
+  const error = outcomeError(outcome, target);
+  if (error) throw error;
+  if (document.completion === null) throw new CallFailedError('no completion record arrived before --wait-timeout: the event may still be in flight, or lost');
+  if (document.completion && document.completion.condition !== 'Success') {
+    throw new CallFailedError(`the event did not succeed: ${document.completion.condition} after ${document.completion.attempts ?? '?'} attempts`);
+  }
+}

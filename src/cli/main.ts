@@ -1,0 +1,118 @@
+/**
+ * The entry point: parses the command line and lazy-loads the one command asked for. This is the
+ * only place that turns an error into an exit code, and the only place that prints it: one line,
+ * with the stack only under --debug. `process.exitCode` is set, never `process.exit()`, so piped
+ * output is never cut short.
+ */
+import { ExitCode, LambenchError, UsageError } from '../errors.js';
+import { INVOCATION_TYPE_CHOICES } from '../targets/invocationType.js';
+
+// The SDK warns on every run that its 2027 releases will need Node 22. lambench supports Node
+// >= 20.19 on purpose; the warning is for the SDK's direct users, not for ours.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+export async function main(argv: string[]): Promise<void> {
+  const debug = argv.includes('--debug');
+  try {
+    await parse(argv);
+  } catch (error) {
+    process.exitCode = report(error, debug);
+  }
+}
+
+function report(error: unknown, debug: boolean): number {
+  if (error instanceof LambenchError) {
+    process.stderr.write(`lambench: ${error.message}\n`);
+    if (debug) process.stderr.write(`${stackOf(error)}\n`);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`lambench: unexpected error: ${message}${debug ? '' : ' (run with --debug for the stack trace)'}\n`);
+  if (debug) process.stderr.write(`${stackOf(error)}\n`);
+  return ExitCode.failed;
+}
+
+function stackOf(error: unknown): string {
+  let text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  let cause = error instanceof Error ? error.cause : undefined;
+  while (cause !== undefined) {
+    text += `\ncaused by: ${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}`;
+    cause = cause instanceof Error ? cause.cause : undefined;
+  }
+  return text;
+}
+
+async function parse(argv: string[]): Promise<void> {
+  const { default: yargs } = await import('yargs');
+  const awsOptions = {
+    region: { type: 'string', describe: 'AWS region (default: AWS_REGION or the profile\'s)' },
+    profile: { type: 'string', describe: 'shared-config profile (default: AWS_PROFILE)' },
+    'endpoint-url': { type: 'string', describe: 'Lambda endpoint (default: AWS_ENDPOINT_URL_LAMBDA, AWS_ENDPOINT_URL, or AWS)' },
+  } as const;
+
+  await yargs(argv)
+    .scriptName('lambench')
+    .usage('$0 <command> [options]\n\nInvoke and load-test AWS Lambda; prove that async work was delivered.')
+    .option('debug', { type: 'boolean', global: true, describe: 'print stack traces with errors' })
+    .command(
+      'invoke <target>',
+      'one invocation: status, request ID, latency, payload',
+      (y) =>
+        y
+          .positional('target', { type: 'string', describe: 'function name, name:qualifier, ARN, or http(s) URL' })
+          .options({
+            type: { alias: 't', type: 'string', default: 'RequestResponse', describe: INVOCATION_TYPE_CHOICES },
+            payload: { alias: 'p', type: 'string', describe: "JSON payload ('-' reads stdin)" },
+            'payload-file': { type: 'string', describe: "file holding the JSON payload ('-' = stdin)" },
+            qualifier: { alias: 'q', type: 'string', describe: 'version or alias' },
+            'log-type': { type: 'string', describe: 'Tail: return the last 4 KB of the log and its REPORT figures' },
+            'client-context': { type: 'string', describe: 'JSON object handed to the function as context.clientContext' },
+            retries: { type: 'number', default: 0, describe: 'SDK retries after the first attempt (throttles included)' },
+            wait: { type: 'boolean', describe: 'Event only: wait for the completion record on the queues below' },
+            'destination-queue': { type: 'string', describe: 'SQS URL of the on-success / on-failure destination' },
+            dlq: { type: 'string', describe: 'SQS URL of the dead-letter queue' },
+            'wait-timeout': { type: 'string', default: '60s', describe: 'how long --wait waits' },
+            json: { type: 'boolean', describe: 'print one JSON object on stdout, nothing else' },
+            ...awsOptions,
+          })
+          .example('$0 invoke my-fn --payload \'{"n":2}\'', 'synchronous call')
+          .example('$0 invoke my-fn --type event --wait --destination-queue $URL', 'async call, then its completion record'),
+      async (args) => (await import('./commands/invoke.js')).invokeCommand(args),
+    )
+    .command(
+      'local',
+      'start the built-in local stack (Lambda Invoke API + SQS) on 127.0.0.1',
+      (y) =>
+        y.options({
+          port: { type: 'number', default: 0, describe: 'Invoke API port (0 = any free port)' },
+          'sqs-port': { type: 'number', default: 0, describe: 'SQS port (0 = any free port)' },
+          functions: { type: 'string', describe: 'folder of your own handlers (*.js / *.mjs exporting handler)' },
+          queue: { type: 'string', array: true, describe: 'extra SQS queue to create (repeatable)' },
+          'reserved-concurrency': { type: 'string', array: true, describe: 'NAME=N: concurrency limit for a function (repeatable)' },
+          'time-scale': { type: 'number', describe: 'multiplier for async retry delays and event age (default 0.005: 60 s → 300 ms)' },
+          region: { type: 'string', default: 'us-east-1', describe: 'region in ARNs and queue URLs' },
+          quiet: { type: 'boolean', describe: 'do not print function logs' },
+          json: { type: 'boolean', describe: 'print one JSON line with the endpoints once listening' },
+        }),
+      async (args) => (await import('./commands/local.js')).localCommand(args),
+    )
+    .command(
+      'demo',
+      'on a fresh machine: start the local stack and show sync, async and dry-run calls end to end',
+      (y) => y,
+      async () => (await import('./commands/demo.js')).demoCommand(),
+    )
+    .demandCommand(1, 'name a command: invoke, local or demo (lambench --help lists them)')
+    .recommendCommands()
+    .strict()
+    .help()
+    .alias('h', 'help')
+    .version()
+    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .exitProcess(false)
+    .fail((message, error) => {
+      if (error) throw error;
+      throw new UsageError(`${message.replace(/\n+/g, ' ')} (see lambench --help)`);
+    })
+    .parseAsync();
+}

@@ -1,0 +1,63 @@
+/** Human output of one invocation. */
+import type { InvokeResultDocument } from '../../targets/invokeOnce.js';
+import type { CompletionRecord } from '../../delivery/completionRecord.js';
+import type { Style } from '../style.js';
+
+const STATUS_NOTES: Record<number, string> = { 200: 'OK', 202: 'Accepted', 204: 'No Content (dry run: the call would be allowed)' };
+
+export function renderInvoke(document: InvokeResultDocument, style: Style): string {
+  const lines: string[] = [];
+  const failed = document.outcome !== 'ok';
+  const mark = failed ? style.red('✖') : style.green('✔');
+  const status = document.statusCode !== undefined ? `${document.statusCode} ${STATUS_NOTES[document.statusCode] ?? ''}`.trim() : 'no response';
+  const errorNote = document.functionError ? style.red(` with function error ${document.functionError}`) : '';
+  lines.push(`${mark} ${style.bold(document.target)}  ${document.invocationType} → ${status}${errorNote}  ${formatMs(document.latencyMs)}`);
+  const rows: [string, string | undefined][] = [
+    ['request ID', document.requestId],
+    ['executed version', document.executedVersion],
+    ['attempts', String(document.attempts)],
+    ['error', document.errorType ? `${document.errorType}${document.errorMessage ? `: ${document.errorMessage}` : ''}` : undefined],
+  ];
+  for (const [label, value] of rows) if (value !== undefined) lines.push(`  ${style.dim(label.padEnd(17))}${value}`);
+  if (document.invocationType === 'Event' && document.statusCode === 202 && document.completion === undefined) {
+    lines.push(style.dim('  queued by Lambda; add --wait --destination-queue URL to see it complete'));
+  }
+  if (document.completion !== undefined) lines.push(...renderCompletion(document.completion, style));
+  if (document.logResult !== undefined) {
+    lines.push(style.dim('  log (last 4 KB)'));
+    for (const line of document.logResult.replace(/\n$/, '').split('\n')) lines.push(`    ${line}`);
+  }
+  if (document.report) {
+    const r = document.report;
+    const parts = [
+      `duration ${r.durationMs} ms`,
+      `billed ${r.billedDurationMs} ms`,
+      `memory ${r.maxMemoryUsedMb} of ${r.memorySizeMb} MB`,
+      ...(r.initDurationMs !== undefined ? [`init ${r.initDurationMs} ms (cold start)`] : ['warm start']),
+      ...(r.restoreDurationMs !== undefined ? [`restore ${r.restoreDurationMs} ms`] : []),
+    ];
+    lines.push(`  ${style.dim('report'.padEnd(17))}${parts.join(' · ')}`);
+  }
+  if (document.payload !== undefined) {
+    lines.push(typeof document.payload === 'string' ? document.payload : JSON.stringify(document.payload, null, 2));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function renderCompletion(record: CompletionRecord | null, style: Style): string[] {
+  if (record === null) return [style.yellow('  no completion record arrived before --wait-timeout')];
+  const ok = record.condition === 'Success';
+  const where = record.kind === 'deadLetter' ? 'dead-letter queue' : 'destination';
+  const lines = [`  ${style.dim('completion'.padEnd(17))}${ok ? style.green(record.condition) : style.red(record.condition)} (${where})`];
+  if (record.attempts !== undefined) lines.push(`  ${style.dim('attempts (async)'.padEnd(17))}${record.attempts}`);
+  if (record.completedAt !== undefined) lines.push(`  ${style.dim('completed at'.padEnd(17))}${new Date(record.completedAt).toISOString()}`);
+  if (record.responsePayload !== undefined) lines.push(`  ${style.dim('response'.padEnd(17))}${JSON.stringify(record.responsePayload)}`);
+  if (record.errorMessage !== undefined) lines.push(`  ${style.dim('error'.padEnd(17))}${record.errorMessage}`);
+  return lines;
+}
+
+export function formatMs(ms: number): string {
+  if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`;
+  if (ms >= 100) return `${ms.toFixed(0)} ms`;
+  return `${ms.toFixed(1)} ms`;
+}

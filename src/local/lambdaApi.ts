@@ -1,0 +1,142 @@
+/**
+ * The Lambda Invoke API over HTTP: `POST /2015-03-31/functions/{FunctionName}/invocations`,
+ * with the headers, statuses and error shapes of the real service, so that the AWS SDK, the AWS CLI
+ * and lambench itself can all talk to it.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { AwsServiceError, notFound, sendAwsError } from './awsErrors.js';
+import type { AsyncInvoker } from './asyncInvoker.js';
+import { resolveInvocationTarget, type LocalFunction } from './functionRegistry.js';
+import type { FunctionRuntime } from './runtime.js';
+
+const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations\/?$/;
+const SYNC_LIMIT_BYTES = 6 * 1024 * 1024;
+const ASYNC_LIMIT_BYTES = 1024 * 1024;
+const CLIENT_CONTEXT_LIMIT_BYTES = 3583;
+const LOG_TAIL_BYTES = 4096;
+
+export interface LambdaApiDeps {
+  functions: Map<string, LocalFunction>;
+  region: string;
+  runtime: FunctionRuntime;
+  asyncInvoker: AsyncInvoker;
+}
+
+export function createLambdaApiServer(deps: LambdaApiDeps): Server {
+  return createServer((req, res) => {
+    const requestId = randomUUID();
+    handle(deps, req, res, requestId).catch((error: unknown) => {
+      const failure = error instanceof AwsServiceError ? error : new AwsServiceError(500, 'ServiceException', (error as Error).message);
+      if (!res.headersSent) sendAwsError(res, failure, requestId);
+      else res.destroy();
+    });
+  });
+}
+
+async function handle(deps: LambdaApiDeps, req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const match = INVOKE_PATH.exec(url.pathname);
+  if (req.method !== 'POST' || !match) {
+    req.resume();
+    throw new AwsServiceError(404, 'UnknownOperationException', `Unknown operation ${req.method} ${url.pathname}: this local stack serves Invoke only`);
+  }
+  const invocationType = header(req, 'x-amz-invocation-type') ?? 'RequestResponse';
+  if (!['RequestResponse', 'Event', 'DryRun'].includes(invocationType)) {
+    req.resume();
+    throw new AwsServiceError(
+      400,
+      'InvalidParameterValueException',
+      `1 validation error detected: Value '${invocationType}' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]`,
+    );
+  }
+  const limit = invocationType === 'Event' ? ASYNC_LIMIT_BYTES : SYNC_LIMIT_BYTES;
+  const body = await readBody(req, limit);
+
+  const target = resolveInvocationTarget(deps.functions, deps.region, decodeURIComponent(match[1]!), url.searchParams.get('Qualifier') ?? undefined);
+  if ('notFound' in target) throw notFound(target.notFound);
+  if ('conflict' in target) throw new AwsServiceError(400, 'InvalidParameterValueException', target.conflict);
+
+  if (body.tooLarge) {
+    const operation = invocationType === 'Event' ? 'InvokeAsync' : 'Invoke';
+    res.setHeader('connection', 'close');
+    throw new AwsServiceError(413, 'RequestTooLargeException', `Request must be smaller than ${limit} bytes for the ${operation} operation`);
+  }
+  const text = body.data.toString('utf8');
+  let event: unknown = {};
+  if (text.trim() !== '') {
+    try {
+      event = JSON.parse(text);
+    } catch (error) {
+      throw new AwsServiceError(400, 'InvalidRequestContentException', `Could not parse request body into json: ${(error as Error).message}`);
+    }
+  }
+  const clientContext = decodeClientContext(header(req, 'x-amz-client-context'));
+
+  if (invocationType === 'DryRun') {
+    res.writeHead(204, { 'x-amzn-requestid': requestId });
+    res.end();
+    return;
+  }
+  if (invocationType === 'Event') {
+    deps.asyncInvoker.enqueue({ requestId, fn: target.fn, executedVersion: target.executedVersion, invokedArn: target.invokedArn, event, body: text, receivedAt: Date.now() });
+    res.writeHead(202, { 'x-amzn-requestid': requestId, 'content-length': 0 });
+    res.end();
+    return;
+  }
+
+  const slot = deps.runtime.reserve(target.fn);
+  if (!slot.ok) {
+    throw new AwsServiceError(429, 'TooManyRequestsException', 'Rate Exceeded.', { Reason: slot.reason }, { 'retry-after': '1' });
+  }
+  let result;
+  try {
+    result = await deps.runtime.invoke({ fn: target.fn, executedVersion: target.executedVersion, invokedArn: target.invokedArn, requestId, event, clientContext });
+  } finally {
+    deps.runtime.release(target.fn);
+  }
+  const headers: Record<string, string | number> = {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(result.payload),
+    'x-amzn-requestid': requestId,
+    'x-amz-executed-version': result.executedVersion,
+  };
+  if (result.functionError) headers['x-amz-function-error'] = result.functionError;
+  if (header(req, 'x-amz-log-type')?.toLowerCase() === 'tail') headers['x-amz-log-result'] = logTail(result.log);
+  res.writeHead(200, headers);
+  res.end(result.payload);
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Reads the whole body, keeping at most `limit` bytes (the rest is drained, not stored). */
+async function readBody(req: IncomingMessage, limit: number): Promise<{ data: Buffer; tooLarge: boolean }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size <= limit) chunks.push(chunk as Buffer);
+  }
+  return { data: Buffer.concat(chunks), tooLarge: size > limit };
+}
+
+function decodeClientContext(encoded: string | undefined): unknown {
+  if (encoded === undefined || encoded === '') return undefined;
+  if (encoded.length > CLIENT_CONTEXT_LIMIT_BYTES) {
+    throw new AwsServiceError(400, 'InvalidRequestContentException', `Client context must be smaller than ${CLIENT_CONTEXT_LIMIT_BYTES} bytes`);
+  }
+  try {
+    return JSON.parse(Buffer.from(encoded, 'base64').toString('utf8'));
+  } catch {
+    throw new AwsServiceError(400, 'InvalidRequestContentException', 'Client context must be a valid Base64-encoded JSON object.');
+  }
+}
+
+/** The last 4 KB of the log, base64-encoded, as X-Amz-Log-Result carries it. */
+function logTail(log: string): string {
+  const bytes = Buffer.from(log, 'utf8');
+  return bytes.subarray(Math.max(0, bytes.length - LOG_TAIL_BYTES)).toString('base64');
+}

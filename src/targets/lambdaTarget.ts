@@ -1,0 +1,107 @@
+/**
+ * The Lambda Invoke API transport, on the AWS SDK v3. The client is built once per run, with
+ * `maxAttempts: 1` unless retries are asked for: the SDK retries throttles by default, and a
+ * retried throttle would vanish into an inflated latency.
+ */
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import type { ResolvedAwsConfig } from './awsConfig.js';
+import type { InvokeRequest, Outcome, Target } from './types.js';
+
+export interface LambdaTargetOptions {
+  functionName: string;
+  qualifier?: string;
+  aws: ResolvedAwsConfig;
+  /** SDK retries on top of the first attempt (0 = one attempt). */
+  retries?: number;
+  /** Sockets kept open to the endpoint (the load generator's concurrency). */
+  maxSockets?: number;
+}
+
+interface SdkError extends Error {
+  code?: string;
+  $metadata?: { httpStatusCode?: number; requestId?: string; attempts?: number };
+  cause?: unknown;
+}
+
+export function createLambdaTarget(options: LambdaTargetOptions): Target {
+  const { aws } = options;
+  const client = new LambdaClient({
+    region: aws.region,
+    credentials: aws.credentials,
+    ...(aws.endpoint && { endpoint: aws.endpoint }),
+    ...(aws.profile && { profile: aws.profile }),
+    maxAttempts: 1 + (options.retries ?? 0),
+    requestHandler: {
+      httpAgent: { keepAlive: true, maxSockets: options.maxSockets ?? 50 },
+      httpsAgent: { keepAlive: true, maxSockets: options.maxSockets ?? 50 },
+    },
+  });
+  const endpoint = aws.endpoint ?? `https://lambda.${aws.region}.amazonaws.com`;
+
+  return {
+    description: options.functionName + (options.qualifier ? ` (qualifier ${options.qualifier})` : ''),
+    endpoint,
+    async invoke(request: InvokeRequest, signal?: AbortSignal): Promise<Outcome> {
+      const command = new InvokeCommand({
+        FunctionName: options.functionName,
+        ...(options.qualifier !== undefined && { Qualifier: options.qualifier }),
+        InvocationType: request.invocationType,
+        ...(request.logType !== undefined && { LogType: request.logType }),
+        ...(request.clientContext !== undefined && { ClientContext: request.clientContext }),
+        ...(request.payload.length > 0 && { Payload: request.payload }),
+      });
+      const sentAt = Date.now();
+      const start = performance.now();
+      try {
+        const output = await client.send(command, signal ? { abortSignal: signal } : {});
+        const latencyMs = performance.now() - start;
+        const outcome: Outcome = {
+          class: output.FunctionError ? 'functionError' : 'ok',
+          statusCode: output.StatusCode ?? output.$metadata.httpStatusCode ?? 0,
+          sentAt,
+          latencyMs,
+          attempts: output.$metadata.attempts ?? 1,
+        };
+        if (output.$metadata.requestId) outcome.requestId = output.$metadata.requestId;
+        if (request.clientRequestId) outcome.clientRequestId = request.clientRequestId;
+        if (output.ExecutedVersion) outcome.executedVersion = output.ExecutedVersion;
+        if (output.FunctionError) outcome.functionError = output.FunctionError;
+        if (output.Payload && output.Payload.length > 0) outcome.payload = output.Payload;
+        if (output.LogResult) outcome.logResult = Buffer.from(output.LogResult, 'base64').toString('utf8');
+        return outcome;
+      } catch (error) {
+        return failedOutcome(error as SdkError, sentAt, performance.now() - start, request);
+      }
+    },
+    async close() {
+      client.destroy();
+    },
+  };
+}
+
+/** Classifies what the SDK threw: a service answer (throttle, not found…), a timeout, or the network. */
+function failedOutcome(error: SdkError, sentAt: number, latencyMs: number, request: InvokeRequest): Outcome {
+  const status = error.$metadata?.httpStatusCode;
+  const outcome: Outcome = {
+    class: 'networkError',
+    sentAt,
+    latencyMs,
+    attempts: error.$metadata?.attempts ?? 1,
+    errorType: error.name,
+    errorMessage: error.message,
+  };
+  if (request.clientRequestId) outcome.clientRequestId = request.clientRequestId;
+  if (error.$metadata?.requestId) outcome.requestId = error.$metadata.requestId;
+  if (error.name === 'AbortError' || error.name === 'TimeoutError') {
+    outcome.class = 'timeout';
+  } else if (status !== undefined) {
+    outcome.class = status === 429 ? 'throttled' : 'httpError';
+    outcome.statusCode = status;
+    outcome.refusedByService = true;
+  } else {
+    const code = error.code ?? (error.cause as { code?: string } | undefined)?.code;
+    if (code) outcome.errorType = code;
+    outcome.errorMessage = error.message || code || 'connection failed';
+  }
+  return outcome;
+}

@@ -1,0 +1,53 @@
+/**
+ * The few types every transport shares. A Target knows nothing of schedules or reports: it turns
+ * one InvokeRequest into one classified Outcome, and never throws for a failed call.
+ */
+export type InvocationType = 'RequestResponse' | 'Event' | 'DryRun';
+
+export type OutcomeClass = 'ok' | 'functionError' | 'throttled' | 'httpError' | 'networkError' | 'timeout';
+
+export interface InvokeRequest {
+  invocationType: InvocationType;
+  /** The request body, encoded once by the caller. */
+  payload: Uint8Array;
+  /** lambench's own correlation ID when it put one into the payload. */
+  clientRequestId?: string;
+  logType?: 'None' | 'Tail';
+  /** Already base64-encoded, as the Invoke API carries it. */
+  clientContext?: string;
+}
+
+export interface Outcome {
+  class: OutcomeClass;
+  /** HTTP status as received; absent when no response came back. */
+  statusCode?: number;
+  /** Wall-clock time the call was sent, in epoch milliseconds. */
+  sentAt: number;
+  /** Client-side latency from send to the end of the response, in milliseconds. */
+  latencyMs: number;
+  /** How many HTTP attempts the call took (SDK retries included). */
+  attempts: number;
+  requestId?: string;
+  clientRequestId?: string;
+  executedVersion?: string;
+  /** `Handled` or `Unhandled` when the function failed (arrives with a 200). */
+  functionError?: string;
+  /** The response body. */
+  payload?: Uint8Array;
+  /** Decoded tail of the function's log (Invoke API with LogType Tail). */
+  logResult?: string;
+  /** The service's error name (e.g. ResourceNotFoundException) or the network error code. */
+  errorType?: string;
+  errorMessage?: string;
+  /** True when the service itself refused the call (not found, denied, throttled, too large...). */
+  refusedByService?: boolean;
+}
+
+export interface Target {
+  /** What the user named: function name/ARN or URL, for display. */
+  readonly description: string;
+  /** Where calls go (endpoint URL), for error messages. */
+  readonly endpoint: string;
+  invoke(request: InvokeRequest, signal?: AbortSignal): Promise<Outcome>;
+  close(): Promise<void>;
+}
