@@ -42,7 +42,13 @@ function stackOf(error: unknown): string {
   return text;
 }
 
+const COMMANDS = ['invoke', 'local', 'demo'];
+
 async function parse(argv: string[]): Promise<void> {
+  const first = argv[0];
+  if (first !== undefined && !first.startsWith('-') && !COMMANDS.includes(first)) {
+    throw new UsageError(`unknown command '${first}': use ${COMMANDS.join(', ')} (lambench --help lists them)`);
+  }
   const { default: yargs } = await import('yargs');
   const awsOptions = {
     region: { type: 'string', describe: 'AWS region (default: AWS_REGION or the profile\'s)' },
@@ -55,15 +61,15 @@ async function parse(argv: string[]): Promise<void> {
     .usage('$0 <command> [options]\n\nInvoke and load-test AWS Lambda; prove that async work was delivered.')
     .option('debug', { type: 'boolean', global: true, describe: 'print stack traces with errors' })
     .command(
-      'invoke <target>',
+      'invoke [target]',
       'one invocation: status, request ID, latency, payload',
       (y) =>
         y
           .positional('target', { type: 'string', describe: 'function name, name:qualifier, ARN, or http(s) URL' })
           .options({
             type: { alias: 't', type: 'string', default: 'RequestResponse', describe: INVOCATION_TYPE_CHOICES },
-            payload: { alias: 'p', type: 'string', describe: "JSON payload ('-' reads stdin)" },
-            'payload-file': { type: 'string', describe: "file holding the JSON payload ('-' = stdin)" },
+            payload: { alias: 'p', type: 'string', nargs: 1, describe: "JSON payload ('-' reads stdin)" },
+            'payload-file': { type: 'string', nargs: 1, describe: "file holding the JSON payload ('-' = stdin)" },
             qualifier: { alias: 'q', type: 'string', describe: 'version or alias' },
             'log-type': { type: 'string', describe: 'Tail: return the last 4 KB of the log and its REPORT figures' },
             'client-context': { type: 'string', describe: 'JSON object handed to the function as context.clientContext' },
@@ -112,7 +118,10 @@ async function parse(argv: string[]): Promise<void> {
     .exitProcess(false)
     .fail((message, error) => {
       if (error) throw error;
-      throw new UsageError(`${message.replace(/\n+/g, ' ')} (see lambench --help)`);
+      const unknown = /^Unknown arguments?: (.*)$/.exec(message);
+      const text = unknown ? `unknown option ${unknown[1]!.split(', ').map((name) => (name.length > 1 ? `--${name}` : `-${name}`)).join(', ')}` : message.replace(/\n+/g, ' ');
+      const command = COMMANDS.find((name) => argv.includes(name));
+      throw new UsageError(`${text} (see lambench ${command ? `${command} ` : ''}--help)`);
     })
     .parseAsync();
 }

@@ -259,10 +259,19 @@ function errorDocument(error: unknown, errorType?: string): { errorType: string;
     return {
       errorType: errorType ?? error.name ?? 'Error',
       errorMessage: error.message,
-      trace: (error.stack ?? '').split('\n'),
+      trace: handlerFrames(error.stack ?? ''),
     };
   }
   return { errorType: errorType ?? typeof error, errorMessage: String(error) };
+}
+
+const RUNTIME_FILE = new URL(import.meta.url).pathname;
+
+/** The stack down to the handler: this runtime's own frames and the per-environment query dropped. */
+function handlerFrames(stack: string): string[] {
+  const lines = stack.split('\n').map((line) => line.replace(/\?environment=[0-9a-f]+/g, ''));
+  const end = lines.findIndex((line) => line.includes(RUNTIME_FILE));
+  return end > 0 ? lines.slice(0, end) : lines;
 }
 
 function serializeResult(value: unknown, requestId: string): Pick<InvocationResult, 'payload' | 'functionError' | 'errorType'> {

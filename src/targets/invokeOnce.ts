@@ -48,6 +48,8 @@ export interface InvokeResultDocument {
   errorMessage?: string;
   clientRequestId?: string;
   completion?: CompletionRecord | null;
+  /** Event with --wait: from the send to the completion record's timestamp, in milliseconds. */
+  endToEndMs?: number;
 }
 
 export interface InvokeOnceResult {
@@ -104,7 +106,9 @@ export async function invokeOnce(options: InvokeOnceOptions): Promise<InvokeOnce
   const outcome = await target.invoke(request);
   const document = resultDocument(options.target, invocationType, outcome);
   if (options.wait && outcome.class === 'ok' && outcome.requestId) {
-    document.completion = (await waitForRecord(options, outcome.requestId)) ?? null;
+    const completion = await waitForRecord(options, outcome.requestId);
+    document.completion = completion ?? null;
+    if (completion?.completedAt !== undefined) document.endToEndMs = completion.completedAt - outcome.sentAt;
   }
   return { document, outcome, target };
 }

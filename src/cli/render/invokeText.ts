@@ -22,7 +22,7 @@ export function renderInvoke(document: InvokeResultDocument, style: Style): stri
   if (document.invocationType === 'Event' && document.statusCode === 202 && document.completion === undefined) {
     lines.push(style.dim('  queued by Lambda; add --wait --destination-queue URL to see it complete'));
   }
-  if (document.completion !== undefined) lines.push(...renderCompletion(document.completion, style));
+  if (document.completion !== undefined) lines.push(...renderCompletion(document.completion, document.endToEndMs, style));
   if (document.logResult !== undefined) {
     lines.push(style.dim('  log (last 4 KB)'));
     for (const line of document.logResult.replace(/\n$/, '').split('\n')) lines.push(`    ${line}`);
@@ -44,14 +44,22 @@ export function renderInvoke(document: InvokeResultDocument, style: Style): stri
   return `${lines.join('\n')}\n`;
 }
 
-function renderCompletion(record: CompletionRecord | null, style: Style): string[] {
+function renderCompletion(record: CompletionRecord | null, endToEndMs: number | undefined, style: Style): string[] {
   if (record === null) return [style.yellow('  no completion record arrived before --wait-timeout')];
   const ok = record.condition === 'Success';
   const where = record.kind === 'deadLetter' ? 'dead-letter queue' : 'destination';
   const lines = [`  ${style.dim('completion'.padEnd(17))}${ok ? style.green(record.condition) : style.red(record.condition)} (${where})`];
   if (record.attempts !== undefined) lines.push(`  ${style.dim('attempts (async)'.padEnd(17))}${record.attempts}`);
-  if (record.completedAt !== undefined) lines.push(`  ${style.dim('completed at'.padEnd(17))}${new Date(record.completedAt).toISOString()}`);
-  if (record.responsePayload !== undefined) lines.push(`  ${style.dim('response'.padEnd(17))}${JSON.stringify(record.responsePayload)}`);
+  if (record.completedAt !== undefined) {
+    const after = endToEndMs !== undefined ? ` (${formatMs(endToEndMs)} after the send)` : '';
+    lines.push(`  ${style.dim('completed at'.padEnd(17))}${new Date(record.completedAt).toISOString()}${after}`);
+  }
+  const response = record.responsePayload as { errorType?: string; errorMessage?: string } | undefined;
+  if (record.functionError && response?.errorMessage !== undefined) {
+    lines.push(`  ${style.dim('function error'.padEnd(17))}${record.functionError}: ${response.errorType ?? 'Error'}: ${response.errorMessage}`);
+  } else if (record.responsePayload !== undefined) {
+    lines.push(`  ${style.dim('response'.padEnd(17))}${JSON.stringify(record.responsePayload)}`);
+  }
   if (record.errorMessage !== undefined) lines.push(`  ${style.dim('error'.padEnd(17))}${record.errorMessage}`);
   return lines;
 }

@@ -1,0 +1,44 @@
+/** Shared test plumbing: the local stack, an SDK client on it, and bounded polling of SQS. */
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
+import { fileURLToPath } from 'node:url';
+import { startLocalStack, type LocalStack, type LocalStackOptions } from '../src/local/index.js';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+export const FIXTURE_FUNCTIONS = fileURLToPath(new URL('./fixtures/functions/', import.meta.url));
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
+
+export function startTestStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  return startLocalStack({ functionsDir: FIXTURE_FUNCTIONS, timeScale: 0.001, ...options });
+}
+
+export function lambdaClient(stack: LocalStack): LambdaClient {
+  return new LambdaClient({ region: stack.region, endpoint: stack.lambdaUrl, credentials: CREDENTIALS, maxAttempts: 1 });
+}
+
+export function sqsClient(stack: LocalStack): SQSClient {
+  return new SQSClient({ region: stack.region, endpoint: stack.sqsUrl, credentials: CREDENTIALS, maxAttempts: 1 });
+}
+
+/**
+ * Receives from a queue until `accept` picks a message (which is then deleted and returned), at most
+ * `timeoutMs`. Messages not picked are left for others (visibility 0).
+ */
+export async function receiveMatching(sqs: SQSClient, queueUrl: string, accept: (message: Message) => boolean, timeoutMs = 10_000): Promise<Message> {
+  const deadline = Date.now() + timeoutMs;
+  for (let round = 0; round < 200 && Date.now() < deadline; round += 1) {
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, VisibilityTimeout: 0, MessageAttributeNames: ['All'] }),
+    );
+    const match = Messages.find(accept);
+    if (match) {
+      await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: match.ReceiptHandle }));
+      return match;
+    }
+  }
+  throw new Error(`no matching message on ${queueUrl} within ${timeoutMs} ms`);
+}
+
+export const decode = (payload: Uint8Array | undefined) => (payload ? JSON.parse(new TextDecoder().decode(payload)) : undefined);
