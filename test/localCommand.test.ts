@@ -84,7 +84,7 @@ describe('lambench local', () => {
       const { stdout } = local.output();
       assert.match(stdout, /Lambda Invoke API {2}http:\/\/127\.0\.0\.1:\d+\n/);
       assert.match(stdout, /export AWS_ENDPOINT_URL_LAMBDA=http:\/\/127\.0\.0\.1:\d+ AWS_ENDPOINT_URL_SQS=http:\/\/127\.0\.0\.1:\d+\n/);
-      assert.match(stdout, /export AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test\n/);
+      assert.match(stdout, /export AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test\n/);
     } finally {
       local.child.kill('SIGINT');
     }

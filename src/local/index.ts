@@ -84,6 +84,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       AWS_ENDPOINT_URL_LAMBDA: lambdaUrl,
       AWS_ENDPOINT_URL_SQS: sqs.endpoint,
       AWS_REGION: region,
+      // The AWS CLI v1 reads only AWS_DEFAULT_REGION.
+      AWS_DEFAULT_REGION: region,
       AWS_ACCESS_KEY_ID: 'test',
       AWS_SECRET_ACCESS_KEY: 'test',
     },
