@@ -71,9 +71,11 @@ export async function resolveAwsConfig(
   const endpoint = rawEndpoint === undefined ? undefined : checkEndpoint(rawEndpoint, endpointSource);
   const loopback = endpoint !== undefined && isLoopbackHost(new URL(endpoint).hostname);
 
-  const config = await import('@smithy/core/config');
   const profile = options.profile ?? process.env.AWS_PROFILE ?? undefined;
-  const files = profile !== undefined ? await config.loadSharedConfigFiles({ ignoreCache: true }) : undefined;
+  let region = options.region ?? fallbackRegion ?? (process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || undefined);
+  // The shared-config reader is loaded only when a profile or the region needs it (startup time).
+  const config = profile !== undefined || region === undefined ? await import('@smithy/core/config') : undefined;
+  const files = profile !== undefined && config ? await config.loadSharedConfigFiles({ ignoreCache: true }) : undefined;
   if (profile !== undefined && files && !(profile in files.configFile) && !(profile in files.credentialsFile)) {
     const source = options.profile ? '--profile' : 'AWS_PROFILE';
     throw new UsageError(
@@ -82,8 +84,7 @@ export async function resolveAwsConfig(
     );
   }
 
-  let region = options.region ?? fallbackRegion;
-  if (region === undefined) {
+  if (region === undefined && config) {
     try {
       region = await config.loadConfig(config.NODE_REGION_CONFIG_OPTIONS, { profile })();
     } catch {
@@ -97,7 +98,7 @@ export async function resolveAwsConfig(
     region = 'us-east-1';
   }
   if (!REGION_PATTERN.test(region)) {
-    const source = options.region ? '--region' : 'the configured region';
+    const source = options.region ? '--region' : fallbackRegion ? 'the function ARN' : 'the configured region';
     throw new UsageError(`unknown region '${region}' (from ${source}): give one like us-east-1 or eu-west-2`);
   }
 
