@@ -74,9 +74,9 @@ describe('lambench invoke (child process)', () => {
     assert.equal(result.code, 0, result.stderr);
     const lines = result.stdout.split('\n');
     assert.match(lines[0]!, /^✔ square {2}RequestResponse → 200 OK {2}\d+(\.\d)? ms$/);
-    assert.match(result.stdout, /\n {2}request ID {7}[0-9a-f-]{36}\n/);
-    assert.match(result.stdout, /\n {2}executed version \$LATEST\n/);
-    assert.match(result.stdout, /\n {2}attempts {9}1\n/);
+    assert.match(result.stdout, /\n {2}request ID {8}[0-9a-f-]{36}\n/);
+    assert.match(result.stdout, /\n {2}executed version  \$LATEST\n/);
+    assert.match(result.stdout, /\n {2}attempts {10}1\n/);
     assert.ok(result.stdout.endsWith('{\n  "square": 16\n}\n'), result.stdout);
     assert.equal(result.stderr, 'lambench: note: no AWS credentials configured; using dummy ones for the loopback endpoint\n');
   });
@@ -130,7 +130,7 @@ describe('lambench invoke (child process)', () => {
     assert.equal(typeof document.report.initDurationMs, 'number', 'first call of version 1 is a cold start');
     const human = await lambench(['invoke', 'echo', '-q', '1', '--log-type', 'Tail', '-p', '{"x":2}'], { env });
     assert.match(human.stdout, /\n {4}REPORT RequestId: /);
-    assert.match(human.stdout, /\n {2}report {11}duration [\d.]+ ms · billed \d+ ms · memory \d+ of 128 MB · warm start\n/);
+    assert.match(human.stdout, /\n {2}report {12}duration [\d.]+ ms · billed \d+ ms · memory \d+ of 128 MB · warm start\n/);
   });
 
   it('--client-context reaches context.clientContext; stdin payload with --payload-file -', async () => {

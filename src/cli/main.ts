@@ -78,10 +78,21 @@ async function parse(argv: string[]): Promise<void> {
             'destination-queue': { type: 'string', describe: 'SQS URL of the on-success / on-failure destination' },
             dlq: { type: 'string', describe: 'SQS URL of the dead-letter queue' },
             'wait-timeout': { type: 'string', default: '60s', describe: 'how long --wait waits' },
+            timeout: { type: 'string', describe: 'give up on the call after this long (e.g. 10s, 500ms)' },
+            method: { type: 'string', describe: 'URL targets: HTTP method (default POST with a body, GET without)' },
+            header: { alias: 'H', type: 'string', nargs: 1, describe: "URL targets: 'name: value' (repeatable), e.g. 'x-api-key: abc'" },
+            'async-via': { type: 'string', describe: 'URL targets: how async is asked for: header (default), body or url' },
+            'async-header': { type: 'string', describe: 'URL targets, --async-via header: the header carrying Event|RequestResponse (default InvocationType)' },
+            'async-body-path': { type: 'string', describe: 'URL targets, --async-via body: where true/false goes (default meta.async)' },
+            'async-url': { type: 'string', describe: 'URL targets: the route that invokes asynchronously (implies --async-via url)' },
+            'correlation-path': { type: 'string', describe: 'URL targets: where lambench writes its client request ID (default meta.clientRequestId)' },
+            'correlation-id': { type: 'boolean', default: true, describe: 'URL targets: write the client request ID (--no-correlation-id: send the payload as is)' },
+            sigv4: { type: 'boolean', describe: 'URL targets: sign with SigV4 for execute-api (IAM-protected APIs)' },
             json: { type: 'boolean', describe: 'print one JSON object on stdout, nothing else' },
             ...awsOptions,
           })
           .example('$0 invoke my-fn --payload \'{"n":2}\'', 'synchronous call')
+          .example('$0 invoke https://abc.execute-api.us-east-1.amazonaws.com/prod/square/2 --type event', 'async through API Gateway (InvocationType: Event)')
           .example('$0 invoke my-fn --type event --wait --destination-queue $URL', 'async call, then its completion record'),
       async (args) => (await import('./commands/invoke.js')).invokeCommand(args),
     )

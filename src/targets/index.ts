@@ -2,13 +2,25 @@
  * Builds the Target for what the user named. Transports are imported lazily: a one-off call loads
  * only the SDK (or undici) it needs.
  */
-import { UsageError } from '../errors.js';
 import { regionFromArn, resolveAwsConfig, type AwsOptions } from './awsConfig.js';
+import type { AsyncVia } from './httpTarget.js';
 import type { TargetSpec } from './targetSpec.js';
 import type { Target } from './types.js';
 
+export interface HttpOptions {
+  method?: string;
+  headers: Record<string, string>;
+  asyncVia: AsyncVia;
+  asyncHeader: string;
+  asyncUrl?: URL;
+  timeoutMs?: number;
+  /** Sign with SigV4 for service execute-api. */
+  sigv4?: boolean;
+}
+
 export interface TargetOptions {
   aws: AwsOptions;
+  http?: HttpOptions;
   retries?: number;
   maxSockets?: number;
   note: (message: string) => void;
@@ -16,7 +28,26 @@ export interface TargetOptions {
 
 export async function createTarget(spec: TargetSpec, options: TargetOptions): Promise<Target> {
   if (spec.kind === 'http') {
-    throw new UsageError(`HTTP targets (${spec.url.href}) are not supported by this version yet: name a Lambda function instead`);
+    const http = options.http ?? { headers: {}, asyncVia: 'header', asyncHeader: 'InvocationType' };
+    let signer;
+    if (http.sigv4) {
+      const { createSigV4Signer, regionFromApiUrl } = await import('./sigv4.js');
+      // The URL's own origin decides loopback (dummy credentials) and no endpoint env applies.
+      const aws = await resolveAwsConfig({ ...options.aws, endpointUrl: spec.url.origin }, 'LAMBDA', options.note, regionFromApiUrl(spec.url));
+      signer = createSigV4Signer(options.aws.region ?? aws.region, aws.credentials);
+    }
+    const { createHttpTarget } = await import('./httpTarget.js');
+    return createHttpTarget({
+      url: spec.url,
+      headers: http.headers,
+      asyncVia: http.asyncVia,
+      asyncHeader: http.asyncHeader,
+      ...(http.method !== undefined && { method: http.method }),
+      ...(http.asyncUrl !== undefined && { asyncUrl: http.asyncUrl }),
+      ...(http.timeoutMs !== undefined && { timeoutMs: http.timeoutMs }),
+      ...(signer && { signer }),
+      ...(options.maxSockets !== undefined && { connections: options.maxSockets }),
+    });
   }
   const aws = await resolveAwsConfig(options.aws, 'LAMBDA', options.note, regionFromArn(spec.functionName));
   const { createLambdaTarget } = await import('./lambdaTarget.js');

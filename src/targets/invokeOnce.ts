@@ -4,26 +4,44 @@
  */
 import { TargetUnavailableError, UsageError, messageOf } from '../errors.js';
 import type { CompletionRecord } from '../delivery/completionRecord.js';
-import { createTarget } from './index.js';
+import { createTarget, type HttpOptions } from './index.js';
+import { parseAsyncVia, parseHeaders, parseHttpUrl, parseMethod } from './httpOptions.js';
 import { parseInvocationType } from './invocationType.js';
 import { parseReportLine, type ReportFigures } from './lambdaLog.js';
 import { decodePayload } from './payloadCodec.js';
-import { checkPayloadSize, encodeClientContext, encodeJsonPayload, readPayloadText } from './payload.js';
+import { checkPayloadSize, encodeClientContext, encodeJsonPayload, formatBytes, readPayloadText } from './payload.js';
+import { createBodyBuilder, DEFAULT_ASYNC_BODY_PATH, DEFAULT_CORRELATION_PATH } from './requestBody.js';
 import { parseTargetSpec } from './targetSpec.js';
 import type { InvocationType, InvokeRequest, Outcome, Target } from './types.js';
+
+/** API Gateway's own limit on a request body. */
+const HTTP_PAYLOAD_LIMIT_BYTES = 10 * 1024 * 1024;
 
 export interface InvokeOnceOptions {
   target: string;
   type?: string;
   payload?: string;
   payloadFile?: string;
-  qualifier?: string;
-  logType?: string;
-  clientContext?: string;
+  /** Client-side limit on the whole call, in milliseconds. */
+  timeoutMs?: number;
   region?: string;
   profile?: string;
   endpointUrl?: string;
+  /** Invoke API only. */
+  qualifier?: string;
+  logType?: string;
+  clientContext?: string;
   retries?: number;
+  /** HTTP targets only. */
+  method?: string;
+  headers?: string[];
+  asyncVia?: string;
+  asyncHeader?: string;
+  asyncBodyPath?: string;
+  asyncUrl?: string;
+  /** Where lambench writes its client request ID in an HTTP body; null turns it off. */
+  correlationPath?: string | null;
+  sigv4?: boolean;
   /** Event only: wait for the completion record on these queues. */
   wait?: { destinationQueue?: string; dlq?: string; timeoutMs: number };
   stdin?: NodeJS.ReadableStream;
@@ -34,9 +52,12 @@ export interface InvokeOnceOptions {
 export interface InvokeResultDocument {
   target: string;
   invocationType: InvocationType;
+  /** HTTP targets: how async was asked for. */
+  asyncVia?: string;
   outcome: Outcome['class'];
   statusCode?: number;
   requestId?: string;
+  apigwId?: string;
   latencyMs: number;
   attempts: number;
   payload?: unknown;
@@ -58,21 +79,21 @@ export interface InvokeOnceResult {
   target: Target;
 }
 
+type Check = <T>(check: () => T) => T | undefined;
+
 export async function invokeOnce(options: InvokeOnceOptions): Promise<InvokeOnceResult> {
   const problems: string[] = [];
-  const attempt = <T>(check: () => T): T | undefined => {
+  const check: Check = (fn) => {
     try {
-      return check();
+      return fn();
     } catch (error) {
       if (!(error instanceof UsageError)) throw error;
       problems.push(error.message);
       return undefined;
     }
   };
-  const invocationType = attempt(() => parseInvocationType(options.type ?? 'RequestResponse'));
-  const spec = attempt(() => parseTargetSpec(options.target, options.qualifier));
-  const logType = attempt(() => parseLogType(options.logType, invocationType));
-  const clientContext = options.clientContext === undefined ? undefined : attempt(() => encodeClientContext(options.clientContext!));
+  const invocationType = check(() => parseInvocationType(options.type ?? 'RequestResponse'));
+  const spec = check(() => parseTargetSpec(options.target, qualifierFor(options)));
   if (options.retries !== undefined && (!Number.isInteger(options.retries) || options.retries < 0 || options.retries > 10)) {
     problems.push(`--retries ${options.retries} must be a whole number from 0 to 10`);
   }
@@ -80,37 +101,114 @@ export async function invokeOnce(options: InvokeOnceOptions): Promise<InvokeOnce
   if (options.wait && !options.wait.destinationQueue && !options.wait.dlq) {
     problems.push('--wait needs --destination-queue URL and/or --dlq URL to watch for the completion record');
   }
-  let payload: Uint8Array | undefined;
-  try {
-    const { text, source } = await readPayloadText(options, options.stdin);
-    payload = encodeJsonPayload(text, source);
-    if (invocationType) checkPayloadSize(payload.length, invocationType);
-  } catch (error) {
+  const payloadText = await readPayloadText(options, options.stdin).catch((error: unknown) => {
     if (!(error instanceof UsageError)) throw error;
     problems.push(error.message);
-  }
-  if (problems.length > 0 || !invocationType || !spec || !payload) throw new UsageError(problems.join('; '));
+    return undefined;
+  });
+
+  let prepared: Prepared | undefined;
+  if (spec?.kind === 'http') prepared = prepareHttp(options, invocationType, payloadText, check, problems);
+  else if (spec?.kind === 'lambda') prepared = prepareLambda(options, invocationType, payloadText, check, problems);
+  if (problems.length > 0 || !invocationType || !spec || !prepared) throw new UsageError(problems.join('; '));
 
   const target = await createTarget(spec, {
     aws: { region: options.region, profile: options.profile, endpointUrl: options.endpointUrl },
+    ...(prepared.http && { http: prepared.http }),
     ...(options.retries !== undefined && { retries: options.retries }),
     maxSockets: 1,
     note: options.note,
   });
-  const request: InvokeRequest = {
-    invocationType,
-    payload,
-    ...(logType && { logType }),
-    ...(clientContext !== undefined && { clientContext }),
-  };
-  const outcome = await target.invoke(request);
+  const request = prepared.request(invocationType);
+  const signal = options.timeoutMs ? AbortSignal.timeout(options.timeoutMs) : undefined;
+  const outcome = await target.invoke(request, spec.kind === 'lambda' ? signal : undefined);
   const document = resultDocument(options.target, invocationType, outcome);
-  if (options.wait && outcome.class === 'ok' && outcome.requestId) {
-    const completion = await waitForRecord(options, outcome.requestId);
+  if (prepared.http) document.asyncVia = prepared.http.asyncVia;
+  if (options.wait && outcome.class === 'ok' && (outcome.requestId || outcome.clientRequestId)) {
+    const completion = await waitForRecord(options, spec.kind === 'lambda' ? outcome.requestId : undefined, outcome.clientRequestId);
     document.completion = completion ?? null;
     if (completion?.completedAt !== undefined) document.endToEndMs = completion.completedAt - outcome.sentAt;
   }
   return { document, outcome, target };
+}
+
+/** The qualifier flag applies to functions only; for a URL it is reported by prepareHttp. */
+function qualifierFor(options: InvokeOnceOptions): string | undefined {
+  return /^https?:\/\//i.test(options.target.trim()) ? undefined : options.qualifier;
+}
+
+interface Prepared {
+  request: (invocationType: InvocationType) => InvokeRequest;
+  http?: HttpOptions;
+}
+
+function prepareLambda(
+  options: InvokeOnceOptions,
+  invocationType: InvocationType | undefined,
+  payloadText: { text: string; source: string } | undefined,
+  check: Check,
+  problems: string[],
+): Prepared | undefined {
+  const httpOnly: [string, unknown][] = [
+    ['--method', options.method], ['--header', options.headers?.length ? options.headers : undefined], ['--async-via', options.asyncVia],
+    ['--async-url', options.asyncUrl], ['--async-header', options.asyncHeader], ['--async-body-path', options.asyncBodyPath], ['--sigv4', options.sigv4 || undefined],
+  ];
+  for (const [flag, value] of httpOnly) if (value !== undefined) problems.push(`${flag} applies to URL targets only: a function is called through the Invoke API`);
+  const logType = check(() => parseLogType(options.logType, invocationType));
+  const clientContext = options.clientContext === undefined ? undefined : check(() => encodeClientContext(options.clientContext!));
+  const payload = payloadText && check(() => encodeJsonPayload(payloadText.text, payloadText.source));
+  if (payload && invocationType) check(() => checkPayloadSize(payload.length, invocationType));
+  if (!payload) return undefined;
+  return {
+    request: (type) => ({
+      invocationType: type,
+      payload,
+      ...(logType && { logType }),
+      ...(clientContext !== undefined && { clientContext }),
+    }),
+  };
+}
+
+function prepareHttp(
+  options: InvokeOnceOptions,
+  invocationType: InvocationType | undefined,
+  payloadText: { text: string; source: string } | undefined,
+  check: Check,
+  problems: string[],
+): Prepared | undefined {
+  const invokeApiOnly: [string, unknown][] = [['--qualifier', options.qualifier], ['--log-type', options.logType], ['--client-context', options.clientContext], ['--retries', options.retries || undefined]];
+  for (const [flag, value] of invokeApiOnly) if (value !== undefined) problems.push(`${flag} applies to the Lambda Invoke API only, not to a URL`);
+  const asyncVia = check(() => parseAsyncVia(options.asyncVia ?? (options.asyncUrl ? 'url' : 'header')));
+  const headers = check(() => parseHeaders(options.headers ?? []));
+  const method = options.method === undefined ? undefined : check(() => parseMethod(options.method!));
+  const asyncUrl = options.asyncUrl === undefined ? undefined : check(() => parseHttpUrl(options.asyncUrl!, '--async-url'));
+  if (asyncVia === 'url' && !asyncUrl) problems.push('--async-via url needs --async-url URL: the route that invokes asynchronously (e.g. …/run/async)');
+  if (asyncVia !== undefined && asyncVia !== 'url' && asyncUrl) problems.push(`--async-url only applies with --async-via url (not ${asyncVia})`);
+  if (invocationType === 'DryRun' && asyncVia !== 'header') problems.push('--type DryRun over HTTP needs --async-via header (the API must map the header to X-Amz-Invocation-Type)');
+  const correlationPath = options.correlationPath === undefined ? DEFAULT_CORRELATION_PATH : options.correlationPath;
+  const asyncBodyPath = asyncVia === 'body' ? (options.asyncBodyPath ?? DEFAULT_ASYNC_BODY_PATH) : undefined;
+  if (options.asyncBodyPath !== undefined && asyncVia !== 'body') problems.push('--async-body-path only applies with --async-via body');
+  const build = payloadText && check(() => createBodyBuilder(payloadText.text, payloadText.source, { correlationPath, ...(asyncBodyPath && { asyncBodyPath }) }));
+  if (!build || !asyncVia || !headers) return undefined;
+  const probe = build(invocationType ?? 'RequestResponse');
+  if (probe.payload.length > HTTP_PAYLOAD_LIMIT_BYTES) {
+    problems.push(`the payload is ${formatBytes(probe.payload.length)}, over API Gateway's ${formatBytes(HTTP_PAYLOAD_LIMIT_BYTES)} limit: send less data`);
+  }
+  return {
+    request: (type) => {
+      const body = type === (invocationType ?? 'RequestResponse') ? probe : build(type);
+      return { invocationType: type, payload: body.payload, ...(body.clientRequestId && { clientRequestId: body.clientRequestId }) };
+    },
+    http: {
+      headers,
+      asyncVia,
+      asyncHeader: options.asyncHeader ?? 'InvocationType',
+      ...(method !== undefined && { method }),
+      ...(asyncUrl !== undefined && { asyncUrl }),
+      ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
+      ...(options.sigv4 && { sigv4: true }),
+    },
+  };
 }
 
 function parseLogType(text: string | undefined, invocationType: InvocationType | undefined): 'None' | 'Tail' | undefined {
@@ -133,6 +231,7 @@ export function resultDocument(target: string, invocationType: InvocationType, o
   };
   if (outcome.statusCode !== undefined) document.statusCode = outcome.statusCode;
   if (outcome.requestId) document.requestId = outcome.requestId;
+  if (outcome.apigwId) document.apigwId = outcome.apigwId;
   const payload = decodePayload(outcome.payload);
   if (payload !== undefined) document.payload = payload;
   if (outcome.functionError) document.functionError = outcome.functionError;
@@ -142,15 +241,13 @@ export function resultDocument(target: string, invocationType: InvocationType, o
     const report = parseReportLine(outcome.logResult);
     if (report) document.report = report;
   }
-  if (outcome.class !== 'ok' && outcome.class !== 'functionError') {
-    if (outcome.errorType) document.errorType = outcome.errorType;
-    if (outcome.errorMessage) document.errorMessage = outcome.errorMessage;
-  }
+  if (outcome.errorType) document.errorType = outcome.errorType;
+  if (outcome.class !== 'ok' && outcome.class !== 'functionError' && outcome.errorMessage) document.errorMessage = outcome.errorMessage;
   if (outcome.clientRequestId) document.clientRequestId = outcome.clientRequestId;
   return document;
 }
 
-async function waitForRecord(options: InvokeOnceOptions, requestId: string): Promise<CompletionRecord | undefined> {
+async function waitForRecord(options: InvokeOnceOptions, requestId: string | undefined, clientRequestId: string | undefined): Promise<CompletionRecord | undefined> {
   const wait = options.wait!;
   const [{ resolveAwsConfig }, { SQSClient }, { waitForCompletion }] = await Promise.all([
     import('./awsConfig.js'),
@@ -162,8 +259,9 @@ async function waitForRecord(options: InvokeOnceOptions, requestId: string): Pro
   try {
     return await waitForCompletion({
       sqs,
-      queueUrls: [wait.destinationQueue, wait.dlq].filter((url): url is string => Boolean(url)),
-      requestId,
+      queueUrls: [wait.destinationQueue, wait.destinationQueue === wait.dlq ? undefined : wait.dlq].filter((url): url is string => Boolean(url)),
+      ...(requestId !== undefined && { requestId }),
+      ...(clientRequestId !== undefined && { clientRequestId }),
       timeoutMs: wait.timeoutMs,
     });
   } catch (error) {

@@ -18,10 +18,20 @@ const SERVICE_HINTS: Record<string, string> = {
 
 const NETWORK_HINTS: Record<string, string> = {
   ECONNREFUSED: 'nothing listens there; is the endpoint right, or the local stack running (lambench local)?',
-  ENOTFOUND: 'the host name does not resolve; check --endpoint-url or --region',
+  ENOTFOUND: 'the host name does not resolve; check the URL, --endpoint-url or --region',
+  EAI_AGAIN: 'the host name could not be resolved right now (DNS)',
   ECONNRESET: 'the connection was dropped by the other side',
+  UND_ERR_SOCKET: 'the connection was dropped by the other side',
   ETIMEDOUT: 'the connection timed out',
 };
+
+/** Certificate and handshake failures: the server is there, but TLS failed. */
+function tlsHint(code: string): string | undefined {
+  if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|ERR_SSL|EPROTO/.test(code)) {
+    return 'TLS failed: the server certificate is not trusted for this host (self-signed or wrong name); trust its CA with NODE_EXTRA_CA_CERTS=ca.pem';
+  }
+  return undefined;
+}
 
 export function outcomeError(outcome: Outcome, target: Target): LambenchError | undefined {
   switch (outcome.class) {
@@ -40,10 +50,14 @@ export function outcomeError(outcome: Outcome, target: Target): LambenchError | 
         : new CallFailedError(what);
     }
     case 'timeout':
-      return new TargetUnavailableError(`no answer from ${target.endpoint} in time (${outcome.errorMessage ?? 'timed out'})`);
+      // A gateway's 504 is an answer (the integration timed out); no answer at all is unavailability.
+      if (outcome.statusCode !== undefined) {
+        return new CallFailedError(`${outcome.errorType ?? 'gateway timeout'} (${outcome.statusCode}): ${outcome.errorMessage ?? 'timed out'}`);
+      }
+      return new TargetUnavailableError(`no answer from ${target.endpoint} in time: ${outcome.errorMessage ?? 'timed out'}`);
     case 'networkError': {
       const code = outcome.errorType ?? 'network error';
-      const hint = NETWORK_HINTS[code];
+      const hint = NETWORK_HINTS[code] ?? tlsHint(code);
       return new TargetUnavailableError(`could not reach ${target.endpoint} (${code})${hint ? `: ${hint}` : `: ${outcome.errorMessage}`}`);
     }
   }

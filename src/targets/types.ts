@@ -27,7 +27,10 @@ export interface Outcome {
   latencyMs: number;
   /** How many HTTP attempts the call took (SDK retries included). */
   attempts: number;
+  /** The Invoke API's request ID, or an HTTP endpoint's `x-amzn-RequestId` (API Gateway's own). */
   requestId?: string;
+  /** API Gateway's `x-amz-apigw-id`. */
+  apigwId?: string;
   clientRequestId?: string;
   executedVersion?: string;
   /** `Handled` or `Unhandled` when the function failed (arrives with a 200). */
@@ -36,7 +39,7 @@ export interface Outcome {
   payload?: Uint8Array;
   /** Decoded tail of the function's log (Invoke API with LogType Tail). */
   logResult?: string;
-  /** The service's error name (e.g. ResourceNotFoundException) or the network error code. */
+  /** The service's error name (e.g. ResourceNotFoundException, an HTTP `x-amzn-ErrorType`) or the network error code. */
   errorType?: string;
   errorMessage?: string;
   /** True when the service itself refused the call (not found, denied, throttled, too large...). */

@@ -20,6 +20,16 @@ export interface InvokeArgs {
   dlq?: string;
   waitTimeout?: string;
   json?: boolean;
+  timeout?: string;
+  method?: string;
+  header?: string | string[];
+  asyncVia?: string;
+  asyncHeader?: string;
+  asyncBodyPath?: string;
+  asyncUrl?: string;
+  correlationPath?: string;
+  correlationId?: boolean;
+  sigv4?: boolean;
   region?: string;
   profile?: string;
   endpointUrl?: string;
@@ -43,6 +53,15 @@ export async function invokeCommand(args: InvokeArgs): Promise<void> {
         timeoutMs: parseDuration(args.waitTimeout ?? '60s', '--wait-timeout'),
       },
     }),
+    ...(args.timeout !== undefined && { timeoutMs: parseDuration(args.timeout, '--timeout') }),
+    ...(args.method !== undefined && { method: args.method }),
+    ...(args.header !== undefined && { headers: ([] as string[]).concat(args.header) }),
+    ...(args.asyncVia !== undefined && { asyncVia: args.asyncVia }),
+    ...(args.asyncHeader !== undefined && { asyncHeader: args.asyncHeader }),
+    ...(args.asyncBodyPath !== undefined && { asyncBodyPath: args.asyncBodyPath }),
+    ...(args.asyncUrl !== undefined && { asyncUrl: args.asyncUrl }),
+    ...(args.correlationId === false ? { correlationPath: null } : args.correlationPath !== undefined ? { correlationPath: args.correlationPath } : {}),
+    ...(args.sigv4 && { sigv4: true }),
     region: args.region,
     profile: args.profile,
     endpointUrl: args.endpointUrl,
@@ -57,6 +76,7 @@ export async function invokeCommand(args: InvokeArgs): Promise<void> {
   if (args.json) {
     process.stdout.write(`${JSON.stringify(document)}\n`);
   } else if (answered && !outcome.refusedByService) {
+    // A refused Invoke API call has no body worth showing: the one error line says it all.
     process.stdout.write(renderInvoke(document, styleFor(process.stdout)));
   }
   const error = outcomeError(outcome, target);

@@ -12,15 +12,19 @@ export function renderInvoke(document: InvokeResultDocument, style: Style): stri
   const status = document.statusCode !== undefined ? `${document.statusCode} ${STATUS_NOTES[document.statusCode] ?? ''}`.trim() : 'no response';
   const errorNote = document.functionError ? style.red(` with function error ${document.functionError}`) : '';
   lines.push(`${mark} ${style.bold(document.target)}  ${document.invocationType} → ${status}${errorNote}  ${formatMs(document.latencyMs)}`);
+  const http = document.asyncVia !== undefined;
   const rows: [string, string | undefined][] = [
     ['request ID', document.requestId],
+    ['apigw ID', document.apigwId],
+    ['client request ID', document.clientRequestId],
+    ['async via', http && document.invocationType !== 'RequestResponse' ? document.asyncVia : undefined],
     ['executed version', document.executedVersion],
-    ['attempts', String(document.attempts)],
-    ['error', document.errorType ? `${document.errorType}${document.errorMessage ? `: ${document.errorMessage}` : ''}` : undefined],
+    ['attempts', http ? undefined : String(document.attempts)],
+    ['error', document.errorType || document.errorMessage ? [document.errorType, document.errorMessage].filter(Boolean).join(': ') : undefined],
   ];
-  for (const [label, value] of rows) if (value !== undefined) lines.push(`  ${style.dim(label.padEnd(17))}${value}`);
-  if (document.invocationType === 'Event' && document.statusCode === 202 && document.completion === undefined) {
-    lines.push(style.dim('  queued by Lambda; add --wait --destination-queue URL to see it complete'));
+  for (const [label, value] of rows) if (value !== undefined) lines.push(`  ${style.dim(label.padEnd(18))}${value}`);
+  if (document.invocationType === 'Event' && document.outcome === 'ok' && document.completion === undefined) {
+    lines.push(style.dim(`  ${http ? 'accepted' : 'queued by Lambda'}; add --wait --destination-queue URL to see it complete`));
   }
   if (document.completion !== undefined) lines.push(...renderCompletion(document.completion, document.endToEndMs, style));
   if (document.logResult !== undefined) {
@@ -36,7 +40,7 @@ export function renderInvoke(document: InvokeResultDocument, style: Style): stri
       ...(r.initDurationMs !== undefined ? [`init ${r.initDurationMs} ms (cold start)`] : ['warm start']),
       ...(r.restoreDurationMs !== undefined ? [`restore ${r.restoreDurationMs} ms`] : []),
     ];
-    lines.push(`  ${style.dim('report'.padEnd(17))}${parts.join(' · ')}`);
+    lines.push(`  ${style.dim('report'.padEnd(18))}${parts.join(' · ')}`);
   }
   if (document.payload !== undefined) {
     lines.push(typeof document.payload === 'string' ? document.payload : JSON.stringify(document.payload, null, 2));
@@ -48,19 +52,19 @@ function renderCompletion(record: CompletionRecord | null, endToEndMs: number | 
   if (record === null) return [style.yellow('  no completion record arrived before --wait-timeout')];
   const ok = record.condition === 'Success';
   const where = record.kind === 'deadLetter' ? 'dead-letter queue' : 'destination';
-  const lines = [`  ${style.dim('completion'.padEnd(17))}${ok ? style.green(record.condition) : style.red(record.condition)} (${where})`];
-  if (record.attempts !== undefined) lines.push(`  ${style.dim('attempts (async)'.padEnd(17))}${record.attempts}`);
+  const lines = [`  ${style.dim('completion'.padEnd(18))}${ok ? style.green(record.condition) : style.red(record.condition)} (${where})`];
+  if (record.attempts !== undefined) lines.push(`  ${style.dim('attempts (async)'.padEnd(18))}${record.attempts}`);
   if (record.completedAt !== undefined) {
     const after = endToEndMs !== undefined ? ` (${formatMs(endToEndMs)} after the send)` : '';
-    lines.push(`  ${style.dim('completed at'.padEnd(17))}${new Date(record.completedAt).toISOString()}${after}`);
+    lines.push(`  ${style.dim('completed at'.padEnd(18))}${new Date(record.completedAt).toISOString()}${after}`);
   }
   const response = record.responsePayload as { errorType?: string; errorMessage?: string } | undefined;
   if (record.functionError && response?.errorMessage !== undefined) {
-    lines.push(`  ${style.dim('function error'.padEnd(17))}${record.functionError}: ${response.errorType ?? 'Error'}: ${response.errorMessage}`);
+    lines.push(`  ${style.dim('function error'.padEnd(18))}${record.functionError}: ${response.errorType ?? 'Error'}: ${response.errorMessage}`);
   } else if (record.responsePayload !== undefined) {
-    lines.push(`  ${style.dim('response'.padEnd(17))}${JSON.stringify(record.responsePayload)}`);
+    lines.push(`  ${style.dim('response'.padEnd(18))}${JSON.stringify(record.responsePayload)}`);
   }
-  if (record.errorMessage !== undefined) lines.push(`  ${style.dim('error'.padEnd(17))}${record.errorMessage}`);
+  if (record.errorMessage !== undefined) lines.push(`  ${style.dim('error'.padEnd(18))}${record.errorMessage}`);
   return lines;
 }
 

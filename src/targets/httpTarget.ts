@@ -1,0 +1,117 @@
+/**
+ * The HTTP transport (API Gateway, function URLs, ALB, any HTTP server), on an undici Agent with
+ * keep-alive. Async is asked for the way the API is built: a header (`InvocationType: Event`,
+ * name settable), a flag in the body (written by the body builder), or a separate URL. The status
+ * is recorded as received: API Gateway answers 200 for an accepted event unless 202 is mapped.
+ */
+import { Agent } from 'undici';
+import type { RequestSigner } from './sigv4.js';
+import type { InvokeRequest, Outcome, OutcomeClass, Target } from './types.js';
+
+export type AsyncVia = 'header' | 'body' | 'url';
+
+export interface HttpTargetOptions {
+  url: URL;
+  /** With asyncVia 'url': where Event requests go (the target URL takes the sync ones). */
+  asyncUrl?: URL;
+  /** Default: POST with a body, GET without. */
+  method?: string;
+  headers: Record<string, string>;
+  asyncVia: AsyncVia;
+  /** With asyncVia 'header': the header that carries Event / RequestResponse. */
+  asyncHeader: string;
+  /** Whole-request timeout in milliseconds (0 or absent: none). */
+  timeoutMs?: number;
+  signer?: RequestSigner;
+  connections?: number;
+}
+
+interface UndiciError extends Error {
+  code?: string;
+  cause?: unknown;
+}
+
+const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
+export function createHttpTarget(options: HttpTargetOptions): Target {
+  const agent = new Agent({ connections: options.connections ?? 50, keepAliveTimeout: 30_000, pipelining: 1 });
+  const asyncHeader = options.asyncHeader.toLowerCase();
+
+  return {
+    description: options.url.href,
+    endpoint: options.url.origin,
+    async invoke(request: InvokeRequest, signal?: AbortSignal): Promise<Outcome> {
+      const url = options.asyncVia === 'url' && request.invocationType === 'Event' && options.asyncUrl ? options.asyncUrl : options.url;
+      const hasBody = request.payload.length > 0;
+      const method = options.method ?? (hasBody ? 'POST' : 'GET');
+      let headers: Record<string, string> = { ...options.headers };
+      if (hasBody && !Object.keys(headers).some((name) => name.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+      if (options.asyncVia === 'header') headers[asyncHeader] = request.invocationType;
+      if (options.signer) headers = await options.signer({ method, url, headers, ...(hasBody && { body: request.payload }) });
+
+      const signals = [signal, options.timeoutMs ? AbortSignal.timeout(options.timeoutMs) : undefined].filter((s): s is AbortSignal => s !== undefined);
+      const sentAt = Date.now();
+      const start = performance.now();
+      const base = { sentAt, attempts: 1, ...(request.clientRequestId && { clientRequestId: request.clientRequestId }) };
+      try {
+        const response = await agent.request({
+          origin: url.origin,
+          path: `${url.pathname}${url.search}`,
+          method: method as 'GET',
+          headers,
+          ...(hasBody && { body: request.payload }),
+          ...(signals.length > 0 && { signal: signals.length === 1 ? signals[0] : AbortSignal.any(signals) }),
+        });
+        const body = new Uint8Array(await response.body.arrayBuffer());
+        const outcome: Outcome = { ...base, class: classifyStatus(response.statusCode), statusCode: response.statusCode, latencyMs: performance.now() - start };
+        const header = (name: string) => {
+          const value = response.headers[name];
+          return Array.isArray(value) ? value[0] : value;
+        };
+        const requestId = header('x-amzn-requestid') ?? header('x-amz-apigw-requestid');
+        if (requestId) outcome.requestId = requestId;
+        const apigwId = header('x-amz-apigw-id');
+        if (apigwId) outcome.apigwId = apigwId;
+        const errorType = header('x-amzn-errortype')?.split(':')[0];
+        if (errorType) outcome.errorType = errorType;
+        if (body.length > 0) outcome.payload = body;
+        if (outcome.class !== 'ok') outcome.errorMessage = errorMessageOf(body) ?? `HTTP ${response.statusCode}`;
+        return outcome;
+      } catch (error) {
+        return { ...base, ...failure(error as UndiciError, options.timeoutMs), latencyMs: performance.now() - start };
+      }
+    },
+    async close() {
+      await agent.close();
+    },
+  };
+}
+
+/** 2xx ok; 429 throttled; 504 a (gateway) timeout; any other status >= 300 an HTTP error. */
+function classifyStatus(status: number): OutcomeClass {
+  if (status >= 200 && status < 300) return 'ok';
+  if (status === 429) return 'throttled';
+  if (status === 504) return 'timeout';
+  return 'httpError';
+}
+
+/** API Gateway puts its reason in `message` (or `Message`). */
+function errorMessageOf(body: Uint8Array): string | undefined {
+  try {
+    const document = JSON.parse(Buffer.from(body).toString('utf8')) as { message?: unknown; Message?: unknown };
+    const message = document.message ?? document.Message;
+    return typeof message === 'string' ? message : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function failure(error: UndiciError, timeoutMs: number | undefined): Pick<Outcome, 'class' | 'errorType' | 'errorMessage'> {
+  const cause = error.cause as UndiciError | undefined;
+  const code = error.code ?? cause?.code;
+  if (error.name === 'TimeoutError' || cause?.name === 'TimeoutError' || (code !== undefined && TIMEOUT_CODES.has(code))) {
+    return { class: 'timeout', errorType: code ?? 'TimeoutError', errorMessage: timeoutMs ? `no complete answer within ${timeoutMs} ms (--timeout)` : error.message };
+  }
+  if (error.name === 'AbortError') return { class: 'timeout', errorType: 'AbortError', errorMessage: 'aborted' };
+  return { class: 'networkError', errorType: code ?? error.name, errorMessage: cause?.message ?? error.message };
+}

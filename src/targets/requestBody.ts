@@ -1,0 +1,92 @@
+/**
+ * The body of each HTTP request, built from the user's payload once parsed: lambench's own
+ * client request ID at a settable path (default `meta.clientRequestId`, as seed 000's APIs carry
+ * it), and, when async is asked for in the body, `true` / `false` at another path (default
+ * `meta.async`). Both let an async completion be found again behind API Gateway, whose request
+ * ID is not Lambda's.
+ */
+import { randomUUID } from 'node:crypto';
+import { UsageError, messageOf } from '../errors.js';
+import type { InvocationType } from './types.js';
+
+export const DEFAULT_CORRELATION_PATH = 'meta.clientRequestId';
+export const DEFAULT_ASYNC_BODY_PATH = 'meta.async';
+
+export interface BodyOptions {
+  /** Where lambench writes its client request ID; null turns it off. */
+  correlationPath: string | null;
+  /** Where `true` (Event) / `false` (sync) is written; absent unless async is asked for in the body. */
+  asyncBodyPath?: string;
+}
+
+export interface BuiltBody {
+  payload: Uint8Array;
+  clientRequestId?: string;
+}
+
+export type BodyBuilder = (invocationType: InvocationType) => BuiltBody;
+
+const encoder = new TextEncoder();
+
+export function createBodyBuilder(text: string, source: string, options: BodyOptions): BodyBuilder {
+  const edits = [options.correlationPath, options.asyncBodyPath].filter((path): path is string => Boolean(path));
+  const empty = text.trim() === '';
+  if (edits.length === 0 || (empty && options.asyncBodyPath === undefined)) {
+    // Nothing to write into: send the payload as given (no body at all when there is none).
+    const payload = encoder.encode(text);
+    return () => ({ payload });
+  }
+  let template: unknown = {};
+  if (!empty) {
+    try {
+      template = JSON.parse(text);
+    } catch (error) {
+      throw new UsageError(`the payload from ${source} is not valid JSON (${messageOf(error)}): ${reasonForJson(options)}`);
+    }
+  }
+  if (!isObject(template)) {
+    throw new UsageError(`the payload from ${source} must be a JSON object: ${reasonForJson(options)}`);
+  }
+  for (const path of edits) checkPath(template, path);
+  return (invocationType) => {
+    const body = structuredClone(template) as Record<string, unknown>;
+    let clientRequestId: string | undefined;
+    if (options.correlationPath) {
+      clientRequestId = randomUUID();
+      setAt(body, options.correlationPath, clientRequestId);
+    }
+    if (options.asyncBodyPath) setAt(body, options.asyncBodyPath, invocationType === 'Event');
+    return { payload: encoder.encode(JSON.stringify(body)), ...(clientRequestId && { clientRequestId }) };
+  };
+}
+
+function reasonForJson(options: BodyOptions): string {
+  return options.asyncBodyPath !== undefined
+    ? `--async-via body writes ${options.asyncBodyPath} into it (use --async-via header for other bodies)`
+    : `lambench writes its client request ID to ${options.correlationPath} (pass --no-correlation-id to send it as is)`;
+}
+
+function checkPath(value: Record<string, unknown>, path: string): void {
+  const keys = path.split('.');
+  if (keys.some((key) => key === '')) throw new UsageError(`'${path}' is not a body path: use dotted keys like meta.async`);
+  let current: unknown = value;
+  for (const key of keys.slice(0, -1)) {
+    current = (current as Record<string, unknown>)[key];
+    if (current === undefined) return;
+    if (!isObject(current)) throw new UsageError(`cannot write ${path} into the payload: '${key}' is not an object there`);
+  }
+}
+
+function setAt(value: Record<string, unknown>, path: string, leaf: unknown): void {
+  const keys = path.split('.');
+  let current = value;
+  for (const key of keys.slice(0, -1)) {
+    if (!isObject(current[key])) current[key] = {};
+    current = current[key] as Record<string, unknown>;
+  }
+  current[keys[keys.length - 1]!] = leaf;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
