@@ -53,6 +53,10 @@ describe('lambench local', () => {
       const info = JSON.parse(await local.firstLine);
       assert.match(info.lambda, /^http:\/\/127\.0\.0\.1:\d+$/);
       assert.match(info.sqs, /^http:\/\/127\.0\.0\.1:\d+$/);
+      assert.match(info.api, /^http:\/\/127\.0\.0\.1:\d+$/);
+      const front = await fetch(`${info.api}/square/6`);
+      assert.equal(front.status, 200);
+      assert.equal(((await front.json()) as { square_of_your_number_is: number }).square_of_your_number_is, 36);
       assert.deepEqual(Object.keys(info.queues).sort(), ['lambench-dlq', 'lambench-failure', 'lambench-success', 'my-dest']);
       assert.deepEqual(info.functions, ['flaky', 'sleep', 'square', 'greet']);
 
@@ -83,6 +87,7 @@ describe('lambench local', () => {
       await new Promise((resolve) => setTimeout(resolve, 200));
       const { stdout } = local.output();
       assert.match(stdout, /Lambda Invoke API {2}http:\/\/127\.0\.0\.1:\d+\n/);
+      assert.match(stdout, /API Gateway front {2}http:\/\/127\.0\.0\.1:\d+ {2}\(GET \/square\/\{n\}, POST \/run, \/run\/sync, \/run\/async\)\n/);
       assert.match(stdout, /export AWS_ENDPOINT_URL_LAMBDA=http:\/\/127\.0\.0\.1:\d+ AWS_ENDPOINT_URL_SQS=http:\/\/127\.0\.0\.1:\d+\n/);
       assert.match(stdout, /export AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test\n/);
     } finally {
@@ -103,6 +108,7 @@ describe('lambench local', () => {
         [['--functions', join(dir, 'missing')], /--functions '.*missing' cannot be read/],
         [['--functions', broken], /nohandler\.js does not export a handler/],
         [['--port', '70000', '--reserved-concurrency', 'sleep'], /--port 70000 must be a port from 0 to 65535.*; --reserved-concurrency 'sleep' must look like NAME=N/],
+        [['--api-async-status', '201', '--api-timeout', 'soon'], /--api-timeout 'soon' is not a duration.*; --api-async-status 201 must be 200/],
       ];
       for (const [args, pattern] of cases) {
         const local = startLocal(args);

@@ -1,9 +1,12 @@
 /**
- * The built-in local stack: a Lambda Invoke API that runs JavaScript handlers, SQS from an
- * emulator, destinations and DLQs wired to it, all on 127.0.0.1. Usable as a library: tests start
+ * The built-in local stack: a Lambda Invoke API that runs JavaScript handlers, an API Gateway-like
+ * HTTP front over the same functions, SQS from an emulator, destinations and DLQs wired to it, all
+ * on 127.0.0.1. Usable as a library: tests start
  * and stop it in-process; `lambench local` starts it in the foreground.
  */
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createApiGatewayServer } from './apiGateway.js';
 import { AsyncInvoker, type AsyncCompletion } from './asyncInvoker.js';
 import { DEFAULT_QUEUES, loadFunctions, type FunctionConfig } from './functionRegistry.js';
 import { createLambdaApiServer } from './lambdaApi.js';
@@ -13,6 +16,12 @@ import { startSqsEmulator } from './sqsEmulator.js';
 export interface LocalStackOptions {
   /** Invoke API port; 0 (the default) picks a free one. */
   port?: number;
+  /** API Gateway-like HTTP front port; 0 (the default) picks a free one. */
+  apiPort?: number;
+  /** The HTTP front's integration timeout (→ 504); API Gateway's default, 29 s, unless set. */
+  apiTimeoutMs?: number;
+  /** The HTTP front's status for an accepted async event: 200, as API Gateway answers unless the API maps 202. */
+  apiAsyncStatus?: 200 | 202;
   sqsPort?: number;
   region?: string;
   /** A folder of the user's handlers, served beside the samples. */
@@ -33,6 +42,8 @@ export interface LocalStackOptions {
 export interface LocalStack {
   region: string;
   lambdaUrl: string;
+  /** The API Gateway-like HTTP front, e.g. http://127.0.0.1:4567 (no trailing slash). */
+  apiUrl: string;
   sqsUrl: string;
   /** Queue name → queue URL (as CreateQueue returned it). */
   queues: Record<string, string>;
@@ -46,6 +57,8 @@ export interface LocalStack {
 
 /** 60 s and 120 s retry delays become 300 ms and 600 ms. */
 export const DEFAULT_TIME_SCALE = 0.005;
+/** API Gateway REST's default integration timeout. */
+export const DEFAULT_API_TIMEOUT_MS = 29_000;
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const region = options.region ?? 'us-east-1';
@@ -61,22 +74,30 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ...(options.onAsyncCompletion && { onCompletion: options.onAsyncCompletion }),
     ...(options.onWarning && { onWarning: options.onWarning }),
   });
-  const server = createLambdaApiServer({ functions, region, runtime, asyncInvoker });
-  server.keepAliveTimeout = 65_000;
+  const lambdaServer = createLambdaApiServer({ functions, region, runtime, asyncInvoker });
+  const apiServer = createApiGatewayServer({
+    functions,
+    region,
+    runtime,
+    asyncInvoker,
+    timeoutMs: options.apiTimeoutMs ?? DEFAULT_API_TIMEOUT_MS,
+    asyncStatus: options.apiAsyncStatus ?? 200,
+  });
+  let lambdaUrl: string;
+  let apiUrl: string;
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-    });
+    lambdaUrl = await listen(lambdaServer, options.port ?? 0);
+    apiUrl = await listen(apiServer, options.apiPort ?? 0);
   } catch (error) {
+    await Promise.all([close(lambdaServer), close(apiServer)]);
     await sqs.stop();
     throw error;
   }
-  const lambdaUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const queues = Object.fromEntries(sqs.queueUrls);
   return {
     region,
     lambdaUrl,
+    apiUrl,
     sqsUrl: sqs.endpoint,
     queues,
     functions: [...functions.keys()],
@@ -88,15 +109,35 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       AWS_DEFAULT_REGION: region,
       AWS_ACCESS_KEY_ID: 'test',
       AWS_SECRET_ACCESS_KEY: 'test',
+      LAMBENCH_API_URL: apiUrl,
     },
     pendingAsync: () => asyncInvoker.pending,
     async stop() {
       await asyncInvoker.stop();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.all([close(lambdaServer), close(apiServer)]);
       await sqs.stop();
     },
   };
+}
+
+/** Listens on 127.0.0.1 only; resolves to the server's URL. */
+async function listen(server: Server, port: number): Promise<string> {
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** Drops every connection (idle or busy) and waits until the server is closed; harmless if it never listened. */
+async function close(server: Server): Promise<void> {
+  if (!server.listening) return;
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
 }
 
 export type { AsyncCompletion } from './asyncInvoker.js';

@@ -8,6 +8,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { AwsServiceError, notFound, sendAwsError } from './awsErrors.js';
 import type { AsyncInvoker } from './asyncInvoker.js';
 import { resolveInvocationTarget, type LocalFunction } from './functionRegistry.js';
+import { header, readBody } from './http.js';
+import { enqueueEvent, invokeWithConcurrency } from './invocation.js';
 import type { FunctionRuntime } from './runtime.js';
 
 const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations\/?$/;
@@ -79,22 +81,17 @@ async function handle(deps: LambdaApiDeps, req: IncomingMessage, res: ServerResp
     return;
   }
   if (invocationType === 'Event') {
-    deps.asyncInvoker.enqueue({ requestId, fn: target.fn, executedVersion: target.executedVersion, invokedArn: target.invokedArn, event, body: text, receivedAt: Date.now() });
+    enqueueEvent(deps.asyncInvoker, target, { requestId, event, body: text });
     res.writeHead(202, { 'x-amzn-requestid': requestId, 'content-length': 0 });
     res.end();
     return;
   }
 
-  const slot = deps.runtime.reserve(target.fn);
-  if (!slot.ok) {
-    throw new AwsServiceError(429, 'TooManyRequestsException', 'Rate Exceeded.', { Reason: slot.reason }, { 'retry-after': '1' });
+  const invocation = await invokeWithConcurrency(deps.runtime, target, { requestId, event, clientContext });
+  if ('throttled' in invocation) {
+    throw new AwsServiceError(429, 'TooManyRequestsException', 'Rate Exceeded.', { Reason: invocation.throttled }, { 'retry-after': '1' });
   }
-  let result;
-  try {
-    result = await deps.runtime.invoke({ fn: target.fn, executedVersion: target.executedVersion, invokedArn: target.invokedArn, requestId, event, clientContext });
-  } finally {
-    deps.runtime.release(target.fn);
-  }
+  const { result } = invocation;
   const headers: Record<string, string | number> = {
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(result.payload),
@@ -105,22 +102,6 @@ async function handle(deps: LambdaApiDeps, req: IncomingMessage, res: ServerResp
   if (header(req, 'x-amz-log-type')?.toLowerCase() === 'tail') headers['x-amz-log-result'] = logTail(result.log);
   res.writeHead(200, headers);
   res.end(result.payload);
-}
-
-function header(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-/** Reads the whole body, keeping at most `limit` bytes (the rest is drained, not stored). */
-async function readBody(req: IncomingMessage, limit: number): Promise<{ data: Buffer; tooLarge: boolean }> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size <= limit) chunks.push(chunk as Buffer);
-  }
-  return { data: Buffer.concat(chunks), tooLarge: size > limit };
 }
 
 function decodeClientContext(encoded: string | undefined): unknown {

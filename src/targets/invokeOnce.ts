@@ -191,6 +191,9 @@ function prepareHttp(
   const build = payloadText && check(() => createBodyBuilder(payloadText.text, payloadText.source, { correlationPath, ...(asyncBodyPath && { asyncBodyPath }) }));
   if (!build || !asyncVia || !headers) return undefined;
   const probe = build(invocationType ?? 'RequestResponse');
+  if (options.wait && probe.clientRequestId === undefined) {
+    problems.push("--wait on a URL finds the completion by lambench's client request ID, which needs a JSON body: pass --payload (and keep the correlation ID on)");
+  }
   if (probe.payload.length > HTTP_PAYLOAD_LIMIT_BYTES) {
     problems.push(`the payload is ${formatBytes(probe.payload.length)}, over API Gateway's ${formatBytes(HTTP_PAYLOAD_LIMIT_BYTES)} limit: send less data`);
   }

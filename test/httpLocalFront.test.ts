@@ -1,0 +1,89 @@
+/**
+ * lambench as the client of the local API Gateway front: each way of asking for async really runs
+ * the function later (found again by lambench's client request ID), sync returns the result, and
+ * the gateway's own failures (504, 400) are classified as a client would need them.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { LocalStack } from '../src/local/index.js';
+import { invokeOnce, type InvokeOnceOptions } from '../src/targets/invokeOnce.js';
+import { startTestStack } from './helpers.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+type Call = { awsRequestId: string; event: { meta?: { clientRequestId?: string; async?: boolean } } };
+const calls = () => ((globalThis as { lambenchTestCalls?: Call[] }).lambenchTestCalls ??= []);
+
+describe('lambench invoke <url> against the local API Gateway front', () => {
+  let stack: LocalStack;
+  let call: (options: Omit<InvokeOnceOptions, 'note' | 'region'>) => ReturnType<typeof invokeOnce>;
+
+  before(async () => {
+    stack = await startTestStack({ apiTimeoutMs: 300 });
+    call = async (options) => {
+      const result = await invokeOnce({ ...options, region: stack.region, note: () => {} });
+      await result.target.close();
+      return result;
+    };
+    Object.assign(process.env, { AWS_ENDPOINT_URL_SQS: stack.sqsUrl, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' });
+  });
+  after(() => stack.stop());
+
+  const success = () => ({ destinationQueue: stack.queues['lambench-success']!, timeoutMs: 10_000 });
+
+  it('async in the body (seed 000): accepted with 200, then the function ran with the client request ID, found by --wait', async () => {
+    const { document } = await call({ target: `${stack.apiUrl}/run?function=echo`, type: 'event', asyncVia: 'body', payload: '{"n": 1}', wait: success() });
+    assert.equal(document.statusCode, 200);
+    assert.equal(document.outcome, 'ok');
+    assert.equal((document.payload as { message: string }).message, 'Event received');
+    assert.match(document.clientRequestId ?? '', UUID);
+    assert.equal(document.completion?.condition, 'Success');
+    assert.equal(document.completion?.clientRequestId, document.clientRequestId);
+    assert.equal(document.completion?.attempts, 1);
+    assert.ok(document.endToEndMs !== undefined && document.endToEndMs >= 0 && document.endToEndMs < 10_000);
+    const ran = calls().find((c) => c.event.meta?.clientRequestId === document.clientRequestId);
+    assert.ok(ran, 'the function received the client request ID');
+    assert.equal(ran.event.meta?.async, true);
+    assert.notEqual(ran.awsRequestId, document.requestId, "API Gateway's request ID is not Lambda's");
+  });
+
+  it('async by separate route (seed 001): /run/async accepted, /run/sync answers with the result', async () => {
+    const asyncCall = await call({ target: `${stack.apiUrl}/run/sync?function=echo`, asyncUrl: `${stack.apiUrl}/run/async?function=echo`, type: 'event', payload: '{"k": "v"}', wait: success() });
+    assert.equal(asyncCall.document.statusCode, 200);
+    assert.equal(asyncCall.document.completion?.condition, 'Success');
+    assert.equal(asyncCall.document.completion?.clientRequestId, asyncCall.document.clientRequestId);
+    const syncCall = await call({ target: `${stack.apiUrl}/run/sync?function=echo`, asyncUrl: `${stack.apiUrl}/run/async?function=echo`, payload: '{"k": "v"}' });
+    const echoed = syncCall.document.payload as Call;
+    assert.equal(echoed.event.meta?.clientRequestId, syncCall.document.clientRequestId);
+    assert.match(echoed.awsRequestId, UUID);
+  });
+
+  it('async by header (seeds 001, 002): GET /square/7 with InvocationType: Event is accepted; without it returns the square', async () => {
+    const accepted = await call({ target: `${stack.apiUrl}/square/7`, type: 'event' });
+    assert.equal(accepted.document.statusCode, 200);
+    assert.equal((accepted.document.payload as { message: string }).message, 'Event received. Check queue/logs for status');
+    assert.match(accepted.document.requestId ?? '', UUID);
+    assert.ok(accepted.document.apigwId);
+    const sync = await call({ target: `${stack.apiUrl}/square/7` });
+    assert.equal((sync.document.payload as { square_of_your_number_is: number }).square_of_your_number_is, 49);
+    assert.equal((sync.document.payload as { synchronous_invocation: string }).synchronous_invocation, 'true');
+  });
+
+  it('the integration timeout is a 504 timeout; a bad /run body is a 400 HTTP error', async () => {
+    const slow = await call({ target: `${stack.apiUrl}/run/sync?function=slowEcho`, payload: '{"ms": 1000}' });
+    assert.equal(slow.document.statusCode, 504);
+    assert.equal(slow.document.outcome, 'timeout');
+    assert.equal(slow.document.errorType, 'InternalServerErrorException');
+    assert.equal(slow.document.errorMessage, 'Endpoint request timed out');
+    assert.ok(slow.document.latencyMs >= 280 && slow.document.latencyMs < 1000, `latency ${slow.document.latencyMs}`);
+
+    const bad = await call({ target: `${stack.apiUrl}/run`, payload: '{"n": 1}', correlationPath: null });
+    assert.equal(bad.document.statusCode, 400);
+    assert.equal(bad.document.outcome, 'httpError');
+    assert.equal(bad.document.errorType, 'BadRequestException');
+    assert.equal(bad.document.errorMessage, 'Invalid request body');
+  });
+
+  it('--wait on a URL without a body is refused before sending', async () => {
+    await assert.rejects(call({ target: `${stack.apiUrl}/square/7`, type: 'event', wait: success() }), /--wait on a URL finds the completion by lambench's client request ID, which needs a JSON body/);
+  });
+});
