@@ -18,7 +18,7 @@ import { invocationTypeFromBody, invocationTypeFromHeaders, parseJsonBody, type 
 import type { AsyncInvoker } from './asyncInvoker.js';
 import { AwsServiceError } from './awsErrors.js';
 import { resolveInvocationTarget, type LocalFunction, type ResolvedInvocationTarget } from './functionRegistry.js';
-import { header, readBody } from './http.js';
+import { header, parseJsonOr, readBody } from './http.js';
 import { enqueueEvent, invokeWithConcurrency } from './invocation.js';
 import type { FunctionRuntime, InvocationResult } from './runtime.js';
 
@@ -118,7 +118,7 @@ async function squareIntegration(deps: ApiGatewayDeps, req: IncomingMessage, res
     return;
   }
   const result = await invokeSync(deps, target, event, JSON.stringify(event));
-  const square = (parseOrUndefined(result.payload) as { square?: unknown } | undefined)?.square;
+  const square = (parseJsonOr(result.payload, undefined) as { square?: unknown } | undefined)?.square;
   if (typeof square !== 'number') {
     // The response template reads $input.path('$.square'); without it the mapping fails, and the
     // API answers 500 on AWS. 502 here, like every other failed integration response.
@@ -188,7 +188,7 @@ async function invokeSync(deps: ApiGatewayDeps, target: ResolvedInvocationTarget
   if ('throttled' in outcome) throw new AwsServiceError(429, 'TooManyRequestsException', 'Too Many Requests');
   const { result } = outcome;
   if (result.functionError) {
-    const document = parseOrUndefined(result.payload) as { errorType?: string; errorMessage?: string } | undefined;
+    const document = parseJsonOr(result.payload, undefined) as { errorType?: string; errorMessage?: string } | undefined;
     throw internalError({ errorType: document?.errorType ?? result.errorType ?? 'Unknown', errorMessage: document?.errorMessage ?? result.payload });
   }
   return result;
@@ -227,10 +227,3 @@ function decodeSegment(segment: string): string {
   }
 }
 
-function parseOrUndefined(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}

@@ -7,6 +7,7 @@
  */
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { LocalFunction } from './functionRegistry.js';
+import { parseJsonOr } from './http.js';
 import type { FunctionRuntime, InvocationResult } from './runtime.js';
 
 export interface AsyncEvent {
@@ -166,20 +167,13 @@ export function destinationRecord(item: AsyncEvent, condition: Condition, attemp
       executedVersion: result.executedVersion,
       ...(result.functionError && { functionError: result.functionError }),
     };
-    record.responsePayload = parseOr(result.payload);
+    record.responsePayload = parseJsonOr(result.payload, result.payload);
   }
   return record;
 }
 
-function parseOr(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
 
 function errorMessageOf(result: InvocationResult): string {
-  const document = parseOr(result.payload) as { errorMessage?: string } | string;
+  const document = parseJsonOr(result.payload, result.payload) as { errorMessage?: string } | string;
   return typeof document === 'object' && document?.errorMessage ? document.errorMessage : String(result.payload);
 }

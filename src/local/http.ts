@@ -17,3 +17,12 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<{ d
   }
   return { data: Buffer.concat(chunks), tooLarge: size > limit };
 }
+
+/** The text as JSON, or `fallback` when it does not parse. */
+export function parseJsonOr(text: string, fallback: unknown): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return fallback;
+  }
+}
