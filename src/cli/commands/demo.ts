@@ -2,7 +2,8 @@
  * `lambench demo`: the main job on a machine with no AWS account. Starts the local stack
  * in-process and shows, on the sample `square` function, a synchronous call, an async call whose
  * completion is then found on the destination queue, a failing async call retried into the
- * failure destination, and a dry run.
+ * failure destination, a dry run, and an async call through the API Gateway front found again by
+ * lambench's client request ID.
  */
 import { invokeOnce, type InvokeResultDocument } from '../../targets/invokeOnce.js';
 import { formatMs, renderInvoke } from '../render/invokeText.js';
@@ -15,7 +16,7 @@ export async function demoCommand(): Promise<void> {
   const stack = await startLocalStack({});
   try {
     Object.assign(process.env, stack.env);
-    out(`${style.bold('lambench demo')}: a local Lambda (${stack.lambdaUrl}) and SQS (${stack.sqsUrl}) on 127.0.0.1\n\n`);
+    out(`${style.bold('lambench demo')}: a local Lambda (${stack.lambdaUrl}), API Gateway (${stack.apiUrl}) and SQS (${stack.sqsUrl}) on 127.0.0.1\n\n`);
     const queues = { destinationQueue: stack.queues['lambench-success']!, dlq: stack.queues['lambench-dlq']! };
     const failureQueue = stack.queues['lambench-failure']!;
     const call = async (title: string, options: Omit<Parameters<typeof invokeOnce>[0], 'note'>): Promise<InvokeResultDocument> => {
@@ -36,9 +37,16 @@ export async function demoCommand(): Promise<void> {
       target: 'flaky', type: 'event', payload: '{"fail": true}', wait: { destinationQueue: failureQueue, timeoutMs: 15_000 },
     });
     await call('4. dry run: checks the call would be allowed, runs nothing', { target: 'square', type: 'dry-run' });
+    const viaGateway = await call(
+      "5. async through API Gateway (seed 000: meta.async in the body): the gateway's request ID is not Lambda's, so lambench's client request ID finds the completion",
+      { target: `${stack.apiUrl}/run`, type: 'event', asyncVia: 'body', payload: '{"number": 9}', wait: { destinationQueue: queues.destinationQueue, timeoutMs: 15_000 } },
+    );
 
     out(`${style.bold('In short')}: sync answered in ${formatMs(sync.latencyMs)} with the result; async was accepted in ${formatMs(accepted.latencyMs)}`);
     out(accepted.completion ? `, and its completion record proves it ran (${accepted.completion.condition}, ${accepted.completion.attempts} attempt).\n` : ', but no completion record arrived.\n');
+    if (viaGateway.completion) {
+      out(`Through API Gateway the event was accepted with ${viaGateway.statusCode} (not 202) and completed ${formatMs(viaGateway.endToEndMs ?? 0)} after the send.\n`);
+    }
     out(style.dim('Next: `lambench local` keeps this stack running for your own calls; see README.md.\n'));
   } finally {
     await stack.stop();
@@ -50,6 +58,7 @@ function describeFlags(options: Omit<Parameters<typeof invokeOnce>[0], 'note'>):
   if (options.type) parts.push(`--type ${options.type}`);
   if (options.payload) parts.push(`--payload '${options.payload}'`);
   if (options.logType) parts.push(`--log-type ${options.logType}`);
+  if (options.asyncVia) parts.push(`--async-via ${options.asyncVia}`);
   if (options.wait) parts.push(`--wait --destination-queue <${options.wait.destinationQueue?.split('/').pop()}>`);
   return parts.join(' ');
 }
