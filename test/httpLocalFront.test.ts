@@ -83,7 +83,17 @@ describe('lambench invoke <url> against the local API Gateway front', () => {
     assert.equal(bad.document.errorMessage, 'Invalid request body');
   });
 
-  it('--wait on a URL without a body is refused before sending', async () => {
-    await assert.rejects(call({ target: `${stack.apiUrl}/square/7`, type: 'event', wait: success() }), /--wait on a URL finds the completion by lambench's client request ID, which needs a JSON body/);
+  it('GET /square/{n} with InvocationType: Event correlates by the client request ID the header carries', async () => {
+    const { document } = await call({ target: `${stack.apiUrl}/square/12`, type: 'event', wait: success() });
+    assert.equal(document.statusCode, 200);
+    assert.match(document.clientRequestId ?? '', UUID);
+    assert.equal(document.completion?.condition, 'Success');
+    assert.equal(document.completion?.clientRequestId, document.clientRequestId);
+    assert.deepEqual(document.completion?.requestPayload, { number: '12', meta: { clientRequestId: document.clientRequestId } });
+    assert.deepEqual(document.completion?.responsePayload, { square: 144 });
+  });
+
+  it('--wait on a URL without the correlation ID is refused before sending', async () => {
+    await assert.rejects(call({ target: `${stack.apiUrl}/square/7`, type: 'event', correlationPath: null, wait: success() }), /--wait on a URL finds the completion by lambench's client request ID: keep it on/);
   });
 });

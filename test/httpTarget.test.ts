@@ -85,14 +85,22 @@ describe('HTTP targets (lambench invoke <url>)', () => {
     assert.equal(document.asyncVia, 'header');
   });
 
-  it('sends RequestResponse for sync, a settable header name, and GET without a body (no correlation ID to carry)', async () => {
+  it('sends RequestResponse for sync, a settable header name, and GET without a body, the ID in a header', async () => {
     const sync = await invokeOnce({ ...quiet, target: `${base}/square/4`, asyncHeader: 'X-Amz-Invocation-Type' });
     await sync.target.close();
     assert.equal(last().method, 'GET');
     assert.equal(last().headers['x-amz-invocation-type'], 'RequestResponse');
     assert.equal(last().headers.invocationtype, undefined);
     assert.equal(last().body, '');
-    assert.equal(sync.document.clientRequestId, undefined);
+    assert.match(sync.document.clientRequestId ?? '', UUID);
+    assert.equal(last().headers['x-client-request-id'], sync.document.clientRequestId);
+    const named = await invokeOnce({ ...quiet, target: `${base}/square/4`, correlationHeader: 'X-Trace' });
+    await named.target.close();
+    assert.equal(last().headers['x-trace'], named.document.clientRequestId);
+    const off = await invokeOnce({ ...quiet, target: `${base}/square/4`, correlationPath: null });
+    await off.target.close();
+    assert.equal(last().headers['x-client-request-id'], undefined);
+    assert.equal(off.document.clientRequestId, undefined);
     const put = await invokeOnce({ ...quiet, target: `${base}/items`, method: 'put', payload: '{}' });
     await put.target.close();
     assert.equal(last().method, 'PUT');

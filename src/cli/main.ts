@@ -42,7 +42,7 @@ function stackOf(error: unknown): string {
   return text;
 }
 
-const COMMANDS = ['invoke', 'local', 'demo'];
+const COMMANDS = ['invoke', 'poll', 'local', 'demo'];
 
 async function parse(argv: string[]): Promise<void> {
   const first = argv[0];
@@ -86,6 +86,7 @@ async function parse(argv: string[]): Promise<void> {
             'async-body-path': { type: 'string', describe: 'URL targets, --async-via body: where true/false goes (default meta.async)' },
             'async-url': { type: 'string', describe: 'URL targets: the route that invokes asynchronously (implies --async-via url)' },
             'correlation-path': { type: 'string', describe: 'URL targets: where lambench writes its client request ID (default meta.clientRequestId)' },
+            'correlation-header': { type: 'string', describe: 'URL targets: the header that also carries the client request ID (default x-client-request-id)' },
             'correlation-id': { type: 'boolean', default: true, describe: 'URL targets: write the client request ID (--no-correlation-id: send the payload as is)' },
             sigv4: { type: 'boolean', describe: 'URL targets: sign with SigV4 for execute-api (IAM-protected APIs)' },
             json: { type: 'boolean', describe: 'print one JSON object on stdout, nothing else' },
@@ -115,6 +116,26 @@ async function parse(argv: string[]): Promise<void> {
           json: { type: 'boolean', describe: 'print one JSON line with the endpoints once listening' },
         }),
       async (args) => (await import('./commands/local.js')).localCommand(args),
+    )
+    .command(
+      'poll <queue-url..>',
+      'read destination / DLQ queues: print decoded completion records, optionally correlated with a run',
+      (y) =>
+        y
+          .positional('queue-url', { type: 'string', array: true, describe: 'SQS queue URL(s): destination and/or DLQ' })
+          .options({
+            follow: { alias: 'f', type: 'boolean', describe: 'keep polling until Ctrl-C (default: stop once the queues are drained)' },
+            max: { type: 'number', describe: 'stop after printing N records' },
+            correlate: { type: 'string', describe: 'NDJSON of a run (invoke --json lines, or raw results): match records to its invocations' },
+            delete: { type: 'boolean', describe: 'delete the records it printed (default: leave every message in the queue)' },
+            json: { type: 'boolean', describe: 'NDJSON: one decoded record per line on stdout' },
+            region: awsOptions.region,
+            profile: awsOptions.profile,
+            'endpoint-url': { type: 'string', describe: 'SQS endpoint (default: AWS_ENDPOINT_URL_SQS, AWS_ENDPOINT_URL, or AWS)' },
+          })
+          .example('$0 poll $DLQ_URL --json', 'print what is in the DLQ, leave it there')
+          .example('$0 poll $SUCCESS_URL $DLQ_URL --correlate run.ndjson', 'which of the run\'s events completed'),
+      async (args) => (await import('./commands/poll.js')).pollCommand(args),
     )
     .command(
       'demo',

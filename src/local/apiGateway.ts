@@ -99,10 +99,15 @@ function matchRoute(method: string | undefined, pathname: string): Route | undef
   return undefined;
 }
 
-/** Seed 002: the request template `{"number": "$input.params('number')"}` and its response templates. */
+/**
+ * Seed 002: the request template `{"number": "$input.params('number')"}` and its response
+ * templates. A GET has no body to carry a client's correlation ID, so the template also maps the
+ * `x-client-request-id` header, when sent, to `meta.clientRequestId` (as seed 000 names it).
+ */
 async function squareIntegration(deps: ApiGatewayDeps, req: IncomingMessage, res: ServerResponse, context: RequestContext, number: string): Promise<void> {
   const type = invocationTypeFromHeaders(req);
-  const event = { number };
+  const clientRequestId = header(req, 'x-client-request-id');
+  const event = { number, ...(clientRequestId && { meta: { clientRequestId } }) };
   const target = resolveFunction(deps, 'square');
   const templated = {
     api_stage: STAGE,

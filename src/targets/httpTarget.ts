@@ -20,6 +20,11 @@ export interface HttpTargetOptions {
   asyncVia: AsyncVia;
   /** With asyncVia 'header': the header that carries Event / RequestResponse. */
   asyncHeader: string;
+  /**
+   * The header that also carries lambench's client request ID: the only carrier a body-less
+   * request has (an API maps it into the event with its mapping template). Absent: not sent.
+   */
+  correlationHeader?: string;
   /** Whole-request timeout in milliseconds (0 or absent: none). */
   timeoutMs?: number;
   signer?: RequestSigner;
@@ -36,6 +41,7 @@ const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEO
 export function createHttpTarget(options: HttpTargetOptions): Target {
   const agent = new Agent({ connections: options.connections ?? 50, keepAliveTimeout: 30_000, pipelining: 1 });
   const asyncHeader = options.asyncHeader.toLowerCase();
+  const correlationHeader = options.correlationHeader?.toLowerCase();
 
   return {
     description: options.url.href,
@@ -47,6 +53,7 @@ export function createHttpTarget(options: HttpTargetOptions): Target {
       let headers: Record<string, string> = { ...options.headers };
       if (hasBody && !Object.keys(headers).some((name) => name.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
       if (options.asyncVia === 'header') headers[asyncHeader] = request.invocationType;
+      if (correlationHeader && request.clientRequestId) headers[correlationHeader] = request.clientRequestId;
       if (options.signer) headers = await options.signer({ method, url, headers, ...(hasBody && { body: request.payload }) });
 
       const signals = [signal, options.timeoutMs ? AbortSignal.timeout(options.timeoutMs) : undefined].filter((s): s is AbortSignal => s !== undefined);

@@ -13,6 +13,7 @@ export interface HttpOptions {
   asyncVia: AsyncVia;
   asyncHeader: string;
   asyncUrl?: URL;
+  correlationHeader?: string;
   timeoutMs?: number;
   /** Sign with SigV4 for service execute-api. */
   sigv4?: boolean;
@@ -44,6 +45,7 @@ export async function createTarget(spec: TargetSpec, options: TargetOptions): Pr
       asyncHeader: http.asyncHeader,
       ...(http.method !== undefined && { method: http.method }),
       ...(http.asyncUrl !== undefined && { asyncUrl: http.asyncUrl }),
+      ...(http.correlationHeader !== undefined && { correlationHeader: http.correlationHeader }),
       ...(http.timeoutMs !== undefined && { timeoutMs: http.timeoutMs }),
       ...(signer && { signer }),
       ...(options.maxSockets !== undefined && { connections: options.maxSockets }),

@@ -2,15 +2,16 @@
  * One invocation, as `lambench invoke` makes it: inputs checked (every problem listed) before
  * anything is sent, one call, and a result document that `--json` prints as is.
  */
-import { TargetUnavailableError, UsageError, messageOf } from '../errors.js';
+import { UsageError } from '../errors.js';
 import type { CompletionRecord } from '../delivery/completionRecord.js';
+import type { DeliveryTracker } from '../delivery/deliveryTracker.js';
 import { createTarget, type HttpOptions } from './index.js';
 import { parseAsyncVia, parseHeaders, parseHttpUrl, parseMethod } from './httpOptions.js';
 import { parseInvocationType } from './invocationType.js';
 import { parseReportLine, type ReportFigures } from './lambdaLog.js';
 import { decodePayload } from './payloadCodec.js';
 import { checkPayloadSize, encodeClientContext, encodeJsonPayload, formatBytes, readPayloadText } from './payload.js';
-import { createBodyBuilder, DEFAULT_ASYNC_BODY_PATH, DEFAULT_CORRELATION_PATH } from './requestBody.js';
+import { createBodyBuilder, DEFAULT_ASYNC_BODY_PATH, DEFAULT_CORRELATION_HEADER, DEFAULT_CORRELATION_PATH } from './requestBody.js';
 import { parseTargetSpec } from './targetSpec.js';
 import type { InvocationType, InvokeRequest, Outcome, Target } from './types.js';
 
@@ -41,6 +42,8 @@ export interface InvokeOnceOptions {
   asyncUrl?: string;
   /** Where lambench writes its client request ID in an HTTP body; null turns it off. */
   correlationPath?: string | null;
+  /** The header that also carries it (default x-client-request-id). */
+  correlationHeader?: string;
   sigv4?: boolean;
   /** Event only: wait for the completion record on these queues. */
   wait?: { destinationQueue?: string; dlq?: string; timeoutMs: number };
@@ -58,6 +61,8 @@ export interface InvokeResultDocument {
   statusCode?: number;
   requestId?: string;
   apigwId?: string;
+  /** When the call was sent (epoch milliseconds): with the IDs, what `poll --correlate` matches on. */
+  sentAt: number;
   latencyMs: number;
   attempts: number;
   payload?: unknown;
@@ -112,24 +117,56 @@ export async function invokeOnce(options: InvokeOnceOptions): Promise<InvokeOnce
   else if (spec?.kind === 'lambda') prepared = prepareLambda(options, invocationType, payloadText, check, problems);
   if (problems.length > 0 || !invocationType || !spec || !prepared) throw new UsageError(problems.join('; '));
 
-  const target = await createTarget(spec, {
-    aws: { region: options.region, profile: options.profile, endpointUrl: options.endpointUrl },
-    ...(prepared.http && { http: prepared.http }),
-    ...(options.retries !== undefined && { retries: options.retries }),
-    maxSockets: 1,
-    note: options.note,
-  });
-  const request = prepared.request(invocationType);
-  const signal = options.timeoutMs ? AbortSignal.timeout(options.timeoutMs) : undefined;
-  const outcome = await target.invoke(request, spec.kind === 'lambda' ? signal : undefined);
-  const document = resultDocument(options.target, invocationType, outcome);
-  if (prepared.http) document.asyncVia = prepared.http.asyncVia;
-  if (options.wait && outcome.class === 'ok' && (outcome.requestId || outcome.clientRequestId)) {
-    const completion = await waitForRecord(options, spec.kind === 'lambda' ? outcome.requestId : undefined, outcome.clientRequestId);
-    document.completion = completion ?? null;
-    if (completion?.completedAt !== undefined) document.endToEndMs = completion.completedAt - outcome.sentAt;
+  // The queues are checked before the call, so a wrong queue URL sends nothing.
+  const waiter = options.wait ? await openWaiter(options) : undefined;
+  try {
+    const target = await createTarget(spec, {
+      aws: { region: options.region, profile: options.profile, endpointUrl: options.endpointUrl },
+      ...(prepared.http && { http: prepared.http }),
+      ...(options.retries !== undefined && { retries: options.retries }),
+      maxSockets: 1,
+      note: options.note,
+    });
+    const request = prepared.request(invocationType);
+    const signal = options.timeoutMs ? AbortSignal.timeout(options.timeoutMs) : undefined;
+    const outcome = await target.invoke(request, spec.kind === 'lambda' ? signal : undefined);
+    const document = resultDocument(options.target, invocationType, outcome);
+    if (prepared.http) document.asyncVia = prepared.http.asyncVia;
+    if (waiter && outcome.class === 'ok') {
+      const tracked = waiter.tracker.expect({
+        // Behind API Gateway the response's request ID is the gateway's: only lambench's own ID matches.
+        ...(spec.kind === 'lambda' && outcome.requestId && { requestId: outcome.requestId }),
+        ...(outcome.clientRequestId && { clientRequestId: outcome.clientRequestId }),
+        sentAt: outcome.sentAt,
+      });
+      waiter.tracker.start();
+      await waiter.tracker.settle(options.wait!.timeoutMs);
+      document.completion = tracked.record ?? null;
+      if (tracked.endToEndMs !== undefined) document.endToEndMs = tracked.endToEndMs;
+    }
+    return { document, outcome, target };
+  } finally {
+    await waiter?.close();
   }
-  return { document, outcome, target };
+}
+
+async function openWaiter(options: InvokeOnceOptions): Promise<{ tracker: DeliveryTracker; close: () => Promise<void> }> {
+  const { destinationQueue, dlq } = options.wait!;
+  const [{ createSqsClient }, { DeliveryTracker }] = await Promise.all([import('../delivery/sqsClient.js'), import('../delivery/deliveryTracker.js')]);
+  const sqs = await createSqsClient({ region: options.region, profile: options.profile }, options.note);
+  const queueUrls = [...new Set([destinationQueue, dlq].filter((url): url is string => Boolean(url)))];
+  const tracker = new DeliveryTracker({ sqs, queueUrls, pollersPerQueue: 1 });
+  const close = async () => {
+    await tracker.stop();
+    sqs.destroy();
+  };
+  try {
+    await tracker.checkQueues();
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { tracker, close };
 }
 
 /** The qualifier flag applies to functions only; for a URL it is reported by prepareHttp. */
@@ -192,7 +229,7 @@ function prepareHttp(
   if (!build || !asyncVia || !headers) return undefined;
   const probe = build(invocationType ?? 'RequestResponse');
   if (options.wait && probe.clientRequestId === undefined) {
-    problems.push("--wait on a URL finds the completion by lambench's client request ID, which needs a JSON body: pass --payload (and keep the correlation ID on)");
+    problems.push("--wait on a URL finds the completion by lambench's client request ID: keep it on (drop --no-correlation-id)");
   }
   if (probe.payload.length > HTTP_PAYLOAD_LIMIT_BYTES) {
     problems.push(`the payload is ${formatBytes(probe.payload.length)}, over API Gateway's ${formatBytes(HTTP_PAYLOAD_LIMIT_BYTES)} limit: send less data`);
@@ -206,6 +243,7 @@ function prepareHttp(
       headers,
       asyncVia,
       asyncHeader: options.asyncHeader ?? 'InvocationType',
+      ...(correlationPath !== null && { correlationHeader: options.correlationHeader ?? DEFAULT_CORRELATION_HEADER }),
       ...(method !== undefined && { method }),
       ...(asyncUrl !== undefined && { asyncUrl }),
       ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
@@ -229,6 +267,7 @@ export function resultDocument(target: string, invocationType: InvocationType, o
     target,
     invocationType,
     outcome: outcome.class,
+    sentAt: outcome.sentAt,
     latencyMs: Math.round(outcome.latencyMs * 1000) / 1000,
     attempts: outcome.attempts,
   };
@@ -248,28 +287,4 @@ export function resultDocument(target: string, invocationType: InvocationType, o
   if (outcome.class !== 'ok' && outcome.class !== 'functionError' && outcome.errorMessage) document.errorMessage = outcome.errorMessage;
   if (outcome.clientRequestId) document.clientRequestId = outcome.clientRequestId;
   return document;
-}
-
-async function waitForRecord(options: InvokeOnceOptions, requestId: string | undefined, clientRequestId: string | undefined): Promise<CompletionRecord | undefined> {
-  const wait = options.wait!;
-  const [{ resolveAwsConfig }, { SQSClient }, { waitForCompletion }] = await Promise.all([
-    import('./awsConfig.js'),
-    import('@aws-sdk/client-sqs'),
-    import('../delivery/completionWaiter.js'),
-  ]);
-  const aws = await resolveAwsConfig({ region: options.region, profile: options.profile }, 'SQS', options.note);
-  const sqs = new SQSClient({ region: aws.region, credentials: aws.credentials, ...(aws.endpoint && { endpoint: aws.endpoint }), maxAttempts: 3 });
-  try {
-    return await waitForCompletion({
-      sqs,
-      queueUrls: [wait.destinationQueue, wait.destinationQueue === wait.dlq ? undefined : wait.dlq].filter((url): url is string => Boolean(url)),
-      ...(requestId !== undefined && { requestId }),
-      ...(clientRequestId !== undefined && { clientRequestId }),
-      timeoutMs: wait.timeoutMs,
-    });
-  } catch (error) {
-    throw new TargetUnavailableError(`could not read the queues for --wait: ${messageOf(error)}`, { cause: error });
-  } finally {
-    sqs.destroy();
-  }
 }

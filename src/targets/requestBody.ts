@@ -11,6 +11,8 @@ import type { InvocationType } from './types.js';
 
 export const DEFAULT_CORRELATION_PATH = 'meta.clientRequestId';
 export const DEFAULT_ASYNC_BODY_PATH = 'meta.async';
+/** Also sent as a header, so that a body-less request (a GET) carries the ID too. */
+export const DEFAULT_CORRELATION_HEADER = 'x-client-request-id';
 
 export interface BodyOptions {
   /** Where lambench writes its client request ID; null turns it off. */
@@ -31,10 +33,14 @@ const encoder = new TextEncoder();
 export function createBodyBuilder(text: string, source: string, options: BodyOptions): BodyBuilder {
   const edits = [options.correlationPath, options.asyncBodyPath].filter((path): path is string => Boolean(path));
   const empty = text.trim() === '';
-  if (edits.length === 0 || (empty && options.asyncBodyPath === undefined)) {
-    // Nothing to write into: send the payload as given (no body at all when there is none).
+  if (edits.length === 0) {
     const payload = encoder.encode(text);
     return () => ({ payload });
+  }
+  if (empty && options.asyncBodyPath === undefined) {
+    // No body to write into (a GET): the ID still travels, in the correlation header.
+    const payload = new Uint8Array(0);
+    return () => ({ payload, clientRequestId: randomUUID() });
   }
   let template: unknown = {};
   if (!empty) {

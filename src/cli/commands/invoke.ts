@@ -28,6 +28,7 @@ export interface InvokeArgs {
   asyncBodyPath?: string;
   asyncUrl?: string;
   correlationPath?: string;
+  correlationHeader?: string;
   correlationId?: boolean;
   sigv4?: boolean;
   region?: string;
@@ -61,6 +62,7 @@ export async function invokeCommand(args: InvokeArgs): Promise<void> {
     ...(args.asyncBodyPath !== undefined && { asyncBodyPath: args.asyncBodyPath }),
     ...(args.asyncUrl !== undefined && { asyncUrl: args.asyncUrl }),
     ...(args.correlationId === false ? { correlationPath: null } : args.correlationPath !== undefined ? { correlationPath: args.correlationPath } : {}),
+    ...(args.correlationHeader !== undefined && { correlationHeader: args.correlationHeader }),
     ...(args.sigv4 && { sigv4: true }),
     region: args.region,
     profile: args.profile,
