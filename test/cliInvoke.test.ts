@@ -4,43 +4,14 @@
  */
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { LocalStack } from '../src/local/index.js';
-import { lambdaClient, REPO_ROOT, startTestStack } from './helpers.js';
+import { lambdaClient, runLambench as lambench, startTestStack, type CliResult } from './helpers.js';
 
-const BIN = join(REPO_ROOT, 'bin', 'lambench.js');
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI with an environment free of the developer's own AWS settings. */
-function lambench(args: string[], options: { env?: Record<string, string>; input?: string; timeoutMs?: number } = {}): Promise<CliResult> {
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('AWS_') && value !== undefined) env[key] = value;
-  Object.assign(env, { AWS_CONFIG_FILE: '/nonexistent/config', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials', NO_COLOR: '1' }, options.env);
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(options.input ?? '');
-  });
-}
 
 /** The one line a failing run must print: `lambench: …`, no stack trace. */
 function assertOneErrorLine(result: CliResult, pattern: RegExp): void {
@@ -173,19 +144,21 @@ describe('lambench invoke (child process)', () => {
   });
 
   it('reports how many attempts a throttled call took with --retries, then exits 3', async () => {
-    const busy = lambda.send(new InvokeCommand({ FunctionName: 'sleep', Payload: Buffer.from('{"ms": 6000}') }));
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Busy long enough for two CLI starts and up to ~3 s of SDK backoff, even on a loaded machine.
+    const busy = lambda.send(new InvokeCommand({ FunctionName: 'sleep', Payload: Buffer.from('{"ms": 12000}') }));
+    busy.catch(() => {});
+    await new Promise((resolve) => setTimeout(resolve, 200));
     const once = await lambench(['invoke', 'sleep', '--json'], { env });
     assert.equal(once.code, 3);
     const first = JSON.parse(once.stdout);
     assert.equal(first.statusCode, 429);
     assert.equal(first.outcome, 'throttled');
     assert.equal(first.attempts, 1);
-    assertOneErrorLine(once, /^lambench: TooManyRequestsException \(429\): Rate Exceeded\./);
+    assertOneErrorLine(once, /^lambench: TooManyRequestsException \(429\): Rate Exceeded\. \[ReservedFunctionConcurrentInvocationLimitExceeded\]/);
     const retried = await lambench(['invoke', 'sleep', '--json', '--retries', '2'], { env });
     assert.equal(retried.code, 3);
     assert.equal(JSON.parse(retried.stdout).attempts, 3);
-    await busy;
+    assert.equal(JSON.parse(retried.stdout).reason, 'ReservedFunctionConcurrentInvocationLimitExceeded');
   });
 
   it('a configured profile is used; an unknown one is a usage error', async () => {

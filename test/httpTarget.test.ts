@@ -6,7 +6,6 @@
 import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -14,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { invokeOnce, type InvokeOnceOptions } from '../src/targets/invokeOnce.js';
-import { REPO_ROOT } from './helpers.js';
+import { REPO_ROOT, runLambench } from './helpers.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -162,6 +161,7 @@ describe('HTTP targets (lambench invoke <url>)', () => {
     const slow = await invokeOnce({ ...quiet, target: `${base}/slow`, timeoutMs: 200 });
     await slow.target.close();
     assert.equal(slow.document.outcome, 'timeout');
+    assert.equal(slow.document.errorType, 'TimeoutError');
     assert.equal(slow.document.statusCode, undefined);
     assert.ok(slow.document.latencyMs >= 190 && slow.document.latencyMs < 1500, `latency ${slow.document.latencyMs}`);
   });
@@ -238,22 +238,7 @@ describe('lambench invoke <url> (child process): bad input and unreachable targe
     await new Promise<void>((resolve) => plain.close(() => resolve()));
   });
 
-  function lambench(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    const env: Record<string, string> = { NO_COLOR: '1', PATH: process.env.PATH ?? '' };
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'lambench.js'), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk) => (stdout += chunk));
-      child.stderr.on('data', (chunk) => (stderr += chunk));
-      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-      child.on('error', reject);
-      child.on('close', (code) => {
-        clearTimeout(timer);
-        resolve({ code, stdout, stderr });
-      });
-    });
-  }
+  const lambench = (args: string[]) => runLambench(args);
 
   it('each gives one clear line and the contract exit code', async () => {
     const closed = createServer();

@@ -220,8 +220,8 @@ describe('local stack through the AWS SDK v3', () => {
   });
 
   it('raises TooManyRequestsException with a Reason past the reserved concurrency', async () => {
-    const busy = lambda.send(new InvokeCommand({ FunctionName: 'sleep', Payload: json({ ms: 400 }) }));
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    const busy = lambda.send(new InvokeCommand({ FunctionName: 'sleep', Payload: json({ ms: 2000 }) }));
+    await new Promise((resolve) => setTimeout(resolve, 300));
     await assert.rejects(lambda.send(new InvokeCommand({ FunctionName: 'sleep', Payload: json({ ms: 1 }) })), (error: unknown) => {
       assert.ok(error instanceof TooManyRequestsException, (error as Error).name);
       assert.equal(error.$metadata.httpStatusCode, 429);
@@ -235,14 +235,17 @@ describe('local stack through the AWS SDK v3', () => {
   });
 
   it('runs a throttled async event once concurrency frees up, never losing it', async () => {
-    const busy = lambda.send(new InvokeCommand({ FunctionName: 'sleep', Payload: json({ ms: 300 }) }));
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    const busy = lambda.send(new InvokeCommand({ FunctionName: 'sleep', Payload: json({ ms: 1000 }) }));
+    await new Promise((resolve) => setTimeout(resolve, 300));
     const marker = Date.now() % 100_000;
-    const out = await lambda.send(new InvokeCommand({ FunctionName: 'sleep', InvocationType: 'Event', Payload: json({ ms: marker % 7, marker }) }));
+    const out = await lambda.send(new InvokeCommand({ FunctionName: 'sleep', InvocationType: 'Event', Payload: json({ ms: 1, marker }) }));
     assert.equal(out.StatusCode, 202);
     await busy;
+    const busyEndedAt = Date.now();
     const record = JSON.parse((await receiveMatching(sqs, stack.queues['lambench-success']!, (m) => m.Body?.includes(`"marker":${marker}`) ?? false)).Body!);
     assert.equal(record.requestContext.requestId, out.$metadata.requestId);
     assert.equal(record.requestContext.approximateInvokeCount, 1, 'throttles are not attempts');
+    // It really was held back: it completed only after the busy call freed the one unit of concurrency.
+    assert.ok(Date.parse(record.timestamp) >= busyEndedAt - 50, `completed at ${record.timestamp}, busy call ended ${new Date(busyEndedAt).toISOString()}`);
   });
 });

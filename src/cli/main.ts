@@ -44,6 +44,23 @@ function stackOf(error: unknown): string {
 
 const COMMANDS = ['invoke', 'poll', 'local', 'demo'];
 
+/** yargs' messages in lambench's words: an unknown option or stray argument named as typed. */
+function describeYargsProblem(message: string, argv: string[]): string {
+  const unknown = /^Unknown arguments?: (.*)$/.exec(message);
+  if (unknown) {
+    return unknown[1]!
+      .split(', ')
+      .map((name) => {
+        const typed = argv.find((arg) => arg === `--${name}` || arg.startsWith(`--${name}=`) || arg === `-${name}`);
+        return typed ? `unknown option ${typed.split('=')[0]}` : `unexpected argument '${name}'`;
+      })
+      .join(', ');
+  }
+  const missing = /^Not enough arguments following: (.*)$/.exec(message);
+  if (missing) return `${missing[1]!.length > 1 ? '--' : '-'}${missing[1]} needs a value`;
+  return message.replace(/\n+/g, ' ');
+}
+
 async function parse(argv: string[]): Promise<void> {
   const first = argv[0];
   if (first !== undefined && !first.startsWith('-') && !COMMANDS.includes(first)) {
@@ -73,7 +90,7 @@ async function parse(argv: string[]): Promise<void> {
             qualifier: { alias: 'q', type: 'string', describe: 'version or alias' },
             'log-type': { type: 'string', describe: 'Tail: return the last 4 KB of the log and its REPORT figures' },
             'client-context': { type: 'string', describe: 'JSON object handed to the function as context.clientContext' },
-            retries: { type: 'number', default: 0, describe: 'SDK retries after the first attempt (throttles included)' },
+            retries: { type: 'string', describe: 'SDK retries after the first attempt (throttles included; default 0)' },
             wait: { type: 'boolean', describe: 'Event only: wait for the completion record on the queues below' },
             'destination-queue': { type: 'string', describe: 'SQS URL of the on-success / on-failure destination' },
             dlq: { type: 'string', describe: 'SQS URL of the dead-letter queue' },
@@ -110,6 +127,8 @@ async function parse(argv: string[]): Promise<void> {
           functions: { type: 'string', describe: 'folder of your own handlers (*.js / *.mjs exporting handler)' },
           queue: { type: 'string', array: true, describe: 'extra SQS queue to create (repeatable)' },
           'reserved-concurrency': { type: 'string', array: true, describe: 'NAME=N: concurrency limit for a function (repeatable)' },
+          config: { type: 'string', describe: 'JSON file of per-function settings: {"NAME": {"maximumRetryAttempts": 0, "onFailure": "my-queue"}, …}' },
+          set: { type: 'string', array: true, describe: 'NAME.key=value: one setting of one function (repeatable), e.g. flaky.maximumRetryAttempts=0, square.onSuccess=null' },
           'time-scale': { type: 'number', describe: 'multiplier for async retry delays and event age (default 0.005: 60 s → 300 ms)' },
           region: { type: 'string', default: 'us-east-1', describe: 'region in ARNs and queue URLs' },
           quiet: { type: 'boolean', describe: 'do not print function logs' },
@@ -143,7 +162,7 @@ async function parse(argv: string[]): Promise<void> {
       (y) => y,
       async () => (await import('./commands/demo.js')).demoCommand(),
     )
-    .demandCommand(1, 'name a command: invoke, local or demo (lambench --help lists them)')
+    .demandCommand(1, 'name a command: invoke, poll, local or demo (lambench --help lists them)')
     .recommendCommands()
     .strict()
     .help()
@@ -152,9 +171,9 @@ async function parse(argv: string[]): Promise<void> {
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .exitProcess(false)
     .fail((message, error) => {
-      if (error) throw error;
-      const unknown = /^Unknown arguments?: (.*)$/.exec(message);
-      const text = unknown ? `unknown option ${unknown[1]!.split(', ').map((name) => (name.length > 1 ? `--${name}` : `-${name}`)).join(', ')}` : message.replace(/\n+/g, ' ');
+      // yargs' own complaints (a flag without its value…) are usage errors; anything else is ours.
+      if (error && error.name !== 'YError') throw error;
+      const text = describeYargsProblem(message ?? error?.message ?? 'bad usage', argv);
       const command = COMMANDS.find((name) => argv.includes(name));
       throw new UsageError(`${text} (see lambench ${command ? `${command} ` : ''}--help)`);
     })

@@ -48,6 +48,8 @@ export interface DeliveryTrackerOptions {
   clientRequestIdPath?: string;
   /** Long-poll wait of each receive, in seconds (0–20). */
   waitTimeSeconds?: number;
+  /** Told once per queue whose redrive policy our reads count toward (see checkQueues). */
+  onWarning?: (message: string) => void;
   /**
    * Sees every decoded record as it arrives, matched or not. Returning 'delete' deletes it even
    * when it matched nothing (only `poll --delete` asks for that); 'release' hands it back.
@@ -74,6 +76,18 @@ export interface DeliveryReport {
 }
 
 const NON_EXISTENT = new Set(['QueueDoesNotExist', 'AWS.SimpleQueueService.NonExistentQueue']);
+/** The longest stop() waits for a receive under way (long poll + request timeout headroom). */
+const STOP_GRACE_MS = 12_000;
+
+function redriveMaxReceiveCount(policy: string | undefined): number | undefined {
+  if (!policy) return undefined;
+  try {
+    const count = Number((JSON.parse(policy) as { maxReceiveCount?: unknown }).maxReceiveCount);
+    return Number.isFinite(count) ? count : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 export class DeliveryTracker {
   private readonly byRequestId = new Map<string, TrackedInvocation>();
@@ -107,14 +121,25 @@ export class DeliveryTracker {
     return this.pendingCount;
   }
 
-  /** Fails fast, before anything is sent, on a queue that does not exist or cannot be reached. */
+  /**
+   * Fails fast, before anything is sent, on a queue that does not exist or cannot be reached; and
+   * warns where the queue has a redrive policy: every read of a message that is not ours (handed
+   * back at once, as the contract asks) counts toward its maxReceiveCount.
+   */
   async checkQueues(): Promise<void> {
     await Promise.all(
       this.options.queueUrls.map(async (queueUrl) => {
+        let attributes: Record<string, string> | undefined;
         try {
-          await this.options.sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }));
+          ({ Attributes: attributes } = await this.options.sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn', 'RedrivePolicy'] })));
         } catch (error) {
           throw queueError(queueUrl, error);
+        }
+        const maxReceiveCount = redriveMaxReceiveCount(attributes?.RedrivePolicy);
+        if (maxReceiveCount !== undefined) {
+          this.options.onWarning?.(
+            `${queueUrl} has a redrive policy (maxReceiveCount ${maxReceiveCount}): messages lambench reads but does not match are handed back, yet each read counts toward it`,
+          );
         }
       }),
     );
@@ -137,10 +162,21 @@ export class DeliveryTracker {
     await this.until(() => Date.now() - this.lastNewMessageAt >= idleMs, Number.POSITIVE_INFINITY, signal, Math.min(250, idleMs));
   }
 
-  /** Stops polling; a receive under way is let finish (at most the long-poll wait) and settled. */
+  /**
+   * Stops polling; a receive under way is let finish (at most the long-poll wait) and its messages
+   * settled. An SQS that stops answering cannot hold this up past `STOP_GRACE_MS` (the client's
+   * request timeout ends such a receive anyway).
+   */
   async stop(): Promise<void> {
     this.controller.abort();
-    await Promise.allSettled(this.pollers);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled(this.pollers),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, STOP_GRACE_MS);
+      }),
+    ]);
+    clearTimeout(timer);
   }
 
   report(): DeliveryReport {
@@ -181,6 +217,7 @@ export class DeliveryTracker {
 
   private async poll(queueUrl: string): Promise<void> {
     const { signal } = this.controller;
+    let idleRounds = 0;
     while (!signal.aborted) {
       let messages: Message[];
       try {
@@ -216,8 +253,10 @@ export class DeliveryTracker {
         return;
       }
       if (fresh > 0) this.lastNewMessageAt = Date.now();
-      // Only messages seen before (others', handed back): wait before asking again.
-      if (messages.length > 0 && fresh === 0) await sleep(500, signal);
+      // Only messages seen before (others', handed back at once): back off, so that reading does
+      // not keep raising their receive count (up to 5 s between reads while nothing new comes).
+      idleRounds = messages.length > 0 && fresh === 0 ? idleRounds + 1 : 0;
+      if (idleRounds > 0) await sleep(Math.min(5000, 250 * 2 ** idleRounds), signal);
     }
   }
 
@@ -321,13 +360,13 @@ export class DeliveryTracker {
 function queueError(queueUrl: string, error: unknown): TargetUnavailableError {
   const err = error as Error & { code?: string; $metadata?: { httpStatusCode?: number } };
   if (NON_EXISTENT.has(err.name)) {
-    return new TargetUnavailableError(`the queue ${queueUrl} does not exist: check the URL, and --region / --endpoint-url / AWS_ENDPOINT_URL_SQS`, { cause: error });
+    return new TargetUnavailableError(`the queue ${queueUrl} does not exist: check the URL, the region and the SQS endpoint (AWS_ENDPOINT_URL_SQS)`, { cause: error });
   }
   if (err.$metadata?.httpStatusCode !== undefined) {
     return new TargetUnavailableError(`SQS refused to read ${queueUrl}: ${err.name}: ${err.message}`, { cause: error });
   }
   const code = err.code ?? (err.cause as { code?: string } | undefined)?.code ?? err.name;
-  return new TargetUnavailableError(`could not reach SQS for ${queueUrl} (${code}): check --endpoint-url / AWS_ENDPOINT_URL_SQS`, { cause: error });
+  return new TargetUnavailableError(`could not reach SQS for ${queueUrl} (${code}): check the SQS endpoint (AWS_ENDPOINT_URL_SQS; poll --endpoint-url)`, { cause: error });
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

@@ -34,7 +34,7 @@ export interface PollResult {
 
 export async function pollQueues(options: PollOptions): Promise<PollResult> {
   const [{ createSqsClient }, { DeliveryTracker }] = await Promise.all([import('./sqsClient.js'), import('./deliveryTracker.js')]);
-  const sqs = await createSqsClient(options.aws, options.note);
+  const sqs = await createSqsClient(options.aws, options.queueUrls, options.note);
   let records = 0;
   const full = new AbortController();
   const tracker = new DeliveryTracker({
@@ -42,6 +42,7 @@ export async function pollQueues(options: PollOptions): Promise<PollResult> {
     queueUrls: options.queueUrls,
     pollersPerQueue: 2,
     matched: options.deleteRecords ? 'delete' : 'keep',
+    onWarning: (message) => options.note(message),
     onRecord: (record, match) => {
       if (options.max !== undefined && records >= options.max) return 'release';
       records += 1;

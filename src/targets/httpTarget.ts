@@ -115,7 +115,8 @@ function errorMessageOf(body: Uint8Array): string | undefined {
 
 function failure(error: UndiciError, timeoutMs: number | undefined): Pick<Outcome, 'class' | 'errorType' | 'errorMessage'> {
   const cause = error.cause as UndiciError | undefined;
-  const code = error.code ?? cause?.code;
+  // A DOMException's legacy numeric `code` (23 for a timeout) is not an error name: strings only.
+  const code = [error.code, cause?.code].find((value): value is string => typeof value === 'string');
   if (error.name === 'TimeoutError' || cause?.name === 'TimeoutError' || (code !== undefined && TIMEOUT_CODES.has(code))) {
     return { class: 'timeout', errorType: code ?? 'TimeoutError', errorMessage: timeoutMs ? `no complete answer within ${timeoutMs} ms (--timeout)` : error.message };
   }

@@ -72,6 +72,8 @@ export interface InvokeResultDocument {
   report?: ReportFigures;
   errorType?: string;
   errorMessage?: string;
+  /** Why a throttle happened (the service's `Reason`). */
+  reason?: string;
   clientRequestId?: string;
   completion?: CompletionRecord | null;
   /** Event with --wait: from the send to the completion record's timestamp, in milliseconds. */
@@ -98,6 +100,7 @@ export async function invokeOnce(options: InvokeOnceOptions): Promise<InvokeOnce
     }
   };
   const invocationType = check(() => parseInvocationType(options.type ?? 'RequestResponse'));
+  if (options.qualifier !== undefined && options.qualifier.trim() === '') problems.push('--qualifier needs a version or alias (e.g. --qualifier live)');
   const spec = check(() => parseTargetSpec(options.target, qualifierFor(options)));
   if (options.retries !== undefined && (!Number.isInteger(options.retries) || options.retries < 0 || options.retries > 10)) {
     problems.push(`--retries ${options.retries} must be a whole number from 0 to 10`);
@@ -130,6 +133,9 @@ export async function invokeOnce(options: InvokeOnceOptions): Promise<InvokeOnce
     const request = prepared.request(invocationType);
     const signal = options.timeoutMs ? AbortSignal.timeout(options.timeoutMs) : undefined;
     const outcome = await target.invoke(request, spec.kind === 'lambda' ? signal : undefined);
+    if (outcome.class === 'timeout' && outcome.statusCode === undefined && options.timeoutMs) {
+      outcome.errorMessage = `no complete answer within ${options.timeoutMs} ms (--timeout)`;
+    }
     const document = resultDocument(options.target, invocationType, outcome);
     if (prepared.http) document.asyncVia = prepared.http.asyncVia;
     if (waiter && outcome.class === 'ok') {
@@ -153,9 +159,9 @@ export async function invokeOnce(options: InvokeOnceOptions): Promise<InvokeOnce
 async function openWaiter(options: InvokeOnceOptions): Promise<{ tracker: DeliveryTracker; close: () => Promise<void> }> {
   const { destinationQueue, dlq } = options.wait!;
   const [{ createSqsClient }, { DeliveryTracker }] = await Promise.all([import('../delivery/sqsClient.js'), import('../delivery/deliveryTracker.js')]);
-  const sqs = await createSqsClient({ region: options.region, profile: options.profile }, options.note);
   const queueUrls = [...new Set([destinationQueue, dlq].filter((url): url is string => Boolean(url)))];
-  const tracker = new DeliveryTracker({ sqs, queueUrls, pollersPerQueue: 1 });
+  const sqs = await createSqsClient({ region: options.region, profile: options.profile }, queueUrls, options.note);
+  const tracker = new DeliveryTracker({ sqs, queueUrls, pollersPerQueue: 1, onWarning: (message) => options.note(message) });
   const close = async () => {
     await tracker.stop();
     sqs.destroy();
@@ -285,6 +291,7 @@ export function resultDocument(target: string, invocationType: InvocationType, o
   }
   if (outcome.errorType) document.errorType = outcome.errorType;
   if (outcome.class !== 'ok' && outcome.class !== 'functionError' && outcome.errorMessage) document.errorMessage = outcome.errorMessage;
+  if (outcome.reason) document.reason = outcome.reason;
   if (outcome.clientRequestId) document.clientRequestId = outcome.clientRequestId;
   return document;
 }

@@ -19,6 +19,8 @@ export interface LambdaTargetOptions {
 
 interface SdkError extends Error {
   code?: string;
+  /** TooManyRequestsException's reason. */
+  Reason?: string;
   $metadata?: { httpStatusCode?: number; requestId?: string; attempts?: number };
   cause?: unknown;
 }
@@ -98,6 +100,7 @@ function failedOutcome(error: SdkError, sentAt: number, latencyMs: number, reque
     outcome.class = status === 429 ? 'throttled' : 'httpError';
     outcome.statusCode = status;
     outcome.refusedByService = true;
+    if (error.Reason) outcome.reason = error.Reason;
   } else {
     const code = error.code ?? (error.cause as { code?: string } | undefined)?.code;
     if (code) outcome.errorType = code;

@@ -44,7 +44,7 @@ export function outcomeError(outcome: Outcome, target: Target): LambenchError | 
     case 'throttled':
     case 'httpError': {
       const hint = SERVICE_HINTS[outcome.errorType ?? ''];
-      const what = `${outcome.errorType ?? 'HTTP error'} (${outcome.statusCode})${outcome.errorMessage ? `: ${outcome.errorMessage}` : ''}`;
+      const what = `${outcome.errorType ?? 'HTTP error'} (${outcome.statusCode})${outcome.errorMessage ? `: ${outcome.errorMessage}` : ''}${outcome.reason ? ` [${outcome.reason}]` : ''}`;
       return outcome.refusedByService
         ? new TargetUnavailableError(`${what}${hint ? `; ${hint}` : ''}`)
         : new CallFailedError(what);

@@ -42,6 +42,8 @@ export interface Outcome {
   /** The service's error name (e.g. ResourceNotFoundException, an HTTP `x-amzn-ErrorType`) or the network error code. */
   errorType?: string;
   errorMessage?: string;
+  /** Why the service throttled (its `Reason`, e.g. ReservedFunctionConcurrentInvocationLimitExceeded). */
+  reason?: string;
   /** True when the service itself refused the call (not found, denied, throttled, too large...). */
   refusedByService?: boolean;
 }

@@ -5,6 +5,7 @@
  * failure destination, a dry run, and an async call through the API Gateway front found again by
  * lambench's client request ID.
  */
+import { CallFailedError } from '../../errors.js';
 import { invokeOnce, type InvokeResultDocument } from '../../targets/invokeOnce.js';
 import { formatMs, renderInvoke } from '../render/invokeText.js';
 import { styleFor } from '../style.js';
@@ -15,6 +16,8 @@ export async function demoCommand(): Promise<void> {
   const { startLocalStack } = await import('../../local/index.js');
   const stack = await startLocalStack({});
   try {
+    // The demo talks only to its own stack: none of the user's AWS settings may leak in.
+    for (const key of ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_ENDPOINT_URL', 'AWS_SESSION_TOKEN']) delete process.env[key];
     Object.assign(process.env, stack.env);
     out(`${style.bold('lambench demo')}: a local Lambda (${stack.lambdaUrl}), API Gateway (${stack.apiUrl}) and SQS (${stack.sqsUrl}) on 127.0.0.1\n\n`);
     const queues = { destinationQueue: stack.queues['lambench-success']!, dlq: stack.queues['lambench-dlq']! };
@@ -33,10 +36,10 @@ export async function demoCommand(): Promise<void> {
     const accepted = await call('2. asynchronous (Event): Lambda answers 202 at once; the result goes to the success destination', {
       target: 'square', type: 'event', payload: '{"number": 8}', wait: { destinationQueue: queues.destinationQueue, timeoutMs: 15_000 },
     });
-    await call('3. an async event that fails: retried twice, then recorded in the failure destination', {
+    const failing = await call('3. an async event that fails: retried twice, then recorded in the failure destination', {
       target: 'flaky', type: 'event', payload: '{"fail": true}', wait: { destinationQueue: failureQueue, timeoutMs: 15_000 },
     });
-    await call('4. dry run: checks the call would be allowed, runs nothing', { target: 'square', type: 'dry-run' });
+    const dryRun = await call('4. dry run: checks the call would be allowed, runs nothing', { target: 'square', type: 'dry-run' });
     const viaGateway = await call(
       "5. async through API Gateway (seed 000: meta.async in the body): the gateway's request ID is not Lambda's, so lambench's client request ID finds the completion",
       { target: `${stack.apiUrl}/run`, type: 'event', asyncVia: 'body', payload: '{"number": 9}', wait: { destinationQueue: queues.destinationQueue, timeoutMs: 15_000 } },
@@ -48,6 +51,15 @@ export async function demoCommand(): Promise<void> {
       out(`Through API Gateway the event was accepted with ${viaGateway.statusCode} (not 202) and completed ${formatMs(viaGateway.endToEndMs ?? 0)} after the send.\n`);
     }
     out(style.dim('Next: `lambench local` keeps this stack running for your own calls; see README.md.\n'));
+    // The demo exits 1 when what it shows did not happen, like any other check.
+    const failed = [
+      (sync.payload as { square?: number } | undefined)?.square !== 49 && 'the sync call did not return {"square": 49}',
+      accepted.completion?.condition !== 'Success' && 'the async call has no Success record',
+      (failing.completion?.condition !== 'RetriesExhausted' || failing.completion.attempts !== 3) && 'the failing event was not retried into the failure destination',
+      dryRun.statusCode !== 204 && 'the dry run did not answer 204',
+      viaGateway.completion?.condition !== 'Success' && 'the event through API Gateway has no Success record',
+    ].filter((problem): problem is string => typeof problem === 'string');
+    if (failed.length > 0) throw new CallFailedError(`the demo did not go as expected: ${failed.join('; ')}`);
   } finally {
     await stack.stop();
   }

@@ -1,5 +1,5 @@
 /** `lambench invoke <target>`: parse, call, render; the outcome decides the exit code. */
-import { CallFailedError } from '../../errors.js';
+import { CallFailedError, UsageError } from '../../errors.js';
 import { invokeOnce } from '../../targets/invokeOnce.js';
 import { outcomeError } from '../../targets/outcomeError.js';
 import { parseDuration } from '../duration.js';
@@ -14,7 +14,7 @@ export interface InvokeArgs {
   qualifier?: string;
   logType?: string;
   clientContext?: string;
-  retries?: number;
+  retries?: string;
   wait?: boolean;
   destinationQueue?: string;
   dlq?: string;
@@ -46,7 +46,7 @@ export async function invokeCommand(args: InvokeArgs): Promise<void> {
     ...(args.qualifier !== undefined && { qualifier: args.qualifier }),
     ...(args.logType !== undefined && { logType: args.logType }),
     ...(args.clientContext !== undefined && { clientContext: args.clientContext }),
-    ...(args.retries !== undefined && { retries: args.retries }),
+    ...(args.retries !== undefined && { retries: parseRetries(args.retries) }),
     ...(args.wait && {
       wait: {
         ...(args.destinationQueue !== undefined && { destinationQueue: args.destinationQueue }),
@@ -54,7 +54,7 @@ export async function invokeCommand(args: InvokeArgs): Promise<void> {
         timeoutMs: parseDuration(args.waitTimeout ?? '60s', '--wait-timeout'),
       },
     }),
-    ...(args.timeout !== undefined && { timeoutMs: parseDuration(args.timeout, '--timeout') }),
+    ...(args.timeout !== undefined && { timeoutMs: parseTimeout(args.timeout) }),
     ...(args.method !== undefined && { method: args.method }),
     ...(args.header !== undefined && { headers: ([] as string[]).concat(args.header) }),
     ...(args.asyncVia !== undefined && { asyncVia: args.asyncVia }),
@@ -87,4 +87,18 @@ export async function invokeCommand(args: InvokeArgs): Promise<void> {
   if (document.completion && document.completion.condition !== 'Success') {
     throw new CallFailedError(`the event did not succeed: ${document.completion.condition} after ${document.completion.attempts ?? '?'} attempts`);
   }
+}
+
+function parseRetries(text: string): number {
+  const retries = Number(text);
+  if (text.trim() === '' || !Number.isInteger(retries) || retries < 0 || retries > 10) {
+    throw new UsageError(`--retries '${text}' must be a whole number from 0 to 10`);
+  }
+  return retries;
+}
+
+function parseTimeout(text: string): number {
+  const ms = parseDuration(text, '--timeout');
+  if (ms <= 0) throw new UsageError(`--timeout '${text}' must be above 0 (leave it out for no limit)`);
+  return ms;
 }
