@@ -159,6 +159,25 @@ describe('delivery verification', () => {
     assert.equal(again.stdout, '', 'poll --delete removed what it printed');
   });
 
+  it('poll --max N prints exactly N records, as NDJSON, and leaves the queue as it was', async () => {
+    const queueUrl = stack.queues['lambench-success']!;
+    for (const n of [31, 32, 33]) {
+      const result = await lambench(['invoke', 'square', '-t', 'event', '-p', `{"number": ${n}}`, '--wait', '--destination-queue', queueUrl, '--json'], env);
+      assert.equal(result.code, 0, result.stderr);
+    }
+    // --wait deleted the three records it matched; put three foreign ones in their place.
+    for (const n of [1, 2, 3]) {
+      await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ version: '1.0', timestamp: new Date().toISOString(), requestContext: { requestId: `other-${n}`, condition: 'Success', approximateInvokeCount: 1 } }) }));
+    }
+    const two = await lambench(['poll', queueUrl, '--max', '2', '--json'], env);
+    assert.equal(two.code, 0, two.stderr);
+    const lines = two.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    assert.equal(lines.length, 2);
+    assert.ok(lines.every((line) => line.type === 'record' && line.condition === 'Success' && /^other-[123]$/.test(line.requestId)));
+    const all = await lambench(['poll', queueUrl, '--json', '--delete'], env);
+    assert.deepEqual(all.stdout.trim().split('\n').map((line) => JSON.parse(line).requestId).sort(), ['other-1', 'other-2', 'other-3']);
+  });
+
   it('bad input: a missing queue, an unreachable SQS endpoint, --wait without a queue, an unreadable --correlate', async () => {
     const missingQueue = `${stack.sqsUrl}/000000000000/no-such-queue`;
     const cases: [string, string[], Record<string, string>, number, RegExp][] = [
