@@ -5,7 +5,7 @@
  */
 import type { Message } from '@aws-sdk/client-sqs';
 
-export type CompletionCondition = 'Success' | 'RetriesExhausted' | 'EventAgeExceeded' | 'DeadLetter';
+export type CompletionCondition = 'Success' | 'RetriesExhausted' | 'EventAgeExceeded' | 'ZeroReservedConcurrency' | 'DeadLetter';
 
 export interface CompletionRecord {
   kind: 'destination' | 'deadLetter';

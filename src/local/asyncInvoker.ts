@@ -1,9 +1,12 @@
 /**
- * Lambda's internal queue for Event invocations: each accepted event runs in the background, is
- * retried on a function error (MaximumRetryAttempts, delays of about 1 and 2 minutes), requeued
- * with backoff while throttled, dropped after MaximumEventAgeInSeconds, and its outcome written
- * to the on-success / on-failure destinations and the DLQ in the exact AWS record formats.
- * Every delay is multiplied by `timeScale`, so a failing event settles in seconds, not minutes.
+ * Lambda's internal queue for Event invocations, as AWS documents it: each accepted event runs in
+ * the background; a function error is retried MaximumRetryAttempts times, about 1 and then 2
+ * minutes after the failed attempt; a throttle puts the event back with a backoff growing from 1 s
+ * to 5 min, without counting an attempt; an event is never kept past MaximumEventAgeInSeconds
+ * (EventAgeExceeded, also while it waits for a retry); a function whose reserved concurrency is 0
+ * gets its events dropped at once (ZeroReservedConcurrency). The outcome goes to the on-success /
+ * on-failure destinations and the DLQ in the exact AWS record formats. Every delay and the age
+ * limit are multiplied by `timeScale`, so a failing event settles in seconds, not minutes.
  */
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { LocalFunction } from './functionRegistry.js';
@@ -21,7 +24,7 @@ export interface AsyncEvent {
   receivedAt: number;
 }
 
-export type Condition = 'Success' | 'RetriesExhausted' | 'EventAgeExceeded';
+export type Condition = 'Success' | 'RetriesExhausted' | 'EventAgeExceeded' | 'ZeroReservedConcurrency';
 
 export interface AsyncCompletion {
   requestId: string;
@@ -42,7 +45,22 @@ export interface AsyncInvokerOptions {
 
 /** AWS waits about a minute before the first retry and two before the second. */
 const RETRY_DELAYS_MS = [60_000, 120_000];
-const THROTTLE_BACKOFF_MS = { first: 10, max: 1000 };
+/** Throttled events go back to the queue: 1 s after the first throttle, doubling, at most 5 min. */
+const THROTTLE_BACKOFF_MS = { first: 1000, max: 300_000 };
+/** The DLQ's ErrorMessage is the first 1 KB of the error message. */
+const DLQ_ERROR_MESSAGE_BYTES = 1024;
+/** AWS's own wording (sic) for an event dropped because the function's reserved concurrency is 0. */
+const ZERO_CONCURRENCY_MESSAGE = 'Function not invoked. Function isconfigured with zero reserved concurrent executions';
+
+/** Where an event stands between attempts. */
+interface EventState {
+  /** Times the function really ran (throttles excluded): approximateInvokeCount. */
+  attempts: number;
+  /** Throttles in a row since the last run, for the backoff. */
+  throttles: number;
+  /** The last run's result, if the function ever ran. */
+  last?: InvocationResult;
+}
 
 export class AsyncInvoker {
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -52,7 +70,7 @@ export class AsyncInvoker {
   constructor(private readonly options: AsyncInvokerOptions) {}
 
   enqueue(item: AsyncEvent): void {
-    this.schedule(() => this.attempt(item, 0, 0), 0);
+    this.schedule(() => this.attempt(item, { attempts: 0, throttles: 0 }), 0);
   }
 
   /** Events accepted but not yet settled (queued, waiting to retry, or running). */
@@ -78,17 +96,35 @@ export class AsyncInvoker {
     this.timers.add(timer);
   }
 
-  private async attempt(item: AsyncEvent, attemptsSoFar: number, throttles: number): Promise<void> {
+  /** When the event's maximum age runs out (epoch ms). */
+  private expiresAt(item: AsyncEvent): number {
+    return item.receivedAt + item.fn.config.maximumEventAgeSeconds * 1000 * this.options.timeScale;
+  }
+
+  /**
+   * Puts the event back in the queue for `delayMs`; if its age would run out first, it is settled
+   * as EventAgeExceeded when it does, never attempted again.
+   */
+  private requeue(item: AsyncEvent, state: EventState, delayMs: number): void {
+    const untilExpiry = this.expiresAt(item) - Date.now();
+    if (untilExpiry <= delayMs) this.schedule(() => this.settle(item, 'EventAgeExceeded', state), Math.max(0, untilExpiry));
+    else this.schedule(() => this.attempt(item, state), delayMs);
+  }
+
+  private async attempt(item: AsyncEvent, state: EventState): Promise<void> {
     const { fn } = item;
-    const maxAgeMs = fn.config.maximumEventAgeSeconds * 1000 * this.options.timeScale;
-    if (Date.now() - item.receivedAt > maxAgeMs) {
-      await this.settle(item, 'EventAgeExceeded', attemptsSoFar, undefined);
+    if (Date.now() >= this.expiresAt(item)) {
+      await this.settle(item, 'EventAgeExceeded', state);
+      return;
+    }
+    if (fn.config.reservedConcurrency === 0) {
+      await this.settle(item, 'ZeroReservedConcurrency', state);
       return;
     }
     const slot = this.options.runtime.reserve(fn);
     if (!slot.ok) {
-      const backoff = Math.min(THROTTLE_BACKOFF_MS.max, THROTTLE_BACKOFF_MS.first * 2 ** throttles);
-      this.schedule(() => this.attempt(item, attemptsSoFar, throttles + 1), backoff);
+      const backoff = Math.min(THROTTLE_BACKOFF_MS.max, THROTTLE_BACKOFF_MS.first * 2 ** state.throttles) * this.options.timeScale;
+      this.requeue(item, { ...state, throttles: state.throttles + 1 }, backoff);
       return;
     }
     let result: InvocationResult;
@@ -103,38 +139,35 @@ export class AsyncInvoker {
     } finally {
       this.options.runtime.release(fn);
     }
-    const attempts = attemptsSoFar + 1;
+    const next: EventState = { attempts: state.attempts + 1, throttles: 0, last: result };
     if (!result.functionError) {
-      await this.settle(item, 'Success', attempts, result);
-    } else if (attempts <= fn.config.maximumRetryAttempts) {
-      const delay = (RETRY_DELAYS_MS[attempts - 1] ?? RETRY_DELAYS_MS[RETRY_DELAYS_MS.length - 1]!) * this.options.timeScale;
-      this.schedule(() => this.attempt(item, attempts, 0), delay);
+      await this.settle(item, 'Success', next);
+    } else if (next.attempts > fn.config.maximumRetryAttempts) {
+      await this.settle(item, 'RetriesExhausted', next);
     } else {
-      await this.settle(item, 'RetriesExhausted', attempts, result);
+      const delay = RETRY_DELAYS_MS[Math.min(next.attempts, RETRY_DELAYS_MS.length) - 1]! * this.options.timeScale;
+      this.requeue(item, next, delay);
     }
   }
 
-  private async settle(item: AsyncEvent, condition: Condition, attempts: number, result: InvocationResult | undefined): Promise<void> {
+  private async settle(item: AsyncEvent, condition: Condition, state: EventState): Promise<void> {
     const { fn } = item;
-    const record = destinationRecord(item, condition, attempts, result);
+    const record = destinationRecord(item, condition, state.attempts, state.last);
     const writes: Promise<unknown>[] = [];
     const destination = condition === 'Success' ? fn.config.onSuccess : fn.config.onFailure;
     if (destination) writes.push(this.send(destination, JSON.stringify(record)));
     if (condition !== 'Success' && fn.config.deadLetterQueue) {
-      const errorMessage = result ? errorMessageOf(result) : `Event age exceeded (${fn.config.maximumEventAgeSeconds} s)`;
-      writes.push(
-        this.send(fn.config.deadLetterQueue, item.body || '{}', {
-          RequestID: { DataType: 'String', StringValue: item.requestId },
-          ErrorCode: { DataType: 'Number', StringValue: '200' },
-          ErrorMessage: { DataType: 'String', StringValue: errorMessage.slice(0, 1024) || 'error' },
-        }),
-      );
+      writes.push(this.send(fn.config.deadLetterQueue, item.body || '{}', deadLetterAttributes(item, condition, state)));
     }
     await Promise.all(writes);
-    this.options.onCompletion?.({ requestId: item.requestId, functionName: fn.name, condition, attempts });
+    this.options.onCompletion?.({ requestId: item.requestId, functionName: fn.name, condition, attempts: state.attempts });
   }
 
   private async send(queueName: string, body: string, attributes?: Record<string, { DataType: string; StringValue: string }>): Promise<void> {
+    if (queueName.endsWith('.fifo')) {
+      this.options.onWarning?.(`'${queueName}' is a FIFO queue: Lambda does not deliver async records to FIFO queues (a DestinationDeliveryFailure in AWS); the record was dropped`);
+      return;
+    }
     const url = this.options.queueUrl(queueName);
     if (url === undefined) {
       this.options.onWarning?.(`destination queue '${queueName}' does not exist; the record was dropped`);
@@ -148,14 +181,44 @@ export class AsyncInvoker {
   }
 }
 
-/** The record Lambda writes to an SQS destination (the seeds' format). */
+/**
+ * The DLQ message's attributes: RequestID, ErrorCode (the last response's HTTP status: 200 for a
+ * function error, 429 for a throttle) and the first 1 KB of ErrorMessage. An event dropped for
+ * zero reserved concurrency never got a response, so it carries no ErrorCode.
+ */
+function deadLetterAttributes(item: AsyncEvent, condition: Condition, state: EventState): Record<string, { DataType: string; StringValue: string }> {
+  const attributes: Record<string, { DataType: string; StringValue: string }> = { RequestID: { DataType: 'String', StringValue: item.requestId } };
+  let errorMessage: string;
+  if (condition === 'ZeroReservedConcurrency') {
+    errorMessage = ZERO_CONCURRENCY_MESSAGE;
+  } else if (state.last === undefined || state.throttles > 0) {
+    attributes.ErrorCode = { DataType: 'Number', StringValue: '429' };
+    errorMessage = 'Rate Exceeded.';
+  } else {
+    attributes.ErrorCode = { DataType: 'Number', StringValue: '200' };
+    errorMessage = errorMessageOf(state.last);
+  }
+  attributes.ErrorMessage = { DataType: 'String', StringValue: firstBytes(errorMessage, DLQ_ERROR_MESSAGE_BYTES) || 'error' };
+  return attributes;
+}
+
+/** The invoked ARN with its qualifier; an unqualified invocation is $LATEST's. */
+function qualifiedArn(item: AsyncEvent): string {
+  return item.invokedArn.split(':').length > 7 ? item.invokedArn : `${item.invokedArn}:$LATEST`;
+}
+
+/**
+ * The record Lambda writes to an SQS destination (the seeds' format). `responseContext` and
+ * `responsePayload` are the last run's; an event that never ran (throttled until its age ran out,
+ * or dropped for zero reserved concurrency) has neither.
+ */
 export function destinationRecord(item: AsyncEvent, condition: Condition, attempts: number, result: InvocationResult | undefined): Record<string, unknown> {
   const record: Record<string, unknown> = {
     version: '1.0',
     timestamp: new Date().toISOString(),
     requestContext: {
       requestId: item.requestId,
-      functionArn: `${item.fn.arn}:${item.executedVersion}`,
+      functionArn: qualifiedArn(item),
       condition,
       approximateInvokeCount: attempts,
     },
@@ -172,8 +235,16 @@ export function destinationRecord(item: AsyncEvent, condition: Condition, attemp
   return record;
 }
 
-
 function errorMessageOf(result: InvocationResult): string {
   const document = parseJsonOr(result.payload, result.payload) as { errorMessage?: string } | string;
   return typeof document === 'object' && document?.errorMessage ? document.errorMessage : String(result.payload);
+}
+
+/** At most `limit` bytes of UTF-8, never cutting a character in two. */
+function firstBytes(text: string, limit: number): string {
+  const bytes = Buffer.from(text, 'utf8');
+  if (bytes.length <= limit) return text;
+  let end = limit;
+  while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end -= 1;
+  return bytes.subarray(0, end).toString('utf8');
 }

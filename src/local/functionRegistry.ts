@@ -1,8 +1,10 @@
 /**
  * The functions the local stack serves: the shipped samples plus every `*.js` / `*.mjs` / `*.cjs`
  * module in the user's folder (the file name is the function name). A module exports `handler`
- * and may export `config` (memorySize, timeout, reservedConcurrency, maximumRetryAttempts,
- * maximumEventAgeSeconds, destinations, deadLetterQueue).
+ * and may export `config` (memorySize, timeoutSeconds, reservedConcurrency, maximumRetryAttempts,
+ * maximumEventAgeSeconds, onSuccess, onFailure, deadLetterQueue, versions, aliases); the stack's
+ * per-function overrides go on top. Every function's configuration is checked against AWS's own
+ * ranges before anything listens, and every problem is reported at once.
  */
 import { readdir } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
@@ -14,6 +16,7 @@ export const DEFAULT_QUEUES = { onSuccess: 'lambench-success', onFailure: 'lambe
 export interface FunctionConfig {
   memorySize: number;
   timeoutSeconds: number;
+  /** Absent: the function uses the account's unreserved concurrency. 0: async events are dropped (ZeroReservedConcurrency). */
   reservedConcurrency?: number;
   maximumRetryAttempts: number;
   maximumEventAgeSeconds: number;
@@ -26,6 +29,13 @@ export interface FunctionConfig {
   aliases: Record<string, string>;
 }
 
+/**
+ * What a module's `config`, a config file or `LocalStackOptions.functionConfig` may set for one
+ * function: any subset of FunctionConfig (`timeout` is accepted for `timeoutSeconds`), and
+ * `reservedConcurrency: null` to drop a module's reservation.
+ */
+export type FunctionConfigOverrides = Partial<Omit<FunctionConfig, 'reservedConcurrency'>> & { reservedConcurrency?: number | null; timeout?: number };
+
 export interface LocalFunction {
   name: string;
   /** Unqualified ARN. */
@@ -34,11 +44,85 @@ export interface LocalFunction {
   config: FunctionConfig;
 }
 
+/** Every function's configuration problems, in one error (one problem per `problems` entry). */
+export class FunctionConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid function configuration: ${problems.join('; ')}`);
+    this.name = 'FunctionConfigError';
+  }
+}
+
+/** SQS's queue name rules: 1 to 80 characters of letters, digits, `-` and `_`, a FIFO queue's ending in `.fifo` (counted). */
+const QUEUE_NAME = /^[A-Za-z0-9_-]+(\.fifo)?$/;
+const QUEUE_RULE = 'must be an SQS queue name (1-80 characters of letters, digits, - and _, optionally ending in .fifo) or null to turn it off';
+const integerIn = (min: number, max: number) => (value: unknown) => Number.isInteger(value) && (value as number) >= min && (value as number) <= max;
+const inTimeoutRange = (value: unknown) => typeof value === 'number' && Number.isFinite(value) && value > 0 && value <= 900;
+
+/** How a field's value is written on a command line (`--set NAME.key=value`). */
+export type ConfigFieldKind = 'number' | 'numberOrNull' | 'queueOrNull' | 'list' | 'map';
+
+/** Every key a function's configuration may hold: its kind, its AWS range, and what a message says when it is out of range. */
+export const CONFIG_FIELDS: Readonly<Record<keyof FunctionConfigOverrides, { kind: ConfigFieldKind; ok: (value: unknown) => boolean; must: string }>> = {
+  memorySize: { kind: 'number', ok: integerIn(128, 10240), must: 'must be an integer number of MB from 128 to 10240' },
+  timeoutSeconds: { kind: 'number', ok: inTimeoutRange, must: 'must be a number of seconds above 0 and at most 900' },
+  timeout: { kind: 'number', ok: inTimeoutRange, must: 'must be a number of seconds above 0 and at most 900' },
+  reservedConcurrency: { kind: 'numberOrNull', ok: (value) => value === null || integerIn(0, Number.MAX_SAFE_INTEGER)(value), must: 'must be an integer of 0 or more (null: unreserved)' },
+  maximumRetryAttempts: { kind: 'number', ok: integerIn(0, 2), must: 'must be an integer from 0 to 2' },
+  maximumEventAgeSeconds: { kind: 'number', ok: integerIn(60, 21600), must: 'must be an integer number of seconds from 60 to 21600 (6 h)' },
+  onSuccess: { kind: 'queueOrNull', ok: isQueueNameOrNull, must: QUEUE_RULE },
+  onFailure: { kind: 'queueOrNull', ok: isQueueNameOrNull, must: QUEUE_RULE },
+  deadLetterQueue: { kind: 'queueOrNull', ok: isQueueNameOrNull, must: QUEUE_RULE },
+  versions: {
+    kind: 'list',
+    ok: (value) => Array.isArray(value) && value.every((version) => typeof version === 'string' && /^[1-9]\d*$/.test(version)),
+    must: 'must be a list of version numbers as strings, e.g. ["1", "2"]',
+  },
+  aliases: {
+    kind: 'map',
+    ok: (value) =>
+      value !== null && typeof value === 'object' && !Array.isArray(value) &&
+      Object.entries(value).every(([alias, version]) => /^(?!^[0-9]+$)[a-zA-Z0-9-_]{1,128}$/.test(alias) && typeof version === 'string'),
+    must: 'must be an object of alias name → version, e.g. {"live": "1"}',
+  },
+};
+
+function isQueueNameOrNull(value: unknown): boolean {
+  return value === null || (typeof value === 'string' && value.length <= 80 && QUEUE_NAME.test(value));
+}
+
+/**
+ * The problems of one function's partial configuration, each naming `subject.key`, the value and
+ * the fix: unknown keys, and values outside AWS's ranges. An empty list means it is valid.
+ */
+export function configProblems(subject: string, given: unknown): string[] {
+  if (given === null || typeof given !== 'object' || Array.isArray(given)) {
+    return [`${subject} must be an object of settings, e.g. {"maximumRetryAttempts": 0}`];
+  }
+  const problems: string[] = [];
+  for (const [key, value] of Object.entries(given)) {
+    if (!Object.hasOwn(CONFIG_FIELDS, key)) {
+      problems.push(`${subject}: unknown key '${key}' (known: ${Object.keys(CONFIG_FIELDS).join(', ')})`);
+      continue;
+    }
+    if (value === undefined) continue;
+    const rule = CONFIG_FIELDS[key as keyof FunctionConfigOverrides];
+    if (!rule.ok(value)) problems.push(`${subject}.${key} ${JSON.stringify(value)} ${rule.must}`);
+  }
+  return problems;
+}
+
 const SAMPLES_DIR = fileURLToPath(new URL('./functions/', import.meta.url));
 const MODULE_EXTENSIONS = new Set(['.js', '.mjs', '.cjs']);
 
-export async function loadFunctions(region: string, userDir?: string, overrides: Record<string, Partial<FunctionConfig>> = {}): Promise<Map<string, LocalFunction>> {
+/**
+ * Loads the samples and the user's modules, and resolves each function's configuration: defaults,
+ * then the module's `config`, then `overrides[name]`. Throws FunctionConfigError listing every
+ * problem (bad values, unknown keys, overrides for functions that do not exist).
+ */
+export async function loadFunctions(region: string, userDir?: string, overrides: Record<string, FunctionConfigOverrides> = {}): Promise<Map<string, LocalFunction>> {
   const functions = new Map<string, LocalFunction>();
+  const names: string[] = [];
+  const problems: string[] = [];
   for (const dir of [SAMPLES_DIR, ...(userDir ? [resolve(userDir)] : [])]) {
     let entries: string[];
     try {
@@ -52,18 +136,30 @@ export async function loadFunctions(region: string, userDir?: string, overrides:
       const name = basename(entry, ext);
       if (!/^[a-zA-Z0-9-_]{1,64}$/.test(name)) continue;
       const fileUrl = pathToFileURL(join(dir, entry)).href;
-      const module = (await import(fileUrl)) as { handler?: unknown; config?: Partial<FunctionConfig> & { timeout?: number } };
+      const module = (await import(fileUrl)) as { handler?: unknown; config?: unknown };
       if (typeof module.handler !== 'function') {
         throw new Error(`${join(dir, entry)} does not export a handler: add 'export const handler = async (event, context) => …'`);
       }
-      const config = resolveConfig({ ...module.config, ...overrides[name] });
-      functions.set(name, { name, arn: `arn:aws:lambda:${region}:${ACCOUNT_ID}:function:${name}`, fileUrl, config });
+      names.push(name);
+      const own = module.config ?? {};
+      const override = overrides[name] ?? {};
+      const found = [...configProblems(`${join(dir, entry)}: config`, own), ...configProblems(name, override)];
+      if (found.length === 0) {
+        const config = resolveConfig({ ...(own as FunctionConfigOverrides), ...override });
+        found.push(...aliasProblems(name, config));
+        functions.set(name, { name, arn: `arn:aws:lambda:${region}:${ACCOUNT_ID}:function:${name}`, fileUrl, config });
+      }
+      problems.push(...found);
     }
   }
+  for (const name of Object.keys(overrides)) {
+    if (!names.includes(name)) problems.push(`no function named '${name}' to configure (the functions are ${names.join(', ')})`);
+  }
+  if (problems.length > 0) throw new FunctionConfigError(problems);
   return functions;
 }
 
-function resolveConfig(given: Partial<FunctionConfig> & { timeout?: number }): FunctionConfig {
+function resolveConfig(given: FunctionConfigOverrides): FunctionConfig {
   const config: FunctionConfig = {
     memorySize: given.memorySize ?? 128,
     timeoutSeconds: given.timeoutSeconds ?? given.timeout ?? 3,
@@ -75,8 +171,20 @@ function resolveConfig(given: Partial<FunctionConfig> & { timeout?: number }): F
     versions: given.versions ?? ['1'],
     aliases: given.aliases ?? { live: '1' },
   };
-  if (given.reservedConcurrency !== undefined) config.reservedConcurrency = given.reservedConcurrency;
+  if (given.reservedConcurrency !== undefined && given.reservedConcurrency !== null) config.reservedConcurrency = given.reservedConcurrency;
   return config;
+}
+
+/** Aliases must point at a published version. */
+function aliasProblems(name: string, config: FunctionConfig): string[] {
+  return Object.entries(config.aliases)
+    .filter(([, version]) => !config.versions.includes(version))
+    .map(([alias, version]) => `${name}.aliases.${alias} points at version ${JSON.stringify(version)}, which is not among its versions ${JSON.stringify(config.versions)}: add it to versions or change the alias`);
+}
+
+/** The queues a function's configuration sends to (destinations and DLQ), without duplicates. */
+export function queuesOf(config: FunctionConfig): string[] {
+  return [...new Set([config.onSuccess, config.onFailure, config.deadLetterQueue].filter((name): name is string => name !== null))];
 }
 
 export interface ResolvedInvocationTarget {

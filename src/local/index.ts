@@ -8,7 +8,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApiGatewayServer } from './apiGateway.js';
 import { AsyncInvoker, type AsyncCompletion } from './asyncInvoker.js';
-import { DEFAULT_QUEUES, loadFunctions, type FunctionConfig } from './functionRegistry.js';
+import { DEFAULT_QUEUES, loadFunctions, queuesOf, type FunctionConfig, type FunctionConfigOverrides } from './functionRegistry.js';
 import { createLambdaApiServer } from './lambdaApi.js';
 import { FunctionRuntime } from './runtime.js';
 import { startSqsEmulator } from './sqsEmulator.js';
@@ -26,11 +26,19 @@ export interface LocalStackOptions {
   region?: string;
   /** A folder of the user's handlers, served beside the samples. */
   functionsDir?: string;
-  /** Extra queues to create besides lambench-success, lambench-failure and lambench-dlq. */
+  /**
+   * Extra queues to create besides lambench-success, lambench-failure, lambench-dlq and the queues
+   * the functions' configurations name (those are always created).
+   */
   queues?: string[];
-  /** Per-function configuration on top of what the modules export (e.g. reservedConcurrency). */
-  functionConfig?: Record<string, Partial<FunctionConfig>>;
-  /** Multiplies async retry delays and the event age limit; the default settles failures in about a second. */
+  /**
+   * Per-function configuration on top of what the modules export, e.g.
+   * `{ flaky: { maximumRetryAttempts: 0, onFailure: 'my-failures' } }`. Checked against AWS's
+   * ranges with the modules' own: startLocalStack rejects with a FunctionConfigError listing every
+   * problem, and names that are not functions here.
+   */
+  functionConfig?: Record<string, FunctionConfigOverrides>;
+  /** Multiplies async retry delays, the throttle backoff and the event age limit; the default settles failures in about a second. */
   timeScale?: number;
   accountConcurrency?: number;
   /** Each invocation's log (sync and async), as it completes. */
@@ -48,6 +56,10 @@ export interface LocalStack {
   /** Queue name → queue URL (as CreateQueue returned it). */
   queues: Record<string, string>;
   functions: string[];
+  /** Each function's configuration as resolved (defaults, module config, overrides): a copy. */
+  functionConfigs: Record<string, FunctionConfig>;
+  /** The multiplier on async retry delays, throttle backoff and the event age limit. */
+  timeScale: number;
   /** The environment a shell or a child process needs to use this stack. */
   env: Record<string, string>;
   /** Accepted async events not yet settled. */
@@ -63,14 +75,16 @@ export const DEFAULT_API_TIMEOUT_MS = 29_000;
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const region = options.region ?? 'us-east-1';
   const functions = await loadFunctions(region, options.functionsDir, options.functionConfig);
-  const queueNames = [...new Set([...Object.values(DEFAULT_QUEUES), ...(options.queues ?? [])])];
+  const configuredQueues = [...functions.values()].flatMap((fn) => queuesOf(fn.config));
+  const queueNames = [...new Set([...Object.values(DEFAULT_QUEUES), ...(options.queues ?? []), ...configuredQueues])];
+  const timeScale = options.timeScale ?? DEFAULT_TIME_SCALE;
   const sqs = await startSqsEmulator({ port: options.sqsPort ?? 0, region, queues: queueNames });
   const runtime = new FunctionRuntime(options.accountConcurrency, options.onLog);
   const asyncInvoker = new AsyncInvoker({
     runtime,
     sqs: sqs.client,
     queueUrl: (name) => sqs.queueUrls.get(name),
-    timeScale: options.timeScale ?? DEFAULT_TIME_SCALE,
+    timeScale,
     ...(options.onAsyncCompletion && { onCompletion: options.onAsyncCompletion }),
     ...(options.onWarning && { onWarning: options.onWarning }),
   });
@@ -101,6 +115,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     sqsUrl: sqs.endpoint,
     queues,
     functions: [...functions.keys()],
+    functionConfigs: Object.fromEntries([...functions].map(([name, fn]) => [name, structuredClone(fn.config)])),
+    timeScale,
     env: {
       AWS_ENDPOINT_URL_LAMBDA: lambdaUrl,
       AWS_ENDPOINT_URL_SQS: sqs.endpoint,
@@ -141,4 +157,5 @@ async function close(server: Server): Promise<void> {
 }
 
 export type { AsyncCompletion } from './asyncInvoker.js';
-export type { FunctionConfig } from './functionRegistry.js';
+export { FunctionConfigError, CONFIG_FIELDS, configProblems } from './functionRegistry.js';
+export type { FunctionConfig, FunctionConfigOverrides } from './functionRegistry.js';

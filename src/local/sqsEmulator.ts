@@ -30,7 +30,8 @@ export async function startSqsEmulator(options: { port: number; region: string; 
   });
   const queueUrls = new Map<string, string>();
   const createQueue = async (name: string) => {
-    const { QueueUrl } = await client.send(new CreateQueueCommand({ QueueName: name }));
+    // SQS requires the FifoQueue attribute for a name ending in .fifo.
+    const { QueueUrl } = await client.send(new CreateQueueCommand({ QueueName: name, ...(name.endsWith('.fifo') && { Attributes: { FifoQueue: 'true' } }) }));
     if (!QueueUrl) throw new Error(`SQS CreateQueue for '${name}' returned no QueueUrl`);
     queueUrls.set(name, QueueUrl);
     return QueueUrl;

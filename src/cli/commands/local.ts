@@ -1,7 +1,9 @@
 /** `lambench local`: the local stack in the foreground until Ctrl-C. */
+import { readFile } from 'node:fs/promises';
 import { UsageError } from '../../errors.js';
 import { parseDuration } from '../duration.js';
-import type { FunctionConfig, LocalStack } from '../../local/index.js';
+import type { FunctionConfig, FunctionConfigOverrides, LocalStack } from '../../local/index.js';
+import { CONFIG_FIELDS, configProblems } from '../../local/functionRegistry.js';
 import { styleFor } from '../style.js';
 
 export interface LocalArgs {
@@ -13,6 +15,10 @@ export interface LocalArgs {
   functions?: string;
   queue?: string[];
   reservedConcurrency?: string[];
+  /** A JSON file: `{ "NAME": { "maximumRetryAttempts": 0, … } }`. */
+  config?: string;
+  /** `NAME.key=value`, applied after --config and --reserved-concurrency. */
+  set?: string[];
   timeScale?: number;
   region?: string;
   quiet?: boolean;
@@ -24,12 +30,7 @@ export async function localCommand(args: LocalArgs): Promise<void> {
   for (const [flag, port] of [['--port', args.port], ['--api-port', args.apiPort], ['--sqs-port', args.sqsPort]] as const) {
     if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) problems.push(`${flag} ${port} must be a port from 0 to 65535 (0 = any free port)`);
   }
-  const functionConfig: Record<string, Partial<FunctionConfig>> = {};
-  for (const item of args.reservedConcurrency ?? []) {
-    const match = /^([a-zA-Z0-9-_]+)=(\d+)$/.exec(item);
-    if (match) functionConfig[match[1]!] = { reservedConcurrency: Number(match[2]) };
-    else problems.push(`--reserved-concurrency '${item}' must look like NAME=N, e.g. sleep=5`);
-  }
+  const functionConfig = await functionConfigFromFlags(args, problems);
   if (args.timeScale !== undefined && !(args.timeScale > 0 && args.timeScale <= 1)) problems.push(`--time-scale ${args.timeScale} must be above 0 and at most 1 (1 = AWS's real retry delays)`);
   let apiTimeoutMs: number | undefined;
   try {
@@ -66,16 +67,27 @@ export async function localCommand(args: LocalArgs): Promise<void> {
     throw new UsageError((error as Error).message, { cause: error });
   }
 
+  // Heard before the endpoints are printed: a supervisor may stop us as soon as it reads them.
+  const stopRequested = new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
   if (args.json) {
-    const line = { lambda: stack.lambdaUrl, api: stack.apiUrl, sqs: stack.sqsUrl, queues: stack.queues, functions: stack.functions, region: stack.region };
+    const line = {
+      lambda: stack.lambdaUrl,
+      api: stack.apiUrl,
+      sqs: stack.sqsUrl,
+      queues: stack.queues,
+      functions: stack.functions,
+      region: stack.region,
+      // null, not absent, for an unreserved function: every setting is spelled out.
+      functionConfig: Object.fromEntries(Object.entries(stack.functionConfigs).map(([name, config]) => [name, { ...config, reservedConcurrency: config.reservedConcurrency ?? null }])),
+    };
     process.stdout.write(`${JSON.stringify(line)}\n`);
   } else {
     process.stdout.write(describeStack(stack));
   }
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await stopRequested;
   process.stderr.write('lambench local: stopping…\n');
   await stack.stop();
 }
@@ -90,6 +102,8 @@ export function describeStack(stack: LocalStack): string {
     `  API Gateway front  ${stack.apiUrl}  ${style.dim('(GET /square/{n}, POST /run, /run/sync, /run/async)')}`,
     `  SQS                ${stack.sqsUrl}`,
     `  functions          ${stack.functions.join(', ')}  ${style.dim('($LATEST, version 1, alias live)')}`,
+    `  async config       ${style.dim(`(retry delays, throttle backoff and max age × ${stack.timeScale}; --config / --set to change)`)}`,
+    ...describeFunctionConfigs(stack.functionConfigs).map((line) => `    ${line}`),
     `  queues`,
     ...Object.entries(stack.queues).map(([name, url]) => `    ${name.padEnd(queueWidth)}  ${url}`),
     '',
@@ -106,4 +120,117 @@ export function describeStack(stack: LocalStack): string {
     style.dim('Ctrl-C stops it.'),
     '',
   ].join('\n');
+}
+
+/**
+ * The per-function overrides the flags ask for, in order: --config FILE, --reserved-concurrency
+ * NAME=N, --set NAME.key=value (the last one wins). Problems are collected, not thrown; the stack
+ * itself then rejects names that are not functions.
+ */
+async function functionConfigFromFlags(args: LocalArgs, problems: string[]): Promise<Record<string, FunctionConfigOverrides>> {
+  const functionConfig: Record<string, FunctionConfigOverrides> = {};
+  const merge = (name: string, values: FunctionConfigOverrides) => (functionConfig[name] = { ...functionConfig[name], ...values });
+
+  if (args.config !== undefined) {
+    let document: unknown;
+    try {
+      document = JSON.parse(await readFile(args.config, 'utf8'));
+    } catch (error) {
+      const reason = error instanceof SyntaxError ? `is not JSON (${error.message})` : `cannot be read (${(error as Error).message})`;
+      problems.push(`--config ${args.config} ${reason}: it must hold {"NAME": {"maximumRetryAttempts": 0, …}, …}`);
+    }
+    if (document !== undefined) {
+      if (document === null || typeof document !== 'object' || Array.isArray(document)) {
+        problems.push(`--config ${args.config} must hold a JSON object of function name → settings, e.g. {"flaky": {"maximumRetryAttempts": 0}}`);
+      } else {
+        for (const [name, settings] of Object.entries(document)) {
+          const found = configProblems(`--config ${args.config}: ${name}`, settings);
+          problems.push(...found);
+          if (found.length === 0) merge(name, settings as FunctionConfigOverrides);
+        }
+      }
+    }
+  }
+
+  for (const item of args.reservedConcurrency ?? []) {
+    const match = /^([a-zA-Z0-9-_]+)=(\d+)$/.exec(item);
+    if (match) merge(match[1]!, { reservedConcurrency: Number(match[2]) });
+    else problems.push(`--reserved-concurrency '${item}' must look like NAME=N, e.g. sleep=5`);
+  }
+
+  for (const item of args.set ?? []) {
+    const match = /^([a-zA-Z0-9-_]+)\.([a-zA-Z]+)=(.*)$/s.exec(item);
+    if (!match) {
+      problems.push(`--set '${item}' must look like NAME.key=value, e.g. flaky.maximumRetryAttempts=0 or square.onSuccess=null`);
+      continue;
+    }
+    const [, name, key, text] = match as unknown as [string, string, string, string];
+    const field = Object.hasOwn(CONFIG_FIELDS, key) ? CONFIG_FIELDS[key as keyof typeof CONFIG_FIELDS] : undefined;
+    if (field === undefined) {
+      problems.push(`--set ${item}: unknown key '${key}' (known: ${Object.keys(CONFIG_FIELDS).join(', ')})`);
+      continue;
+    }
+    const value = parseSetValue(field.kind, text);
+    if (value === undefined) {
+      problems.push(`--set ${item}: ${key} takes ${SET_VALUE_HINTS[field.kind]}`);
+      continue;
+    }
+    const found = configProblems(`--set ${name}`, { [key]: value });
+    problems.push(...found);
+    if (found.length === 0) merge(name, { [key]: value });
+  }
+  return functionConfig;
+}
+
+const SET_VALUE_HINTS = {
+  number: 'a number',
+  numberOrNull: 'a number, or null',
+  queueOrNull: 'a queue name, or null to turn it off',
+  list: 'a JSON list, e.g. ["1","2"]',
+  map: 'a JSON object, e.g. {"live":"1"}',
+} as const;
+
+/** A --set value read by its field's kind; undefined when it cannot be one. */
+function parseSetValue(kind: keyof typeof SET_VALUE_HINTS, text: string): unknown {
+  const trimmed = text.trim();
+  if (trimmed === 'null' && (kind === 'numberOrNull' || kind === 'queueOrNull')) return null;
+  if (kind === 'number' || kind === 'numberOrNull') return trimmed !== '' && Number.isFinite(Number(trimmed)) ? Number(trimmed) : undefined;
+  if (kind === 'queueOrNull') return text;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** One aligned line per function: concurrency, timeout, retries, max event age, destinations and DLQ. */
+export function describeFunctionConfigs(configs: Record<string, FunctionConfig>): string[] {
+  const rows = Object.entries(configs).map(([name, config]) => [
+    name,
+    config.reservedConcurrency === undefined ? 'unreserved' : `reserved ${config.reservedConcurrency}`,
+    `timeout ${formatSeconds(config.timeoutSeconds)}`,
+    `retries ${config.maximumRetryAttempts}`,
+    `max age ${formatSeconds(config.maximumEventAgeSeconds)}`,
+    `success→${config.onSuccess ?? 'none'}`,
+    `failure→${config.onFailure ?? 'none'}`,
+    `dlq→${config.deadLetterQueue ?? 'none'}`,
+  ]);
+  const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => row[column]!.length))) ?? [];
+  return rows.map((row) => {
+    const [name, ...cells] = row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!)));
+    return `${name}  ${cells.join(' · ')}`.trimEnd();
+  });
+}
+
+/** 21600 → 6h, 5400 → 1h30m, 90 → 1m30s, 3 → 3s, 0.2 → 0.2s. */
+function formatSeconds(seconds: number): string {
+  if (seconds < 60 || !Number.isInteger(seconds)) return `${seconds}s`;
+  const parts: string[] = [];
+  const hours = Math.floor(seconds / 3600);
+  const minutes = Math.floor((seconds % 3600) / 60);
+  const rest = seconds % 60;
+  if (hours) parts.push(`${hours}h`);
+  if (minutes) parts.push(`${minutes}m`);
+  if (rest) parts.push(`${rest}s`);
+  return parts.join('');
 }
