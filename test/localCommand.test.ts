@@ -44,6 +44,7 @@ describe('lambench local', () => {
     dir = await mkdtemp(join(tmpdir(), 'lambench-local-'));
     await writeFile(join(dir, 'greet.mjs'), "export const handler = async (event) => { console.log('greeting', event.name); return { hello: event.name }; };\n");
     await writeFile(join(dir, 'README.txt'), 'not a handler\n');
+    await writeFile(join(dir, 'noisy.mjs'), "console.log('init work done');\nexport const handler = async () => 'ok';\n");
   });
   after(() => rm(dir, { recursive: true, force: true }));
 
@@ -58,7 +59,7 @@ describe('lambench local', () => {
       assert.equal(front.status, 200);
       assert.equal(((await front.json()) as { square_of_your_number_is: number }).square_of_your_number_is, 36);
       assert.deepEqual(Object.keys(info.queues).sort(), ['lambench-dlq', 'lambench-failure', 'lambench-success', 'my-dest']);
-      assert.deepEqual(info.functions, ['flaky', 'sleep', 'square', 'greet']);
+      assert.deepEqual(info.functions, ['flaky', 'sleep', 'square', 'greet', 'noisy'], 'the JSON line comes first, before any handler output');
 
       const lambda = new LambdaClient({ region: 'us-east-1', endpoint: info.lambda, credentials: CREDENTIALS, maxAttempts: 1 });
       const sqs = new SQSClient({ region: 'us-east-1', endpoint: info.sqs, credentials: CREDENTIALS, maxAttempts: 1 });

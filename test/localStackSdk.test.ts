@@ -101,6 +101,17 @@ describe('local stack through the AWS SDK v3', () => {
     assert.equal(warmReport?.initDurationMs, undefined, 'no Init Duration on a warm start');
   });
 
+  it('gives each execution environment its own module instance, CommonJS handlers too', async () => {
+    const cold = await Promise.all(
+      [1, 2, 3].map(() => lambda.send(new InvokeCommand({ FunctionName: 'counter', LogType: 'Tail', Payload: json({ ms: 200 }) }))),
+    );
+    assert.deepEqual(cold.map((out) => decode(out.Payload)), [{ calls: 1 }, { calls: 1 }, { calls: 1 }], 'three concurrent cold starts, three fresh modules');
+    for (const out of cold) assert.ok(parseReportLine(Buffer.from(out.LogResult ?? '', 'base64').toString())?.initDurationMs !== undefined);
+    const warm = await lambda.send(new InvokeCommand({ FunctionName: 'counter', LogType: 'Tail', Payload: json({ ms: 0 }) }));
+    assert.deepEqual(decode(warm.Payload), { calls: 2 }, 'a warm environment keeps its state');
+    assert.equal(parseReportLine(Buffer.from(warm.LogResult ?? '', 'base64').toString())?.initDurationMs, undefined);
+  });
+
   it('keeps the log tail to the last 4 KB', async () => {
     const out = await lambda.send(new InvokeCommand({ FunctionName: 'echo', LogType: 'Tail', Payload: json({ filler: 'x'.repeat(10_000) }) }));
     const bytes = Buffer.from(out.LogResult ?? '', 'base64');
@@ -247,5 +258,23 @@ describe('local stack through the AWS SDK v3', () => {
     assert.equal(record.requestContext.approximateInvokeCount, 1, 'throttles are not attempts');
     // It really was held back: it completed only after the busy call freed the one unit of concurrency.
     assert.ok(Date.parse(record.timestamp) >= busyEndedAt - 50, `completed at ${record.timestamp}, busy call ended ${new Date(busyEndedAt).toISOString()}`);
+  });
+});
+
+describe('stopping the local stack', () => {
+  it('does not wait for a long async handler beyond a short grace', async () => {
+    const stack = await startTestStack();
+    const lambda = lambdaClient(stack);
+    try {
+      const out = await lambda.send(new InvokeCommand({ FunctionName: 'sleep', InvocationType: 'Event', Payload: json({ ms: 6000 }) }));
+      assert.equal(out.StatusCode, 202);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    } finally {
+      lambda.destroy();
+      const start = performance.now();
+      await stack.stop();
+      const stopMs = performance.now() - start;
+      assert.ok(stopMs < 4000, `stop took ${stopMs.toFixed(0)} ms with a 6 s handler running`);
+    }
   });
 });

@@ -19,13 +19,14 @@ import type { AsyncInvoker } from './asyncInvoker.js';
 import { AwsServiceError } from './awsErrors.js';
 import { resolveInvocationTarget, type LocalFunction, type ResolvedInvocationTarget } from './functionRegistry.js';
 import { header, parseJsonOr, readBody } from './http.js';
+import { ASYNC_PAYLOAD_LIMIT_BYTES, SYNC_PAYLOAD_LIMIT_BYTES } from './limits.js';
 import { enqueueEvent, invokeWithConcurrency } from './invocation.js';
 import type { FunctionRuntime, InvocationResult } from './runtime.js';
 
 /** API Gateway's payload limit. */
 const REQUEST_LIMIT_BYTES = 10 * 1024 * 1024;
 /** Lambda's own limits, which the integration request must also meet. */
-const LAMBDA_LIMIT_BYTES: Record<InvocationType, number> = { RequestResponse: 6 * 1024 * 1024, Event: 1024 * 1024 };
+const LAMBDA_LIMIT_BYTES: Record<InvocationType, number> = { RequestResponse: SYNC_PAYLOAD_LIMIT_BYTES, Event: ASYNC_PAYLOAD_LIMIT_BYTES };
 const STAGE = 'local';
 const SQUARE_PATH = /^\/square\/([^/]+)\/?$/;
 const RUN_PATH = /^\/run(?:\/(sync|async))?\/?$/;

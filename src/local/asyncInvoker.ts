@@ -62,6 +62,8 @@ interface EventState {
   last?: InvocationResult;
 }
 
+const STOP_GRACE_MS = 2000;
+
 export class AsyncInvoker {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly running = new Set<Promise<void>>();
@@ -78,11 +80,17 @@ export class AsyncInvoker {
     return this.timers.size + this.running.size;
   }
 
+  /**
+   * Stops: queued events are dropped; events running now get `STOP_GRACE_MS` to finish and write
+   * their records, then are abandoned (a handler can run up to 15 minutes; Ctrl-C must not wait).
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
-    await Promise.allSettled([...this.running]);
+    let grace: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled([...this.running]), new Promise((resolve) => (grace = setTimeout(resolve, STOP_GRACE_MS)))]);
+    clearTimeout(grace);
   }
 
   private schedule(task: () => Promise<void>, delayMs: number): void {

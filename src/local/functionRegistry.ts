@@ -9,6 +9,7 @@
 import { readdir } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { withHandlerConsoleOnStderr } from './runtime.js';
 
 export const ACCOUNT_ID = '000000000000';
 export const DEFAULT_QUEUES = { onSuccess: 'lambench-success', onFailure: 'lambench-failure', deadLetter: 'lambench-dlq' };
@@ -136,7 +137,7 @@ export async function loadFunctions(region: string, userDir?: string, overrides:
       const name = basename(entry, ext);
       if (!/^[a-zA-Z0-9-_]{1,64}$/.test(name)) continue;
       const fileUrl = pathToFileURL(join(dir, entry)).href;
-      const module = (await import(fileUrl)) as { handler?: unknown; config?: unknown };
+      const module = (await withHandlerConsoleOnStderr(() => import(fileUrl))) as { handler?: unknown; config?: unknown };
       if (typeof module.handler !== 'function') {
         throw new Error(`${join(dir, entry)} does not export a handler: add 'export const handler = async (event, context) => …'`);
       }

@@ -9,8 +9,10 @@ import type { FunctionRuntime, InvocationResult } from './runtime.js';
 export type SyncInvocation = { throttled: string } | { result: InvocationResult };
 
 /**
- * A RequestResponse invocation on one unit of the function's concurrency, released when the function
- * really ends (even if the caller stopped waiting). `throttled` carries the 429's Reason.
+ * A RequestResponse invocation on one unit of the function's concurrency, released when the runtime
+ * returns, even if the caller stopped waiting. After the function's own timeout the runtime returns
+ * at once while an in-process handler may still be running: from then on it no longer counts
+ * against the reserved concurrency (it cannot be killed in-process). `throttled` carries the 429's Reason.
  */
 export async function invokeWithConcurrency(
   runtime: FunctionRuntime,

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { ASYNC_PAYLOAD_LIMIT_BYTES, CLIENT_CONTEXT_LIMIT_BYTES, SYNC_PAYLOAD_LIMIT_BYTES } from './limits.js';
 import { AwsServiceError, notFound, sendAwsError } from './awsErrors.js';
 import type { AsyncInvoker } from './asyncInvoker.js';
 import { resolveInvocationTarget, type LocalFunction } from './functionRegistry.js';
@@ -13,9 +14,6 @@ import { enqueueEvent, invokeWithConcurrency } from './invocation.js';
 import type { FunctionRuntime } from './runtime.js';
 
 const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations\/?$/;
-const SYNC_LIMIT_BYTES = 6 * 1024 * 1024;
-const ASYNC_LIMIT_BYTES = 1024 * 1024;
-const CLIENT_CONTEXT_LIMIT_BYTES = 3583;
 const LOG_TAIL_BYTES = 4096;
 
 export interface LambdaApiDeps {
@@ -52,7 +50,7 @@ async function handle(deps: LambdaApiDeps, req: IncomingMessage, res: ServerResp
       `1 validation error detected: Value '${invocationType}' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]`,
     );
   }
-  const limit = invocationType === 'Event' ? ASYNC_LIMIT_BYTES : SYNC_LIMIT_BYTES;
+  const limit = invocationType === 'Event' ? ASYNC_PAYLOAD_LIMIT_BYTES : SYNC_PAYLOAD_LIMIT_BYTES;
   const body = await readBody(req, limit);
 
   const target = resolveInvocationTarget(deps.functions, deps.region, decodeURIComponent(match[1]!), url.searchParams.get('Qualifier') ?? undefined);

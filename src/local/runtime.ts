@@ -5,8 +5,11 @@
  * are captured per request (AsyncLocalStorage) and framed by START / END / REPORT lines.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { format } from 'node:util';
 import type { LocalFunction } from './functionRegistry.js';
+import { RESPONSE_LIMIT_BYTES } from './limits.js';
 
 type Handler = (event: unknown, context: LambdaContext, callback: (error?: unknown, result?: unknown) => void) => unknown;
 
@@ -53,9 +56,10 @@ interface Environment {
 interface LogSink {
   requestId: string;
   text: string;
+  /** Set when the output goes straight somewhere (module loading), not into an invocation's log. */
+  write?: (line: string) => void;
 }
 
-const RESPONSE_LIMIT_BYTES = 6 * 1024 * 1024;
 const logContext = new AsyncLocalStorage<LogSink>();
 let consoleCaptured = false;
 
@@ -75,7 +79,18 @@ function captureConsole(): void {
 }
 
 function appendLog(sink: LogSink, line: string): void {
-  sink.text += line.endsWith('\n') ? line : `${line}\n`;
+  const text = line.endsWith('\n') ? line : `${line}\n`;
+  if (sink.write) sink.write(text);
+  else sink.text += text;
+}
+
+/**
+ * Runs `load` with the console of any handler code it runs (a module's init) sent to stderr, so
+ * that nothing a handler prints at import reaches stdout, where `lambench local --json` speaks.
+ */
+export function withHandlerConsoleOnStderr<T>(load: () => Promise<T>): Promise<T> {
+  captureConsole();
+  return logContext.run({ requestId: 'init', text: '', write: (line) => process.stderr.write(line) }, load);
 }
 
 export class FunctionRuntime {
@@ -215,12 +230,23 @@ export class FunctionRuntime {
   private async createEnvironment(fn: LocalFunction): Promise<Environment> {
     this.environmentCount += 1;
     const id = (this.environmentCount * 2654435761).toString(16).padStart(32, '0').slice(-32);
-    // A query string gives each environment its own module instance, so module-level state and
-    // init work are per environment, as in Lambda.
-    const module = (await import(`${fn.fileUrl}?environment=${id}`)) as { handler?: Handler };
+    const module = await loadFreshModule(fn.fileUrl, id);
     if (typeof module.handler !== 'function') throw new TypeError(`${fn.name}.handler is undefined or not exported`);
     return { id, handler: module.handler };
   }
+}
+
+/**
+ * Each environment gets its own module instance, so module-level state and init work are per
+ * environment, as in Lambda: an ES module through a query string, a CommonJS one by evicting it
+ * from require's cache. (Modules the handler itself imports are shared within this process.)
+ */
+async function loadFreshModule(fileUrl: string, environmentId: string): Promise<{ handler?: Handler }> {
+  if (!fileUrl.endsWith('.cjs')) return (await import(`${fileUrl}?environment=${environmentId}`)) as { handler?: Handler };
+  const path = fileURLToPath(fileUrl);
+  const require = createRequire(path);
+  delete require.cache[require.resolve(path)];
+  return require(path) as { handler?: Handler };
 }
 
 type RunResult = { value: unknown } | { error: unknown; viaCallback: boolean } | { timedOut: true };
