@@ -249,7 +249,7 @@ describe('local stack async configuration', () => {
           'square.timeoutSeconds 0 must be a number of seconds above 0 and at most 900',
           'square.reservedConcurrency -1 must be an integer of 0 or more (null: unreserved)',
           'square.onFailure "no such/queue" must be an SQS queue name (1-80 characters of letters, digits, - and _, optionally ending in .fifo) or null to turn it off',
-          "no function named 'nosuch' to configure (the functions are flaky, sleep, square, callbackError, echo, slow, slowEcho)",
+          "no function named 'nosuch' to configure (the functions are flaky, sleep, square, callbackError, counter, echo, slow, slowEcho)",
         ]);
         assert.equal(error.message, `invalid function configuration: ${error.problems.join('; ')}`);
         return true;
