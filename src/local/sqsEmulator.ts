@@ -27,6 +27,9 @@ export async function startSqsEmulator(options: { port: number; region: string; 
     endpoint,
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
     maxAttempts: 1,
+    // Destination records are written in bursts (thousands of events settling at once): enough
+    // sockets that the SDK need not queue, and warn about, them.
+    requestHandler: { httpAgent: { keepAlive: true, maxSockets: 256 } },
   });
   const queueUrls = new Map<string, string>();
   const createQueue = async (name: string) => {
