@@ -94,6 +94,6 @@ describe('lambench invoke <url> against the local API Gateway front', () => {
   });
 
   it('--wait on a URL without the correlation ID is refused before sending', async () => {
-    await assert.rejects(call({ target: `${stack.apiUrl}/square/7`, type: 'event', correlationPath: null, wait: success() }), /--wait on a URL finds the completion by lambench's client request ID: keep it on/);
+    await assert.rejects(call({ target: `${stack.apiUrl}/square/7`, type: 'event', correlationPath: null, wait: success() }), /--wait on a URL finds completions by lambench's client request ID: keep it on/);
   });
 });
