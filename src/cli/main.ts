@@ -42,7 +42,7 @@ function stackOf(error: unknown): string {
   return text;
 }
 
-const COMMANDS = ['invoke', 'poll', 'local', 'demo'];
+const COMMANDS = ['invoke', 'bench', 'poll', 'local', 'demo'];
 
 /** yargs' messages in lambench's words: an unknown option or stray argument named as typed. */
 function describeYargsProblem(message: string, argv: string[]): string {
@@ -73,6 +73,26 @@ async function parse(argv: string[]): Promise<void> {
     'endpoint-url': { type: 'string', describe: 'Lambda endpoint (default: AWS_ENDPOINT_URL_LAMBDA, AWS_ENDPOINT_URL, or AWS)' },
   } as const;
 
+  const callOptions = {
+    payload: { alias: 'p', type: 'string', nargs: 1, describe: "JSON payload ('-' reads stdin)" },
+    'payload-file': { type: 'string', nargs: 1, describe: "file holding the JSON payload ('-' = stdin)" },
+    qualifier: { alias: 'q', type: 'string', describe: 'version or alias' },
+    'log-type': { type: 'string', describe: 'Tail: return the last 4 KB of the log and its REPORT figures' },
+    'client-context': { type: 'string', describe: 'JSON object handed to the function as context.clientContext' },
+    retries: { type: 'string', describe: 'SDK retries after the first attempt (throttles included; default 0)' },
+    timeout: { type: 'string', describe: 'give up on the call after this long (e.g. 10s, 500ms)' },
+    method: { type: 'string', describe: 'URL targets: HTTP method (default POST with a body, GET without)' },
+    header: { alias: 'H', type: 'string', nargs: 1, describe: "URL targets: 'name: value' (repeatable), e.g. 'x-api-key: abc'" },
+    'async-via': { type: 'string', describe: 'URL targets: how async is asked for: header (default), body or url' },
+    'async-header': { type: 'string', describe: 'URL targets, --async-via header: the header carrying Event|RequestResponse (default InvocationType)' },
+    'async-body-path': { type: 'string', describe: 'URL targets, --async-via body: where true/false goes (default meta.async)' },
+    'async-url': { type: 'string', describe: 'URL targets: the route that invokes asynchronously (implies --async-via url)' },
+    'correlation-path': { type: 'string', describe: 'URL targets: where lambench writes its client request ID (default meta.clientRequestId)' },
+    'correlation-header': { type: 'string', describe: 'URL targets: the header that also carries the client request ID (default x-client-request-id)' },
+    'correlation-id': { type: 'boolean', default: true, describe: 'URL targets: write the client request ID (--no-correlation-id: send the payload as is)' },
+    sigv4: { type: 'boolean', describe: 'URL targets: sign with SigV4 for execute-api (IAM-protected APIs)' },
+  } as const;
+
   await yargs(argv)
     .scriptName('lambench')
     .usage('$0 <command> [options]\n\nInvoke and load-test AWS Lambda; prove that async work was delivered.')
@@ -85,27 +105,11 @@ async function parse(argv: string[]): Promise<void> {
           .positional('target', { type: 'string', describe: 'function name, name:qualifier, ARN, or http(s) URL' })
           .options({
             type: { alias: 't', type: 'string', default: 'RequestResponse', describe: INVOCATION_TYPE_CHOICES },
-            payload: { alias: 'p', type: 'string', nargs: 1, describe: "JSON payload ('-' reads stdin)" },
-            'payload-file': { type: 'string', nargs: 1, describe: "file holding the JSON payload ('-' = stdin)" },
-            qualifier: { alias: 'q', type: 'string', describe: 'version or alias' },
-            'log-type': { type: 'string', describe: 'Tail: return the last 4 KB of the log and its REPORT figures' },
-            'client-context': { type: 'string', describe: 'JSON object handed to the function as context.clientContext' },
-            retries: { type: 'string', describe: 'SDK retries after the first attempt (throttles included; default 0)' },
             wait: { type: 'boolean', describe: 'Event only: wait for the completion record on the queues below' },
             'destination-queue': { type: 'string', describe: 'SQS URL of the on-success / on-failure destination' },
             dlq: { type: 'string', describe: 'SQS URL of the dead-letter queue' },
             'wait-timeout': { type: 'string', default: '60s', describe: 'how long --wait waits' },
-            timeout: { type: 'string', describe: 'give up on the call after this long (e.g. 10s, 500ms)' },
-            method: { type: 'string', describe: 'URL targets: HTTP method (default POST with a body, GET without)' },
-            header: { alias: 'H', type: 'string', nargs: 1, describe: "URL targets: 'name: value' (repeatable), e.g. 'x-api-key: abc'" },
-            'async-via': { type: 'string', describe: 'URL targets: how async is asked for: header (default), body or url' },
-            'async-header': { type: 'string', describe: 'URL targets, --async-via header: the header carrying Event|RequestResponse (default InvocationType)' },
-            'async-body-path': { type: 'string', describe: 'URL targets, --async-via body: where true/false goes (default meta.async)' },
-            'async-url': { type: 'string', describe: 'URL targets: the route that invokes asynchronously (implies --async-via url)' },
-            'correlation-path': { type: 'string', describe: 'URL targets: where lambench writes its client request ID (default meta.clientRequestId)' },
-            'correlation-header': { type: 'string', describe: 'URL targets: the header that also carries the client request ID (default x-client-request-id)' },
-            'correlation-id': { type: 'boolean', default: true, describe: 'URL targets: write the client request ID (--no-correlation-id: send the payload as is)' },
-            sigv4: { type: 'boolean', describe: 'URL targets: sign with SigV4 for execute-api (IAM-protected APIs)' },
+            ...callOptions,
             json: { type: 'boolean', describe: 'print one JSON object on stdout, nothing else' },
             ...awsOptions,
           })
@@ -137,6 +141,34 @@ async function parse(argv: string[]): Promise<void> {
       async (args) => (await import('./commands/local.js')).localCommand(args),
     )
     .command(
+      'bench [target]',
+      'load test: sync vs async in one run, HdrHistogram latency, outcomes, delivery verified',
+      (y) =>
+        y
+          .positional('target', { type: 'string', describe: 'function name, name:qualifier, ARN, or http(s) URL' })
+          .options({
+            type: { alias: 't', type: 'string', default: 'sync', describe: 'phases, comma-separated: sync,async (each any spelling of --type)' },
+            concurrency: { alias: 'c', type: 'number', describe: 'closed loop: N calls in flight, each worker sending when its last call returns' },
+            rate: { alias: 'r', type: 'number', describe: 'open loop: R calls per second at constant arrival (latency from the intended send time)' },
+            'max-in-flight': { type: 'number', describe: 'open loop: calls that may be out at once; beyond it sends are dropped and counted (default 2 × rate, at least 100)' },
+            duration: { alias: 'd', type: 'string', describe: 'each phase runs this long (default 10s)' },
+            requests: { alias: 'n', type: 'number', describe: 'each phase makes this many calls (instead of --duration)' },
+            warmup: { type: 'string', describe: 'run this long before each phase, unrecorded (e.g. 2s)' },
+            'verify-delivery': { type: 'boolean', describe: 'async phase: account for every accepted event on the queues below' },
+            'destination-queue': { type: 'string', describe: 'SQS URL of the on-success / on-failure destination' },
+            dlq: { type: 'string', describe: 'SQS URL of the dead-letter queue' },
+            settle: { type: 'string', default: '30s', describe: 'after the async phase, how long to wait for completions before counting the rest missing' },
+            threshold: { type: 'string', nargs: 1, describe: "pass/fail rule (repeatable): 'p99<300ms', 'errors<1%', 'delivered>=100%', 'async:p50<1s'" },
+            out: { alias: 'o', type: 'string', describe: 'write the report (JSON, with the HdrHistograms) to this file' },
+            raw: { type: 'string', describe: 'write every call as an NDJSON line to this file, as it happens' },
+            json: { type: 'boolean', describe: 'print the report document on stdout, nothing else' },
+            ...callOptions,
+          })
+          .example('$0 bench square --type sync,async --rate 50 --duration 20s', 'sync vs async, open loop')
+          .example('$0 bench my-fn -t async -c 20 -n 1000 --verify-delivery --destination-queue $Q --dlq $DLQ', 'prove delivery'),
+      async (args) => (await import('./commands/bench.js')).benchCommand(args),
+    )
+    .command(
       'poll <queue-url..>',
       'read destination / DLQ queues: print decoded completion records, optionally correlated with a run',
       (y) =>
@@ -162,7 +194,7 @@ async function parse(argv: string[]): Promise<void> {
       (y) => y,
       async () => (await import('./commands/demo.js')).demoCommand(),
     )
-    .demandCommand(1, 'name a command: invoke, poll, local or demo (lambench --help lists them)')
+    .demandCommand(1, 'name a command: invoke, bench, poll, local or demo (lambench --help lists them)')
     .recommendCommands()
     .strict()
     .help()

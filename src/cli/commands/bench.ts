@@ -1,0 +1,100 @@
+/** `lambench bench <target>`: run, show progress on a TTY, print and save the report, judge thresholds. */
+import { writeFile } from 'node:fs/promises';
+import { CallFailedError, InterruptedError, UsageError } from '../../errors.js';
+import type { Recorder } from '../../metrics/recorder.js';
+import type { ReportDocument } from '../../report/reportDocument.js';
+import { callOptionsFrom, notePrinter, parsePositiveDuration, type CallArgs } from '../callArgs.js';
+
+export interface BenchArgs extends CallArgs {
+  type?: string;
+  concurrency?: number;
+  rate?: number;
+  maxInFlight?: number;
+  duration?: string;
+  requests?: number;
+  warmup?: string;
+  verifyDelivery?: boolean;
+  destinationQueue?: string;
+  dlq?: string;
+  settle?: string;
+  threshold?: string | string[];
+  out?: string;
+  raw?: string;
+  json?: boolean;
+}
+
+export async function benchCommand(args: BenchArgs): Promise<void> {
+  const { runBench } = await import('../../load/runBench.js');
+  if (args.out !== undefined) await checkWritable(args.out, '--out');
+  const interrupt = new AbortController();
+  const onSignal = () => interrupt.abort();
+  process.once('SIGINT', onSignal);
+  const progress = args.json || !process.stderr.isTTY ? undefined : await startProgress();
+  let report: ReportDocument;
+  try {
+    report = await runBench({
+      ...callOptionsFrom(args),
+      ...(args.type !== undefined && { types: args.type }),
+      ...(args.concurrency !== undefined && { concurrency: args.concurrency }),
+      ...(args.rate !== undefined && { rate: args.rate }),
+      ...(args.maxInFlight !== undefined && { maxInFlight: args.maxInFlight }),
+      ...(args.duration !== undefined && { durationMs: parsePositiveDuration(args.duration, '--duration') }),
+      ...(args.requests !== undefined && { requests: args.requests }),
+      ...(args.warmup !== undefined && { warmupMs: parsePositiveDuration(args.warmup, '--warmup') }),
+      ...(args.verifyDelivery && { verifyDelivery: true }),
+      ...(args.destinationQueue !== undefined && { destinationQueue: args.destinationQueue }),
+      ...(args.dlq !== undefined && { dlq: args.dlq }),
+      ...(args.settle !== undefined && { settleMs: parsePositiveDuration(args.settle, '--settle') }),
+      ...(args.threshold !== undefined && { thresholds: ([] as string[]).concat(args.threshold) }),
+      ...(args.raw !== undefined && { rawPath: args.raw }),
+      signal: interrupt.signal,
+      note: notePrinter(),
+      ...(progress && { onPhase: progress.follow }),
+    });
+  } finally {
+    progress?.stop();
+    process.removeListener('SIGINT', onSignal);
+  }
+  // Written before anything is judged: an interrupted or failing run still leaves its report.
+  if (args.out !== undefined) await writeFile(args.out, `${JSON.stringify(report, null, 2)}\n`);
+  if (args.json) process.stdout.write(`${JSON.stringify(report)}\n`);
+  else {
+    const { renderReportTable } = await import('../../report/table.js');
+    process.stdout.write(renderReportTable(report));
+  }
+  if (report.interrupted) throw new InterruptedError('interrupted: the report covers what was measured before Ctrl-C');
+  const failed = report.thresholds.filter((result) => !result.passed);
+  if (failed.length > 0) {
+    const { formatThresholdValue } = await import('../../report/thresholds.js');
+    throw new CallFailedError(`thresholds failed: ${failed.map((result) => `${result.threshold} (${result.phase}: ${formatThresholdValue(result.metric, result.actual)})`).join(', ')}`);
+  }
+}
+
+async function checkWritable(path: string, flag: string): Promise<void> {
+  try {
+    await writeFile(path, '', { flag: 'a' });
+  } catch (error) {
+    throw new UsageError(`${flag} '${path}' cannot be written: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
+/** Live progress on a TTY (ora), reading recorder snapshots on a timer: never on the hot path. */
+async function startProgress(): Promise<{ follow: (recorder: Recorder, phase: { name: string }) => void; stop: () => void }> {
+  const { default: ora } = await import('ora');
+  const spinner = ora({ stream: process.stderr }).start('starting');
+  let current: { recorder: Recorder; name: string } | undefined;
+  const timer = setInterval(() => {
+    if (!current) return;
+    const s = current.recorder.snapshot();
+    spinner.text = `${current.name}: ${(s.elapsedMs / 1000).toFixed(0)} s · ${s.completed} calls · ${s.ratePerSecond.toFixed(0)}/s · p99 ${(s.p99Us / 1000).toFixed(1)} ms · errors ${s.errors}${s.dropped ? ` · dropped ${s.dropped}` : ''}`;
+  }, 250);
+  return {
+    follow: (recorder, phase) => {
+      current = { recorder, name: phase.name };
+    },
+    stop: () => {
+      clearInterval(timer);
+      spinner.stop();
+    },
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * Open loop at a constant arrival rate: call i is due at start + i / rate, computed from the
+ * absolute start so the schedule never drifts. Latency is measured from that intended time
+ * (coordinated-omission free, as wrk2 does). A call that cannot start because `maxInFlight`
+ * calls are already out is counted as dropped, never queued silently.
+ */
+import type { LoadDriver, RunLimit, RunStats } from './types.js';
+
+export async function runOpenLoop(rate: number, maxInFlight: number, limit: RunLimit, driver: LoadDriver): Promise<RunStats> {
+  const start = performance.now();
+  const periodMs = 1000 / rate;
+  const inFlight = new Set<Promise<void>>();
+  let index = 0;
+  let started = 0;
+  while (!limit.signal?.aborted) {
+    if (limit.requests !== undefined && index >= limit.requests) break;
+    const intendedAt = start + index * periodMs;
+    if (limit.durationMs !== undefined && intendedAt - start >= limit.durationMs) break;
+    const waitMs = intendedAt - performance.now();
+    // Timers fire no sooner than 1 ms; calls already due are sent in a burst, each keeping its own intended time.
+    if (waitMs >= 1) await sleep(waitMs, limit.signal);
+    if (limit.signal?.aborted) break;
+    index += 1;
+    if (inFlight.size >= maxInFlight) {
+      driver.onDropped();
+      continue;
+    }
+    started += 1;
+    const call = driver.call().then((outcome) => {
+      inFlight.delete(call);
+      driver.onOutcome(outcome, intendedAt);
+    });
+    inFlight.add(call);
+  }
+  await Promise.allSettled([...inFlight]);
+  return { started, elapsedMs: performance.now() - start };
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,182 @@
+/**
+ * `lambench bench` without the shell: checks everything before sending (every problem listed),
+ * runs each phase (e.g. sync then async) against the same target and load shape, verifies
+ * async delivery when asked, and returns the report document. Raw results stream to NDJSON as
+ * they happen; an abort stops sending and still returns what was measured.
+ */
+import { setMaxListeners } from 'node:events';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { UsageError } from '../errors.js';
+import type { Recorder } from '../metrics/recorder.js';
+import { phaseReport, SCHEMA_VERSION, type ReportDocument } from '../report/reportDocument.js';
+import { evaluateThresholds, parseThreshold, type Threshold } from '../report/thresholds.js';
+import { createTarget } from '../targets/index.js';
+import { parseInvocationType } from '../targets/invocationType.js';
+import { prepareCall, type CallOptions } from '../targets/prepareCall.js';
+import type { InvocationType } from '../targets/types.js';
+import { runPhase, type LoadShape, type PhaseConfig, type PhaseResult } from './phaseRunner.js';
+
+export interface BenchOptions extends CallOptions {
+  /** Comma-separated invocation types, one phase each: `sync,async`. */
+  types?: string;
+  concurrency?: number;
+  rate?: number;
+  maxInFlight?: number;
+  durationMs?: number;
+  requests?: number;
+  warmupMs?: number;
+  verifyDelivery?: boolean;
+  destinationQueue?: string;
+  dlq?: string;
+  settleMs?: number;
+  thresholds?: string[];
+  rawPath?: string;
+  signal?: AbortSignal;
+  note: (message: string) => void;
+  onPhase?: (recorder: Recorder, phase: PhaseConfig) => void;
+}
+
+const DEFAULT_DURATION_MS = 10_000;
+
+export async function runBench(options: BenchOptions): Promise<ReportDocument> {
+  const problems: string[] = [];
+  const types: InvocationType[] = [];
+  for (const text of (options.types ?? 'sync').split(',')) {
+    try {
+      types.push(parseInvocationType(text, '--type'));
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
+  }
+  if (new Set(types).size !== types.length) problems.push(`--type '${options.types}' names a mode twice`);
+  const load = loadShape(options, problems);
+  if (options.durationMs !== undefined && !(options.durationMs > 0)) problems.push('--duration must be above 0');
+  if (options.requests !== undefined && !(Number.isInteger(options.requests) && options.requests > 0)) problems.push(`--requests ${options.requests} must be a whole number above 0`);
+  if (options.durationMs !== undefined && options.requests !== undefined) problems.push('give --duration or --requests, not both');
+  const thresholds: Threshold[] = [];
+  for (const text of options.thresholds ?? []) {
+    try {
+      thresholds.push(parseThreshold(text));
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
+  }
+  const verify = Boolean(options.verifyDelivery);
+  if (verify && !types.includes('Event')) problems.push('--verify-delivery needs an async phase (--type async or sync,async)');
+  if (verify && !options.destinationQueue && !options.dlq) problems.push('--verify-delivery needs --destination-queue URL and/or --dlq URL');
+  const call = await prepareCall({ ...options, ...(verify && { needsCorrelation: '--verify-delivery' }) }, types, problems);
+  if (problems.length > 0 || !call || !load) throw new UsageError(problems.join('; '));
+
+  // Every call in flight listens to the run's signal; hundreds at once are expected, not a leak.
+  if (options.signal) setMaxListeners(0, options.signal);
+  const raw = options.rawPath ? await openRaw(options.rawPath) : undefined;
+  const tracker = verify ? await openTracker(options) : undefined;
+  const target = await createTarget(call.spec, {
+    aws: { region: options.region, profile: options.profile, endpointUrl: options.endpointUrl },
+    ...(call.http && { http: call.http }),
+    ...(options.retries !== undefined && { retries: options.retries }),
+    maxSockets: load.kind === 'closed' ? load.concurrency : load.maxInFlight,
+    note: options.note,
+  });
+  const startedAt = new Date().toISOString();
+  const results: PhaseResult[] = [];
+  try {
+    tracker?.tracker.start();
+    for (const type of types) {
+      if (options.signal?.aborted) break;
+      const phase: PhaseConfig = {
+        name: type === 'RequestResponse' ? 'sync' : type === 'Event' ? 'async' : 'dryrun',
+        invocationType: type,
+        load,
+        ...(options.requests !== undefined ? { requests: options.requests } : { durationMs: options.durationMs ?? DEFAULT_DURATION_MS }),
+        ...(options.warmupMs !== undefined && { warmupMs: options.warmupMs }),
+      };
+      results.push(
+        await runPhase(phase, {
+          target,
+          request: call.request,
+          ...(call.http && { asyncVia: call.http.asyncVia }),
+          ...(raw && { raw: raw.write }),
+          ...(tracker && { tracker: tracker.tracker, settleMs: options.settleMs ?? 30_000 }),
+          ...(options.signal && { signal: options.signal }),
+          ...(options.onPhase && { onRecorder: options.onPhase }),
+        }),
+      );
+    }
+  } finally {
+    await target.close();
+    await tracker?.close();
+    await raw?.close();
+  }
+  const phases = results.map(phaseReport);
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    tool: { name: 'lambench', version: '0.1.0' },
+    startedAt,
+    target: options.target,
+    phases,
+    thresholds: evaluateThresholds(thresholds, phases),
+    interrupted: Boolean(options.signal?.aborted),
+  };
+}
+
+function loadShape(options: BenchOptions, problems: string[]): LoadShape | undefined {
+  if (options.rate !== undefined && options.concurrency !== undefined) {
+    problems.push('give --concurrency N (closed loop) or --rate R (open loop), not both');
+    return undefined;
+  }
+  if (options.rate === undefined && options.concurrency === undefined) {
+    problems.push('say how to load: --concurrency N (closed loop: N calls in flight) or --rate R (open loop: R calls per second)');
+    return undefined;
+  }
+  if (options.concurrency !== undefined) {
+    if (!Number.isInteger(options.concurrency) || options.concurrency < 1 || options.concurrency > 10_000) {
+      problems.push(`--concurrency ${options.concurrency} must be a whole number from 1 to 10000`);
+      return undefined;
+    }
+    return { kind: 'closed', concurrency: options.concurrency };
+  }
+  const rate = options.rate!;
+  if (!(rate > 0 && rate <= 100_000)) {
+    problems.push(`--rate ${rate} must be above 0 and at most 100000 calls per second`);
+    return undefined;
+  }
+  const maxInFlight = options.maxInFlight ?? Math.max(100, Math.ceil(rate * 2));
+  if (!Number.isInteger(maxInFlight) || maxInFlight < 1) {
+    problems.push(`--max-in-flight ${options.maxInFlight} must be a whole number above 0`);
+    return undefined;
+  }
+  return { kind: 'open', rate, maxInFlight };
+}
+
+async function openRaw(path: string): Promise<{ write: (result: Record<string, unknown>) => void; close: () => Promise<void> }> {
+  const stream: WriteStream = createWriteStream(path, { flags: 'w' });
+  await new Promise<void>((resolve, reject) => {
+    stream.once('open', () => resolve());
+    stream.once('error', (error) => reject(new UsageError(`--raw '${path}' cannot be written: ${(error as NodeJS.ErrnoException).code ?? error.message}`)));
+  });
+  return {
+    write: (result) => stream.write(`${JSON.stringify(result)}\n`),
+    close: () => new Promise<void>((resolve) => stream.end(() => resolve())),
+  };
+}
+
+async function openTracker(options: BenchOptions) {
+  const [{ createSqsClient }, { DeliveryTracker }] = await Promise.all([import('../delivery/sqsClient.js'), import('../delivery/deliveryTracker.js')]);
+  const queueUrls = [...new Set([options.destinationQueue, options.dlq].filter((url): url is string => Boolean(url)))];
+  const sqs = await createSqsClient({ region: options.region, profile: options.profile }, queueUrls, options.note);
+  const tracker = new DeliveryTracker({ sqs, queueUrls, onWarning: options.note });
+  try {
+    await tracker.checkQueues();
+  } catch (error) {
+    sqs.destroy();
+    throw error;
+  }
+  return {
+    tracker,
+    close: async () => {
+      await tracker.stop();
+      sqs.destroy();
+    },
+  };
+}

@@ -1,0 +1,22 @@
+import type { Outcome } from '../targets/types.js';
+
+/** What a scheduler needs: a way to make one call, and where its results go. */
+export interface LoadDriver {
+  /** Makes one call (the target and the request are bound in). */
+  call(): Promise<Outcome>;
+  /** `intendedAt` is the scheduled send time (performance.now()) in open loop. */
+  onOutcome(outcome: Outcome, intendedAt: number | undefined): void;
+  onDropped(): void;
+}
+
+/** When a run stops: after a duration, after a number of calls, or when aborted. */
+export interface RunLimit {
+  durationMs?: number;
+  requests?: number;
+  signal?: AbortSignal;
+}
+
+export interface RunStats {
+  started: number;
+  elapsedMs: number;
+}

@@ -1,0 +1,105 @@
+/**
+ * The only thing the hot path writes to: plain counters and HdrHistograms (integer µs). Each call
+ * is recorded once; formatting, files and progress display read snapshots, never the other way.
+ */
+import { parseReportLine } from '../targets/lambdaLog.js';
+import type { Outcome, OutcomeClass } from '../targets/types.js';
+import { createHistogram, recordMs } from './histogram.js';
+
+export type RecordedClass = OutcomeClass | 'dropped';
+export const RECORDED_CLASSES: RecordedClass[] = ['ok', 'functionError', 'throttled', 'httpError', 'networkError', 'timeout', 'dropped'];
+
+/** Where raw results go, one object per call, as they happen (an NDJSON file). */
+export type RawSink = (result: Record<string, unknown>) => void;
+
+export interface RecorderSnapshot {
+  elapsedMs: number;
+  completed: number;
+  ratePerSecond: number;
+  /** Latency p99 so far, in microseconds (0 before any call). */
+  p99Us: number;
+  errors: number;
+  dropped: number;
+}
+
+export class Recorder {
+  /** Client-side time of each call, from its actual send. */
+  readonly serviceTime = createHistogram();
+  /** Open loop: from the intended send time (coordinated-omission free); closed loop: the service time. */
+  readonly latency = createHistogram();
+  readonly status = new Map<number, number>();
+  readonly outcomes = Object.fromEntries(RECORDED_CLASSES.map((name) => [name, 0])) as Record<RecordedClass, number>;
+  /** Calls completed in each second since the start. */
+  readonly perSecond: number[] = [];
+  /** From REPORT lines (Invoke API, sync, --log-type Tail). */
+  readonly lambda = { duration: createHistogram(), billedDuration: createHistogram(), initDuration: createHistogram(), maxMemoryUsedMb: 0, reports: 0 };
+  completed = 0;
+  private startedAt = performance.now();
+
+  /** `labels` go into every raw line (phase, invocationType, asyncVia: what `poll --correlate` reads). */
+  constructor(
+    private readonly raw?: RawSink,
+    private readonly labels: Record<string, string> = {},
+  ) {}
+
+  start(now = performance.now()): void {
+    this.startedAt = now;
+  }
+
+  /** One completed call; `intendedAt` (performance.now() time) only in open loop. */
+  record(outcome: Outcome, intendedAt?: number, completedAt = performance.now()): void {
+    this.completed += 1;
+    this.outcomes[outcome.class] += 1;
+    if (outcome.statusCode !== undefined) this.status.set(outcome.statusCode, (this.status.get(outcome.statusCode) ?? 0) + 1);
+    recordMs(this.serviceTime, outcome.latencyMs);
+    const latencyMs = intendedAt === undefined ? outcome.latencyMs : completedAt - intendedAt;
+    recordMs(this.latency, latencyMs);
+    const second = Math.floor((completedAt - this.startedAt) / 1000);
+    while (this.perSecond.length <= second) this.perSecond.push(0);
+    this.perSecond[second]! += 1;
+    if (outcome.logResult) this.recordReport(outcome.logResult);
+    this.raw?.({
+      ...this.labels,
+      outcome: outcome.class,
+      statusCode: outcome.statusCode,
+      sentAt: outcome.sentAt,
+      latencyMs: round3(latencyMs),
+      serviceTimeMs: round3(outcome.latencyMs),
+      requestId: outcome.requestId,
+      clientRequestId: outcome.clientRequestId,
+      errorType: outcome.errorType,
+    });
+  }
+
+  /** A send the schedule could not start (no free slot): counted, never hidden. */
+  recordDropped(): void {
+    this.outcomes.dropped += 1;
+    this.raw?.({ ...this.labels, outcome: 'dropped', sentAt: Date.now() });
+  }
+
+  snapshot(now = performance.now()): RecorderSnapshot {
+    const elapsedMs = now - this.startedAt;
+    return {
+      elapsedMs,
+      completed: this.completed,
+      ratePerSecond: elapsedMs > 0 ? (this.completed * 1000) / elapsedMs : 0,
+      p99Us: this.latency.totalCount > 0 ? this.latency.getValueAtPercentile(99) : 0,
+      errors: this.completed - this.outcomes.ok,
+      dropped: this.outcomes.dropped,
+    };
+  }
+
+  private recordReport(log: string): void {
+    const report = parseReportLine(log);
+    if (!report) return;
+    this.lambda.reports += 1;
+    recordMs(this.lambda.duration, report.durationMs);
+    recordMs(this.lambda.billedDuration, report.billedDurationMs);
+    if (report.initDurationMs !== undefined) recordMs(this.lambda.initDuration, report.initDurationMs);
+    this.lambda.maxMemoryUsedMb = Math.max(this.lambda.maxMemoryUsedMb, report.maxMemoryUsedMb);
+  }
+}
+
+function round3(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}

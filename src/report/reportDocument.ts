@@ -1,0 +1,82 @@
+/**
+ * The report: one JSON document with a schemaVersion. Every renderer reads only this document,
+ * so the end of a live run and `lambench report` on a saved file print the same thing.
+ */
+import type { DeliveryReport } from '../delivery/deliveryTracker.js';
+import { encodeHistogram, summarize, type LatencySummary } from '../metrics/histogram.js';
+import type { RecordedClass } from '../metrics/recorder.js';
+import type { LoadShape, PhaseResult } from '../load/phaseRunner.js';
+import type { InvocationType } from '../targets/types.js';
+import type { ThresholdResult } from './thresholds.js';
+
+export const SCHEMA_VERSION = 1;
+
+export interface PhaseReport {
+  name: string;
+  invocationType: InvocationType;
+  load: LoadShape;
+  /** Plain words on what the load shape hides or shows. */
+  loadNote: string;
+  /** Calls completed (each with an outcome other than dropped). */
+  requests: number;
+  dropped: number;
+  durationMs: number;
+  throughputPerSecond: number;
+  status: Record<string, number>;
+  outcomes: Record<RecordedClass, number>;
+  /** Open loop: from the intended send time; closed loop: the service time. Microseconds. */
+  latencyUs: LatencySummary | null;
+  serviceTimeUs: LatencySummary | null;
+  /** HdrHistograms, compressed base64 (integer µs): merge shards losslessly. */
+  histograms: { latency: string; serviceTime: string };
+  perSecond: number[];
+  lambda?: { reports: number; coldStarts: number; durationUs: LatencySummary | null; billedDurationUs: LatencySummary | null; initDurationUs: LatencySummary | null; maxMemoryUsedMb: number };
+  delivery?: DeliveryReport;
+}
+
+export interface ReportDocument {
+  schemaVersion: number;
+  tool: { name: 'lambench'; version: string };
+  startedAt: string;
+  target: string;
+  phases: PhaseReport[];
+  thresholds: ThresholdResult[];
+  /** True when the run was stopped before its end (Ctrl-C): the figures cover what was measured. */
+  interrupted: boolean;
+}
+
+export function phaseReport(result: PhaseResult): PhaseReport {
+  const { recorder, config } = result;
+  const durationMs = Math.round(result.elapsedMs);
+  const report: PhaseReport = {
+    name: config.name,
+    invocationType: config.invocationType,
+    load: config.load,
+    loadNote:
+      config.load.kind === 'closed'
+        ? `closed loop, ${config.load.concurrency} workers: each sends when its last call returns, so a slow target gets fewer calls and queueing does not show in the latency`
+        : `open loop at ${config.load.rate}/s: latency measured from each call's intended send time (coordinated-omission free); calls that could not start with ${config.load.maxInFlight} in flight are counted as dropped`,
+    requests: recorder.completed,
+    dropped: recorder.outcomes.dropped,
+    durationMs,
+    throughputPerSecond: durationMs > 0 ? Math.round((recorder.completed * 1000 * 100) / durationMs) / 100 : 0,
+    status: Object.fromEntries([...recorder.status].sort(([a], [b]) => a - b).map(([code, count]) => [String(code), count])),
+    outcomes: { ...recorder.outcomes },
+    latencyUs: summarize(recorder.latency) ?? null,
+    serviceTimeUs: summarize(recorder.serviceTime) ?? null,
+    histograms: { latency: encodeHistogram(recorder.latency), serviceTime: encodeHistogram(recorder.serviceTime) },
+    perSecond: [...recorder.perSecond],
+  };
+  if (recorder.lambda.reports > 0) {
+    report.lambda = {
+      reports: recorder.lambda.reports,
+      coldStarts: recorder.lambda.initDuration.totalCount,
+      durationUs: summarize(recorder.lambda.duration) ?? null,
+      billedDurationUs: summarize(recorder.lambda.billedDuration) ?? null,
+      initDurationUs: summarize(recorder.lambda.initDuration) ?? null,
+      maxMemoryUsedMb: recorder.lambda.maxMemoryUsedMb,
+    };
+  }
+  if (result.delivery) report.delivery = result.delivery;
+  return report;
+}

@@ -1,0 +1,49 @@
+/** The terminal table of a report: phases side by side. Reads only the report document. */
+import type { LatencySummary } from '../metrics/histogram.js';
+import type { PhaseReport, ReportDocument } from './reportDocument.js';
+import { formatThresholdValue } from './thresholds.js';
+
+export function renderReportTable(report: ReportDocument): string {
+  const phases = report.phases;
+  const rows: [string, ...string[]][] = [
+    ['', ...phases.map((phase) => `${phase.name} (${phase.invocationType})`)],
+    ['load', ...phases.map((phase) => (phase.load.kind === 'closed' ? `closed loop × ${phase.load.concurrency}` : `open loop ${phase.load.rate}/s`))],
+    ['calls', ...phases.map((phase) => String(phase.requests))],
+    ['dropped', ...phases.map((phase) => String(phase.dropped))],
+    ['throughput', ...phases.map((phase) => `${phase.throughputPerSecond.toFixed(1)}/s`)],
+    ...(['p50', 'p90', 'p99', 'p999', 'max'] as const).map((key): [string, ...string[]] => [`latency ${key}`, ...phases.map((phase) => us(phase.latencyUs, key))]),
+    ['service p99', ...phases.map((phase) => us(phase.serviceTimeUs, 'p99'))],
+    ['status', ...phases.map((phase) => Object.entries(phase.status).map(([code, count]) => `${code}×${count}`).join(' ') || '—')],
+    ['outcomes', ...phases.map(outcomes)],
+  ];
+  if (phases.some((phase) => phase.lambda)) {
+    rows.push(['lambda duration p99', ...phases.map((phase) => us(phase.lambda?.durationUs ?? null, 'p99'))]);
+    rows.push(['cold starts', ...phases.map((phase) => (phase.lambda ? String(phase.lambda.coldStarts) : '—'))]);
+  }
+  if (phases.some((phase) => phase.delivery)) {
+    rows.push(['delivered', ...phases.map((phase) => (phase.delivery ? `${phase.delivery.succeeded}/${phase.delivery.accepted}` : '—'))]);
+    rows.push(['failed / missing', ...phases.map((phase) => (phase.delivery ? `${phase.delivery.failed} / ${phase.delivery.missing}` : '—'))]);
+    rows.push(['end-to-end p50', ...phases.map((phase) => us(phase.delivery?.endToEnd ?? null, 'p50'))]);
+    rows.push(['end-to-end p99', ...phases.map((phase) => us(phase.delivery?.endToEnd ?? null, 'p99'))]);
+  }
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
+  const lines = rows.map((row) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[0]!) : cell.padStart(widths[column]!))).join('   '));
+  const notes = phases.map((phase) => `  ${phase.name}: ${phase.loadNote}`);
+  const verdicts = report.thresholds.map((result) => `  ${result.passed ? '✔' : '✖'} ${result.threshold} (${result.phase}: ${formatThresholdValue(result.metric, result.actual)})`);
+  return [`lambench bench ${report.target}${report.interrupted ? '  (interrupted: partial figures)' : ''}`, ...lines, ...notes, ...(verdicts.length ? ['thresholds', ...verdicts] : [])].join('\n') + '\n';
+}
+
+function us(summary: LatencySummary | null, key: keyof LatencySummary): string {
+  if (!summary) return '—';
+  const value = summary[key];
+  if (value >= 1_000_000) return `${(value / 1_000_000).toFixed(2)} s`;
+  if (value >= 1000) return `${(value / 1000).toFixed(1)} ms`;
+  return `${value} µs`;
+}
+
+function outcomes(phase: PhaseReport): string {
+  return Object.entries(phase.outcomes)
+    .filter(([, count]) => count > 0)
+    .map(([name, count]) => `${name} ${count}`)
+    .join(', ') || '—';
+}

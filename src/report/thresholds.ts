@@ -1,0 +1,92 @@
+/**
+ * Pass/fail rules over a finished run: `p99<300ms`, `mean<=1s`, `errors<1%`, `delivered>=100%`,
+ * `rps>=50`, optionally for one phase: `async:p99<2s`. Parsed before anything is sent.
+ */
+import { UsageError } from '../errors.js';
+import type { PhaseReport } from './reportDocument.js';
+
+export type ThresholdMetric = 'p50' | 'p90' | 'p99' | 'p999' | 'max' | 'mean' | 'errors' | 'delivered' | 'rps';
+
+export interface Threshold {
+  text: string;
+  phase?: string;
+  metric: ThresholdMetric;
+  operator: '<' | '<=' | '>' | '>=';
+  /** Microseconds for latencies, a fraction (0–1) for percentages, calls/s for rps. */
+  value: number;
+}
+
+export interface ThresholdResult {
+  threshold: string;
+  metric: ThresholdMetric;
+  phase: string;
+  /** Microseconds for latencies, a fraction (0–1) for errors and delivered, calls/s for rps. */
+  actual: number | null;
+  passed: boolean;
+}
+
+const PATTERN = /^\s*(?:([a-z]+):)?\s*(p50|p90|p99|p999|max|mean|errors|delivered|rps)\s*(<=|>=|<|>)\s*([\d.]+)\s*(us|µs|ms|s|%)?\s*$/;
+const TO_US: Record<string, number> = { us: 1, µs: 1, ms: 1000, s: 1_000_000 };
+
+export function parseThreshold(text: string): Threshold {
+  const match = PATTERN.exec(text);
+  const number = Number(match?.[4]);
+  if (!match || !Number.isFinite(number)) {
+    throw new UsageError(`--threshold '${text}' does not parse: write e.g. 'p99<300ms', 'errors<1%', 'delivered>=100%', 'async:p50<2s'`);
+  }
+  const metric = match[2] as ThresholdMetric;
+  const unit = match[5];
+  let value: number;
+  if (metric === 'errors' || metric === 'delivered') {
+    if (unit !== '%') throw new UsageError(`--threshold '${text}': ${metric} is a percentage, e.g. '${metric}${match[3]}${match[4]}%'`);
+    value = number / 100;
+  } else if (metric === 'rps') {
+    if (unit !== undefined) throw new UsageError(`--threshold '${text}': rps takes a plain number of calls per second`);
+    value = number;
+  } else {
+    if (unit === undefined || unit === '%') throw new UsageError(`--threshold '${text}': give ${metric} a unit (us, ms or s)`);
+    value = number * TO_US[unit]!;
+  }
+  return { text: text.trim(), ...(match[1] && { phase: match[1] }), metric, operator: match[3] as Threshold['operator'], value };
+}
+
+export function evaluateThresholds(thresholds: Threshold[], phases: PhaseReport[]): ThresholdResult[] {
+  const results: ThresholdResult[] = [];
+  for (const threshold of thresholds) {
+    for (const phase of phases) {
+      if (threshold.phase && threshold.phase !== phase.name) continue;
+      const actual = actualOf(threshold.metric, phase);
+      if (actual === null && threshold.metric === 'delivered' && !threshold.phase) continue;
+      results.push({ threshold: threshold.text, metric: threshold.metric, phase: phase.name, actual, passed: actual !== null && compare(actual, threshold.operator, threshold.value) });
+    }
+  }
+  return results;
+}
+
+function actualOf(metric: ThresholdMetric, phase: PhaseReport): number | null {
+  switch (metric) {
+    case 'errors':
+      return phase.requests > 0 ? (phase.requests - phase.outcomes.ok) / phase.requests : null;
+    case 'delivered':
+      return phase.delivery && phase.delivery.accepted > 0 ? phase.delivery.succeeded / phase.delivery.accepted : null;
+    case 'rps':
+      return phase.throughputPerSecond;
+    default:
+      return phase.latencyUs ? phase.latencyUs[metric] : null;
+  }
+}
+
+function compare(actual: number, operator: Threshold['operator'], value: number): boolean {
+  if (operator === '<') return actual < value;
+  if (operator === '<=') return actual <= value;
+  if (operator === '>') return actual > value;
+  return actual >= value;
+}
+
+/** The measured value in the threshold's own terms: `12.3 ms`, `0.5%`, `48.2/s`. */
+export function formatThresholdValue(metric: ThresholdMetric, actual: number | null): string {
+  if (actual === null) return 'no data';
+  if (metric === 'errors' || metric === 'delivered') return `${(actual * 100).toFixed(2)}%`;
+  if (metric === 'rps') return `${actual.toFixed(1)}/s`;
+  return `${(actual / 1000).toFixed(2)} ms`;
+}

@@ -1,0 +1,163 @@
+/**
+ * `lambench bench` measures correctly: against test servers with known behaviour the percentiles
+ * land where they must, counts reconcile exactly, the open loop shows a stall the closed loop
+ * hides, and sync vs async against the local stack accounts for every accepted event.
+ */
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import type { LocalStack } from '../src/local/index.js';
+import { runBench } from '../src/load/runBench.js';
+import type { PhaseReport } from '../src/report/reportDocument.js';
+import { runLambench, startTestStack } from './helpers.js';
+
+const quiet = { note: () => {} };
+
+/** Answers after `delayMs(n)` for the n-th request (from 0); `stall()` holds every answer for a while. */
+function delayServer(delayMs: (n: number) => number) {
+  let count = 0;
+  let stallUntil = 0;
+  const server = createServer((req, res) => {
+    const n = count++;
+    req.resume();
+    const wait = Math.max(delayMs(n), stallUntil - Date.now());
+    setTimeout(() => res.end('{}'), wait);
+  });
+  return {
+    server,
+    stall: (ms: number) => (stallUntil = Date.now() + ms),
+    count: () => count,
+  };
+}
+
+async function listen(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+}
+
+const close = (server: Server) => new Promise<void>((resolve) => server.close(() => resolve()));
+
+function assertReconciles(phase: PhaseReport, expected: number): void {
+  assert.equal(phase.requests, expected);
+  const outcomes = Object.entries(phase.outcomes).filter(([name]) => name !== 'dropped').reduce((sum, [, count]) => sum + count, 0);
+  assert.equal(outcomes, phase.requests, 'every completed call has exactly one outcome');
+  assert.equal(Object.values(phase.status).reduce((a, b) => a + b, 0), phase.requests, 'every response has its status counted');
+  assert.equal(phase.latencyUs?.count, phase.requests);
+}
+
+describe('bench against servers with known behaviour', () => {
+  it('a fixed 40 ms delay gives p50 within 40 ms + 25 ms, and counts that reconcile', async () => {
+    const fixed = delayServer(() => 40);
+    const url = await listen(fixed.server);
+    try {
+      const report = await runBench({ ...quiet, target: url, concurrency: 4, requests: 80 });
+      const phase = report.phases[0]!;
+      assertReconciles(phase, 80);
+      assert.equal(fixed.count(), 80, 'the server saw exactly the calls lambench counted');
+      assert.deepEqual(phase.status, { 200: 80 });
+      assert.ok(phase.latencyUs!.p50 >= 40_000 && phase.latencyUs!.p50 <= 65_000, `p50 ${phase.latencyUs!.p50} µs`);
+      assert.ok(phase.latencyUs!.min >= 39_000, `min ${phase.latencyUs!.min} µs`);
+    } finally {
+      await close(fixed.server);
+    }
+  });
+
+  it('a 90% fast / 10% slow mix puts p50 with the fast ones and p99 with the slow ones', async () => {
+    const mix = delayServer((n) => (n % 10 === 9 ? 200 : 5));
+    const url = await listen(mix.server);
+    try {
+      const report = await runBench({ ...quiet, target: url, concurrency: 1, requests: 100 });
+      const phase = report.phases[0]!;
+      assertReconciles(phase, 100);
+      assert.ok(phase.latencyUs!.p50 < 60_000, `p50 ${phase.latencyUs!.p50} µs`);
+      assert.ok(phase.latencyUs!.p99 >= 195_000, `p99 ${phase.latencyUs!.p99} µs`);
+    } finally {
+      await close(mix.server);
+    }
+  });
+
+  it('a one-second stall shows in the open loop (from intended send times) and hides in the closed loop', async () => {
+    const stalled = delayServer(() => 2);
+    const url = await listen(stalled.server);
+    try {
+      const stallSoon = () => setTimeout(() => stalled.stall(1000), 800);
+      stallSoon();
+      const open = (await runBench({ ...quiet, target: url, rate: 50, durationMs: 3000 })).phases[0]!;
+      stallSoon();
+      const closed = (await runBench({ ...quiet, target: url, concurrency: 1, durationMs: 3000 })).phases[0]!;
+      // Open loop: ~50 calls were due during the stall; each waited from its intended time.
+      assert.ok(Math.abs(open.requests + open.dropped - 150) <= 2, `open loop sent on schedule: ${open.requests} + ${open.dropped} dropped`);
+      assert.ok(open.latencyUs!.p90 >= 300_000, `open p90 ${open.latencyUs!.p90} µs shows the stall`);
+      // Closed loop: one call waited; the rest of the run hides it.
+      assert.ok(closed.latencyUs!.max >= 900_000, `closed max ${closed.latencyUs!.max} µs`);
+      assert.ok(closed.latencyUs!.p90 < 100_000, `closed p90 ${closed.latencyUs!.p90} µs hides the stall`);
+      assert.match(closed.loadNote, /queueing does not show in the latency/);
+      assert.match(open.loadNote, /intended send time/);
+    } finally {
+      await close(stalled.server);
+    }
+  });
+});
+
+describe('bench sync vs async on the local stack', () => {
+  let stack: LocalStack;
+  before(async () => {
+    stack = await startTestStack();
+  });
+  after(() => stack.stop());
+
+  it('runs both phases in one run; the async phase accounts for every accepted event', async () => {
+    const report = await runBench({
+      ...quiet,
+      target: 'square',
+      payload: '{"number": 4}',
+      endpointUrl: stack.lambdaUrl,
+      region: stack.region,
+      types: 'sync,async',
+      concurrency: 5,
+      requests: 40,
+      verifyDelivery: true,
+      destinationQueue: stack.queues['lambench-success']!,
+      dlq: stack.queues['lambench-dlq']!,
+      settleMs: 15_000,
+      thresholds: ['delivered>=100%', 'sync:errors<1%'],
+    });
+    const [sync, async] = report.phases;
+    assert.equal(report.schemaVersion, 1);
+    assert.equal(sync!.invocationType, 'RequestResponse');
+    assertReconciles(sync!, 40);
+    assert.deepEqual(sync!.status, { 200: 40 });
+    assert.equal(async!.invocationType, 'Event');
+    assertReconciles(async!, 40);
+    assert.deepEqual(async!.status, { 202: 40 });
+    const delivery = async!.delivery!;
+    assert.equal(delivery.accepted, 40);
+    assert.equal(delivery.succeeded + delivery.failed + delivery.missing, delivery.accepted);
+    assert.equal(delivery.succeeded, 40);
+    assert.equal(delivery.endToEnd?.count, 40);
+    assert.deepEqual(report.thresholds.map((result) => [result.threshold, result.phase, result.passed]), [
+      ['delivered>=100%', 'async', true],
+      ['sync:errors<1%', 'sync', true],
+    ]);
+  });
+
+  it('bad input: one line, exit 2, nothing sent', async () => {
+    const env = { AWS_ENDPOINT_URL_LAMBDA: stack.lambdaUrl, AWS_REGION: stack.region };
+    const cases: [string[], RegExp][] = [
+      [['bench', 'square'], /say how to load: --concurrency N .* or --rate R/],
+      [['bench', 'square', '-c', '2', '-r', '5'], /give --concurrency N \(closed loop\) or --rate R \(open loop\), not both/],
+      [['bench', 'square', '-r', '-3'], /--rate -3 must be above 0/],
+      [['bench', 'square', '-c', '1', '--threshold', 'p99 below 3'], /--threshold 'p99 below 3' does not parse/],
+      [['bench', 'square', '-c', '1', '--out', '/nonexistent/dir/report.json'], /--out '\/nonexistent\/dir\/report\.json' cannot be written: ENOENT/],
+      [['bench', 'square', '-c', '1', '-t', 'sync', '--verify-delivery', '--destination-queue', 'http://x/q'], /--verify-delivery needs an async phase/],
+    ];
+    for (const [args, pattern] of cases) {
+      const result = await runLambench(args, { env });
+      assert.equal(result.code, 2, `${args.join(' ')}: ${result.stderr}`);
+      assert.equal(result.stderr.trimEnd().split('\n').length, 1, result.stderr);
+      assert.match(result.stderr, pattern);
+      assert.equal(result.stdout, '');
+    }
+  });
+});
