@@ -14,8 +14,10 @@ export async function runOpenLoop(rate: number, maxInFlight: number, limit: RunL
   let started = 0;
   while (!limit.signal?.aborted) {
     if (limit.requests !== undefined && index >= limit.requests) break;
-    const intendedAt = start + index * periodMs;
-    if (limit.durationMs !== undefined && intendedAt - start >= limit.durationMs) break;
+    const offsetMs = index * periodMs;
+    // Compared as an offset: (start + offset) - start can round below the duration and add a call.
+    if (limit.durationMs !== undefined && offsetMs >= limit.durationMs) break;
+    const intendedAt = start + offsetMs;
     const waitMs = intendedAt - performance.now();
     // Timers fire no sooner than 1 ms; calls already due are sent in a burst, each keeping its own intended time.
     if (waitMs >= 1) await sleep(waitMs, limit.signal);

@@ -2,8 +2,9 @@
  * `lambench demo`: the main job on a machine with no AWS account. Starts the local stack
  * in-process and shows, on the sample `square` function, a synchronous call, an async call whose
  * completion is then found on the destination queue, a failing async call retried into the
- * failure destination, a dry run, and an async call through the API Gateway front found again by
- * lambench's client request ID.
+ * failure destination, a dry run, an async call through the API Gateway front found again by
+ * lambench's client request ID, and the main job: sync against async benchmarked side by side,
+ * with every async event accounted for.
  */
 import { CallFailedError } from '../../errors.js';
 import { invokeOnce, type InvokeResultDocument } from '../../targets/invokeOnce.js';
@@ -45,6 +46,26 @@ export async function demoCommand(): Promise<void> {
       { target: `${stack.apiUrl}/run`, type: 'event', asyncVia: 'body', payload: '{"number": 9}', wait: { destinationQueue: queues.destinationQueue, timeoutMs: 15_000 } },
     );
 
+    out(`${style.dim('── 6. the main job: benchmark sync against async on square, open loop 50 calls/s for 2 s each, every async event accounted for')}\n`);
+    out(`$ lambench bench square --type sync,async --rate 50 --duration 2s --verify-delivery --destination-queue <lambench-success> --dlq <lambench-dlq>\n`);
+    const { runBench } = await import('../../load/runBench.js');
+    const { renderReportTable } = await import('../../report/table.js');
+    const report = await runBench({
+      target: 'square',
+      payload: '{"number": 12}',
+      endpointUrl: stack.lambdaUrl,
+      types: 'sync,async',
+      rate: 50,
+      durationMs: 2000,
+      verifyDelivery: true,
+      destinationQueue: queues.destinationQueue,
+      dlq: queues.dlq,
+      settleMs: 15_000,
+      note: () => {},
+    });
+    out(`${renderReportTable(report)}\n`);
+    const benchDelivery = report.phases[1]?.delivery;
+
     out(`${style.bold('In short')}: sync answered in ${formatMs(sync.latencyMs)} with the result; async was accepted in ${formatMs(accepted.latencyMs)}`);
     out(accepted.completion ? `, and its completion record proves it ran (${accepted.completion.condition}, ${accepted.completion.attempts} attempt).\n` : ', but no completion record arrived.\n');
     if (viaGateway.completion) {
@@ -58,6 +79,7 @@ export async function demoCommand(): Promise<void> {
       (failing.completion?.condition !== 'RetriesExhausted' || failing.completion.attempts !== 3) && 'the failing event was not retried into the failure destination',
       dryRun.statusCode !== 204 && 'the dry run did not answer 204',
       viaGateway.completion?.condition !== 'Success' && 'the event through API Gateway has no Success record',
+      (!benchDelivery || benchDelivery.succeeded !== benchDelivery.accepted || benchDelivery.accepted === 0) && 'the benchmark did not account for every async event',
     ].filter((problem): problem is string => typeof problem === 'string');
     if (failed.length > 0) throw new CallFailedError(`the demo did not go as expected: ${failed.join('; ')}`);
   } finally {
