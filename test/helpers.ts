@@ -74,3 +74,31 @@ export function runLambench(args: string[], options: { env?: Record<string, stri
     child.stdin.end(options.input ?? '');
   });
 }
+
+/**
+ * `lambench local` left running as a child process: its first stdout line once it is listening,
+ * its output so far, and its exit. Stop it with `child.kill('SIGINT')`.
+ */
+export function startLocalProcess(args: string[]) {
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'lambench.js'), 'local', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  const firstLine = new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`nothing printed within 15 s; stderr: ${stderr}`)), 15_000);
+    child.stdout.on('data', () => {
+      if (stdout.includes('\n')) {
+        clearTimeout(timer);
+        resolve(stdout.slice(0, stdout.indexOf('\n')));
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited ${code} before printing; stderr: ${stderr}`));
+    });
+  });
+  firstLine.catch(() => {});
+  return { child, exited, firstLine, output: () => ({ stdout, stderr }) };
+}

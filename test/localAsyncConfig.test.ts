@@ -8,13 +8,12 @@
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { FunctionConfigError, type LocalStack, type LocalStackOptions } from '../src/local/index.js';
-import { lambdaClient, receiveMatching, REPO_ROOT, runLambench, sqsClient, startTestStack } from './helpers.js';
+import { lambdaClient, receiveMatching, runLambench, sqsClient, startLocalProcess, startTestStack } from './helpers.js';
 
 const TIME_SCALE = 0.001;
 const ARN = 'arn:aws:lambda:us-east-1:000000000000:function';
@@ -293,37 +292,13 @@ describe('local stack async configuration', () => {
 });
 
 describe('lambench local --config / --set', () => {
-  const BIN = join(REPO_ROOT, 'bin', 'lambench.js');
   let dir: string;
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'lambench-local-config-'));
   });
   after(() => rm(dir, { recursive: true, force: true }));
 
-  /** `lambench local` left running (runLambench waits for the exit): its first stdout line, then SIGINT. */
-  function run(args: string[]) {
-    const child = spawn(process.execPath, [BIN, 'local', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-    const firstLine = new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`nothing printed within 15 s; stderr: ${stderr}`)), 15_000);
-      child.stdout.on('data', () => {
-        if (stdout.includes('\n')) {
-          clearTimeout(timer);
-          resolve(stdout.slice(0, stdout.indexOf('\n')));
-        }
-      });
-      void exited.then((code) => {
-        clearTimeout(timer);
-        reject(new Error(`exited ${code} before printing; stderr: ${stderr}`));
-      });
-    });
-    firstLine.catch(() => {});
-    return { child, exited, firstLine, output: () => ({ stdout, stderr }) };
-  }
+  const run = startLocalProcess;
 
   it('--json shows each function configuration with --config, --reserved-concurrency and --set applied in that order', async () => {
     const file = join(dir, 'config.json');

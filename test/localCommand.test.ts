@@ -5,38 +5,14 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CREDENTIALS, decode, REPO_ROOT } from './helpers.js';
+import { CREDENTIALS, decode, startLocalProcess } from './helpers.js';
 
-const BIN = join(REPO_ROOT, 'bin', 'lambench.js');
-
-function startLocal(args: string[]) {
-  const child = spawn(process.execPath, [BIN, 'local', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => (stdout += chunk));
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-  const firstLine = new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no JSON line within 15 s; stderr: ${stderr}`)), 15_000);
-    child.stdout.on('data', () => {
-      if (stdout.includes('\n')) {
-        clearTimeout(timer);
-        resolve(stdout.slice(0, stdout.indexOf('\n')));
-      }
-    });
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`exited ${code} before printing; stderr: ${stderr}`));
-    });
-  });
-  return { child, exited, firstLine, output: () => ({ stdout, stderr }) };
-}
+const startLocal = startLocalProcess;
 
 describe('lambench local', () => {
   let dir: string;
