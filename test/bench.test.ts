@@ -4,7 +4,10 @@
  * hides, and sync vs async against the local stack accounts for every accepted event.
  */
 import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { LocalStack } from '../src/local/index.js';
@@ -96,6 +99,35 @@ describe('bench against servers with known behaviour', () => {
       assert.match(open.loadNote, /intended send time/);
     } finally {
       await close(stalled.server);
+    }
+  });
+});
+
+describe('bench as a process', () => {
+  it('Ctrl-C stops sending, writes the partial report and the .hgrm files, and exits 130', async () => {
+    const steady = delayServer(() => 5);
+    const url = await listen(steady.server);
+    const dir = await mkdtemp(join(tmpdir(), 'lambench-bench-'));
+    try {
+      const out = join(dir, 'report.json');
+      const result = await runLambench(['bench', url, '--rate', '20', '--duration', '60s', '--out', out, '--hgrm', join(dir, 'hgrm'), '--raw', join(dir, 'raw.ndjson')], { interruptAfterMs: 1500 });
+      assert.equal(result.code, 130, result.stderr);
+      assert.match(result.stderr, /^lambench: interrupted: the report covers what was measured before Ctrl-C\n$/);
+      assert.match(result.stdout, /^lambench bench http:\/\/127\.0\.0\.1:\d+\/ {2}\(interrupted: partial figures\)\n/);
+      const report = JSON.parse(await readFile(out, 'utf8'));
+      assert.equal(report.interrupted, true);
+      const phase = report.phases[0];
+      assert.ok(phase.requests >= 10 && phase.requests <= 40, `${phase.requests} calls in ~1.5 s at 20/s`);
+      assert.equal(phase.requests, steady.count(), 'every call the server saw is in the report');
+      const raw = (await readFile(join(dir, 'raw.ndjson'), 'utf8')).trim().split('\n');
+      assert.equal(raw.length, phase.requests, 'and in the raw file');
+      const hgrm = await readFile(join(dir, 'hgrm', 'sync-latency.hgrm'), 'utf8');
+      assert.match(hgrm, /^\s+Value\s+Percentile\s+TotalCount\s+1\/\(1-Percentile\)/);
+      assert.match(hgrm, new RegExp(`#\\[Mean\\s+=\\s+[\\d.]+, StdDeviation\\s+=\\s+[\\d.]+\\]`));
+      assert.match(hgrm, new RegExp(`#\\[Max\\s+=\\s+[\\d.]+, Total count\\s+=\\s+${phase.requests}\\]`));
+    } finally {
+      await close(steady.server);
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

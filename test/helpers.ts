@@ -55,7 +55,7 @@ export interface CliResult {
  * Runs `lambench` as a child process, as a user would, with an environment free of the
  * developer's own AWS settings (no AWS_* variables, no ~/.aws files) plus `env`.
  */
-export function runLambench(args: string[], options: { env?: Record<string, string>; input?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+export function runLambench(args: string[], options: { env?: Record<string, string>; input?: string; timeoutMs?: number; interruptAfterMs?: number } = {}): Promise<CliResult> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('AWS_') && value !== undefined) env[key] = value;
   Object.assign(env, { AWS_CONFIG_FILE: '/nonexistent/config', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials', NO_COLOR: '1' }, options.env);
@@ -66,9 +66,11 @@ export function runLambench(args: string[], options: { env?: Record<string, stri
     child.stdout.on('data', (chunk) => (stdout += chunk));
     child.stderr.on('data', (chunk) => (stderr += chunk));
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
+    const interrupt = options.interruptAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGINT'), options.interruptAfterMs);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
+      clearTimeout(interrupt);
       resolve({ code, stdout, stderr });
     });
     child.stdin.end(options.input ?? '');

@@ -161,6 +161,7 @@ async function parse(argv: string[]): Promise<void> {
             threshold: { type: 'string', nargs: 1, describe: "pass/fail rule (repeatable): 'p99<300ms', 'errors<1%', 'delivered>=100%', 'async:p50<1s'" },
             out: { alias: 'o', type: 'string', describe: 'write the report (JSON, with the HdrHistograms) to this file' },
             raw: { type: 'string', describe: 'write every call as an NDJSON line to this file, as it happens' },
+            hgrm: { type: 'string', describe: 'write .hgrm percentile distributions (ms) of each phase into this folder' },
             json: { type: 'boolean', describe: 'print the report document on stdout, nothing else' },
             ...callOptions,
           })

@@ -20,6 +20,7 @@ export interface BenchArgs extends CallArgs {
   threshold?: string | string[];
   out?: string;
   raw?: string;
+  hgrm?: string;
   json?: boolean;
 }
 
@@ -57,6 +58,10 @@ export async function benchCommand(args: BenchArgs): Promise<void> {
   }
   // Written before anything is judged: an interrupted or failing run still leaves its report.
   if (args.out !== undefined) await writeFile(args.out, `${JSON.stringify(report, null, 2)}\n`);
+  if (args.hgrm !== undefined) {
+    const { writeHgrmFiles } = await import('../../report/hgrm.js');
+    await writeHgrmFiles(report, args.hgrm);
+  }
   if (args.json) process.stdout.write(`${JSON.stringify(report)}\n`);
   else {
     const { renderReportTable } = await import('../../report/table.js');
