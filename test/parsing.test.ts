@@ -8,6 +8,7 @@ import { isLoopbackHost, regionFromArn } from '../src/targets/awsConfig.js';
 import { parseInvocationType } from '../src/targets/invocationType.js';
 import { parseReportLine } from '../src/targets/lambdaLog.js';
 import { checkPayloadSize, encodeClientContext, encodeJsonPayload, formatBytes } from '../src/targets/payload.js';
+import { createBodyBuilder } from '../src/targets/requestBody.js';
 import { parseTargetSpec } from '../src/targets/targetSpec.js';
 
 describe('parseReportLine', () => {
@@ -145,5 +146,25 @@ describe('decodeCompletionMessage', () => {
     assert.equal(decodeCompletionMessage({ Body: '{"hello":"world"}' }, 'q'), undefined);
     assert.equal(valueAt({ a: { b: 2 } }, 'a.b'), 2);
     assert.equal(valueAt({ a: 1 }, 'a.b'), undefined);
+  });
+});
+
+describe('createBodyBuilder', () => {
+  it('writes a fresh client request ID and the async flag into each body, multi-byte text before them included', () => {
+    const build = createBodyBuilder('{"name": "Zoë ☃", "meta": {"tenant": "t"}}', '--payload', { correlationPath: 'meta.clientRequestId', asyncBodyPath: 'meta.async' });
+    const bodies = [build('Event'), build('Event'), build('RequestResponse')];
+    const parsed = bodies.map((body) => JSON.parse(Buffer.from(body.payload).toString('utf8')));
+    assert.equal(new Set(bodies.map((body) => body.clientRequestId)).size, 3);
+    parsed.forEach((body, i) => {
+      assert.deepEqual(body, { name: 'Zoë ☃', meta: { tenant: 't', clientRequestId: bodies[i]!.clientRequestId, async: i < 2 } });
+    });
+    assert.ok(!bodies.some((body) => Buffer.from(body.payload).toString().includes('lambench-client-request-id')));
+  });
+
+  it('sends a payload as given when there is nothing to write, and refuses a body it cannot write into', () => {
+    const plain = createBodyBuilder('plain text', '--payload', { correlationPath: null });
+    assert.equal(Buffer.from(plain('Event').payload).toString(), 'plain text');
+    assert.throws(() => createBodyBuilder('[1, 2]', '--payload', { correlationPath: 'meta.id' }), /must be a JSON object/);
+    assert.throws(() => createBodyBuilder('{"meta": 3}', '--payload', { correlationPath: 'meta.id' }), /cannot write meta\.id into the payload: 'meta' is not an object there/);
   });
 });
