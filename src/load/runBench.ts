@@ -76,6 +76,7 @@ export async function runBench(options: BenchOptions): Promise<ReportDocument> {
     ...(call.http && { http: call.http }),
     ...(options.retries !== undefined && { retries: options.retries }),
     maxSockets: load.kind === 'closed' ? load.concurrency : load.maxInFlight,
+    forLoad: true,
     note: options.note,
   });
   const startedAt = new Date().toISOString();

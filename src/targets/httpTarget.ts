@@ -27,6 +27,8 @@ export interface HttpTargetOptions {
   correlationHeader?: string;
   /** Whole-request timeout in milliseconds (0 or absent: none). */
   timeoutMs?: number;
+  /** Keep 2xx response bodies (one-off calls show them); a load test only needs error bodies. */
+  keepOkBodies?: boolean;
   signer?: RequestSigner;
   connections?: number;
 }
@@ -43,6 +45,21 @@ export function createHttpTarget(options: HttpTargetOptions): Target {
   const asyncHeader = options.asyncHeader.toLowerCase();
   const correlationHeader = options.correlationHeader?.toLowerCase();
 
+  const keepOkBodies = options.keepOkBodies ?? true;
+  // The headers every call of one kind shares, built once (the hot path only adds the ID).
+  const sharedHeaders = new Map<string, Record<string, string>>();
+  const headersFor = (invocationType: string, hasBody: boolean) => {
+    const key = `${invocationType}:${hasBody}`;
+    let headers = sharedHeaders.get(key);
+    if (headers === undefined) {
+      headers = { ...options.headers };
+      if (hasBody && !Object.keys(headers).some((name) => name.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+      if (options.asyncVia === 'header') headers[asyncHeader] = invocationType;
+      sharedHeaders.set(key, headers);
+    }
+    return headers;
+  };
+
   return {
     description: options.url.href,
     endpoint: options.url.origin,
@@ -50,10 +67,8 @@ export function createHttpTarget(options: HttpTargetOptions): Target {
       const url = options.asyncVia === 'url' && request.invocationType === 'Event' && options.asyncUrl ? options.asyncUrl : options.url;
       const hasBody = request.payload.length > 0;
       const method = options.method ?? (hasBody ? 'POST' : 'GET');
-      let headers: Record<string, string> = { ...options.headers };
-      if (hasBody && !Object.keys(headers).some((name) => name.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
-      if (options.asyncVia === 'header') headers[asyncHeader] = request.invocationType;
-      if (correlationHeader && request.clientRequestId) headers[correlationHeader] = request.clientRequestId;
+      let headers = headersFor(request.invocationType, hasBody);
+      if (correlationHeader && request.clientRequestId) headers = { ...headers, [correlationHeader]: request.clientRequestId };
       if (options.signer) headers = await options.signer({ method, url, headers, ...(hasBody && { body: request.payload }) });
 
       const signals = [signal, options.timeoutMs ? AbortSignal.timeout(options.timeoutMs) : undefined].filter((s): s is AbortSignal => s !== undefined);
@@ -69,7 +84,10 @@ export function createHttpTarget(options: HttpTargetOptions): Target {
           ...(hasBody && { body: request.payload }),
           ...(signals.length > 0 && { signal: signals.length === 1 ? signals[0] : AbortSignal.any(signals) }),
         });
-        const body = new Uint8Array(await response.body.arrayBuffer());
+        const okStatus = response.statusCode >= 200 && response.statusCode < 300;
+        let body: Uint8Array | undefined;
+        if (keepOkBodies || !okStatus) body = new Uint8Array(await response.body.arrayBuffer());
+        else await response.body.dump();
         const outcome: Outcome = { ...base, class: classifyStatus(response.statusCode), statusCode: response.statusCode, latencyMs: performance.now() - start };
         const header = (name: string) => {
           const value = response.headers[name];
@@ -81,8 +99,8 @@ export function createHttpTarget(options: HttpTargetOptions): Target {
         if (apigwId) outcome.apigwId = apigwId;
         const errorType = header('x-amzn-errortype')?.split(':')[0];
         if (errorType) outcome.errorType = errorType;
-        if (body.length > 0) outcome.payload = body;
-        if (outcome.class !== 'ok') outcome.errorMessage = errorMessageOf(body) ?? `HTTP ${response.statusCode}`;
+        if (body && body.length > 0) outcome.payload = body;
+        if (outcome.class !== 'ok') outcome.errorMessage = (body && errorMessageOf(body)) ?? `HTTP ${response.statusCode}`;
         return outcome;
       } catch (error) {
         return { ...base, ...failure(error as UndiciError, options.timeoutMs), latencyMs: performance.now() - start };

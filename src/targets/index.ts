@@ -24,6 +24,8 @@ export interface TargetOptions {
   http?: HttpOptions;
   retries?: number;
   maxSockets?: number;
+  /** A load test: response bodies of successful calls are not kept (only error bodies are read). */
+  forLoad?: boolean;
   note: (message: string) => void;
 }
 
@@ -49,6 +51,7 @@ export async function createTarget(spec: TargetSpec, options: TargetOptions): Pr
       ...(http.timeoutMs !== undefined && { timeoutMs: http.timeoutMs }),
       ...(signer && { signer }),
       ...(options.maxSockets !== undefined && { connections: options.maxSockets }),
+      ...(options.forLoad && { keepOkBodies: false }),
     });
   }
   const aws = await resolveAwsConfig(options.aws, 'LAMBDA', options.note, regionFromArn(spec.functionName));
