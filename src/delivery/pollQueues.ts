@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { UsageError } from '../errors.js';
 import type { AwsOptions } from '../targets/awsConfig.js';
 import type { CompletionRecord } from './completionRecord.js';
+import { openDeliveryTracker } from './openTracker.js';
 import type { DeliveryReport, SentInvocation, TrackedInvocation } from './deliveryTracker.js';
 
 export interface PollOptions {
@@ -33,16 +34,11 @@ export interface PollResult {
 }
 
 export async function pollQueues(options: PollOptions): Promise<PollResult> {
-  const [{ createSqsClient }, { DeliveryTracker }] = await Promise.all([import('./sqsClient.js'), import('./deliveryTracker.js')]);
-  const sqs = await createSqsClient(options.aws, options.queueUrls, options.note);
   let records = 0;
   const full = new AbortController();
-  const tracker = new DeliveryTracker({
-    sqs,
-    queueUrls: options.queueUrls,
+  const { tracker, close } = await openDeliveryTracker(options.queueUrls, options.aws, options.note, {
     pollersPerQueue: 2,
     matched: options.deleteRecords ? 'delete' : 'keep',
-    onWarning: (message) => options.note(message),
     onRecord: (record, match) => {
       if (options.max !== undefined && records >= options.max) return 'release';
       records += 1;
@@ -53,7 +49,6 @@ export async function pollQueues(options: PollOptions): Promise<PollResult> {
   });
   for (const sent of options.correlate ?? []) tracker.expect(sent);
   try {
-    await tracker.checkQueues();
     tracker.start();
     // `done` ends whichever wait lost the race below, so no timer outlives the poll.
     const done = new AbortController();
@@ -72,8 +67,7 @@ export async function pollQueues(options: PollOptions): Promise<PollResult> {
       }
     }
   } finally {
-    await tracker.stop();
-    sqs.destroy();
+    await close();
   }
   return { records, ...(options.correlate && { report: tracker.report() }) };
 }

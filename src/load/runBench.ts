@@ -6,6 +6,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
+import { openDeliveryTracker } from '../delivery/openTracker.js';
 import { UsageError } from '../errors.js';
 import type { Recorder } from '../metrics/recorder.js';
 import { phaseReport, SCHEMA_VERSION, type ReportDocument } from '../report/reportDocument.js';
@@ -70,7 +71,7 @@ export async function runBench(options: BenchOptions): Promise<ReportDocument> {
   // Every call in flight listens to the run's signal; hundreds at once are expected, not a leak.
   if (options.signal) setMaxListeners(0, options.signal);
   const raw = options.rawPath ? await openRaw(options.rawPath) : undefined;
-  const tracker = verify ? await openTracker(options) : undefined;
+  const tracker = verify ? await openDeliveryTracker([options.destinationQueue, options.dlq], { region: options.region, profile: options.profile }, options.note) : undefined;
   const target = await createTarget(call.spec, {
     aws: { region: options.region, profile: options.profile, endpointUrl: options.endpointUrl },
     ...(call.http && { http: call.http }),
@@ -159,25 +160,5 @@ async function openRaw(path: string): Promise<{ write: (result: Record<string, u
   return {
     write: (result) => stream.write(`${JSON.stringify(result)}\n`),
     close: () => new Promise<void>((resolve) => stream.end(() => resolve())),
-  };
-}
-
-async function openTracker(options: BenchOptions) {
-  const [{ createSqsClient }, { DeliveryTracker }] = await Promise.all([import('../delivery/sqsClient.js'), import('../delivery/deliveryTracker.js')]);
-  const queueUrls = [...new Set([options.destinationQueue, options.dlq].filter((url): url is string => Boolean(url)))];
-  const sqs = await createSqsClient({ region: options.region, profile: options.profile }, queueUrls, options.note);
-  const tracker = new DeliveryTracker({ sqs, queueUrls, onWarning: options.note });
-  try {
-    await tracker.checkQueues();
-  } catch (error) {
-    sqs.destroy();
-    throw error;
-  }
-  return {
-    tracker,
-    close: async () => {
-      await tracker.stop();
-      sqs.destroy();
-    },
   };
 }

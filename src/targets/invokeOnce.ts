@@ -4,7 +4,6 @@
  */
 import { UsageError } from '../errors.js';
 import type { CompletionRecord } from '../delivery/completionRecord.js';
-import type { DeliveryTracker } from '../delivery/deliveryTracker.js';
 import { createTarget } from './index.js';
 import { parseInvocationType } from './invocationType.js';
 import { parseReportLine, type ReportFigures } from './lambdaLog.js';
@@ -73,7 +72,9 @@ export async function invokeOnce(options: InvokeOnceOptions): Promise<InvokeOnce
   const { spec, ...prepared } = call;
 
   // The queues are checked before the call, so a wrong queue URL sends nothing.
-  const waiter = options.wait ? await openWaiter(options) : undefined;
+  const waiter = options.wait
+    ? await (await import('../delivery/openTracker.js')).openDeliveryTracker([options.wait.destinationQueue, options.wait.dlq], { region: options.region, profile: options.profile }, options.note, { pollersPerQueue: 1 })
+    : undefined;
   try {
     const target = await createTarget(spec, {
       aws: { region: options.region, profile: options.profile, endpointUrl: options.endpointUrl },
@@ -106,25 +107,6 @@ export async function invokeOnce(options: InvokeOnceOptions): Promise<InvokeOnce
   } finally {
     await waiter?.close();
   }
-}
-
-async function openWaiter(options: InvokeOnceOptions): Promise<{ tracker: DeliveryTracker; close: () => Promise<void> }> {
-  const { destinationQueue, dlq } = options.wait!;
-  const [{ createSqsClient }, { DeliveryTracker }] = await Promise.all([import('../delivery/sqsClient.js'), import('../delivery/deliveryTracker.js')]);
-  const queueUrls = [...new Set([destinationQueue, dlq].filter((url): url is string => Boolean(url)))];
-  const sqs = await createSqsClient({ region: options.region, profile: options.profile }, queueUrls, options.note);
-  const tracker = new DeliveryTracker({ sqs, queueUrls, pollersPerQueue: 1, onWarning: (message) => options.note(message) });
-  const close = async () => {
-    await tracker.stop();
-    sqs.destroy();
-  };
-  try {
-    await tracker.checkQueues();
-  } catch (error) {
-    await close();
-    throw error;
-  }
-  return { tracker, close };
 }
 
 export function resultDocument(target: string, invocationType: InvocationType, outcome: Outcome): InvokeResultDocument {

@@ -1,0 +1,35 @@
+/**
+ * A delivery tracker with its own SQS client, its queues checked before anything is sent (a wrong
+ * queue URL fails the run up front). Shared by `invoke --wait`, `bench --verify-delivery` and `poll`.
+ */
+import type { AwsOptions } from '../targets/awsConfig.js';
+import type { DeliveryTracker, DeliveryTrackerOptions } from './deliveryTracker.js';
+
+export interface OpenTracker {
+  tracker: DeliveryTracker;
+  /** Stops the pollers (settling what they hold) and the client. */
+  close(): Promise<void>;
+}
+
+export async function openDeliveryTracker(
+  queues: (string | undefined)[],
+  aws: AwsOptions,
+  note: (message: string) => void,
+  options: Omit<DeliveryTrackerOptions, 'sqs' | 'queueUrls'> = {},
+): Promise<OpenTracker> {
+  const [{ createSqsClient }, { DeliveryTracker }] = await Promise.all([import('./sqsClient.js'), import('./deliveryTracker.js')]);
+  const queueUrls = [...new Set(queues.filter((url): url is string => Boolean(url)))];
+  const sqs = await createSqsClient(aws, queueUrls, note);
+  const tracker = new DeliveryTracker({ onWarning: note, ...options, sqs, queueUrls });
+  const close = async () => {
+    await tracker.stop();
+    sqs.destroy();
+  };
+  try {
+    await tracker.checkQueues();
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { tracker, close };
+}
