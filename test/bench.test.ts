@@ -174,6 +174,32 @@ describe('bench sync vs async on the local stack', () => {
     ]);
   });
 
+  it('cleans up the warm-up events records too, reporting only the measured ones', async () => {
+    const success = stack.queues['lambench-success']!;
+    const report = await runBench({
+      ...quiet,
+      target: 'square',
+      payload: '{"number": 5}',
+      endpointUrl: stack.lambdaUrl,
+      region: stack.region,
+      types: 'async',
+      concurrency: 2,
+      durationMs: 500,
+      warmupMs: 300,
+      verifyDelivery: true,
+      destinationQueue: success,
+      dlq: stack.queues['lambench-dlq']!,
+      settleMs: 10_000,
+    });
+    const delivery = report.phases[0]!.delivery!;
+    assert.equal(delivery.accepted, report.phases[0]!.requests, 'warm-up events are not in the report');
+    assert.equal(delivery.succeeded, delivery.accepted);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const left = await runLambench(['poll', success, stack.queues['lambench-dlq']!, '--json'], { env: { AWS_ENDPOINT_URL_SQS: stack.sqsUrl, AWS_REGION: stack.region } });
+    assert.equal(left.code, 0, left.stderr);
+    assert.equal(left.stdout, '', 'no record of this run, warm-up included, is left in the queues');
+  });
+
   it('bad input: one line, exit 2, nothing sent', async () => {
     const env = { AWS_ENDPOINT_URL_LAMBDA: stack.lambdaUrl, AWS_REGION: stack.region };
     const cases: [string[], RegExp][] = [

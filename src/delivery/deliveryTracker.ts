@@ -34,6 +34,8 @@ export interface TrackedInvocation extends SentInvocation {
   endToEndMs?: number;
   /** Completion messages beyond the first report of each kind (at-least-once delivery). */
   duplicates: number;
+  /** False for a warm-up call: matched and cleaned up, not reported. */
+  counted: boolean;
   record?: CompletionRecord;
 }
 
@@ -107,11 +109,17 @@ export class DeliveryTracker {
 
   constructor(private readonly options: DeliveryTrackerOptions) {}
 
-  /** Registers an accepted async invocation; its completion may arrive before or after. */
-  expect(sent: SentInvocation): TrackedInvocation {
-    const tracked: TrackedInvocation = { ...sent, state: 'pending', duplicates: 0 };
-    this.invocations.push(tracked);
-    this.pendingCount += 1;
+  /**
+   * Registers an accepted async invocation; its completion may arrive before or after. An
+   * uncounted one (a warm-up call) is matched and its record deleted like any of ours, but stays
+   * out of the report and out of what settle() waits for.
+   */
+  expect(sent: SentInvocation, counted = true): TrackedInvocation {
+    const tracked: TrackedInvocation = { ...sent, state: 'pending', duplicates: 0, counted };
+    if (counted) {
+      this.invocations.push(tracked);
+      this.pendingCount += 1;
+    }
     if (sent.requestId) this.byRequestId.set(sent.requestId, tracked);
     if (sent.clientRequestId) this.byClientRequestId.set(sent.clientRequestId, tracked);
     return tracked;
@@ -296,10 +304,12 @@ export class DeliveryTracker {
       if (record.completedAt !== undefined) {
         tracked.completedAt = record.completedAt;
         tracked.endToEndMs = record.completedAt - tracked.sentAt;
-        recordMs(this.histogram, Math.max(0, tracked.endToEndMs));
+        if (tracked.counted) recordMs(this.histogram, Math.max(0, tracked.endToEndMs));
       }
-      this.pendingCount -= 1;
-      this.notify();
+      if (tracked.counted) {
+        this.pendingCount -= 1;
+        this.notify();
+      }
       return;
     }
     // A failure is often reported twice, to the on-failure destination and to the DLQ: one failure.

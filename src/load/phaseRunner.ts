@@ -51,12 +51,27 @@ export async function runPhase(phase: PhaseConfig, context: PhaseContext): Promi
       ? runClosedLoop(phase.load.concurrency, { ...limit, ...(signal && { signal }) }, driver)
       : runOpenLoop(phase.load.rate, phase.load.maxInFlight, { ...limit, ...(signal && { signal }) }, driver);
 
-  if (phase.warmupMs) await drive({ call, onOutcome: () => {}, onDropped: () => {} }, { durationMs: phase.warmupMs });
+  const tracker = phase.invocationType === 'Event' ? context.tracker : undefined;
+  const viaHttp = context.asyncVia !== undefined;
+  const expect = (outcome: Outcome, counted: boolean) =>
+    tracker?.expect(
+      {
+        // Behind API Gateway the response's request ID is the gateway's: only lambench's ID matches.
+        ...(!viaHttp && outcome.requestId && { requestId: outcome.requestId }),
+        ...(outcome.clientRequestId && { clientRequestId: outcome.clientRequestId }),
+        sentAt: outcome.sentAt,
+      },
+      counted,
+    );
+
+  // Warm-up events are not measured, but their completion records are ours: expected uncounted,
+  // so they are cleaned up instead of being left in the queue as someone else's.
+  if (phase.warmupMs) {
+    await drive({ call, onOutcome: (outcome) => outcome.class === 'ok' && expect(outcome, false), onDropped: () => {} }, { durationMs: phase.warmupMs });
+  }
 
   const recorder = new Recorder(context.raw, { phase: phase.name, invocationType: phase.invocationType, ...(context.asyncVia && { asyncVia: context.asyncVia }) });
   context.onRecorder?.(recorder, phase);
-  const tracker = phase.invocationType === 'Event' ? context.tracker : undefined;
-  const viaHttp = context.asyncVia !== undefined;
   const startedAt = Date.now();
   recorder.start();
   const stats = await drive(
@@ -64,14 +79,7 @@ export async function runPhase(phase: PhaseConfig, context: PhaseContext): Promi
       call,
       onOutcome: (outcome: Outcome, intendedAt) => {
         recorder.record(outcome, intendedAt);
-        if (tracker && outcome.class === 'ok') {
-          tracker.expect({
-            // Behind API Gateway the response's request ID is the gateway's: only lambench's ID matches.
-            ...(!viaHttp && outcome.requestId && { requestId: outcome.requestId }),
-            ...(outcome.clientRequestId && { clientRequestId: outcome.clientRequestId }),
-            sentAt: outcome.sentAt,
-          });
-        }
+        if (outcome.class === 'ok') expect(outcome, true);
       },
       onDropped: () => recorder.recordDropped(),
     },
