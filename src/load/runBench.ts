@@ -13,6 +13,7 @@ import { phaseReport, SCHEMA_VERSION, type ReportDocument } from '../report/repo
 import { evaluateThresholds, parseThreshold, type Threshold } from '../report/thresholds.js';
 import { createTarget } from '../targets/index.js';
 import { parseInvocationType } from '../targets/invocationType.js';
+import { VERSION } from '../version.js';
 import { prepareCall, type CallOptions } from '../targets/prepareCall.js';
 import type { InvocationType } from '../targets/types.js';
 import { runPhase, type LoadShape, type PhaseConfig, type PhaseResult } from './phaseRunner.js';
@@ -32,6 +33,8 @@ export interface BenchOptions extends CallOptions {
   settleMs?: number;
   thresholds?: string[];
   rawPath?: string;
+  /** Invoke API through the SDK client instead of the direct signed path. */
+  sdk?: boolean;
   signal?: AbortSignal;
   note: (message: string) => void;
   onPhase?: (recorder: Recorder, phase: PhaseConfig) => void;
@@ -76,6 +79,8 @@ export async function runBench(options: BenchOptions): Promise<ReportDocument> {
     aws: { region: options.region, profile: options.profile, endpointUrl: options.endpointUrl },
     ...(call.http && { http: call.http }),
     ...(options.retries !== undefined && { retries: options.retries }),
+    ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
+    ...(options.sdk && { sdk: true }),
     maxSockets: load.kind === 'closed' ? load.concurrency : load.maxInFlight,
     forLoad: true,
     note: options.note,
@@ -113,7 +118,7 @@ export async function runBench(options: BenchOptions): Promise<ReportDocument> {
   const phases = results.map(phaseReport);
   return {
     schemaVersion: SCHEMA_VERSION,
-    tool: { name: 'lambench', version: '0.1.0' },
+    tool: { name: 'lambench', version: VERSION },
     startedAt,
     target: options.target,
     phases,

@@ -7,6 +7,7 @@
 import { Agent } from 'undici';
 import type { RequestSigner } from './sigv4.js';
 import type { InvokeRequest, Outcome, OutcomeClass, Target } from './types.js';
+import { networkFailure } from './undiciFailure.js';
 
 export type AsyncVia = 'header' | 'body' | 'url';
 
@@ -32,13 +33,6 @@ export interface HttpTargetOptions {
   signer?: RequestSigner;
   connections?: number;
 }
-
-interface UndiciError extends Error {
-  code?: string;
-  cause?: unknown;
-}
-
-const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
 export function createHttpTarget(options: HttpTargetOptions): Target {
   const agent = new Agent({ connections: options.connections ?? 50, keepAliveTimeout: 30_000, pipelining: 1 });
@@ -103,7 +97,7 @@ export function createHttpTarget(options: HttpTargetOptions): Target {
         if (outcome.class !== 'ok') outcome.errorMessage = (body && errorMessageOf(body)) ?? `HTTP ${response.statusCode}`;
         return outcome;
       } catch (error) {
-        return { ...base, ...failure(error as UndiciError, options.timeoutMs), latencyMs: performance.now() - start };
+        return { ...base, ...networkFailure(error as Error, options.timeoutMs), latencyMs: performance.now() - start };
       }
     },
     async close() {
@@ -129,15 +123,4 @@ function errorMessageOf(body: Uint8Array): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function failure(error: UndiciError, timeoutMs: number | undefined): Pick<Outcome, 'class' | 'errorType' | 'errorMessage'> {
-  const cause = error.cause as UndiciError | undefined;
-  // A DOMException's legacy numeric `code` (23 for a timeout) is not an error name: strings only.
-  const code = [error.code, cause?.code].find((value): value is string => typeof value === 'string');
-  if (error.name === 'TimeoutError' || cause?.name === 'TimeoutError' || (code !== undefined && TIMEOUT_CODES.has(code))) {
-    return { class: 'timeout', errorType: code ?? 'TimeoutError', errorMessage: timeoutMs ? `no complete answer within ${timeoutMs} ms (--timeout)` : error.message };
-  }
-  if (error.name === 'AbortError') return { class: 'timeout', errorType: 'AbortError', errorMessage: 'aborted' };
-  return { class: 'networkError', errorType: code ?? error.name, errorMessage: cause?.message ?? error.message };
 }

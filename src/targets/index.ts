@@ -24,8 +24,14 @@ export interface TargetOptions {
   http?: HttpOptions;
   retries?: number;
   maxSockets?: number;
-  /** A load test: response bodies of successful calls are not kept (only error bodies are read). */
+  /**
+   * A load test: response bodies of successful calls are not kept (only error bodies are read), and
+   * Invoke API calls take the direct signed path unless `sdk` is set or retries are asked for.
+   */
   forLoad?: boolean;
+  /** Invoke API calls through the AWS SDK client even in a load test. */
+  sdk?: boolean;
+  timeoutMs?: number;
   note: (message: string) => void;
 }
 
@@ -55,6 +61,18 @@ export async function createTarget(spec: TargetSpec, options: TargetOptions): Pr
     });
   }
   const aws = await resolveAwsConfig(options.aws, 'LAMBDA', options.note, regionFromArn(spec.functionName));
+  if (options.forLoad && !options.sdk && !options.retries) {
+    const { createDirectLambdaTarget } = await import('./lambdaDirectTarget.js');
+    const { VERSION } = await import('../version.js');
+    return createDirectLambdaTarget({
+      functionName: spec.functionName,
+      ...(spec.qualifier !== undefined && { qualifier: spec.qualifier }),
+      aws,
+      ...(options.maxSockets !== undefined && { connections: options.maxSockets }),
+      ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
+      userAgent: `lambench/${VERSION}`,
+    });
+  }
   const { createLambdaTarget } = await import('./lambdaTarget.js');
   return createLambdaTarget({
     functionName: spec.functionName,

@@ -22,6 +22,7 @@ export interface BenchArgs extends CallArgs {
   raw?: string;
   hgrm?: string;
   json?: boolean;
+  sdk?: boolean;
 }
 
 export async function benchCommand(args: BenchArgs): Promise<void> {
@@ -48,6 +49,7 @@ export async function benchCommand(args: BenchArgs): Promise<void> {
       ...(args.settle !== undefined && { settleMs: parsePositiveDuration(args.settle, '--settle') }),
       ...(args.threshold !== undefined && { thresholds: ([] as string[]).concat(args.threshold) }),
       ...(args.raw !== undefined && { rawPath: args.raw }),
+      ...(args.sdk && { sdk: true }),
       signal: interrupt.signal,
       note: notePrinter(),
       ...(progress && { onPhase: progress.follow }),

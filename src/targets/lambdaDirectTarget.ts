@@ -1,0 +1,151 @@
+/**
+ * The Invoke API for load tests, without the SDK's per-call machinery: the same signed request the
+ * SDK sends (headers and signature byte for byte, only the user agent differs; a test holds it to
+ * that), on an undici Agent, with the SDK's credential chain and a SigV4 signer for this one shape.
+ *
+ * Why not the SDK client: measured on one core here, `client.send(InvokeCommand)` tops out near
+ * 3,100 calls/s with no network at all (its middleware stack, serde and retry bookkeeping), while
+ * signing alone runs at 29,000/s (and this path's own signer about three times that). `npm run bench:invoke` measures this path against a plain SDK loop.
+ * The SDK client stays the path for one-off calls, `--retries` (its retry strategy) and `--sdk`.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { Agent } from 'undici';
+import type { ResolvedAwsConfig } from './awsConfig.js';
+import { createInvokeSigner, type SignableInvoke } from './invokeSigV4.js';
+import type { InvokeRequest, Outcome, Target } from './types.js';
+import { networkFailure } from './undiciFailure.js';
+
+export interface DirectTargetOptions {
+  functionName: string;
+  qualifier?: string;
+  aws: ResolvedAwsConfig;
+  connections?: number;
+  /** Whole-call timeout in milliseconds (0 or absent: none). */
+  timeoutMs?: number;
+  /** Keep 2xx response bodies; a load test reads only the bodies of failures. */
+  keepOkBodies?: boolean;
+  userAgent: string;
+}
+
+
+const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+/** Errors that mean our clock is off: the service's `Date` header then sets the offset, as the SDK does. */
+const CLOCK_SKEW_ERRORS = new Set(['InvalidSignatureException', 'SignatureDoesNotMatch', 'RequestTimeTooSkewed', 'RequestExpired', 'RequestInTheFuture']);
+
+/** The request the SDK's InvokeCommand serializes (restJson1), minus signing. */
+export function unsignedInvoke(functionName: string, qualifier: string | undefined, request: InvokeRequest, host: string, userAgent: string, invocationId: string): SignableInvoke {
+  const headers: Record<string, string> = {
+    host,
+    'content-type': 'application/octet-stream',
+    'x-amz-invocation-type': request.invocationType,
+    'x-amz-user-agent': userAgent,
+    'user-agent': userAgent,
+    'amz-sdk-invocation-id': invocationId,
+    'amz-sdk-request': 'attempt=1; max=1',
+    'x-amz-content-sha256': request.payload.length > 0 ? createHash('sha256').update(request.payload).digest('hex') : EMPTY_SHA256,
+  };
+  if (request.payload.length > 0) headers['content-length'] = String(request.payload.length);
+  if (request.logType !== undefined) headers['x-amz-log-type'] = request.logType;
+  if (request.clientContext !== undefined) headers['x-amz-client-context'] = request.clientContext;
+  return {
+    path: `/2015-03-31/functions/${encodeURIComponent(functionName)}/invocations`,
+    query: qualifier !== undefined ? { Qualifier: qualifier } : {},
+    headers,
+  };
+}
+
+export function createDirectLambdaTarget(options: DirectTargetOptions): Target {
+  const { aws } = options;
+  const endpoint = new URL(aws.endpoint ?? `https://lambda.${aws.region}.amazonaws.com`);
+  const agent = new Agent({ connections: options.connections ?? 50, keepAliveTimeout: 30_000, pipelining: 1 });
+  const sign = createInvokeSigner(aws.region, aws.credentials);
+  const keepOkBodies = options.keepOkBodies ?? false;
+  let clockOffsetMs = 0;
+
+  return {
+    description: options.functionName + (options.qualifier ? ` (qualifier ${options.qualifier})` : ''),
+    endpoint: endpoint.origin,
+    async invoke(request: InvokeRequest, signal?: AbortSignal): Promise<Outcome> {
+      const unsigned = unsignedInvoke(options.functionName, options.qualifier, request, endpoint.host, options.userAgent, randomUUID());
+      const headers = await sign(unsigned, clockOffsetMs === 0 ? undefined : new Date(Date.now() + clockOffsetMs));
+      const search = options.qualifier !== undefined ? `?Qualifier=${encodeURIComponent(options.qualifier)}` : '';
+      const signals = [signal, options.timeoutMs ? AbortSignal.timeout(options.timeoutMs) : undefined].filter((s): s is AbortSignal => s !== undefined);
+      const sentAt = Date.now();
+      const start = performance.now();
+      const base = { sentAt, attempts: 1, ...(request.clientRequestId && { clientRequestId: request.clientRequestId }) };
+      try {
+        const response = await agent.request({
+          origin: endpoint.origin,
+          path: unsigned.path + search,
+          method: 'POST',
+          headers,
+          ...(request.payload.length > 0 && { body: request.payload }),
+          ...(signals.length > 0 && { signal: signals.length === 1 ? signals[0] : AbortSignal.any(signals) }),
+        });
+        const header = (name: string) => {
+          const value = response.headers[name];
+          return Array.isArray(value) ? value[0] : value;
+        };
+        const status = response.statusCode;
+        const functionError = header('x-amz-function-error');
+        const failed = status >= 300 || functionError !== undefined;
+        let body: Uint8Array | undefined;
+        if (keepOkBodies || failed) body = new Uint8Array(await response.body.arrayBuffer());
+        else await response.body.dump();
+        const latencyMs = performance.now() - start;
+        const requestId = header('x-amzn-requestid');
+        if (status >= 300) {
+          const error = serviceError(status, header('x-amzn-errortype'), body);
+          if (CLOCK_SKEW_ERRORS.has(error.errorType)) clockOffsetMs = skewFrom(header('date')) ?? clockOffsetMs;
+          const outcome: Outcome = { ...base, class: status === 429 ? 'throttled' : 'httpError', statusCode: status, latencyMs, refusedByService: true, ...error };
+          if (requestId) outcome.requestId = requestId;
+          return outcome;
+        }
+        const outcome: Outcome = { ...base, class: functionError ? 'functionError' : 'ok', statusCode: status, latencyMs };
+        if (requestId) outcome.requestId = requestId;
+        const executedVersion = header('x-amz-executed-version');
+        if (executedVersion) outcome.executedVersion = executedVersion;
+        if (functionError) outcome.functionError = functionError;
+        if (body && body.length > 0) outcome.payload = body;
+        const logResult = header('x-amz-log-result');
+        if (logResult) outcome.logResult = Buffer.from(logResult, 'base64').toString('utf8');
+        return outcome;
+      } catch (error) {
+        return { ...base, ...networkFailure(error as Error, options.timeoutMs), latencyMs: performance.now() - start };
+      }
+    },
+    async close() {
+      await agent.close();
+    },
+  };
+}
+
+/**
+ * The SDK's restJson1 error decoding: the name from `x-amzn-ErrorType` (else the body's `code` or
+ * `__type`), stripped of its `:namespace` suffix and `prefix#`; the message from `message`/`Message`;
+ * Lambda's throttles add a `Reason`.
+ */
+export function serviceError(status: number, errorTypeHeader: string | undefined, body: Uint8Array | undefined): { errorType: string; errorMessage: string; reason?: string } {
+  let document: Record<string, unknown> = {};
+  try {
+    const parsed: unknown = body && body.length > 0 ? JSON.parse(Buffer.from(body).toString('utf8')) : {};
+    if (parsed !== null && typeof parsed === 'object') document = parsed as Record<string, unknown>;
+  } catch {
+    // Not JSON (a proxy's HTML page): the status says what there is to say.
+  }
+  const raw = errorTypeHeader ?? stringField(document, 'code') ?? stringField(document, '__type');
+  const errorType = raw ? raw.split(':')[0]!.split('#').pop()! : `Http${status}`;
+  const message = stringField(document, 'message') ?? stringField(document, 'Message') ?? `HTTP ${status}`;
+  const reason = stringField(document, 'Reason');
+  return { errorType, errorMessage: message, ...(reason && { reason }) };
+}
+
+function stringField(document: Record<string, unknown>, name: string): string | undefined {
+  const value = document[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+function skewFrom(dateHeader: string | undefined): number | undefined {
+  const serverTime = dateHeader ? Date.parse(dateHeader) : Number.NaN;
+  return Number.isNaN(serverTime) ? undefined : serverTime - Date.now();
+}
