@@ -163,6 +163,7 @@ async function parse(argv: string[]): Promise<void> {
             raw: { type: 'string', describe: 'write every call as an NDJSON line to this file, as it happens' },
             hgrm: { type: 'string', describe: 'write .hgrm percentile distributions (ms) of each phase into this folder' },
             json: { type: 'boolean', describe: 'print the report document on stdout, nothing else' },
+            workers: { alias: 'w', type: 'number', describe: 'worker threads sending the load, for many cores (default 1); histograms merge exactly' },
             sdk: { type: 'boolean', describe: 'Invoke API: call through the AWS SDK client instead of the direct signed path (slower: about 3,000 calls/s per core at most)' },
             ...callOptions,
             ...awsOptions,

@@ -4,13 +4,19 @@
  * (coordinated-omission free, as wrk2 does). A call that cannot start because `maxInFlight`
  * calls are already out is counted as dropped, never queued silently.
  */
+import type { ScheduleShare } from './phaseRunner.js';
 import type { LoadDriver, RunLimit, RunStats } from './types.js';
 
-export async function runOpenLoop(rate: number, maxInFlight: number, limit: RunLimit, driver: LoadDriver): Promise<RunStats> {
+/**
+ * `share` (worker threads): this thread sends only slots share.index, share.index + share.of, …
+ * of the whole schedule; `rate` and `limit.requests` stay the whole run's, so the threads
+ * together send exactly the single-thread schedule.
+ */
+export async function runOpenLoop(rate: number, maxInFlight: number, limit: RunLimit, driver: LoadDriver, share: ScheduleShare = { index: 0, of: 1 }): Promise<RunStats> {
   const start = performance.now();
   const periodMs = 1000 / rate;
   const inFlight = new Set<Promise<void>>();
-  let index = 0;
+  let index = share.index;
   let started = 0;
   while (!limit.signal?.aborted) {
     if (limit.requests !== undefined && index >= limit.requests) break;
@@ -22,7 +28,7 @@ export async function runOpenLoop(rate: number, maxInFlight: number, limit: RunL
     // Timers fire no sooner than 1 ms; calls already due are sent in a burst, each keeping its own intended time.
     if (waitMs >= 1) await sleep(waitMs, limit.signal);
     if (limit.signal?.aborted) break;
-    index += 1;
+    index += share.of;
     if (inFlight.size >= maxInFlight) {
       driver.onDropped();
       continue;

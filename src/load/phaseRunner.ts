@@ -1,9 +1,10 @@
 /**
  * One phase of a run: one invocation type against the target under one load shape. An optional
- * warm-up is run and thrown away; then the measured run feeds the recorder, and for async phases
- * the delivery tracker (every accepted event), which is then given the settle time.
+ * warm-up is run and thrown away; then the measured run feeds the recorder and, for async phases,
+ * the delivery expectations (every accepted event). Settling delivery is the caller's: with
+ * `--workers`, each thread runs a phase and one tracker in the main thread takes every event.
  */
-import type { DeliveryReport, DeliveryTracker } from '../delivery/deliveryTracker.js';
+import type { DeliveryReport, SentInvocation } from '../delivery/deliveryTracker.js';
 import { Recorder, type RawSink } from '../metrics/recorder.js';
 import type { InvocationType, InvokeRequest, Outcome, Target } from '../targets/types.js';
 import { runClosedLoop } from './closedLoop.js';
@@ -12,6 +13,15 @@ import type { LoadDriver, RunStats } from './types.js';
 
 export type LoadShape = { kind: 'closed'; concurrency: number } | { kind: 'open'; rate: number; maxInFlight: number };
 
+/** This thread's share of an open loop split over workers: slots `index`, `index + of`, `index + 2·of`… of the whole schedule. */
+export interface ScheduleShare {
+  index: number;
+  of: number;
+}
+
+/** Where accepted async events go to be accounted for (counted: measured, not warm-up). */
+export type ExpectSink = (sent: SentInvocation, counted: boolean) => void;
+
 export interface PhaseConfig {
   name: string;
   invocationType: InvocationType;
@@ -19,6 +29,8 @@ export interface PhaseConfig {
   durationMs?: number;
   requests?: number;
   warmupMs?: number;
+  /** With --workers: the slots of the open-loop schedule this thread sends (rate and requests are the whole run's). */
+  share?: ScheduleShare;
 }
 
 export interface PhaseResult {
@@ -37,8 +49,8 @@ export interface PhaseContext {
   /** URL targets: how async was asked for (goes into raw lines, so `poll --correlate` can read them). */
   asyncVia?: string;
   raw?: RawSink;
-  tracker?: DeliveryTracker;
-  settleMs?: number;
+  /** Accepted async events, for the delivery tracker. */
+  expect?: ExpectSink;
   signal?: AbortSignal;
   onRecorder?: (recorder: Recorder, phase: PhaseConfig) => void;
 }
@@ -49,12 +61,12 @@ export async function runPhase(phase: PhaseConfig, context: PhaseContext): Promi
   const drive = (driver: LoadDriver, limit: { durationMs?: number; requests?: number }): Promise<RunStats> =>
     phase.load.kind === 'closed'
       ? runClosedLoop(phase.load.concurrency, { ...limit, ...(signal && { signal }) }, driver)
-      : runOpenLoop(phase.load.rate, phase.load.maxInFlight, { ...limit, ...(signal && { signal }) }, driver);
+      : runOpenLoop(phase.load.rate, phase.load.maxInFlight, { ...limit, ...(signal && { signal }) }, driver, phase.share);
 
-  const tracker = phase.invocationType === 'Event' ? context.tracker : undefined;
+  const sink = phase.invocationType === 'Event' ? context.expect : undefined;
   const viaHttp = context.asyncVia !== undefined;
   const expect = (outcome: Outcome, counted: boolean) =>
-    tracker?.expect(
+    sink?.(
       {
         // Behind API Gateway the response's request ID is the gateway's: only lambench's ID matches.
         ...(!viaHttp && outcome.requestId && { requestId: outcome.requestId }),
@@ -85,10 +97,5 @@ export async function runPhase(phase: PhaseConfig, context: PhaseContext): Promi
     },
     { ...(phase.durationMs !== undefined && { durationMs: phase.durationMs }), ...(phase.requests !== undefined && { requests: phase.requests }) },
   );
-  const result: PhaseResult = { config: phase, recorder, startedAt, elapsedMs: stats.elapsedMs, started: stats.started };
-  if (tracker) {
-    await tracker.settle(context.settleMs ?? 30_000, signal);
-    result.delivery = tracker.report();
-  }
-  return result;
+  return { config: phase, recorder, startedAt, elapsedMs: stats.elapsedMs, started: stats.started };
 }

@@ -16,7 +16,7 @@ import { parseInvocationType } from '../targets/invocationType.js';
 import { VERSION } from '../version.js';
 import { prepareCall, type CallOptions } from '../targets/prepareCall.js';
 import type { InvocationType } from '../targets/types.js';
-import { runPhase, type LoadShape, type PhaseConfig, type PhaseResult } from './phaseRunner.js';
+import { runPhase, type ExpectSink, type LoadShape, type PhaseConfig, type PhaseResult } from './phaseRunner.js';
 
 export interface BenchOptions extends CallOptions {
   /** Comma-separated invocation types, one phase each: `sync,async`. */
@@ -35,6 +35,8 @@ export interface BenchOptions extends CallOptions {
   rawPath?: string;
   /** Invoke API through the SDK client instead of the direct signed path. */
   sdk?: boolean;
+  /** Worker threads sending the load (default 1: this thread). */
+  workers?: number;
   signal?: AbortSignal;
   note: (message: string) => void;
   onPhase?: (recorder: Recorder, phase: PhaseConfig) => void;
@@ -68,6 +70,9 @@ export async function runBench(options: BenchOptions): Promise<ReportDocument> {
   const verify = Boolean(options.verifyDelivery);
   if (verify && !types.includes('Event')) problems.push('--verify-delivery needs an async phase (--type async or sync,async)');
   if (verify && !options.destinationQueue && !options.dlq) problems.push('--verify-delivery needs --destination-queue URL and/or --dlq URL');
+  const workers = options.workers ?? 1;
+  if (!Number.isInteger(workers) || workers < 1 || workers > 64) problems.push(`--workers ${options.workers} must be a whole number from 1 to 64`);
+  else if (load?.kind === 'closed' && load.concurrency < workers) problems.push(`--workers ${workers} needs at least one call in flight per thread: --concurrency ${workers} or more`);
   const call = await prepareCall({ ...options, ...(verify && { needsCorrelation: '--verify-delivery' }) }, types, problems);
   if (problems.length > 0 || !call || !load) throw new UsageError(problems.join('; '));
 
@@ -75,16 +80,29 @@ export async function runBench(options: BenchOptions): Promise<ReportDocument> {
   if (options.signal) setMaxListeners(0, options.signal);
   const raw = options.rawPath ? await openRaw(options.rawPath) : undefined;
   const tracker = verify ? await openDeliveryTracker([options.destinationQueue, options.dlq], { region: options.region, profile: options.profile }, options.note) : undefined;
-  const target = await createTarget(call.spec, {
+  const targetOptions = {
     aws: { region: options.region, profile: options.profile, endpointUrl: options.endpointUrl },
     ...(call.http && { http: call.http }),
     ...(options.retries !== undefined && { retries: options.retries }),
     ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
     ...(options.sdk && { sdk: true }),
-    maxSockets: load.kind === 'closed' ? load.concurrency : load.maxInFlight,
-    forLoad: true,
-    note: options.note,
-  });
+    maxSockets: Math.ceil((load.kind === 'closed' ? load.concurrency : load.maxInFlight) / workers),
+  };
+  // Built here even with worker threads: it checks region and credentials once, before anything is sent.
+  const target = await createTarget(call.spec, { ...targetOptions, forLoad: true, note: options.note });
+  const expect: ExpectSink | undefined = tracker ? (sent, counted) => tracker.tracker.expect(sent, counted) : undefined;
+  const { stdin: _stdin, signal: _signal, note: _note, onPhase: _onPhase, ...callOptions } = options;
+  const onWorkers = async (phase: PhaseConfig) => {
+    const { runPhaseOnWorkers } = await import('./workerPool.js');
+    return runPhaseOnWorkers(phase, workers, {
+      base: { call: { ...callOptions, payload: call.payloadText, payloadFile: undefined }, types, target: targetOptions, raw: raw !== undefined, expect: expect !== undefined },
+      ...(raw && { rawText: raw.writeText }),
+      ...(expect && { expect }),
+      ...(options.signal && { signal: options.signal }),
+      ...(options.onPhase && { onRecorder: options.onPhase }),
+      note: options.note,
+    });
+  };
   const startedAt = new Date().toISOString();
   const results: PhaseResult[] = [];
   try {
@@ -98,17 +116,23 @@ export async function runBench(options: BenchOptions): Promise<ReportDocument> {
         ...(options.requests !== undefined ? { requests: options.requests } : { durationMs: options.durationMs ?? DEFAULT_DURATION_MS }),
         ...(options.warmupMs !== undefined && { warmupMs: options.warmupMs }),
       };
-      results.push(
-        await runPhase(phase, {
-          target,
-          request: call.request,
-          ...(call.http && { asyncVia: call.http.asyncVia }),
-          ...(raw && { raw: raw.write }),
-          ...(tracker && { tracker: tracker.tracker, settleMs: options.settleMs ?? 30_000 }),
-          ...(options.signal && { signal: options.signal }),
-          ...(options.onPhase && { onRecorder: options.onPhase }),
-        }),
-      );
+      const result =
+        workers > 1
+          ? await onWorkers(phase)
+          : await runPhase(phase, {
+              target,
+              request: call.request,
+              ...(call.http && { asyncVia: call.http.asyncVia }),
+              ...(raw && { raw: raw.write }),
+              ...(expect && { expect }),
+              ...(options.signal && { signal: options.signal }),
+              ...(options.onPhase && { onRecorder: options.onPhase }),
+            });
+      if (tracker && type === 'Event') {
+        await tracker.tracker.settle(options.settleMs ?? 30_000, options.signal);
+        result.delivery = tracker.tracker.report();
+      }
+      results.push(result);
     }
   } finally {
     await target.close();
@@ -156,7 +180,7 @@ function loadShape(options: BenchOptions, problems: string[]): LoadShape | undef
   return { kind: 'open', rate, maxInFlight };
 }
 
-async function openRaw(path: string): Promise<{ write: (result: Record<string, unknown>) => void; close: () => Promise<void> }> {
+async function openRaw(path: string): Promise<{ write: (result: Record<string, unknown>) => void; writeText: (lines: string) => void; close: () => Promise<void> }> {
   const stream: WriteStream = createWriteStream(path, { flags: 'w' });
   await new Promise<void>((resolve, reject) => {
     stream.once('open', () => resolve());
@@ -164,6 +188,7 @@ async function openRaw(path: string): Promise<{ write: (result: Record<string, u
   });
   return {
     write: (result) => stream.write(`${JSON.stringify(result)}\n`),
+    writeText: (lines) => stream.write(lines),
     close: () => new Promise<void>((resolve) => stream.end(() => resolve())),
   };
 }

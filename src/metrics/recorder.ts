@@ -4,7 +4,7 @@
  */
 import { parseReportLine } from '../targets/lambdaLog.js';
 import type { Outcome, OutcomeClass } from '../targets/types.js';
-import { createHistogram, recordMs } from './histogram.js';
+import { createHistogram, decodeHistogram, encodeHistogram, recordMs } from './histogram.js';
 
 export type RecordedClass = OutcomeClass | 'dropped';
 export const RECORDED_CLASSES: RecordedClass[] = ['ok', 'functionError', 'throttled', 'httpError', 'networkError', 'timeout', 'dropped'];
@@ -20,6 +20,21 @@ export interface RecorderSnapshot {
   p99Us: number;
   errors: number;
   dropped: number;
+}
+
+/**
+ * What a recorder counted, in a form that crosses threads: histograms as compressed base64
+ * (lossless), counters as numbers. Worker threads send these as intervals; the main thread adds them.
+ */
+export interface RecorderState {
+  completed: number;
+  outcomes: Record<RecordedClass, number>;
+  status: [number, number][];
+  /** Calls completed in each second since the sender's start. */
+  perSecond: number[];
+  latency: string;
+  serviceTime: string;
+  lambda: { duration: string; billedDuration: string; initDuration: string; maxMemoryUsedMb: number; reports: number };
 }
 
 export class Recorder {
@@ -87,6 +102,53 @@ export class Recorder {
       errors: this.completed - this.outcomes.ok,
       dropped: this.outcomes.dropped,
     };
+  }
+
+  /**
+   * Everything counted since the last call, then starts afresh (HdrHistogram's interval pattern):
+   * a worker thread sends these, so nothing is counted twice.
+   */
+  takeInterval(): RecorderState {
+    const state: RecorderState = {
+      completed: this.completed,
+      outcomes: { ...this.outcomes },
+      status: [...this.status],
+      perSecond: [...this.perSecond],
+      latency: encodeHistogram(this.latency),
+      serviceTime: encodeHistogram(this.serviceTime),
+      lambda: {
+        duration: encodeHistogram(this.lambda.duration),
+        billedDuration: encodeHistogram(this.lambda.billedDuration),
+        initDuration: encodeHistogram(this.lambda.initDuration),
+        maxMemoryUsedMb: this.lambda.maxMemoryUsedMb,
+        reports: this.lambda.reports,
+      },
+    };
+    this.completed = 0;
+    for (const name of RECORDED_CLASSES) this.outcomes[name] = 0;
+    this.status.clear();
+    this.perSecond.fill(0);
+    for (const histogram of [this.latency, this.serviceTime, this.lambda.duration, this.lambda.billedDuration, this.lambda.initDuration]) histogram.reset();
+    this.lambda.reports = 0;
+    return state;
+  }
+
+  /** Adds another recorder's counts (an interval from a worker thread): histograms merge exactly. */
+  absorb(state: RecorderState): void {
+    this.completed += state.completed;
+    for (const name of RECORDED_CLASSES) this.outcomes[name] += state.outcomes[name];
+    for (const [code, count] of state.status) this.status.set(code, (this.status.get(code) ?? 0) + count);
+    state.perSecond.forEach((count, second) => {
+      while (this.perSecond.length <= second) this.perSecond.push(0);
+      this.perSecond[second]! += count;
+    });
+    this.latency.add(decodeHistogram(state.latency));
+    this.serviceTime.add(decodeHistogram(state.serviceTime));
+    this.lambda.duration.add(decodeHistogram(state.lambda.duration));
+    this.lambda.billedDuration.add(decodeHistogram(state.lambda.billedDuration));
+    this.lambda.initDuration.add(decodeHistogram(state.lambda.initDuration));
+    this.lambda.maxMemoryUsedMb = Math.max(this.lambda.maxMemoryUsedMb, state.lambda.maxMemoryUsedMb);
+    this.lambda.reports += state.lambda.reports;
   }
 
   private recordReport(log: string): void {

@@ -71,7 +71,7 @@ export async function prepareCall(options: CallOptions, types: InvocationType[],
   let prepared: Prepared | undefined;
   if (spec?.kind === 'http') prepared = prepareHttp(options, types, payloadText, check, problems);
   else if (spec?.kind === 'lambda') prepared = prepareLambda(options, types, payloadText, check, problems);
-  return spec && prepared ? { spec, ...prepared } : undefined;
+  return spec && prepared && payloadText ? { spec, ...prepared, payloadText: payloadText.text } : undefined;
 }
 
 /** The qualifier flag applies to functions only; for a URL it is reported by prepareHttp. */
@@ -84,9 +84,11 @@ export interface PreparedCall {
   /** A request for one call (a fresh client request ID each time, for URL targets). */
   request: (invocationType: InvocationType) => InvokeRequest;
   http?: HttpOptions;
+  /** The payload as read (from the flag, a file or stdin): what worker threads are handed. */
+  payloadText: string;
 }
 
-type Prepared = Omit<PreparedCall, 'spec'>;
+type Prepared = Omit<PreparedCall, 'spec' | 'payloadText'>;
 
 function prepareLambda(
   options: CallOptions,

@@ -23,6 +23,7 @@ export interface BenchArgs extends CallArgs {
   hgrm?: string;
   json?: boolean;
   sdk?: boolean;
+  workers?: number;
 }
 
 export async function benchCommand(args: BenchArgs): Promise<void> {
@@ -50,6 +51,7 @@ export async function benchCommand(args: BenchArgs): Promise<void> {
       ...(args.threshold !== undefined && { thresholds: ([] as string[]).concat(args.threshold) }),
       ...(args.raw !== undefined && { rawPath: args.raw }),
       ...(args.sdk && { sdk: true }),
+      ...(args.workers !== undefined && { workers: args.workers }),
       signal: interrupt.signal,
       note: notePrinter(),
       ...(progress && { onPhase: progress.follow }),

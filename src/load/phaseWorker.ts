@@ -1,0 +1,95 @@
+/**
+ * One worker thread of `bench --workers N`: prepares the call and its own target, waits for the
+ * go, runs its share of the phase, and sends back what it measured as it goes. Recorder intervals
+ * (histograms lossless), raw lines and delivery expectations are batched, so the thread spends
+ * its time calling, not messaging. Messages on one port keep their order: everything is sent
+ * before `done`.
+ */
+import { setMaxListeners } from 'node:events';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { SentInvocation } from '../delivery/deliveryTracker.js';
+import { messageOf } from '../errors.js';
+import type { Recorder } from '../metrics/recorder.js';
+import { createTarget } from '../targets/index.js';
+import { prepareCall } from '../targets/prepareCall.js';
+import { runPhase } from './phaseRunner.js';
+import type { ToMain, ToWorker, WorkerInput } from './workerProtocol.js';
+
+const INTERVAL_MS = 250;
+const RAW_BATCH_CHARS = 64 * 1024;
+
+const input = workerData as WorkerInput;
+const port = parentPort!;
+const post = (message: ToMain) => port.postMessage(message);
+const controller = new AbortController();
+// Every call in flight listens to the stop signal; hundreds at once are expected, not a leak.
+setMaxListeners(0, controller.signal);
+let go: () => void = () => {};
+const started = new Promise<void>((resolve) => (go = resolve));
+port.on('message', (message: ToWorker) => {
+  if (message.kind === 'go') go();
+  else if (message.kind === 'stop') {
+    controller.abort();
+    go();
+  }
+});
+
+async function main(): Promise<void> {
+  const problems: string[] = [];
+  const call = await prepareCall(input.call, input.types, problems);
+  if (!call || problems.length > 0) throw new Error(problems.join('; ') || 'the call could not be prepared');
+  const target = await createTarget(call.spec, { ...input.target, forLoad: true, note: (message) => post({ kind: 'note', message }) });
+
+  let rawText = '';
+  const flushRaw = () => {
+    if (rawText) post({ kind: 'raw', text: rawText });
+    rawText = '';
+  };
+  const expected: { counted: SentInvocation[]; warmup: SentInvocation[] } = { counted: [], warmup: [] };
+  const flushExpected = () => {
+    if (expected.counted.length > 0) post({ kind: 'expect', counted: true, items: expected.counted.splice(0) });
+    if (expected.warmup.length > 0) post({ kind: 'expect', counted: false, items: expected.warmup.splice(0) });
+  };
+  let recorder: Recorder | undefined;
+  const flush = () => {
+    flushRaw();
+    flushExpected();
+    if (recorder) post({ kind: 'interval', state: recorder.takeInterval() });
+  };
+
+  post({ kind: 'ready' });
+  await started;
+  const timer = setInterval(flush, INTERVAL_MS);
+  try {
+    const result = await runPhase(input.phase, {
+      target,
+      request: call.request,
+      ...(call.http && { asyncVia: call.http.asyncVia }),
+      ...(input.raw && {
+        raw: (line: Record<string, unknown>) => {
+          rawText += `${JSON.stringify(line)}\n`;
+          if (rawText.length >= RAW_BATCH_CHARS) flushRaw();
+        },
+      }),
+      ...(input.expect && { expect: (sent: SentInvocation, counted: boolean) => (counted ? expected.counted : expected.warmup).push(sent) }),
+      signal: controller.signal,
+      onRecorder: (measured) => {
+        recorder = measured;
+        post({ kind: 'measuring', at: Date.now() });
+      },
+    });
+    clearInterval(timer);
+    flush();
+    await target.close();
+    post({ kind: 'done', elapsedMs: result.elapsedMs, started: result.started });
+  } catch (error) {
+    clearInterval(timer);
+    await target.close();
+    throw error;
+  }
+}
+
+main()
+  .catch((error: unknown) => post({ kind: 'error', message: messageOf(error), ...(error instanceof Error && error.stack && { stack: error.stack }) }))
+  // Nothing left to say: the listening port must not keep the thread alive.
+  .finally(() => port.unref());

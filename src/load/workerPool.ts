@@ -1,0 +1,126 @@
+/**
+ * `bench --workers N`: one phase on N worker threads, for clients with many cores. Each thread
+ * has its own target (connections, signer) and sends its share: closed loop, its part of the
+ * concurrency and of the requests; open loop, every Nth slot of the one schedule (so the threads
+ * together keep the single-thread schedule, each call still measured from its intended time).
+ * The main thread adds the threads' recorder intervals into one Recorder (HdrHistograms add
+ * exactly), writes their raw lines, and feeds the one delivery tracker.
+ */
+import { Worker } from 'node:worker_threads';
+import { ExitCode, LambenchError } from '../errors.js';
+import { Recorder } from '../metrics/recorder.js';
+import type { ExpectSink, PhaseConfig, PhaseResult } from './phaseRunner.js';
+import type { ToMain, ToWorker, WorkerInput } from './workerProtocol.js';
+
+export interface WorkerPhaseContext {
+  base: Omit<WorkerInput, 'phase'>;
+  rawText?: (text: string) => void;
+  expect?: ExpectSink;
+  signal?: AbortSignal;
+  onRecorder?: (recorder: Recorder, phase: PhaseConfig) => void;
+  note: (message: string) => void;
+}
+
+/** A worker thread failed (not a failed call: those are outcomes). */
+export class WorkerFailedError extends LambenchError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, ExitCode.failed, options);
+  }
+}
+
+/** Splits a whole into `parts` near-equal whole shares: 10 over 4 → 3, 3, 2, 2. */
+export function splitEvenly(whole: number, parts: number): number[] {
+  return Array.from({ length: parts }, (_, index) => Math.floor(whole / parts) + (index < whole % parts ? 1 : 0));
+}
+
+/** Each worker's phase: the same type, warm-up and duration; its part of the load. */
+export function workerPhases(phase: PhaseConfig, workers: number): PhaseConfig[] {
+  const { load } = phase;
+  if (load.kind === 'closed') {
+    const concurrency = splitEvenly(load.concurrency, workers);
+    const requests = phase.requests === undefined ? undefined : splitEvenly(phase.requests, workers);
+    return concurrency.map((share, index) => ({ ...phase, load: { kind: 'closed', concurrency: share }, ...(requests && { requests: requests[index]! }) }));
+  }
+  const maxInFlight = splitEvenly(load.maxInFlight, workers).map((share) => Math.max(1, share));
+  return maxInFlight.map((share, index) => ({ ...phase, load: { ...load, maxInFlight: share }, share: { index, of: workers } }));
+}
+
+export async function runPhaseOnWorkers(phase: PhaseConfig, workers: number, context: WorkerPhaseContext): Promise<PhaseResult> {
+  const phases = workerPhases(phase, workers);
+  const recorder = new Recorder();
+  const notes = new Set<string>();
+  let measuring = false;
+  let startedAt = Date.now();
+  const threads = phases.map((share) => new Worker(new URL('./phaseWorker.js', import.meta.url), { workerData: { ...context.base, phase: share } satisfies WorkerInput }));
+  const send = (message: ToWorker) => threads.forEach((thread) => thread.postMessage(message));
+
+  let ready = 0;
+  let readyAll: () => void = () => {};
+  const allReady = new Promise<void>((resolve) => (readyAll = resolve));
+  const finished = threads.map(
+    (thread, index) =>
+      new Promise<{ elapsedMs: number; started: number }>((resolve, reject) => {
+        let done: { elapsedMs: number; started: number } | undefined;
+        thread.on('message', (message: ToMain) => {
+          switch (message.kind) {
+            case 'ready':
+              if (++ready === threads.length) readyAll();
+              break;
+            case 'measuring':
+              if (!measuring) {
+                measuring = true;
+                startedAt = message.at;
+                recorder.start(performance.now() - (Date.now() - message.at));
+                context.onRecorder?.(recorder, phase);
+              }
+              break;
+            case 'interval':
+              recorder.absorb(message.state);
+              break;
+            case 'raw':
+              context.rawText?.(message.text);
+              break;
+            case 'expect':
+              for (const item of message.items) context.expect?.(item, message.counted);
+              break;
+            case 'note':
+              if (!notes.has(message.message)) context.note(message.message);
+              notes.add(message.message);
+              break;
+            case 'done':
+              done = { elapsedMs: message.elapsedMs, started: message.started };
+              break;
+            case 'error': {
+              const error = new WorkerFailedError(`worker thread ${index + 1} of ${threads.length} failed: ${message.message}`);
+              if (message.stack) error.stack = message.stack;
+              reject(error);
+              break;
+            }
+          }
+        });
+        thread.once('error', (error) => reject(new WorkerFailedError(`worker thread ${index + 1} of ${threads.length} crashed: ${error.message}`, { cause: error })));
+        thread.once('exit', (code) => (done ? resolve(done) : reject(new WorkerFailedError(`worker thread ${index + 1} of ${threads.length} exited (${code}) before finishing its share`))));
+      }),
+  );
+
+  const stop = () => send({ kind: 'stop' });
+  context.signal?.addEventListener('abort', stop, { once: true });
+  try {
+    // Every thread has loaded its transport before any sends: the phase starts together.
+    await Promise.race([allReady, Promise.all(finished)]);
+    if (context.signal?.aborted) stop();
+    else send({ kind: 'go' });
+    const results = await Promise.all(finished);
+    if (!measuring) context.onRecorder?.(recorder, phase);
+    return {
+      config: phase,
+      recorder,
+      startedAt,
+      elapsedMs: Math.max(...results.map((result) => result.elapsedMs)),
+      started: results.reduce((sum, result) => sum + result.started, 0),
+    };
+  } finally {
+    context.signal?.removeEventListener('abort', stop);
+    await Promise.all(threads.map((thread) => thread.terminate()));
+  }
+}
