@@ -55,7 +55,10 @@ export interface CliResult {
  * Runs `lambench` as a child process, as a user would, with an environment free of the
  * developer's own AWS settings (no AWS_* variables, no ~/.aws files) plus `env`.
  */
-export function runLambench(args: string[], options: { env?: Record<string, string>; input?: string; timeoutMs?: number; interruptAfterMs?: number } = {}): Promise<CliResult> {
+export function runLambench(
+  args: string[],
+  options: { env?: Record<string, string>; input?: string; timeoutMs?: number; interruptAfterMs?: number; interruptWhen?: () => boolean } = {},
+): Promise<CliResult> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('AWS_') && value !== undefined) env[key] = value;
   Object.assign(env, { AWS_CONFIG_FILE: '/nonexistent/config', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials', NO_COLOR: '1' }, options.env);
@@ -67,10 +70,18 @@ export function runLambench(args: string[], options: { env?: Record<string, stri
     child.stderr.on('data', (chunk) => (stderr += chunk));
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
     const interrupt = options.interruptAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGINT'), options.interruptAfterMs);
+    // Polled (bounded by the kill timer above): Ctrl-C once the condition holds, whatever the machine's speed.
+    const watch = options.interruptWhen && setInterval(() => {
+      if (options.interruptWhen!()) {
+        clearInterval(watch);
+        child.kill('SIGINT');
+      }
+    }, 20);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
       clearTimeout(interrupt);
+      clearInterval(watch);
       resolve({ code, stdout, stderr });
     });
     child.stdin.end(options.input ?? '');

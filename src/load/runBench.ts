@@ -9,7 +9,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { openDeliveryTracker } from '../delivery/openTracker.js';
 import { UsageError } from '../errors.js';
 import type { Recorder } from '../metrics/recorder.js';
-import { phaseReport, SCHEMA_VERSION, type ReportDocument } from '../report/reportDocument.js';
+import { clientUsage, phaseReport, SCHEMA_VERSION, type ReportDocument } from '../report/reportDocument.js';
 import { evaluateThresholds, parseThreshold, type Threshold } from '../report/thresholds.js';
 import { createTarget } from '../targets/index.js';
 import { parseInvocationType } from '../targets/invocationType.js';
@@ -104,6 +104,8 @@ export async function runBench(options: BenchOptions): Promise<ReportDocument> {
     });
   };
   const startedAt = new Date().toISOString();
+  const usageAtStart = process.resourceUsage();
+  const wallStart = performance.now();
   const results: PhaseResult[] = [];
   try {
     tracker?.tracker.start();
@@ -148,6 +150,7 @@ export async function runBench(options: BenchOptions): Promise<ReportDocument> {
     phases,
     thresholds: evaluateThresholds(thresholds, phases),
     interrupted: Boolean(options.signal?.aborted),
+    client: clientUsage(workers, usageAtStart, wallStart),
   };
 }
 

@@ -43,6 +43,30 @@ export interface ReportDocument {
   thresholds: ThresholdResult[];
   /** True when the run was stopped before its end (Ctrl-C): the figures cover what was measured. */
   interrupted: boolean;
+  /** What the load generator itself used: a busy client distorts what it measures. */
+  client?: ClientUsage;
+}
+
+export interface ClientUsage {
+  workers: number;
+  /** Peak resident memory of the lambench process (all threads), bytes. */
+  peakRssBytes: number;
+  /** CPU time in user and system mode over the whole run (all threads), milliseconds. */
+  cpuUserMs: number;
+  cpuSystemMs: number;
+  wallMs: number;
+}
+
+/** This process's own usage since `since` (a resourceUsage() taken at the start of the run). */
+export function clientUsage(workers: number, since: NodeJS.ResourceUsage, startedAt: number): ClientUsage {
+  const now = process.resourceUsage();
+  return {
+    workers,
+    peakRssBytes: now.maxRSS * 1024,
+    cpuUserMs: Math.round((now.userCPUTime - since.userCPUTime) / 1000),
+    cpuSystemMs: Math.round((now.systemCPUTime - since.systemCPUTime) / 1000),
+    wallMs: Math.round(performance.now() - startedAt),
+  };
 }
 
 export function phaseReport(result: PhaseResult): PhaseReport {

@@ -29,8 +29,16 @@ export function renderReportTable(report: ReportDocument): string {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
   const lines = rows.map((row) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[0]!) : cell.padStart(widths[column]!))).join('   '));
   const notes = phases.map((phase) => `  ${phase.name}: ${phase.loadNote}`);
+  const client = report.client;
+  // One CPU-second per wall-second is one core busy: near the client's limit, the figures are the client's.
+  const clientLine = client
+    ? [
+        `  client: ${client.workers} thread${client.workers === 1 ? '' : 's'}, peak memory ${Math.round(client.peakRssBytes / 1024 / 1024)} MB, CPU ${((client.cpuUserMs + client.cpuSystemMs) / 1000).toFixed(1)} s over ${(client.wallMs / 1000).toFixed(1)} s` +
+          ((client.cpuUserMs + client.cpuSystemMs) / Math.max(1, client.wallMs) > 0.9 * client.workers ? ' (the client was near its CPU limit: its own delays are in the figures; try --workers)' : ''),
+      ]
+    : [];
   const verdicts = report.thresholds.map((result) => `  ${result.passed ? '✔' : '✖'} ${result.threshold} (${result.phase}: ${formatThresholdValue(result.metric, result.actual)})`);
-  return [`lambench bench ${report.target}${report.interrupted ? '  (interrupted: partial figures)' : ''}`, ...lines, ...notes, ...(verdicts.length ? ['thresholds', ...verdicts] : [])].join('\n') + '\n';
+  return [`lambench bench ${report.target}${report.interrupted ? '  (interrupted: partial figures)' : ''}`, ...lines, ...notes, ...clientLine, ...(verdicts.length ? ['thresholds', ...verdicts] : [])].join('\n') + '\n';
 }
 
 function us(summary: LatencySummary | null, key: keyof LatencySummary): string {

@@ -7,7 +7,8 @@
 import { Agent } from 'undici';
 import type { RequestSigner } from './sigv4.js';
 import type { InvokeRequest, Outcome, OutcomeClass, Target } from './types.js';
-import { networkFailure } from './undiciFailure.js';
+import { exchange, headerValue } from './undiciExchange.js';
+import { networkFailure, withTimeout } from './undiciFailure.js';
 
 export type AsyncVia = 'header' | 'body' | 'url';
 
@@ -65,28 +66,23 @@ export function createHttpTarget(options: HttpTargetOptions): Target {
       if (correlationHeader && request.clientRequestId) headers = { ...headers, [correlationHeader]: request.clientRequestId };
       if (options.signer) headers = await options.signer({ method, url, headers, ...(hasBody && { body: request.payload }) });
 
-      const signals = [signal, options.timeoutMs ? AbortSignal.timeout(options.timeoutMs) : undefined].filter((s): s is AbortSignal => s !== undefined);
+      const callSignal = withTimeout(signal, options.timeoutMs);
       const sentAt = Date.now();
       const start = performance.now();
       const base = { sentAt, attempts: 1, ...(request.clientRequestId && { clientRequestId: request.clientRequestId }) };
       try {
-        const response = await agent.request({
+        const response = await exchange(agent, {
           origin: url.origin,
           path: `${url.pathname}${url.search}`,
-          method: method as 'GET',
+          method,
           headers,
           ...(hasBody && { body: request.payload }),
-          ...(signals.length > 0 && { signal: signals.length === 1 ? signals[0] : AbortSignal.any(signals) }),
+          ...(callSignal && { signal: callSignal }),
+          keepBody: (status) => keepOkBodies || status < 200 || status >= 300,
         });
-        const okStatus = response.statusCode >= 200 && response.statusCode < 300;
-        let body: Uint8Array | undefined;
-        if (keepOkBodies || !okStatus) body = new Uint8Array(await response.body.arrayBuffer());
-        else await response.body.dump();
+        const body = response.body;
         const outcome: Outcome = { ...base, class: classifyStatus(response.statusCode), statusCode: response.statusCode, latencyMs: performance.now() - start };
-        const header = (name: string) => {
-          const value = response.headers[name];
-          return Array.isArray(value) ? value[0] : value;
-        };
+        const header = (name: string) => headerValue(response.headers, name);
         const requestId = header('x-amzn-requestid') ?? header('x-amz-apigw-requestid');
         if (requestId) outcome.requestId = requestId;
         const apigwId = header('x-amz-apigw-id');

@@ -13,7 +13,8 @@ import { Agent } from 'undici';
 import type { ResolvedAwsConfig } from './awsConfig.js';
 import { createInvokeSigner, type SignableInvoke } from './invokeSigV4.js';
 import type { InvokeRequest, Outcome, Target } from './types.js';
-import { networkFailure } from './undiciFailure.js';
+import { exchange, headerValue } from './undiciExchange.js';
+import { networkFailure, withTimeout } from './undiciFailure.js';
 
 export interface DirectTargetOptions {
   functionName: string;
@@ -69,29 +70,24 @@ export function createDirectLambdaTarget(options: DirectTargetOptions): Target {
       const unsigned = unsignedInvoke(options.functionName, options.qualifier, request, endpoint.host, options.userAgent, randomUUID());
       const headers = await sign(unsigned, clockOffsetMs === 0 ? undefined : new Date(Date.now() + clockOffsetMs));
       const search = options.qualifier !== undefined ? `?Qualifier=${encodeURIComponent(options.qualifier)}` : '';
-      const signals = [signal, options.timeoutMs ? AbortSignal.timeout(options.timeoutMs) : undefined].filter((s): s is AbortSignal => s !== undefined);
+      const callSignal = withTimeout(signal, options.timeoutMs);
       const sentAt = Date.now();
       const start = performance.now();
       const base = { sentAt, attempts: 1, ...(request.clientRequestId && { clientRequestId: request.clientRequestId }) };
       try {
-        const response = await agent.request({
+        const response = await exchange(agent, {
           origin: endpoint.origin,
           path: unsigned.path + search,
           method: 'POST',
           headers,
           ...(request.payload.length > 0 && { body: request.payload }),
-          ...(signals.length > 0 && { signal: signals.length === 1 ? signals[0] : AbortSignal.any(signals) }),
+          ...(callSignal && { signal: callSignal }),
+          keepBody: (status, responseHeaders) => keepOkBodies || status >= 300 || responseHeaders['x-amz-function-error'] !== undefined,
         });
-        const header = (name: string) => {
-          const value = response.headers[name];
-          return Array.isArray(value) ? value[0] : value;
-        };
+        const header = (name: string) => headerValue(response.headers, name);
         const status = response.statusCode;
         const functionError = header('x-amz-function-error');
-        const failed = status >= 300 || functionError !== undefined;
-        let body: Uint8Array | undefined;
-        if (keepOkBodies || failed) body = new Uint8Array(await response.body.arrayBuffer());
-        else await response.body.dump();
+        const body = response.body;
         const latencyMs = performance.now() - start;
         const requestId = header('x-amzn-requestid');
         if (status >= 300) {

@@ -18,3 +18,10 @@ export function networkFailure(error: UndiciError, timeoutMs: number | undefined
   if (error.name === 'AbortError') return { class: 'timeout', errorType: 'AbortError', errorMessage: 'aborted' };
   return { class: 'networkError', errorType: code ?? error.name, errorMessage: cause?.message ?? error.message };
 }
+
+/** The run's signal, and a whole-call timeout when one is set (a timer per call only then). */
+export function withTimeout(signal: AbortSignal | undefined, timeoutMs: number | undefined): AbortSignal | undefined {
+  if (!timeoutMs) return signal;
+  const timeout = AbortSignal.timeout(timeoutMs);
+  return signal ? AbortSignal.any([signal, timeout]) : timeout;
+}
