@@ -80,6 +80,36 @@ describe('bench against servers with known behaviour', () => {
     }
   });
 
+  it('an open loop never measures a call from a time before it was sent', async () => {
+    const quick = delayServer(() => 2);
+    const url = await listen(quick.server);
+    const dir = await mkdtemp(join(tmpdir(), 'lambench-early-'));
+    try {
+      const rawPath = join(dir, 'raw.ndjson');
+      const phase = (await runBench({ ...quiet, target: url, rate: 400, durationMs: 500, rawPath })).phases[0]!;
+      const lines = (await readFile(rawPath, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { latencyMs: number; serviceTimeMs: number });
+      assert.equal(lines.length, phase.requests);
+      for (const line of lines) assert.ok(line.latencyMs >= line.serviceTimeMs, `latency ${line.latencyMs} ms below its service time ${line.serviceTimeMs} ms`);
+    } finally {
+      await close(quick.server);
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('an open loop above what the client can send still reads answers as it goes, and says it fell behind', async () => {
+    const quick = delayServer(() => 0);
+    const url = await listen(quick.server);
+    try {
+      const phase = (await runBench({ ...quiet, target: url, rate: 100_000, requests: 8000, maxInFlight: 8000 })).phases[0]!;
+      assert.equal(phase.requests + phase.dropped, 8000);
+      assert.ok(phase.sentLate > 0, 'no machine here sends 100,000 calls/s from one thread: the report must say the client fell behind');
+      // Before the fix the loop sent all 8000 before reading one answer: every service time was seconds.
+      assert.ok(phase.serviceTimeUs!.min < 200_000, `min service time ${phase.serviceTimeUs!.min} µs: answers were read while sending`);
+    } finally {
+      await close(quick.server);
+    }
+  });
+
   it('a one-second stall shows in the open loop (from intended send times) and hides in the closed loop', async () => {
     const stalled = delayServer(() => 2);
     const url = await listen(stalled.server);
@@ -104,6 +134,24 @@ describe('bench against servers with known behaviour', () => {
 });
 
 describe('bench as a process', () => {
+  it('Ctrl-C lets the calls already in flight answer (within the grace period) instead of cutting them', async () => {
+    const slow = delayServer(() => 700);
+    const url = await listen(slow.server);
+    const dir = await mkdtemp(join(tmpdir(), 'lambench-grace-'));
+    try {
+      const out = join(dir, 'report.json');
+      const result = await runLambench(['bench', url, '-c', '3', '-d', '60s', '--out', out], { interruptWhen: () => slow.count() >= 3 });
+      assert.equal(result.code, 130, result.stderr);
+      const phase = JSON.parse(await readFile(out, 'utf8')).phases[0];
+      assert.equal(phase.outcomes.timeout, 0);
+      assert.equal(phase.outcomes.ok, slow.count(), 'every call sent was answered and counted');
+      assert.ok(phase.serviceTimeUs.min >= 690_000, `min ${phase.serviceTimeUs.min} µs: no call was cut short`);
+    } finally {
+      await close(slow.server);
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('Ctrl-C stops sending, writes the partial report and the .hgrm files, and exits 130', async () => {
     const steady = delayServer(() => 5);
     const url = await listen(steady.server);
@@ -121,6 +169,7 @@ describe('bench as a process', () => {
       assert.equal(phase.requests, steady.count(), 'every call the server saw is in the report');
       const raw = (await readFile(join(dir, 'raw.ndjson'), 'utf8')).trim().split('\n');
       assert.equal(raw.length, phase.requests, 'and in the raw file');
+      assert.equal(phase.outcomes.timeout, 0, 'calls in flight at Ctrl-C were let finish, not cut and counted as timeouts');
       const hgrm = await readFile(join(dir, 'hgrm', 'sync-latency.hgrm'), 'utf8');
       assert.match(hgrm, /^\s+Value\s+Percentile\s+TotalCount\s+1\/\(1-Percentile\)/);
       assert.match(hgrm, new RegExp(`#\\[Mean\\s+=\\s+[\\d.]+, StdDeviation\\s+=\\s+[\\d.]+\\]`));
@@ -207,7 +256,11 @@ describe('bench sync vs async on the local stack', () => {
       [['bench', 'square', '-c', '2', '-r', '5'], /give --concurrency N \(closed loop\) or --rate R \(open loop\), not both/],
       [['bench', 'square', '-r', '-3'], /--rate -3 must be above 0/],
       [['bench', 'square', '-c', '1', '--threshold', 'p99 below 3'], /--threshold 'p99 below 3' does not parse/],
-      [['bench', 'square', '-c', '1', '--out', '/nonexistent/dir/report.json'], /--out '\/nonexistent\/dir\/report\.json' cannot be written: ENOENT/],
+      [['bench', 'square', '-c', '1', '--out', '/nonexistent/dir/report.json'], /--out '\/nonexistent\/dir\/report\.json' cannot be written: its folder does not exist/],
+      [['bench', 'square', '-c', '1', '--hgrm', '/dev/null/sub'], /--hgrm '\/dev\/null\/sub' cannot be used as a folder/],
+      [['bench', 'square', '-c', '1', '--threshold', 'async:p99<1ms'], /names phase 'async', which this run does not have \(it runs sync\)/],
+      [['bench', 'square', '-c', '1', '-t', 'async', '--threshold', 'delivered>=100%'], /needs --verify-delivery/],
+      [['bench', 'square', '-c', '2', '--max-in-flight', '5'], /--max-in-flight applies to the open loop/],
       [['bench', 'square', '-c', '1', '-t', 'sync', '--verify-delivery', '--destination-queue', 'http://x/q'], /--verify-delivery needs an async phase/],
     ];
     for (const [args, pattern] of cases) {

@@ -40,6 +40,8 @@ export interface PhaseResult {
   startedAt: number;
   elapsedMs: number;
   started: number;
+  /** Open loop: sends more than LATE_SEND_MS behind schedule. */
+  sentLate: number;
   delivery?: DeliveryReport;
 }
 
@@ -51,13 +53,22 @@ export interface PhaseContext {
   raw?: RawSink;
   /** Accepted async events, for the delivery tracker. */
   expect?: ExpectSink;
+  /** Stops sending (Ctrl-C). */
   signal?: AbortSignal;
+  /** Aborts the calls still in flight (fired a grace period after `signal`). */
+  callSignal?: AbortSignal;
   onRecorder?: (recorder: Recorder, phase: PhaseConfig) => void;
+  /** Said once per phase, e.g. the first dropped send. */
+  note?: (message: string) => void;
 }
 
 export async function runPhase(phase: PhaseConfig, context: PhaseContext): Promise<PhaseResult> {
-  const { target, request, signal } = context;
-  const call = () => target.invoke(request(phase.invocationType), signal);
+  const { target, request, signal, callSignal } = context;
+  // A target never throws for a failed call; if one does anyway, the call fails, not the run.
+  const call = () =>
+    target.invoke(request(phase.invocationType), callSignal).catch(
+      (error: unknown): Outcome => ({ class: 'networkError', sentAt: Date.now(), latencyMs: 0, attempts: 0, errorType: 'InternalError', errorMessage: String(error) }),
+    );
   const drive = (driver: LoadDriver, limit: { durationMs?: number; requests?: number }): Promise<RunStats> =>
     phase.load.kind === 'closed'
       ? runClosedLoop(phase.load.concurrency, { ...limit, ...(signal && { signal }) }, driver)
@@ -93,9 +104,14 @@ export async function runPhase(phase: PhaseConfig, context: PhaseContext): Promi
         recorder.record(outcome, intendedAt);
         if (outcome.class === 'ok') expect(outcome, true);
       },
-      onDropped: () => recorder.recordDropped(),
+      onDropped: () => {
+        if (recorder.outcomes.dropped === 0 && phase.load.kind === 'open') {
+          context.note?.(`${phase.name}: a call could not start with ${phase.load.maxInFlight} already in flight; such sends are counted as dropped (raise --max-in-flight to allow more)`);
+        }
+        recorder.recordDropped();
+      },
     },
     { ...(phase.durationMs !== undefined && { durationMs: phase.durationMs }), ...(phase.requests !== undefined && { requests: phase.requests }) },
   );
-  return { config: phase, recorder, startedAt, elapsedMs: stats.elapsedMs, started: stats.started };
+  return { config: phase, recorder, startedAt, elapsedMs: stats.elapsedMs, started: stats.started, sentLate: stats.sentLate ?? 0 };
 }

@@ -22,14 +22,16 @@ const input = workerData as WorkerInput;
 const port = parentPort!;
 const post = (message: ToMain) => port.postMessage(message);
 const controller = new AbortController();
-// Every call in flight listens to the stop signal; hundreds at once are expected, not a leak.
-setMaxListeners(0, controller.signal);
+const cancel = new AbortController();
+setMaxListeners(0, cancel.signal);
 let go: () => void = () => {};
 const started = new Promise<void>((resolve) => (go = resolve));
 port.on('message', (message: ToWorker) => {
   if (message.kind === 'go') go();
   else if (message.kind === 'stop') {
     controller.abort();
+    // As in the main thread: calls in flight get the grace period, then are cut.
+    setTimeout(() => cancel.abort(new DOMException(`no answer within ${message.graceMs / 1000} s of Ctrl-C`, 'AbortError')), message.graceMs).unref();
     go();
   }
 });
@@ -72,7 +74,9 @@ async function main(): Promise<void> {
         },
       }),
       ...(input.expect && { expect: (sent: SentInvocation, counted: boolean) => (counted ? expected.counted : expected.warmup).push(sent) }),
+      note: (message: string) => post({ kind: 'note', message }),
       signal: controller.signal,
+      callSignal: cancel.signal,
       onRecorder: (measured) => {
         recorder = measured;
         post({ kind: 'measuring', at: Date.now() });
@@ -81,7 +85,7 @@ async function main(): Promise<void> {
     clearInterval(timer);
     flush();
     await target.close();
-    post({ kind: 'done', elapsedMs: result.elapsedMs, started: result.started });
+    post({ kind: 'done', elapsedMs: result.elapsedMs, started: result.started, sentLate: result.sentLate });
   } catch (error) {
     clearInterval(timer);
     await target.close();

@@ -10,7 +10,7 @@ import { openDeliveryTracker } from '../delivery/openTracker.js';
 import { UsageError } from '../errors.js';
 import type { Recorder } from '../metrics/recorder.js';
 import { clientUsage, phaseReport, SCHEMA_VERSION, type ReportDocument } from '../report/reportDocument.js';
-import { evaluateThresholds, parseThreshold, type Threshold } from '../report/thresholds.js';
+import { checkThresholdsApply, evaluateThresholds, parseThreshold, type Threshold } from '../report/thresholds.js';
 import { createTarget } from '../targets/index.js';
 import { parseInvocationType } from '../targets/invocationType.js';
 import { VERSION } from '../version.js';
@@ -43,6 +43,8 @@ export interface BenchOptions extends CallOptions {
 }
 
 const DEFAULT_DURATION_MS = 10_000;
+/** After Ctrl-C, how long calls already sent may take to answer before they are cut (and counted as interrupted). */
+export const IN_FLIGHT_GRACE_MS = 3_000;
 
 export async function runBench(options: BenchOptions): Promise<ReportDocument> {
   const problems: string[] = [];
@@ -68,6 +70,7 @@ export async function runBench(options: BenchOptions): Promise<ReportDocument> {
     }
   }
   const verify = Boolean(options.verifyDelivery);
+  checkThresholdsApply(thresholds, types.map(phaseName), verify, problems);
   if (verify && !types.includes('Event')) problems.push('--verify-delivery needs an async phase (--type async or sync,async)');
   if (verify && !options.destinationQueue && !options.dlq) problems.push('--verify-delivery needs --destination-queue URL and/or --dlq URL');
   const workers = options.workers ?? 1;
@@ -76,8 +79,14 @@ export async function runBench(options: BenchOptions): Promise<ReportDocument> {
   const call = await prepareCall({ ...options, ...(verify && { needsCorrelation: '--verify-delivery' }) }, types, problems);
   if (problems.length > 0 || !call || !load) throw new UsageError(problems.join('; '));
 
-  // Every call in flight listens to the run's signal; hundreds at once are expected, not a leak.
-  if (options.signal) setMaxListeners(0, options.signal);
+  // Ctrl-C stops sending at once; the calls in flight get a grace period to answer, then are cut.
+  const cancel = new AbortController();
+  setMaxListeners(0, cancel.signal);
+  let graceTimer: NodeJS.Timeout | undefined;
+  const startGrace = () => {
+    graceTimer = setTimeout(() => cancel.abort(new DOMException(`no answer within ${IN_FLIGHT_GRACE_MS / 1000} s of Ctrl-C`, 'AbortError')), IN_FLIGHT_GRACE_MS);
+  };
+  options.signal?.addEventListener('abort', startGrace, { once: true });
   const raw = options.rawPath ? await openRaw(options.rawPath) : undefined;
   const tracker = verify ? await openDeliveryTracker([options.destinationQueue, options.dlq], { region: options.region, profile: options.profile }, options.note) : undefined;
   const targetOptions = {
@@ -99,6 +108,7 @@ export async function runBench(options: BenchOptions): Promise<ReportDocument> {
       ...(raw && { rawText: raw.writeText }),
       ...(expect && { expect }),
       ...(options.signal && { signal: options.signal }),
+      graceMs: IN_FLIGHT_GRACE_MS,
       ...(options.onPhase && { onRecorder: options.onPhase }),
       note: options.note,
     });
@@ -112,7 +122,7 @@ export async function runBench(options: BenchOptions): Promise<ReportDocument> {
     for (const type of types) {
       if (options.signal?.aborted) break;
       const phase: PhaseConfig = {
-        name: type === 'RequestResponse' ? 'sync' : type === 'Event' ? 'async' : 'dryrun',
+        name: phaseName(type),
         invocationType: type,
         load,
         ...(options.requests !== undefined ? { requests: options.requests } : { durationMs: options.durationMs ?? DEFAULT_DURATION_MS }),
@@ -128,6 +138,8 @@ export async function runBench(options: BenchOptions): Promise<ReportDocument> {
               ...(raw && { raw: raw.write }),
               ...(expect && { expect }),
               ...(options.signal && { signal: options.signal }),
+              callSignal: cancel.signal,
+              note: options.note,
               ...(options.onPhase && { onRecorder: options.onPhase }),
             });
       if (tracker && type === 'Event') {
@@ -137,6 +149,8 @@ export async function runBench(options: BenchOptions): Promise<ReportDocument> {
       results.push(result);
     }
   } finally {
+    clearTimeout(graceTimer);
+    options.signal?.removeEventListener('abort', startGrace);
     await target.close();
     await tracker?.close();
     await raw?.close();
@@ -154,6 +168,10 @@ export async function runBench(options: BenchOptions): Promise<ReportDocument> {
   };
 }
 
+function phaseName(type: InvocationType): string {
+  return type === 'RequestResponse' ? 'sync' : type === 'Event' ? 'async' : 'dryrun';
+}
+
 function loadShape(options: BenchOptions, problems: string[]): LoadShape | undefined {
   if (options.rate !== undefined && options.concurrency !== undefined) {
     problems.push('give --concurrency N (closed loop) or --rate R (open loop), not both');
@@ -164,6 +182,7 @@ function loadShape(options: BenchOptions, problems: string[]): LoadShape | undef
     return undefined;
   }
   if (options.concurrency !== undefined) {
+    if (options.maxInFlight !== undefined) problems.push('--max-in-flight applies to the open loop (--rate) only: with --concurrency N, N calls are in flight');
     if (!Number.isInteger(options.concurrency) || options.concurrency < 1 || options.concurrency > 10_000) {
       problems.push(`--concurrency ${options.concurrency} must be a whole number from 1 to 10000`);
       return undefined;

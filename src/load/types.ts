@@ -19,4 +19,9 @@ export interface RunLimit {
 export interface RunStats {
   started: number;
   elapsedMs: number;
+  /** Open loop: calls sent more than LATE_SEND_MS after their intended time (the client fell behind). */
+  sentLate?: number;
 }
+
+/** A send this much behind its schedule means the client, not the target, set the pace. */
+export const LATE_SEND_MS = 10;

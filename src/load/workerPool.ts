@@ -17,6 +17,8 @@ export interface WorkerPhaseContext {
   rawText?: (text: string) => void;
   expect?: ExpectSink;
   signal?: AbortSignal;
+  /** After a stop, how long the threads' calls in flight may take before they are cut. */
+  graceMs: number;
   onRecorder?: (recorder: Recorder, phase: PhaseConfig) => void;
   note: (message: string) => void;
 }
@@ -59,8 +61,8 @@ export async function runPhaseOnWorkers(phase: PhaseConfig, workers: number, con
   const allReady = new Promise<void>((resolve) => (readyAll = resolve));
   const finished = threads.map(
     (thread, index) =>
-      new Promise<{ elapsedMs: number; started: number }>((resolve, reject) => {
-        let done: { elapsedMs: number; started: number } | undefined;
+      new Promise<{ elapsedMs: number; started: number; sentLate: number }>((resolve, reject) => {
+        let done: { elapsedMs: number; started: number; sentLate: number } | undefined;
         thread.on('message', (message: ToMain) => {
           switch (message.kind) {
             case 'ready':
@@ -88,7 +90,7 @@ export async function runPhaseOnWorkers(phase: PhaseConfig, workers: number, con
               notes.add(message.message);
               break;
             case 'done':
-              done = { elapsedMs: message.elapsedMs, started: message.started };
+              done = { elapsedMs: message.elapsedMs, started: message.started, sentLate: message.sentLate };
               break;
             case 'error': {
               const error = new WorkerFailedError(`worker thread ${index + 1} of ${threads.length} failed: ${message.message}`);
@@ -103,7 +105,7 @@ export async function runPhaseOnWorkers(phase: PhaseConfig, workers: number, con
       }),
   );
 
-  const stop = () => send({ kind: 'stop' });
+  const stop = () => send({ kind: 'stop', graceMs: context.graceMs });
   context.signal?.addEventListener('abort', stop, { once: true });
   try {
     // Every thread has loaded its transport before any sends: the phase starts together.
@@ -118,6 +120,7 @@ export async function runPhaseOnWorkers(phase: PhaseConfig, workers: number, con
       startedAt,
       elapsedMs: Math.max(...results.map((result) => result.elapsedMs)),
       started: results.reduce((sum, result) => sum + result.started, 0),
+      sentLate: results.reduce((sum, result) => sum + result.sentLate, 0),
     };
   } finally {
     context.signal?.removeEventListener('abort', stop);

@@ -17,7 +17,7 @@ export interface WorkerInput {
   expect: boolean;
 }
 
-export type ToWorker = { kind: 'go' } | { kind: 'stop' };
+export type ToWorker = { kind: 'go' } | { kind: 'stop'; graceMs: number };
 
 export type ToMain =
   | { kind: 'ready' }
@@ -26,5 +26,5 @@ export type ToMain =
   | { kind: 'raw'; text: string }
   | { kind: 'expect'; counted: boolean; items: SentInvocation[] }
   | { kind: 'note'; message: string }
-  | { kind: 'done'; elapsedMs: number; started: number }
+  | { kind: 'done'; elapsedMs: number; started: number; sentLate: number }
   | { kind: 'error'; message: string; stack?: string };

@@ -39,15 +39,18 @@ export function recordMs(histogram: Histogram, ms: number): void {
 /** Percentiles in microseconds, or undefined for an empty histogram. */
 export function summarize(histogram: Histogram): LatencySummary | undefined {
   if (histogram.totalCount === 0) return undefined;
+  // A percentile is the top of its bucket, which can lie above the largest value recorded.
+  const max = histogram.maxValue;
+  const at = (percentile: number) => Math.min(max, histogram.getValueAtPercentile(percentile));
   return {
     count: histogram.totalCount,
     min: histogram.minNonZeroValue,
     mean: Math.round(histogram.mean),
-    p50: histogram.getValueAtPercentile(50),
-    p90: histogram.getValueAtPercentile(90),
-    p99: histogram.getValueAtPercentile(99),
-    p999: histogram.getValueAtPercentile(99.9),
-    max: histogram.maxValue,
+    p50: at(50),
+    p90: at(90),
+    p99: at(99),
+    p999: at(99.9),
+    max,
   };
 }
 

@@ -20,6 +20,8 @@ export interface PhaseReport {
   /** Calls completed (each with an outcome other than dropped). */
   requests: number;
   dropped: number;
+  /** Open loop: sends more than 10 ms behind their intended time: the client, not the target, set the pace. */
+  sentLate: number;
   durationMs: number;
   throughputPerSecond: number;
   status: Record<string, number>;
@@ -82,6 +84,7 @@ export function phaseReport(result: PhaseResult): PhaseReport {
         : `open loop at ${config.load.rate}/s: latency measured from each call's intended send time (coordinated-omission free); calls that could not start with ${config.load.maxInFlight} in flight are counted as dropped`,
     requests: recorder.completed,
     dropped: recorder.outcomes.dropped,
+    sentLate: result.sentLate,
     durationMs,
     throughputPerSecond: durationMs > 0 ? Math.round((recorder.completed * 1000 * 100) / durationMs) / 100 : 0,
     status: Object.fromEntries([...recorder.status].sort(([a], [b]) => a - b).map(([code, count]) => [String(code), count])),

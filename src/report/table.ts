@@ -28,7 +28,10 @@ export function renderReportTable(report: ReportDocument): string {
   }
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
   const lines = rows.map((row) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[0]!) : cell.padStart(widths[column]!))).join('   '));
-  const notes = phases.map((phase) => `  ${phase.name}: ${phase.loadNote}`);
+  const notes = phases.flatMap((phase) => [
+    `  ${phase.name}: ${phase.loadNote}`,
+    ...(phase.sentLate > 0 ? [`  ${phase.name}: ${phase.sentLate} calls went out more than 10 ms after their intended time: the client could not keep the rate, and its delay is in the latency (try --workers, or a lower --rate)`] : []),
+  ]);
   const client = report.client;
   // One CPU-second per wall-second is one core busy: near the client's limit, the figures are the client's.
   const clientLine = client

@@ -25,7 +25,7 @@ export interface ThresholdResult {
   passed: boolean;
 }
 
-const PATTERN = /^\s*(?:([a-z]+):)?\s*(p50|p90|p99|p999|max|mean|errors|delivered|rps)\s*(<=|>=|<|>)\s*([\d.]+)\s*(us|µs|ms|s|%)?\s*$/;
+const PATTERN = /^\s*(?:([a-z]+):)?\s*(p50|p90|p99\.9|p999|p99|max|mean|errors|delivered|rps)\s*(<=|>=|<|>)\s*([\d.]+)\s*(us|µs|ms|s|%)?\s*$/i;
 const TO_US: Record<string, number> = { us: 1, µs: 1, ms: 1000, s: 1_000_000 };
 
 export function parseThreshold(text: string): Threshold {
@@ -34,8 +34,8 @@ export function parseThreshold(text: string): Threshold {
   if (!match || !Number.isFinite(number)) {
     throw new UsageError(`--threshold '${text}' does not parse: write e.g. 'p99<300ms', 'errors<1%', 'delivered>=100%', 'async:p50<2s'`);
   }
-  const metric = match[2] as ThresholdMetric;
-  const unit = match[5];
+  const metric = match[2]!.toLowerCase().replace('p99.9', 'p999') as ThresholdMetric;
+  const unit = match[5]?.toLowerCase();
   let value: number;
   if (metric === 'errors' || metric === 'delivered') {
     if (unit !== '%') throw new UsageError(`--threshold '${text}': ${metric} is a percentage, e.g. '${metric}${match[3]}${match[4]}%'`);
@@ -47,7 +47,20 @@ export function parseThreshold(text: string): Threshold {
     if (unit === undefined || unit === '%') throw new UsageError(`--threshold '${text}': give ${metric} a unit (us, ms or s)`);
     value = number * TO_US[unit]!;
   }
-  return { text: text.trim(), ...(match[1] && { phase: match[1] }), metric, operator: match[3] as Threshold['operator'], value };
+  return { text: text.trim(), ...(match[1] && { phase: match[1].toLowerCase() }), metric, operator: match[3] as Threshold['operator'], value };
+}
+
+/** Rules that could never be judged in this run are usage errors, not silent passes. */
+export function checkThresholdsApply(thresholds: Threshold[], phaseNames: string[], verifyDelivery: boolean, problems: string[]): void {
+  for (const threshold of thresholds) {
+    if (threshold.phase && !phaseNames.includes(threshold.phase)) {
+      problems.push(`--threshold '${threshold.text}' names phase '${threshold.phase}', which this run does not have (it runs ${phaseNames.join(', ')})`);
+    } else if (threshold.metric === 'delivered' && !verifyDelivery) {
+      problems.push(`--threshold '${threshold.text}' needs --verify-delivery (with --destination-queue / --dlq): delivery is only known when it is verified`);
+    } else if (threshold.metric === 'delivered' && threshold.phase && threshold.phase !== 'async') {
+      problems.push(`--threshold '${threshold.text}': delivery applies to the async phase only (write 'async:${threshold.text.split(':').pop()}' or leave the prefix out)`);
+    }
+  }
 }
 
 export function evaluateThresholds(thresholds: Threshold[], phases: PhaseReport[]): ThresholdResult[] {
@@ -65,8 +78,11 @@ export function evaluateThresholds(thresholds: Threshold[], phases: PhaseReport[
 
 function actualOf(metric: ThresholdMetric, phase: PhaseReport): number | null {
   switch (metric) {
-    case 'errors':
-      return phase.requests > 0 ? (phase.requests - phase.outcomes.ok) / phase.requests : null;
+    case 'errors': {
+      // A dropped send is a call the run meant to make and could not: it counts against errors.
+      const attempted = phase.requests + phase.dropped;
+      return attempted > 0 ? (attempted - phase.outcomes.ok) / attempted : null;
+    }
     case 'delivered':
       return phase.delivery && phase.delivery.accepted > 0 ? phase.delivery.succeeded / phase.delivery.accepted : null;
     case 'rps':

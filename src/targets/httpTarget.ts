@@ -8,7 +8,7 @@ import { Agent } from 'undici';
 import type { RequestSigner } from './sigv4.js';
 import type { InvokeRequest, Outcome, OutcomeClass, Target } from './types.js';
 import { exchange, headerValue } from './undiciExchange.js';
-import { networkFailure, withTimeout } from './undiciFailure.js';
+import { networkFailure, signingFailure } from './callFailure.js';
 
 export type AsyncVia = 'header' | 'body' | 'url';
 
@@ -64,9 +64,14 @@ export function createHttpTarget(options: HttpTargetOptions): Target {
       const method = options.method ?? (hasBody ? 'POST' : 'GET');
       let headers = headersFor(request.invocationType, hasBody);
       if (correlationHeader && request.clientRequestId) headers = { ...headers, [correlationHeader]: request.clientRequestId };
-      if (options.signer) headers = await options.signer({ method, url, headers, ...(hasBody && { body: request.payload }) });
+      if (options.signer) {
+        try {
+          headers = await options.signer({ method, url, headers, ...(hasBody && { body: request.payload }) });
+        } catch (error) {
+          return signingFailure(error, request);
+        }
+      }
 
-      const callSignal = withTimeout(signal, options.timeoutMs);
       const sentAt = Date.now();
       const start = performance.now();
       const base = { sentAt, attempts: 1, ...(request.clientRequestId && { clientRequestId: request.clientRequestId }) };
@@ -77,7 +82,8 @@ export function createHttpTarget(options: HttpTargetOptions): Target {
           method,
           headers,
           ...(hasBody && { body: request.payload }),
-          ...(callSignal && { signal: callSignal }),
+          ...(signal && { signal }),
+          ...(options.timeoutMs && { timeoutMs: options.timeoutMs }),
           keepBody: (status) => keepOkBodies || status < 200 || status >= 300,
         });
         const body = response.body;

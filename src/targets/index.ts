@@ -74,11 +74,13 @@ export async function createTarget(spec: TargetSpec, options: TargetOptions): Pr
     });
   }
   const { createLambdaTarget } = await import('./lambdaTarget.js');
+  if (options.retries) options.note('--retries: calls go through the AWS SDK client and its retry strategy (slower: about 3,000 calls/s per core at most)');
   return createLambdaTarget({
     functionName: spec.functionName,
     ...(spec.qualifier !== undefined && { qualifier: spec.qualifier }),
     aws,
     ...(options.retries !== undefined && { retries: options.retries }),
+    ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
     ...(options.maxSockets !== undefined && { maxSockets: options.maxSockets }),
   });
 }

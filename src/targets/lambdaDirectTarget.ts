@@ -14,7 +14,7 @@ import type { ResolvedAwsConfig } from './awsConfig.js';
 import { createInvokeSigner, type SignableInvoke } from './invokeSigV4.js';
 import type { InvokeRequest, Outcome, Target } from './types.js';
 import { exchange, headerValue } from './undiciExchange.js';
-import { networkFailure, withTimeout } from './undiciFailure.js';
+import { networkFailure, signingFailure } from './callFailure.js';
 
 export interface DirectTargetOptions {
   functionName: string;
@@ -68,9 +68,13 @@ export function createDirectLambdaTarget(options: DirectTargetOptions): Target {
     endpoint: endpoint.origin,
     async invoke(request: InvokeRequest, signal?: AbortSignal): Promise<Outcome> {
       const unsigned = unsignedInvoke(options.functionName, options.qualifier, request, endpoint.host, options.userAgent, randomUUID());
-      const headers = await sign(unsigned, clockOffsetMs === 0 ? undefined : new Date(Date.now() + clockOffsetMs));
+      let headers: Record<string, string>;
+      try {
+        headers = await sign(unsigned, clockOffsetMs === 0 ? undefined : new Date(Date.now() + clockOffsetMs));
+      } catch (error) {
+        return signingFailure(error, request);
+      }
       const search = options.qualifier !== undefined ? `?Qualifier=${encodeURIComponent(options.qualifier)}` : '';
-      const callSignal = withTimeout(signal, options.timeoutMs);
       const sentAt = Date.now();
       const start = performance.now();
       const base = { sentAt, attempts: 1, ...(request.clientRequestId && { clientRequestId: request.clientRequestId }) };
@@ -81,7 +85,8 @@ export function createDirectLambdaTarget(options: DirectTargetOptions): Target {
           method: 'POST',
           headers,
           ...(request.payload.length > 0 && { body: request.payload }),
-          ...(callSignal && { signal: callSignal }),
+          ...(signal && { signal }),
+          ...(options.timeoutMs && { timeoutMs: options.timeoutMs }),
           keepBody: (status, responseHeaders) => keepOkBodies || status >= 300 || responseHeaders['x-amz-function-error'] !== undefined,
         });
         const header = (name: string) => headerValue(response.headers, name);

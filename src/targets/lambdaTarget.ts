@@ -15,6 +15,8 @@ export interface LambdaTargetOptions {
   retries?: number;
   /** Sockets kept open to the endpoint (the load generator's concurrency). */
   maxSockets?: number;
+  /** Per-call socket timeout in milliseconds (load tests; one-off calls use an abort signal). */
+  timeoutMs?: number;
 }
 
 interface SdkError extends Error {
@@ -34,6 +36,7 @@ export function createLambdaTarget(options: LambdaTargetOptions): Target {
     ...(aws.profile && { profile: aws.profile }),
     maxAttempts: 1 + (options.retries ?? 0),
     requestHandler: {
+      ...(options.timeoutMs && { requestTimeout: options.timeoutMs }),
       httpAgent: { keepAlive: true, maxSockets: options.maxSockets ?? 50 },
       httpsAgent: { keepAlive: true, maxSockets: options.maxSockets ?? 50 },
     },

@@ -1,5 +1,7 @@
 /** `lambench bench <target>`: run, show progress on a TTY, print and save the report, judge thresholds. */
-import { writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir, stat, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { CallFailedError, InterruptedError, UsageError } from '../../errors.js';
 import type { Recorder } from '../../metrics/recorder.js';
 import type { ReportDocument } from '../../report/reportDocument.js';
@@ -29,9 +31,11 @@ export interface BenchArgs extends CallArgs {
 export async function benchCommand(args: BenchArgs): Promise<void> {
   const { runBench } = await import('../../load/runBench.js');
   if (args.out !== undefined) await checkWritable(args.out, '--out');
+  if (args.hgrm !== undefined) await checkDirectory(args.hgrm, '--hgrm');
   const interrupt = new AbortController();
   const onSignal = () => interrupt.abort();
   process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   const progress = args.json || !process.stderr.isTTY ? undefined : await startProgress();
   let report: ReportDocument;
   try {
@@ -59,17 +63,18 @@ export async function benchCommand(args: BenchArgs): Promise<void> {
   } finally {
     progress?.stop();
     process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
   }
   // Written before anything is judged: an interrupted or failing run still leaves its report.
   if (args.out !== undefined) await writeFile(args.out, `${JSON.stringify(report, null, 2)}\n`);
-  if (args.hgrm !== undefined) {
-    const { writeHgrmFiles } = await import('../../report/hgrm.js');
-    await writeHgrmFiles(report, args.hgrm);
-  }
   if (args.json) process.stdout.write(`${JSON.stringify(report)}\n`);
   else {
     const { renderReportTable } = await import('../../report/table.js');
     process.stdout.write(renderReportTable(report));
+  }
+  if (args.hgrm !== undefined) {
+    const { writeHgrmFiles } = await import('../../report/hgrm.js');
+    await writeHgrmFiles(report, args.hgrm);
   }
   if (report.interrupted) throw new InterruptedError('interrupted: the report covers what was measured before Ctrl-C');
   const failed = report.thresholds.filter((result) => !result.passed);
@@ -79,11 +84,31 @@ export async function benchCommand(args: BenchArgs): Promise<void> {
   }
 }
 
+/** The file can be created or overwritten (checked without creating it). */
 async function checkWritable(path: string, flag: string): Promise<void> {
+  const fail = (why: string) => new UsageError(`${flag} '${path}' cannot be written: ${why}; give a path in a folder you can write to`);
   try {
-    await writeFile(path, '', { flag: 'a' });
+    const stats = await stat(path);
+    if (stats.isDirectory()) throw fail('it is a folder');
+    await access(path, constants.W_OK);
   } catch (error) {
-    throw new UsageError(`${flag} '${path}' cannot be written: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    if (error instanceof UsageError) throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw fail((error as NodeJS.ErrnoException).code ?? String(error));
+    try {
+      await access(dirname(resolve(path)), constants.W_OK);
+    } catch (dirError) {
+      throw fail((dirError as NodeJS.ErrnoException).code === 'ENOENT' ? 'its folder does not exist' : ((dirError as NodeJS.ErrnoException).code ?? String(dirError)));
+    }
+  }
+}
+
+/** The folder exists and is writable, or can be created (mkdir -p, as writing will). */
+async function checkDirectory(path: string, flag: string): Promise<void> {
+  try {
+    await mkdir(path, { recursive: true });
+    await access(path, constants.W_OK);
+  } catch (error) {
+    throw new UsageError(`${flag} '${path}' cannot be used as a folder: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
 }
 

@@ -1,5 +1,5 @@
-/** What an undici request that got no answer failed on: a timeout, an abort, or the network. */
-import type { Outcome } from './types.js';
+/** Calls that got no answer: what they failed on (a timeout, an interrupt, the network, signing). */
+import type { InvokeRequest, Outcome } from './types.js';
 
 interface UndiciError extends Error {
   code?: string;
@@ -15,13 +15,19 @@ export function networkFailure(error: UndiciError, timeoutMs: number | undefined
   if (error.name === 'TimeoutError' || cause?.name === 'TimeoutError' || (code !== undefined && TIMEOUT_CODES.has(code))) {
     return { class: 'timeout', errorType: code ?? 'TimeoutError', errorMessage: timeoutMs ? `no complete answer within ${timeoutMs} ms (--timeout)` : error.message };
   }
-  if (error.name === 'AbortError') return { class: 'timeout', errorType: 'AbortError', errorMessage: 'aborted' };
+  if (error.name === 'AbortError') return { class: 'timeout', errorType: 'Interrupted', errorMessage: error.message || 'aborted' };
   return { class: 'networkError', errorType: code ?? error.name, errorMessage: cause?.message ?? error.message };
 }
 
-/** The run's signal, and a whole-call timeout when one is set (a timer per call only then). */
-export function withTimeout(signal: AbortSignal | undefined, timeoutMs: number | undefined): AbortSignal | undefined {
-  if (!timeoutMs) return signal;
-  const timeout = AbortSignal.timeout(timeoutMs);
-  return signal ? AbortSignal.any([signal, timeout]) : timeout;
+/** Credentials that could not be had (an expired SSO session, a failing role) fail the call, not the run. */
+export function signingFailure(error: unknown, request: InvokeRequest): Outcome {
+  return {
+    class: 'networkError',
+    sentAt: Date.now(),
+    latencyMs: 0,
+    attempts: 0,
+    errorType: error instanceof Error ? error.name : 'SigningError',
+    errorMessage: `the request could not be signed: ${error instanceof Error ? error.message : String(error)}`,
+    ...(request.clientRequestId && { clientRequestId: request.clientRequestId }),
+  };
 }
