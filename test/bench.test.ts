@@ -122,6 +122,8 @@ describe('bench against servers with known behaviour', () => {
       // Open loop: ~50 calls were due during the stall; each waited from its intended time.
       assert.equal(open.requests + open.dropped, 150, `open loop sent on schedule: ${open.requests} + ${open.dropped} dropped`);
       assert.ok(open.latencyUs!.p90 >= 300_000, `open p90 ${open.latencyUs!.p90} µs shows the stall`);
+      // The rate offered is the schedule's, whatever the stall did to completions.
+      assert.ok(open.offeredPerSecond! >= 48 && open.offeredPerSecond! <= 52, `offered ${open.offeredPerSecond}/s`);
       // Closed loop: one call waited; the rest of the run hides it.
       assert.ok(closed.latencyUs!.max >= 900_000, `closed max ${closed.latencyUs!.max} µs`);
       assert.ok(closed.latencyUs!.p90 < 100_000, `closed p90 ${closed.latencyUs!.p90} µs hides the stall`);

@@ -39,7 +39,7 @@ export async function runOpenLoop(rate: number, maxInFlight: number, limit: RunL
     if (limit.signal?.aborted) break;
     index += share.of;
     if (inFlight.size >= maxInFlight) {
-      driver.onDropped();
+      driver.onDropped(intendedAt);
       continue;
     }
     started += 1;
@@ -50,8 +50,9 @@ export async function runOpenLoop(rate: number, maxInFlight: number, limit: RunL
     });
     inFlight.add(call);
   }
+  const sendWindowMs = performance.now() - start;
   await Promise.allSettled([...inFlight]);
-  return { started, elapsedMs: performance.now() - start, sentLate };
+  return { started, elapsedMs: performance.now() - start, sentLate, sendWindowMs };
 }
 
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {

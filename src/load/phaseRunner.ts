@@ -42,6 +42,8 @@ export interface PhaseResult {
   started: number;
   /** Open loop: sends more than LATE_SEND_MS behind schedule. */
   sentLate: number;
+  /** Open loop: from the start to the last send. */
+  sendWindowMs?: number;
   delivery?: DeliveryReport;
 }
 
@@ -104,14 +106,14 @@ export async function runPhase(phase: PhaseConfig, context: PhaseContext): Promi
         recorder.record(outcome, intendedAt);
         if (outcome.class === 'ok') expect(outcome, true);
       },
-      onDropped: () => {
+      onDropped: (intendedAt: number) => {
         if (recorder.outcomes.dropped === 0 && phase.load.kind === 'open') {
           context.note?.(`${phase.name}: a call could not start with ${phase.load.maxInFlight} already in flight; such sends are counted as dropped (raise --max-in-flight to allow more)`);
         }
-        recorder.recordDropped();
+        recorder.recordDropped(intendedAt);
       },
     },
     { ...(phase.durationMs !== undefined && { durationMs: phase.durationMs }), ...(phase.requests !== undefined && { requests: phase.requests }) },
   );
-  return { config: phase, recorder, startedAt, elapsedMs: stats.elapsedMs, started: stats.started, sentLate: stats.sentLate ?? 0 };
+  return { config: phase, recorder, startedAt, elapsedMs: stats.elapsedMs, started: stats.started, sentLate: stats.sentLate ?? 0, ...(stats.sendWindowMs !== undefined && { sendWindowMs: stats.sendWindowMs }) };
 }

@@ -85,7 +85,7 @@ async function main(): Promise<void> {
     clearInterval(timer);
     flush();
     await target.close();
-    post({ kind: 'done', elapsedMs: result.elapsedMs, started: result.started, sentLate: result.sentLate });
+    post({ kind: 'done', elapsedMs: result.elapsedMs, started: result.started, sentLate: result.sentLate, ...(result.sendWindowMs !== undefined && { sendWindowMs: result.sendWindowMs }) });
   } catch (error) {
     clearInterval(timer);
     await target.close();

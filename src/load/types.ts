@@ -6,7 +6,8 @@ export interface LoadDriver {
   call(): Promise<Outcome>;
   /** `intendedAt` is the scheduled send time (performance.now()) in open loop. */
   onOutcome(outcome: Outcome, intendedAt: number | undefined): void;
-  onDropped(): void;
+  /** `intendedAt`: when the send was due (performance.now() time). */
+  onDropped(intendedAt: number): void;
 }
 
 /** When a run stops: after a duration, after a number of calls, or when aborted. */
@@ -21,6 +22,8 @@ export interface RunStats {
   elapsedMs: number;
   /** Open loop: calls sent more than LATE_SEND_MS after their intended time (the client fell behind). */
   sentLate?: number;
+  /** Open loop: from the start to the last send (the rest of elapsedMs is waiting for the last answers). */
+  sendWindowMs?: number;
 }
 
 /** A send this much behind its schedule means the client, not the target, set the pace. */

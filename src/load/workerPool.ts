@@ -61,8 +61,8 @@ export async function runPhaseOnWorkers(phase: PhaseConfig, workers: number, con
   const allReady = new Promise<void>((resolve) => (readyAll = resolve));
   const finished = threads.map(
     (thread, index) =>
-      new Promise<{ elapsedMs: number; started: number; sentLate: number }>((resolve, reject) => {
-        let done: { elapsedMs: number; started: number; sentLate: number } | undefined;
+      new Promise<{ elapsedMs: number; started: number; sentLate: number; sendWindowMs?: number }>((resolve, reject) => {
+        let done: { elapsedMs: number; started: number; sentLate: number; sendWindowMs?: number } | undefined;
         thread.on('message', (message: ToMain) => {
           switch (message.kind) {
             case 'ready':
@@ -90,7 +90,7 @@ export async function runPhaseOnWorkers(phase: PhaseConfig, workers: number, con
               notes.add(message.message);
               break;
             case 'done':
-              done = { elapsedMs: message.elapsedMs, started: message.started, sentLate: message.sentLate };
+              done = { elapsedMs: message.elapsedMs, started: message.started, sentLate: message.sentLate, ...(message.sendWindowMs !== undefined && { sendWindowMs: message.sendWindowMs }) };
               break;
             case 'error': {
               const error = new WorkerFailedError(`worker thread ${index + 1} of ${threads.length} failed: ${message.message}`);
@@ -121,6 +121,7 @@ export async function runPhaseOnWorkers(phase: PhaseConfig, workers: number, con
       elapsedMs: Math.max(...results.map((result) => result.elapsedMs)),
       started: results.reduce((sum, result) => sum + result.started, 0),
       sentLate: results.reduce((sum, result) => sum + result.sentLate, 0),
+      ...(phase.load.kind === 'open' && { sendWindowMs: Math.max(...results.map((result) => result.sendWindowMs ?? 0)) }),
     };
   } finally {
     context.signal?.removeEventListener('abort', stop);

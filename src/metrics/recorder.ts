@@ -88,9 +88,11 @@ export class Recorder {
   }
 
   /** A send the schedule could not start (no free slot): counted, never hidden. */
-  recordDropped(): void {
+  recordDropped(intendedAt?: number): void {
     this.outcomes.dropped += 1;
-    this.raw?.({ ...this.labels, outcome: 'dropped', sentAt: Date.now() });
+    // The time it was due (epoch ms), which is what a dropped send has instead of a send time.
+    const due = intendedAt === undefined ? Date.now() : Math.round(performance.timeOrigin + intendedAt);
+    this.raw?.({ ...this.labels, outcome: 'dropped', sentAt: due });
   }
 
   snapshot(now = performance.now()): RecorderSnapshot {

@@ -23,7 +23,10 @@ export interface PhaseReport {
   /** Open loop: sends more than 10 ms behind their intended time: the client, not the target, set the pace. */
   sentLate: number;
   durationMs: number;
+  /** Completed calls per second over durationMs (which includes waiting for the last answers). */
   throughputPerSecond: number;
+  /** Open loop: calls started or dropped per second over the sending window: the rate actually offered. */
+  offeredPerSecond?: number;
   status: Record<string, number>;
   outcomes: Record<RecordedClass, number>;
   /** Open loop: from the intended send time; closed loop: the service time. Microseconds. */
@@ -87,6 +90,7 @@ export function phaseReport(result: PhaseResult): PhaseReport {
     sentLate: result.sentLate,
     durationMs,
     throughputPerSecond: durationMs > 0 ? Math.round((recorder.completed * 1000 * 100) / durationMs) / 100 : 0,
+    ...(result.sendWindowMs !== undefined && result.sendWindowMs > 0 && { offeredPerSecond: Math.round(((result.started + recorder.outcomes.dropped) * 1000 * 100) / result.sendWindowMs) / 100 }),
     status: Object.fromEntries([...recorder.status].sort(([a], [b]) => a - b).map(([code, count]) => [String(code), count])),
     outcomes: { ...recorder.outcomes },
     latencyUs: summarize(recorder.latency) ?? null,

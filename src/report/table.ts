@@ -11,6 +11,7 @@ export function renderReportTable(report: ReportDocument): string {
     ['calls', ...phases.map((phase) => String(phase.requests))],
     ['dropped', ...phases.map((phase) => String(phase.dropped))],
     ['throughput', ...phases.map((phase) => `${phase.throughputPerSecond.toFixed(1)}/s`)],
+    ...(phases.some((phase) => phase.offeredPerSecond !== undefined) ? [['offered', ...phases.map((phase) => (phase.offeredPerSecond !== undefined ? `${phase.offeredPerSecond.toFixed(1)}/s` : '—'))] as [string, ...string[]]] : []),
     ...(['p50', 'p90', 'p99', 'p999', 'max'] as const).map((key): [string, ...string[]] => [`latency ${key}`, ...phases.map((phase) => us(phase.latencyUs, key))]),
     ['service p99', ...phases.map((phase) => us(phase.serviceTimeUs, 'p99'))],
     ['status', ...phases.map((phase) => Object.entries(phase.status).map(([code, count]) => `${code}×${count}`).join(' ') || '—')],
