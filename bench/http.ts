@@ -6,12 +6,11 @@
  *
  * Usage: npm run bench:http [-- SECONDS]   Target: ratio >= 1.0.
  */
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { LAMBENCH, mean, reportAbort, runNode, startServer } from './support.js';
 
 const SECONDS = Number(process.argv[2] ?? process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = 50;
-const LAMBENCH = fileURLToPath(new URL('../../bin/lambench.js', import.meta.url));
 const AUTOCANNON = fileURLToPath(new URL('../../node_modules/autocannon/autocannon.js', import.meta.url));
 
 const SERVER = `
@@ -21,56 +20,36 @@ http.createServer((req, res) => { req.resume(); res.writeHead(200, { 'content-ty
   .listen(0, '127.0.0.1', function () { console.log(this.address().port); });
 `;
 
-function run(command: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), (SECONDS + 60) * 1000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      if (code === 0) resolve(stdout);
-      else reject(new Error(`${args[0]} exited ${code}: ${stderr.trim().slice(0, 400)}`));
-    });
-  });
-}
+const run = (args: string[]) => runNode(args, { timeoutMs: (SECONDS + 60) * 1000 });
 
 async function lambench(url: string): Promise<{ rps: number; p99Ms: number }> {
-  const report = JSON.parse(await run(process.execPath, [LAMBENCH, 'bench', url, '-c', String(CONNECTIONS), '-d', `${SECONDS}s`, '--no-correlation-id', '--json']));
+  const report = JSON.parse(await run([LAMBENCH, 'bench', url, '-c', String(CONNECTIONS), '-d', `${SECONDS}s`, '--no-correlation-id', '--json']));
   const phase = report.phases[0];
   if (phase.outcomes.ok !== phase.requests) throw new Error(`lambench saw failures: ${JSON.stringify(phase.outcomes)}`);
   return { rps: phase.throughputPerSecond, p99Ms: phase.latencyUs.p99 / 1000 };
 }
 
 async function autocannon(url: string): Promise<{ rps: number; p99Ms: number }> {
-  const result = JSON.parse(await run(process.execPath, [AUTOCANNON, '-c', String(CONNECTIONS), '-d', String(SECONDS), '--json', url]));
+  const result = JSON.parse(await run([AUTOCANNON, '-c', String(CONNECTIONS), '-d', String(SECONDS), '--json', url]));
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`autocannon saw failures: ${result.non2xx} non-2xx, ${result.errors} errors`);
   return { rps: result.requests.total / (result.duration || SECONDS), p99Ms: result.latency.p99 };
 }
 
 async function main(): Promise<void> {
-  const server = spawn(process.execPath, ['-e', SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const server = await startServer(SERVER);
   try {
-    const port = await new Promise<string>((resolve) => server.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString().trim())));
-    const url = `http://127.0.0.1:${port}/`;
+    const url = `${server.origin}/`;
     const results: Record<'lambench' | 'autocannon', { rps: number; p99Ms: number }[]> = { lambench: [], autocannon: [] };
     for (const tool of ['lambench', 'autocannon', 'autocannon', 'lambench'] as const) {
       const result = tool === 'lambench' ? await lambench(url) : await autocannon(url);
       results[tool].push(result);
       console.log(`${tool.padEnd(10)} ${result.rps.toFixed(0).padStart(7)} req/s   p99 ${result.p99Ms.toFixed(1)} ms`);
     }
-    const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
     const ratio = mean(results.lambench.map((r) => r.rps)) / mean(results.autocannon.map((r) => r.rps));
     console.log(`ratio: ${ratio.toFixed(2)} (lambench / peer, requests per second: lambench bench vs autocannon, ${CONNECTIONS} connections, closed loop, ${SECONDS} s each)`);
   } finally {
-    server.kill();
+    server.stop();
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(`bench:http aborted: ${(error as Error).message}`);
-  process.exitCode = 1;
-});
+main().catch(reportAbort('bench:http'));
