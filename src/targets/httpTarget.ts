@@ -7,8 +7,8 @@
 import { Agent } from 'undici';
 import type { RequestSigner } from './sigv4.js';
 import type { InvokeRequest, Outcome, OutcomeClass, Target } from './types.js';
-import { exchange, headerValue } from './undiciExchange.js';
-import { networkFailure, signingFailure } from './callFailure.js';
+import { headerValue, timedExchange } from './undiciExchange.js';
+import { signingFailure } from './callFailure.js';
 
 export type AsyncVia = 'header' | 'body' | 'url';
 
@@ -72,11 +72,9 @@ export function createHttpTarget(options: HttpTargetOptions): Target {
         }
       }
 
-      const sentAt = Date.now();
-      const start = performance.now();
-      const base = { sentAt, attempts: 1, ...(request.clientRequestId && { clientRequestId: request.clientRequestId }) };
-      try {
-        const response = await exchange(agent, {
+      return timedExchange(
+        agent,
+        {
           origin: url.origin,
           path: `${url.pathname}${url.search}`,
           method,
@@ -85,22 +83,23 @@ export function createHttpTarget(options: HttpTargetOptions): Target {
           ...(signal && { signal }),
           ...(options.timeoutMs && { timeoutMs: options.timeoutMs }),
           keepBody: (status) => keepOkBodies || status < 200 || status >= 300,
-        });
-        const body = response.body;
-        const outcome: Outcome = { ...base, class: classifyStatus(response.statusCode), statusCode: response.statusCode, latencyMs: performance.now() - start };
-        const header = (name: string) => headerValue(response.headers, name);
-        const requestId = header('x-amzn-requestid') ?? header('x-amz-apigw-requestid');
-        if (requestId) outcome.requestId = requestId;
-        const apigwId = header('x-amz-apigw-id');
-        if (apigwId) outcome.apigwId = apigwId;
-        const errorType = header('x-amzn-errortype')?.split(':')[0];
-        if (errorType) outcome.errorType = errorType;
-        if (body && body.length > 0) outcome.payload = body;
-        if (outcome.class !== 'ok') outcome.errorMessage = (body && errorMessageOf(body)) ?? `HTTP ${response.statusCode}`;
-        return outcome;
-      } catch (error) {
-        return { ...base, ...networkFailure(error as Error, options.timeoutMs), latencyMs: performance.now() - start };
-      }
+        },
+        request,
+        (response, base) => {
+          const body = response.body;
+          const outcome: Outcome = { ...base, class: classifyStatus(response.statusCode), statusCode: response.statusCode };
+          const header = (name: string) => headerValue(response.headers, name);
+          const requestId = header('x-amzn-requestid') ?? header('x-amz-apigw-requestid');
+          if (requestId) outcome.requestId = requestId;
+          const apigwId = header('x-amz-apigw-id');
+          if (apigwId) outcome.apigwId = apigwId;
+          const errorType = header('x-amzn-errortype')?.split(':')[0];
+          if (errorType) outcome.errorType = errorType;
+          if (body && body.length > 0) outcome.payload = body;
+          if (outcome.class !== 'ok') outcome.errorMessage = (body && errorMessageOf(body)) ?? `HTTP ${response.statusCode}`;
+          return outcome;
+        },
+      );
     },
     async close() {
       await agent.close();

@@ -74,7 +74,7 @@ export async function createTarget(spec: TargetSpec, options: TargetOptions): Pr
     });
   }
   const { createLambdaTarget } = await import('./lambdaTarget.js');
-  if (options.retries) options.note('--retries: calls go through the AWS SDK client and its retry strategy (slower: about 3,000 calls/s per core at most)');
+  if (options.forLoad && options.retries) options.note('--retries: calls go through the AWS SDK client and its retry strategy (slower: about 3,000 calls/s per core at most)');
   return createLambdaTarget({
     functionName: spec.functionName,
     ...(spec.qualifier !== undefined && { qualifier: spec.qualifier }),

@@ -21,6 +21,8 @@ export interface SignableInvoke {
 export type InvokeRequestSigner = (request: SignableInvoke, signingDate?: Date) => Promise<Record<string, string>>;
 
 const ALGORITHM = 'AWS4-HMAC-SHA256';
+/** SHA-256 of no bytes: the payload hash of a call without a body. */
+export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 const SERVICE = 'lambda';
 const UNSIGNED_HEADERS = new Set(['authorization', 'user-agent', 'x-amzn-trace-id', 'connection', 'expect', 'transfer-encoding', 'te', 'upgrade', 'keep-alive', 'proxy-authorization']);
 
@@ -51,7 +53,7 @@ export function createInvokeSigner(region: string, credentials: AwsCredentialIde
     const signedHeaders = names.join(';');
     let canonicalHeaders = '';
     for (const name of names) canonicalHeaders += `${name}:${headers[name]}\n`;
-    const payloadHash = headers['x-amz-content-sha256'] ?? createHash('sha256').update('').digest('hex');
+    const payloadHash = headers['x-amz-content-sha256'] ?? EMPTY_SHA256;
     const canonicalRequest = `POST\n${doubleEncodedPath(request.path)}\n${canonicalQuery(request.query)}\n${canonicalHeaders}\n${signedHeaders}\n${payloadHash}`;
     const stringToSign = `${ALGORITHM}\n${amzDate}\n${scope}\n${createHash('sha256').update(canonicalRequest).digest('hex')}`;
     const signature = createHmac('sha256', signingKey(day, identity)).update(stringToSign).digest('hex');

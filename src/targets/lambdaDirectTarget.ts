@@ -11,10 +11,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Agent } from 'undici';
 import type { ResolvedAwsConfig } from './awsConfig.js';
-import { createInvokeSigner, type SignableInvoke } from './invokeSigV4.js';
+import { createInvokeSigner, EMPTY_SHA256, type SignableInvoke } from './invokeSigV4.js';
 import type { InvokeRequest, Outcome, Target } from './types.js';
-import { exchange, headerValue } from './undiciExchange.js';
-import { networkFailure, signingFailure } from './callFailure.js';
+import { headerValue, timedExchange } from './undiciExchange.js';
+import { signingFailure } from './callFailure.js';
 
 export interface DirectTargetOptions {
   functionName: string;
@@ -29,7 +29,6 @@ export interface DirectTargetOptions {
 }
 
 
-const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 /** Errors that mean our clock is off: the service's `Date` header then sets the offset, as the SDK does. */
 const CLOCK_SKEW_ERRORS = new Set(['InvalidSignatureException', 'SignatureDoesNotMatch', 'RequestTimeTooSkewed', 'RequestExpired', 'RequestInTheFuture']);
 
@@ -61,6 +60,7 @@ export function createDirectLambdaTarget(options: DirectTargetOptions): Target {
   const agent = new Agent({ connections: options.connections ?? 50, keepAliveTimeout: 30_000, pipelining: 1 });
   const sign = createInvokeSigner(aws.region, aws.credentials);
   const keepOkBodies = options.keepOkBodies ?? false;
+  const search = options.qualifier !== undefined ? `?Qualifier=${encodeURIComponent(options.qualifier)}` : '';
   let clockOffsetMs = 0;
 
   return {
@@ -74,12 +74,9 @@ export function createDirectLambdaTarget(options: DirectTargetOptions): Target {
       } catch (error) {
         return signingFailure(error, request);
       }
-      const search = options.qualifier !== undefined ? `?Qualifier=${encodeURIComponent(options.qualifier)}` : '';
-      const sentAt = Date.now();
-      const start = performance.now();
-      const base = { sentAt, attempts: 1, ...(request.clientRequestId && { clientRequestId: request.clientRequestId }) };
-      try {
-        const response = await exchange(agent, {
+      return timedExchange(
+        agent,
+        {
           origin: endpoint.origin,
           path: unsigned.path + search,
           method: 'POST',
@@ -88,32 +85,32 @@ export function createDirectLambdaTarget(options: DirectTargetOptions): Target {
           ...(signal && { signal }),
           ...(options.timeoutMs && { timeoutMs: options.timeoutMs }),
           keepBody: (status, responseHeaders) => keepOkBodies || status >= 300 || responseHeaders['x-amz-function-error'] !== undefined,
-        });
-        const header = (name: string) => headerValue(response.headers, name);
-        const status = response.statusCode;
-        const functionError = header('x-amz-function-error');
-        const body = response.body;
-        const latencyMs = performance.now() - start;
-        const requestId = header('x-amzn-requestid');
-        if (status >= 300) {
-          const error = serviceError(status, header('x-amzn-errortype'), body);
-          if (CLOCK_SKEW_ERRORS.has(error.errorType)) clockOffsetMs = skewFrom(header('date')) ?? clockOffsetMs;
-          const outcome: Outcome = { ...base, class: status === 429 ? 'throttled' : 'httpError', statusCode: status, latencyMs, refusedByService: true, ...error };
+        },
+        request,
+        (response, base) => {
+          const header = (name: string) => headerValue(response.headers, name);
+          const status = response.statusCode;
+          const body = response.body;
+          const requestId = header('x-amzn-requestid');
+          if (status >= 300) {
+            const error = serviceError(status, header('x-amzn-errortype'), body);
+            if (CLOCK_SKEW_ERRORS.has(error.errorType)) clockOffsetMs = skewFrom(header('date')) ?? clockOffsetMs;
+            const outcome: Outcome = { ...base, class: status === 429 ? 'throttled' : 'httpError', statusCode: status, refusedByService: true, ...error };
+            if (requestId) outcome.requestId = requestId;
+            return outcome;
+          }
+          const functionError = header('x-amz-function-error');
+          const outcome: Outcome = { ...base, class: functionError ? 'functionError' : 'ok', statusCode: status };
           if (requestId) outcome.requestId = requestId;
+          const executedVersion = header('x-amz-executed-version');
+          if (executedVersion) outcome.executedVersion = executedVersion;
+          if (functionError) outcome.functionError = functionError;
+          if (body && body.length > 0) outcome.payload = body;
+          const logResult = header('x-amz-log-result');
+          if (logResult) outcome.logResult = Buffer.from(logResult, 'base64').toString('utf8');
           return outcome;
-        }
-        const outcome: Outcome = { ...base, class: functionError ? 'functionError' : 'ok', statusCode: status, latencyMs };
-        if (requestId) outcome.requestId = requestId;
-        const executedVersion = header('x-amz-executed-version');
-        if (executedVersion) outcome.executedVersion = executedVersion;
-        if (functionError) outcome.functionError = functionError;
-        if (body && body.length > 0) outcome.payload = body;
-        const logResult = header('x-amz-log-result');
-        if (logResult) outcome.logResult = Buffer.from(logResult, 'base64').toString('utf8');
-        return outcome;
-      } catch (error) {
-        return { ...base, ...networkFailure(error as Error, options.timeoutMs), latencyMs: performance.now() - start };
-      }
+        },
+      );
     },
     async close() {
       await agent.close();

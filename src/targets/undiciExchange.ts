@@ -10,6 +10,8 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
+import { networkFailure } from './callFailure.js';
+import type { InvokeRequest, Outcome } from './types.js';
 
 export interface ExchangeRequest {
   origin: string;
@@ -110,4 +112,30 @@ export function exchange(dispatcher: Dispatcher, request: ExchangeRequest): Prom
 export function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
+}
+
+/** What every outcome of a sent call starts from: when it went, how long it took, whose it is. */
+export type CallBase = Pick<Outcome, 'sentAt' | 'attempts' | 'latencyMs' | 'clientRequestId'>;
+
+/**
+ * Sends one call and times it, for every undici-based target: no answer at all is classified
+ * here (timeout, interrupt, network); an answer is handed to `toOutcome` with the timing, outside
+ * the error handling, so a bug in reading it is not mistaken for a network failure.
+ */
+export async function timedExchange(
+  dispatcher: Dispatcher,
+  exchangeRequest: ExchangeRequest,
+  request: InvokeRequest,
+  toOutcome: (response: Exchange, base: CallBase) => Outcome,
+): Promise<Outcome> {
+  const sentAt = Date.now();
+  const start = performance.now();
+  const owner = request.clientRequestId ? { clientRequestId: request.clientRequestId } : {};
+  let response: Exchange;
+  try {
+    response = await exchange(dispatcher, exchangeRequest);
+  } catch (error) {
+    return { sentAt, attempts: 1, latencyMs: performance.now() - start, ...owner, ...networkFailure(error as Error, exchangeRequest.timeoutMs) };
+  }
+  return toOutcome(response, { sentAt, attempts: 1, latencyMs: performance.now() - start, ...owner });
 }
