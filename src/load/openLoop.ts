@@ -30,8 +30,7 @@ export async function runOpenLoop(rate: number, maxInFlight: number, limit: RunL
     if (limit.durationMs !== undefined && offsetMs >= limit.durationMs) break;
     const intendedAt = start + offsetMs;
     const waitMs = intendedAt - performance.now();
-    // Timers fire no sooner than 1 ms; calls due sooner are sent now (the recorder then measures
-    // from the actual send, never from a later intended time). Behind schedule, the calls already
+    // Timers fire no sooner than 1 ms; calls due sooner are sent now. Behind schedule, the calls already
     // due go out in a burst, each keeping its own intended time, but the loop still yields to I/O
     // every few sends: a client that cannot keep up must not also stop reading its answers.
     if (waitMs >= 1) await sleep(waitMs, limit.signal);
@@ -43,10 +42,14 @@ export async function runOpenLoop(rate: number, maxInFlight: number, limit: RunL
       continue;
     }
     started += 1;
-    if (performance.now() - intendedAt > LATE_SEND_MS) sentLate += 1;
+    const sendAt = performance.now();
+    if (sendAt - intendedAt > LATE_SEND_MS) sentLate += 1;
+    // Latency runs from the intended time, or from the send itself when that came first (timers
+    // are 1 ms coarse, so a call due within 1 ms goes out early).
+    const measuredFrom = Math.min(intendedAt, sendAt);
     const call = driver.call().then((outcome) => {
       inFlight.delete(call);
-      driver.onOutcome(outcome, intendedAt);
+      driver.onOutcome(outcome, measuredFrom);
     });
     inFlight.add(call);
   }

@@ -4,7 +4,7 @@ import type { Outcome } from '../targets/types.js';
 export interface LoadDriver {
   /** Makes one call (the target and the request are bound in). */
   call(): Promise<Outcome>;
-  /** `intendedAt` is the scheduled send time (performance.now()) in open loop. */
+  /** Open loop: `intendedAt` is the time latency is measured from (performance.now()): the scheduled send time, or the send itself if earlier. */
   onOutcome(outcome: Outcome, intendedAt: number | undefined): void;
   /** `intendedAt`: when the send was due (performance.now() time). */
   onDropped(intendedAt: number): void;

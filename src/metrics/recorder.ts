@@ -67,8 +67,7 @@ export class Recorder {
     this.outcomes[outcome.class] += 1;
     if (outcome.statusCode !== undefined) this.status.set(outcome.statusCode, (this.status.get(outcome.statusCode) ?? 0) + 1);
     recordMs(this.serviceTime, outcome.latencyMs);
-    // A call sent before its intended time (timers are 1 ms coarse) is measured from its actual send.
-    const latencyMs = intendedAt === undefined ? outcome.latencyMs : Math.max(completedAt - intendedAt, outcome.latencyMs);
+    const latencyMs = intendedAt === undefined ? outcome.latencyMs : completedAt - intendedAt;
     recordMs(this.latency, latencyMs);
     const second = Math.floor((completedAt - this.startedAt) / 1000);
     while (this.perSecond.length <= second) this.perSecond.push(0);
