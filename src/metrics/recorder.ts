@@ -35,6 +35,30 @@ export interface RecorderState {
   latency: string;
   serviceTime: string;
   lambda: { duration: string; billedDuration: string; initDuration: string; maxMemoryUsedMb: number; reports: number };
+  errors: ErrorKind[];
+}
+
+/** One kind of failure seen in a phase: how often, and the first message of its kind (cut short). */
+export interface ErrorKind {
+  outcome: RecordedClass;
+  /** The service's or function's error name, the network error code, or `HTTP <status>`. */
+  type: string;
+  count: number;
+  example: string;
+}
+
+/** Failure kinds kept per phase; the rest are counted under one `other` kind. */
+export const MAX_ERROR_KINDS = 20;
+/** Characters kept of an example message. */
+export const ERROR_EXAMPLE_CHARS = 300;
+
+/** Adds one kind to a table of kinds (recording, thread intervals and shard merging all use this). */
+export function addErrorKind(kinds: Map<string, ErrorKind>, kind: ErrorKind): void {
+  let key = `${kind.outcome} ${kind.type}`;
+  if (!kinds.has(key) && kinds.size >= MAX_ERROR_KINDS) key = `${kind.outcome} other`;
+  const entry = kinds.get(key);
+  if (entry) entry.count += kind.count;
+  else kinds.set(key, { ...kind, ...(key.endsWith(' other') && kind.type !== 'other' && { type: 'other', example: `(more kinds than ${MAX_ERROR_KINDS}) ${kind.example}` }) });
 }
 
 export class Recorder {
@@ -48,6 +72,8 @@ export class Recorder {
   readonly perSecond: number[] = [];
   /** From REPORT lines (Invoke API, sync, --log-type Tail). */
   readonly lambda = { duration: createHistogram(), billedDuration: createHistogram(), initDuration: createHistogram(), maxMemoryUsedMb: 0, reports: 0 };
+  /** Failed calls by kind, each with its first message (what a report reader needs to know what failed). */
+  readonly errorKinds = new Map<string, ErrorKind>();
   completed = 0;
   private startedAt = performance.now();
 
@@ -73,6 +99,7 @@ export class Recorder {
     while (this.perSecond.length <= second) this.perSecond.push(0);
     this.perSecond[second]! += 1;
     if (outcome.logResult) this.recordReport(outcome.logResult);
+    if (outcome.class !== 'ok') addErrorKind(this.errorKinds, describeFailure(outcome));
     this.raw?.({
       ...this.labels,
       outcome: outcome.class,
@@ -125,7 +152,9 @@ export class Recorder {
         maxMemoryUsedMb: this.lambda.maxMemoryUsedMb,
         reports: this.lambda.reports,
       },
+      errors: [...this.errorKinds.values()],
     };
+    this.errorKinds.clear();
     this.completed = 0;
     for (const name of RECORDED_CLASSES) this.outcomes[name] = 0;
     this.status.clear();
@@ -151,6 +180,7 @@ export class Recorder {
     this.lambda.initDuration.add(decodeHistogram(state.lambda.initDuration));
     this.lambda.maxMemoryUsedMb = Math.max(this.lambda.maxMemoryUsedMb, state.lambda.maxMemoryUsedMb);
     this.lambda.reports += state.lambda.reports;
+    for (const kind of state.errors) addErrorKind(this.errorKinds, kind);
   }
 
   private recordReport(log: string): void {
@@ -162,6 +192,28 @@ export class Recorder {
     if (report.initDurationMs !== undefined) recordMs(this.lambda.initDuration, report.initDurationMs);
     this.lambda.maxMemoryUsedMb = Math.max(this.lambda.maxMemoryUsedMb, report.maxMemoryUsedMb);
   }
+}
+
+/** What kind of failure a call was, and its message: from the outcome, else from the function's error payload. */
+function describeFailure(outcome: Outcome): ErrorKind {
+  let body: { errorType?: unknown; errorMessage?: unknown } | undefined;
+  let text: string | undefined;
+  if (outcome.payload && outcome.payload.length > 0) {
+    text = Buffer.from(outcome.payload.subarray(0, 4096)).toString('utf8');
+    try {
+      const parsed: unknown = JSON.parse(Buffer.from(outcome.payload).toString('utf8'));
+      if (parsed !== null && typeof parsed === 'object') body = parsed as typeof body;
+    } catch {
+      // Not JSON: the text itself is the example.
+    }
+  }
+  const type =
+    outcome.errorType ??
+    (typeof body?.errorType === 'string' ? body.errorType : undefined) ??
+    outcome.functionError ??
+    (outcome.statusCode !== undefined ? `HTTP ${outcome.statusCode}` : 'unknown');
+  const example = outcome.errorMessage ?? (typeof body?.errorMessage === 'string' ? body.errorMessage : undefined) ?? text ?? '';
+  return { outcome: outcome.class, type, count: 1, example: example.slice(0, ERROR_EXAMPLE_CHARS) };
 }
 
 function round3(value: number): number {

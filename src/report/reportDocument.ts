@@ -4,7 +4,7 @@
  */
 import type { DeliveryReport } from '../delivery/deliveryTracker.js';
 import { encodeHistogram, summarize, type LatencySummary } from '../metrics/histogram.js';
-import type { RecordedClass } from '../metrics/recorder.js';
+import type { ErrorKind, RecordedClass } from '../metrics/recorder.js';
 import type { LoadShape, PhaseResult } from '../load/phaseRunner.js';
 import type { InvocationType } from '../targets/types.js';
 import type { ThresholdResult } from './thresholds.js';
@@ -15,6 +15,8 @@ export interface PhaseReport {
   name: string;
   invocationType: InvocationType;
   load: LoadShape;
+  /** When the measured run of this phase began (ISO 8601 with ms): merging shards lines their per-second series up by it. */
+  startedAt?: string;
   /** Plain words on what the load shape hides or shows. */
   loadNote: string;
   /** Calls completed (each with an outcome other than dropped). */
@@ -35,8 +37,57 @@ export interface PhaseReport {
   /** HdrHistograms, compressed base64 (integer µs): merge shards losslessly. */
   histograms: { latency: string; serviceTime: string };
   perSecond: number[];
-  lambda?: { reports: number; coldStarts: number; durationUs: LatencySummary | null; billedDurationUs: LatencySummary | null; initDurationUs: LatencySummary | null; maxMemoryUsedMb: number };
+  lambda?: LambdaFigures;
+  /** Failed calls by kind, most frequent first, each with its first message as received (untrusted text). */
+  errors?: ErrorKind[];
   delivery?: DeliveryReport;
+}
+
+/** From the REPORT lines of sync calls with --log-type Tail. */
+export interface LambdaFigures {
+  reports: number;
+  coldStarts: number;
+  durationUs: LatencySummary | null;
+  billedDurationUs: LatencySummary | null;
+  initDurationUs: LatencySummary | null;
+  maxMemoryUsedMb: number;
+  /** Compressed base64 HdrHistograms (µs), so shards merge these too. */
+  histograms?: { duration: string; billedDuration: string; initDuration: string };
+}
+
+/** `--shard i/n`: this run sent share `index` (0-based) of `of` of the load. */
+export interface ShardInfo {
+  index: number;
+  of: number;
+}
+
+/** What was run, as the user asked for it (before any shard split): what a reader needs to trust the figures. */
+export interface RunSettings {
+  target: string;
+  /** Phase names in order: sync, async, dryrun. */
+  phases: string[];
+  load: LoadShape;
+  durationMs?: number;
+  requests?: number;
+  warmupMs?: number;
+  /** The payload as given (a template shows its placeholders), cut at 2 KB, and where it came from. */
+  payload: { source: string; bytes: number; text: string; template: boolean };
+  delivery?: { destinationQueue?: string; dlq?: string; settleMs: number };
+  endpointUrl?: string;
+  region?: string;
+  workers: number;
+  shard?: ShardInfo;
+  thresholds: string[];
+  /** The profile the run came from (`lambench run`), as given on the command line. */
+  profile?: string;
+}
+
+/** One shard of a merged report, as it reported itself. */
+export interface ShardSummary {
+  shard: ShardInfo;
+  startedAt: string;
+  interrupted: boolean;
+  client?: ClientUsage;
 }
 
 export interface ReportDocument {
@@ -44,6 +95,12 @@ export interface ReportDocument {
   tool: { name: 'lambench'; version: string };
   startedAt: string;
   target: string;
+  /** How the run was set up; absent in reports from before it was recorded. */
+  config?: RunSettings;
+  /** Set when this report is one shard of a larger run (`bench --shard i/n`). */
+  shard?: ShardInfo;
+  /** Set on a merged report (`report --merge`): the shards it was made from. */
+  shards?: ShardSummary[];
   phases: PhaseReport[];
   thresholds: ThresholdResult[];
   /** True when the run was stopped before its end (Ctrl-C): the figures cover what was measured. */
@@ -74,6 +131,13 @@ export function clientUsage(workers: number, since: NodeJS.ResourceUsage, starte
   };
 }
 
+/** Plain words on what a load shape hides or shows. */
+export function loadNote(load: LoadShape): string {
+  return load.kind === 'closed'
+    ? `closed loop, ${load.concurrency} workers: each sends when its last call returns, so a slow target gets fewer calls and queueing does not show in the latency`
+    : `open loop at ${load.rate}/s: latency measured from each call's intended send time (coordinated-omission free); calls that could not start with ${load.maxInFlight} in flight are counted as dropped`;
+}
+
 export function phaseReport(result: PhaseResult): PhaseReport {
   const { recorder, config } = result;
   const durationMs = Math.round(result.elapsedMs);
@@ -81,10 +145,8 @@ export function phaseReport(result: PhaseResult): PhaseReport {
     name: config.name,
     invocationType: config.invocationType,
     load: config.load,
-    loadNote:
-      config.load.kind === 'closed'
-        ? `closed loop, ${config.load.concurrency} workers: each sends when its last call returns, so a slow target gets fewer calls and queueing does not show in the latency`
-        : `open loop at ${config.load.rate}/s: latency measured from each call's intended send time (coordinated-omission free); calls that could not start with ${config.load.maxInFlight} in flight are counted as dropped`,
+    startedAt: new Date(result.startedAt).toISOString(),
+    loadNote: loadNote(config.load),
     requests: recorder.completed,
     dropped: recorder.outcomes.dropped,
     sentLate: result.sentLate,
@@ -106,8 +168,14 @@ export function phaseReport(result: PhaseResult): PhaseReport {
       billedDurationUs: summarize(recorder.lambda.billedDuration) ?? null,
       initDurationUs: summarize(recorder.lambda.initDuration) ?? null,
       maxMemoryUsedMb: recorder.lambda.maxMemoryUsedMb,
+      histograms: {
+        duration: encodeHistogram(recorder.lambda.duration),
+        billedDuration: encodeHistogram(recorder.lambda.billedDuration),
+        initDuration: encodeHistogram(recorder.lambda.initDuration),
+      },
     };
   }
+  if (recorder.errorKinds.size > 0) report.errors = [...recorder.errorKinds.values()].sort((a, b) => b.count - a.count);
   if (result.delivery) report.delivery = result.delivery;
   return report;
 }
