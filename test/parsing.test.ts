@@ -1,7 +1,7 @@
 /** The pure pieces: what the user typed, what Lambda logs, what lands in a queue. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseDuration } from '../src/cli/duration.js';
+import { parseDuration } from '../src/duration.js';
 import { decodeCompletionMessage, valueAt } from '../src/delivery/completionRecord.js';
 import { UsageError } from '../src/errors.js';
 import { isLoopbackHost, regionFromArn } from '../src/targets/awsConfig.js';

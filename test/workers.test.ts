@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { LocalStack } from '../src/local/index.js';
 import { runBench } from '../src/load/runBench.js';
-import { splitEvenly, workerPhases } from '../src/load/workerPool.js';
+import { splitEvenly, workerPhases } from '../src/load/split.js';
 import { createHistogram, recordMs } from '../src/metrics/histogram.js';
 import { Recorder } from '../src/metrics/recorder.js';
 import { startTestStack } from './helpers.js';

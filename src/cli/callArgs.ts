@@ -1,7 +1,7 @@
 /** The command-line flags of a call (shared by invoke and bench), turned into CallOptions. */
 import { UsageError } from '../errors.js';
 import type { CallOptions } from '../targets/prepareCall.js';
-import { parseDuration } from './duration.js';
+import { parseDuration } from '../duration.js';
 
 export interface CallArgs {
   target?: string;

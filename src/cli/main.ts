@@ -42,7 +42,7 @@ function stackOf(error: unknown): string {
   return text;
 }
 
-const COMMANDS = ['invoke', 'bench', 'poll', 'local', 'demo'];
+const COMMANDS = ['invoke', 'bench', 'run', 'report', 'poll', 'local', 'demo'];
 
 /** yargs' messages in lambench's words: an unknown option or stray argument named as typed. */
 function describeYargsProblem(message: string, argv: string[]): string {
@@ -91,6 +91,31 @@ async function parse(argv: string[]): Promise<void> {
     'correlation-header': { type: 'string', describe: 'URL targets: the header that also carries the client request ID (default x-client-request-id)' },
     'correlation-id': { type: 'boolean', default: true, describe: 'URL targets: write the client request ID (--no-correlation-id: send the payload as is)' },
     sigv4: { type: 'boolean', describe: 'URL targets: sign with SigV4 for execute-api (IAM-protected APIs)' },
+  } as const;
+
+  /** The flags of a load run, shared by bench and run (no defaults here: under run, a flag not given leaves the profile's field). */
+  const loadOptions = {
+    type: { alias: 't', type: 'string', describe: 'phases, comma-separated: sync,async (each any spelling of --type; default sync)' },
+    concurrency: { alias: 'c', type: 'number', describe: 'closed loop: N calls in flight, each worker sending when its last call returns' },
+    rate: { alias: 'r', type: 'number', describe: 'open loop: R calls per second at constant arrival (latency from the intended send time)' },
+    'max-in-flight': { type: 'number', describe: 'open loop: calls that may be out at once; beyond it sends are dropped and counted (default 2 × rate, at least 100)' },
+    duration: { alias: 'd', type: 'string', describe: 'each phase runs this long (default 10s)' },
+    requests: { alias: 'n', type: 'number', describe: 'each phase makes this many calls (instead of --duration)' },
+    warmup: { type: 'string', describe: 'run this long before each phase, unrecorded (e.g. 2s)' },
+    'verify-delivery': { type: 'boolean', describe: 'async phase: account for every accepted event on the queues below' },
+    'destination-queue': { type: 'string', describe: 'SQS URL of the on-success / on-failure destination' },
+    dlq: { type: 'string', describe: 'SQS URL of the dead-letter queue' },
+    settle: { type: 'string', describe: 'after the async phase, how long to wait for completions before counting the rest missing (default 30s)' },
+    threshold: { type: 'string', nargs: 1, describe: "pass/fail rule (repeatable): 'p99<300ms', 'errors<1%', 'delivered>=100%', 'async:p50<1s'" },
+    out: { alias: 'o', type: 'string', describe: 'write the report (JSON, with the HdrHistograms) to this file' },
+    raw: { type: 'string', describe: 'write every call as an NDJSON line to this file, as it happens' },
+    hgrm: { type: 'string', describe: 'write .hgrm percentile distributions (ms) of each phase into this folder' },
+    json: { type: 'boolean', describe: 'print the report document on stdout, nothing else' },
+    workers: { alias: 'w', type: 'number', describe: 'worker threads sending the load, for many cores (default 1); histograms merge exactly' },
+    sdk: { type: 'boolean', describe: 'Invoke API: call through the AWS SDK client instead of the direct signed path (slower: about 3,000 calls/s per core at most)' },
+    template: { type: 'boolean', describe: 'fill the payload\'s placeholders for each call: {{uuid}}, {{seq}}, {{randomInt A B}}, {{file PATH}}' },
+    shard: { type: 'string', describe: 'i/n: send only shard i of n of the load (1-based), for running one test on n machines; merge with report --merge' },
+    html: { type: 'string', describe: 'write the report as a self-contained HTML page with plots' },
   } as const;
 
   await yargs(argv)
@@ -147,30 +172,51 @@ async function parse(argv: string[]): Promise<void> {
         y
           .positional('target', { type: 'string', describe: 'function name, name:qualifier, ARN, or http(s) URL' })
           .options({
-            type: { alias: 't', type: 'string', default: 'sync', describe: 'phases, comma-separated: sync,async (each any spelling of --type)' },
-            concurrency: { alias: 'c', type: 'number', describe: 'closed loop: N calls in flight, each worker sending when its last call returns' },
-            rate: { alias: 'r', type: 'number', describe: 'open loop: R calls per second at constant arrival (latency from the intended send time)' },
-            'max-in-flight': { type: 'number', describe: 'open loop: calls that may be out at once; beyond it sends are dropped and counted (default 2 × rate, at least 100)' },
-            duration: { alias: 'd', type: 'string', describe: 'each phase runs this long (default 10s)' },
-            requests: { alias: 'n', type: 'number', describe: 'each phase makes this many calls (instead of --duration)' },
-            warmup: { type: 'string', describe: 'run this long before each phase, unrecorded (e.g. 2s)' },
-            'verify-delivery': { type: 'boolean', describe: 'async phase: account for every accepted event on the queues below' },
-            'destination-queue': { type: 'string', describe: 'SQS URL of the on-success / on-failure destination' },
-            dlq: { type: 'string', describe: 'SQS URL of the dead-letter queue' },
-            settle: { type: 'string', default: '30s', describe: 'after the async phase, how long to wait for completions before counting the rest missing' },
-            threshold: { type: 'string', nargs: 1, describe: "pass/fail rule (repeatable): 'p99<300ms', 'errors<1%', 'delivered>=100%', 'async:p50<1s'" },
-            out: { alias: 'o', type: 'string', describe: 'write the report (JSON, with the HdrHistograms) to this file' },
-            raw: { type: 'string', describe: 'write every call as an NDJSON line to this file, as it happens' },
-            hgrm: { type: 'string', describe: 'write .hgrm percentile distributions (ms) of each phase into this folder' },
-            json: { type: 'boolean', describe: 'print the report document on stdout, nothing else' },
-            workers: { alias: 'w', type: 'number', describe: 'worker threads sending the load, for many cores (default 1); histograms merge exactly' },
-            sdk: { type: 'boolean', describe: 'Invoke API: call through the AWS SDK client instead of the direct signed path (slower: about 3,000 calls/s per core at most)' },
+            ...loadOptions,
             ...callOptions,
             ...awsOptions,
           })
           .example('$0 bench square --type sync,async --rate 50 --duration 20s', 'sync vs async, open loop')
           .example('$0 bench my-fn -t async -c 20 -n 1000 --verify-delivery --destination-queue $Q --dlq $DLQ', 'prove delivery'),
       async (args) => (await import('./commands/bench.js')).benchCommand(args),
+    )
+    .command(
+      'run [file]',
+      'run a scenario file (YAML or JSON: target, payload template, modes, load, queues, thresholds); flags override its fields',
+      (y) =>
+        y
+          .positional('file', { type: 'string', describe: 'the profile, e.g. profiles/square-sync-vs-async.yaml' })
+          .options({
+            check: { type: 'boolean', describe: 'validate the profile and show what would run; send nothing' },
+            local: { type: 'boolean', describe: 'run on the built-in local stack, started for the run (default: the profile\'s localStack)' },
+            target: { type: 'string', describe: "instead of the profile's target" },
+            ...loadOptions,
+            ...callOptions,
+            ...awsOptions,
+          })
+          .example('$0 run profiles/square-sync-vs-async.yaml', 'sync vs async on the local stack, delivery verified')
+          .example('$0 run my-api.yaml --rate 200 --duration 1m --html report.html', 'a profile, harder and longer'),
+      async (args) => (await import('./commands/run.js')).runCommand(args),
+    )
+    .command(
+      'report [files..]',
+      'render a saved report again: table, --html page, --compare with another run, --merge shards',
+      (y) =>
+        y
+          .positional('files', { type: 'string', array: true, describe: 'report.json written by bench --out (several with --merge)' })
+          .options({
+            merge: { type: 'boolean', describe: 'combine the reports of one run\'s shards (bench --shard i/n): counts add, histograms merge exactly' },
+            compare: { type: 'string', describe: 'another report to compare with: the change in each percentile and outcome, better or worse' },
+            threshold: { type: 'string', nargs: 1, describe: "judge the report by this rule (repeatable), as bench --threshold does" },
+            out: { alias: 'o', type: 'string', describe: 'write the report (e.g. the merged one) to this file' },
+            html: { type: 'string', describe: 'write a self-contained HTML page with plots' },
+            hgrm: { type: 'string', describe: 'write .hgrm percentile distributions (ms) of each phase into this folder' },
+            json: { type: 'boolean', describe: 'print the report document (with --compare: the comparison) on stdout, nothing else' },
+          })
+          .example('$0 report run.json --html run.html', 'an HTML page with the latency plot, outcomes, throughput and delivery')
+          .example('$0 report today.json --compare yesterday.json', 'what changed, figure by figure')
+          .example('$0 report --merge shard-*.json --out run.json', 'one run from its shards'),
+      async (args) => (await import('./commands/report.js')).reportCommand(args),
     )
     .command(
       'poll <queue-url..>',
@@ -198,7 +244,7 @@ async function parse(argv: string[]): Promise<void> {
       (y) => y,
       async () => (await import('./commands/demo.js')).demoCommand(),
     )
-    .demandCommand(1, 'name a command: invoke, bench, poll, local or demo (lambench --help lists them)')
+    .demandCommand(1, 'name a command: invoke, bench, run, report, poll, local or demo (lambench --help lists them)')
     .recommendCommands()
     .strict()
     .help()

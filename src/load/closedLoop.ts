@@ -3,9 +3,11 @@
  * common, but when the target slows down, fewer calls are sent: queueing stays hidden from the
  * latency. The report says so plainly; the open loop is the measure that does not hide it.
  */
+import type { ScheduleShare } from './phaseRunner.js';
 import type { LoadDriver, RunLimit, RunStats } from './types.js';
 
-export async function runClosedLoop(concurrency: number, limit: RunLimit, driver: LoadDriver): Promise<RunStats> {
+/** `share` (threads, shards): this loop's calls are numbered share.index, share.index + share.of, … so numbers never overlap. */
+export async function runClosedLoop(concurrency: number, limit: RunLimit, driver: LoadDriver, share: ScheduleShare = { index: 0, of: 1 }): Promise<RunStats> {
   const start = performance.now();
   let started = 0;
   const more = () =>
@@ -14,8 +16,9 @@ export async function runClosedLoop(concurrency: number, limit: RunLimit, driver
     (limit.durationMs === undefined || performance.now() - start < limit.durationMs);
   const worker = async () => {
     while (more()) {
+      const seq = share.index + started * share.of;
       started += 1;
-      driver.onOutcome(await driver.call(), undefined);
+      driver.onOutcome(await driver.call(seq), undefined);
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));

@@ -36,6 +36,7 @@ export async function runOpenLoop(rate: number, maxInFlight: number, limit: RunL
     if (waitMs >= 1) await sleep(waitMs, limit.signal);
     else if (++burst % BURST_YIELD === 0) await new Promise<void>((resolve) => setImmediate(resolve));
     if (limit.signal?.aborted) break;
+    const seq = index;
     index += share.of;
     if (inFlight.size >= maxInFlight) {
       driver.onDropped(intendedAt);
@@ -47,7 +48,7 @@ export async function runOpenLoop(rate: number, maxInFlight: number, limit: RunL
     // Latency runs from the intended time, or from the send itself when that came first (timers
     // are 1 ms coarse, so a call due within 1 ms goes out early).
     const measuredFrom = Math.min(intendedAt, sendAt);
-    const call = driver.call().then((outcome) => {
+    const call = driver.call(seq).then((outcome) => {
       inFlight.delete(call);
       driver.onOutcome(outcome, measuredFrom);
     });

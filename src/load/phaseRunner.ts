@@ -13,7 +13,10 @@ import type { LoadDriver, RunStats } from './types.js';
 
 export type LoadShape = { kind: 'closed'; concurrency: number } | { kind: 'open'; rate: number; maxInFlight: number };
 
-/** This thread's share of an open loop split over workers: slots `index`, `index + of`, `index + 2·of`… of the whole schedule. */
+/**
+ * This thread's or shard's share of a phase: open loop, slots `index`, `index + of`, `index + 2·of`…
+ * of the whole schedule; closed loop, the numbers its calls take (so {{seq}} never overlaps).
+ */
 export interface ScheduleShare {
   index: number;
   of: number;
@@ -29,7 +32,7 @@ export interface PhaseConfig {
   durationMs?: number;
   requests?: number;
   warmupMs?: number;
-  /** With --workers: the slots of the open-loop schedule this thread sends (rate and requests are the whole run's). */
+  /** With --workers or --shard: open loop, the slots of the schedule this part sends (rate and requests are the whole run's); closed loop, how its calls are numbered. */
   share?: ScheduleShare;
 }
 
@@ -49,7 +52,7 @@ export interface PhaseResult {
 
 export interface PhaseContext {
   target: Target;
-  request: (invocationType: InvocationType) => InvokeRequest;
+  request: (invocationType: InvocationType, seq: number) => InvokeRequest;
   /** URL targets: how async was asked for (goes into raw lines, so `poll --correlate` can read them). */
   asyncVia?: string;
   raw?: RawSink;
@@ -67,13 +70,13 @@ export interface PhaseContext {
 export async function runPhase(phase: PhaseConfig, context: PhaseContext): Promise<PhaseResult> {
   const { target, request, signal, callSignal } = context;
   // A target never throws for a failed call; if one does anyway, the call fails, not the run.
-  const call = () =>
-    target.invoke(request(phase.invocationType), callSignal).catch(
+  const call = (seq: number) =>
+    target.invoke(request(phase.invocationType, seq), callSignal).catch(
       (error: unknown): Outcome => ({ class: 'networkError', sentAt: Date.now(), latencyMs: 0, attempts: 0, errorType: 'InternalError', errorMessage: String(error) }),
     );
   const drive = (driver: LoadDriver, limit: { durationMs?: number; requests?: number }): Promise<RunStats> =>
     phase.load.kind === 'closed'
-      ? runClosedLoop(phase.load.concurrency, { ...limit, ...(signal && { signal }) }, driver)
+      ? runClosedLoop(phase.load.concurrency, { ...limit, ...(signal && { signal }) }, driver, phase.share)
       : runOpenLoop(phase.load.rate, phase.load.maxInFlight, { ...limit, ...(signal && { signal }) }, driver, phase.share);
 
   const sink = phase.invocationType === 'Event' ? context.expect : undefined;
@@ -92,7 +95,8 @@ export async function runPhase(phase: PhaseConfig, context: PhaseContext): Promi
   // Warm-up events are not measured, but their completion records are ours: expected uncounted,
   // so they are cleaned up instead of being left in the queue as someone else's.
   if (phase.warmupMs) {
-    await drive({ call, onOutcome: (outcome) => outcome.class === 'ok' && expect(outcome, false), onDropped: () => {} }, { durationMs: phase.warmupMs });
+    // Warm-up calls are numbered -1, -2, … so a {{seq}} never repeats one of the measured run's.
+    await drive({ call: (seq) => call(-1 - seq), onOutcome: (outcome) => outcome.class === 'ok' && expect(outcome, false), onDropped: () => {} }, { durationMs: phase.warmupMs });
   }
 
   const recorder = new Recorder(context.raw, { phase: phase.name, invocationType: phase.invocationType, ...(context.asyncVia && { asyncVia: context.asyncVia }) });

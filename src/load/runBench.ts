@@ -9,14 +9,15 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { openDeliveryTracker } from '../delivery/openTracker.js';
 import { UsageError } from '../errors.js';
 import type { Recorder } from '../metrics/recorder.js';
-import { clientUsage, phaseReport, SCHEMA_VERSION, type ReportDocument } from '../report/reportDocument.js';
+import { clientUsage, loadNote, phaseReport, SCHEMA_VERSION, type ReportDocument, type RunSettings } from '../report/reportDocument.js';
 import { checkThresholdsApply, evaluateThresholds, parseThreshold, type Threshold } from '../report/thresholds.js';
 import { createTarget } from '../targets/index.js';
 import { parseInvocationType } from '../targets/invocationType.js';
 import { VERSION } from '../version.js';
 import { prepareCall, type CallOptions } from '../targets/prepareCall.js';
 import type { InvocationType } from '../targets/types.js';
-import { runPhase, type ExpectSink, type LoadShape, type PhaseConfig, type PhaseResult } from './phaseRunner.js';
+import { runPhase, type ExpectSink, type LoadShape, type PhaseConfig, type PhaseResult, type ScheduleShare } from './phaseRunner.js';
+import { splitForShard, type ShardInfo } from './split.js';
 
 export interface BenchOptions extends CallOptions {
   /** Comma-separated invocation types, one phase each: `sync,async`. */
@@ -37,12 +38,22 @@ export interface BenchOptions extends CallOptions {
   sdk?: boolean;
   /** Worker threads sending the load (default 1: this thread). */
   workers?: number;
+  /** `--shard i/n` (1-based): send only this share of the load; the shards' reports merge into the whole run's. */
+  shard?: ShardInfo;
+  /** The scenario file the run came from (`lambench run`), for the report's settings. */
+  profilePath?: string;
   signal?: AbortSignal;
   note: (message: string) => void;
   onPhase?: (recorder: Recorder, phase: PhaseConfig) => void;
 }
 
+/** A run's options apart from what the command brings (notes, the interrupt, progress): what flags and profiles set. */
+export type BenchRunOptions = Omit<BenchOptions, 'note' | 'signal' | 'onPhase'>;
+
 const DEFAULT_DURATION_MS = 10_000;
+const DEFAULT_SETTLE_MS = 30_000;
+/** The report keeps this much of the payload text (the settings are for reading, not for replaying). */
+const SETTINGS_PAYLOAD_CHARS = 2048;
 /** After Ctrl-C, how long calls already sent may take to answer before they are cut (and counted as interrupted). */
 export const IN_FLIGHT_GRACE_MS = 3_000;
 
@@ -75,9 +86,14 @@ export async function runBench(options: BenchOptions): Promise<ReportDocument> {
   if (verify && !options.destinationQueue && !options.dlq) problems.push('--verify-delivery needs --destination-queue URL and/or --dlq URL');
   const workers = options.workers ?? 1;
   if (!Number.isInteger(workers) || workers < 1 || workers > 64) problems.push(`--workers ${options.workers} must be a whole number from 1 to 64`);
-  else if (load?.kind === 'closed' && load.concurrency < workers) problems.push(`--workers ${workers} needs at least one call in flight per thread: --concurrency ${workers} or more`);
+  const shardLoad = load && options.shard ? splitForShard(load, options.requests, options.shard, problems) : undefined;
+  const ownLoad = shardLoad?.load ?? load;
+  if (ownLoad?.kind === 'closed' && Number.isInteger(workers) && ownLoad.concurrency < workers) {
+    problems.push(`--workers ${workers} needs at least one call in flight per thread: --concurrency ${workers * (options.shard?.of ?? 1)} or more`);
+  }
   const call = await prepareCall({ ...options, ...(verify && { needsCorrelation: '--verify-delivery' }) }, types, problems);
   if (problems.length > 0 || !call || !load) throw new UsageError(problems.join('; '));
+  const runLoad = shardLoad?.load ?? load;
 
   // Ctrl-C stops sending at once; the calls in flight get a grace period to answer, then are cut.
   const cancel = new AbortController();
@@ -95,7 +111,7 @@ export async function runBench(options: BenchOptions): Promise<ReportDocument> {
     ...(options.retries !== undefined && { retries: options.retries }),
     ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
     ...(options.sdk && { sdk: true }),
-    maxSockets: Math.ceil((load.kind === 'closed' ? load.concurrency : load.maxInFlight) / workers),
+    maxSockets: Math.ceil((runLoad.kind === 'closed' ? runLoad.concurrency : runLoad.maxInFlight) / workers),
   };
   // Built here even with worker threads: it checks region and credentials once, before anything is sent.
   const target = await createTarget(call.spec, { ...targetOptions, forLoad: true, note: options.note });
@@ -121,12 +137,14 @@ export async function runBench(options: BenchOptions): Promise<ReportDocument> {
     tracker?.tracker.start();
     for (const type of types) {
       if (options.signal?.aborted) break;
+      const requests = shardLoad?.requests ?? options.requests;
       const phase: PhaseConfig = {
         name: phaseName(type),
         invocationType: type,
-        load,
-        ...(options.requests !== undefined ? { requests: options.requests } : { durationMs: options.durationMs ?? DEFAULT_DURATION_MS }),
+        load: runLoad,
+        ...(requests !== undefined ? { requests } : { durationMs: options.durationMs ?? DEFAULT_DURATION_MS }),
         ...(options.warmupMs !== undefined && { warmupMs: options.warmupMs }),
+        ...(shardLoad && { share: shardLoad.share }),
       };
       const result =
         workers > 1
@@ -143,7 +161,7 @@ export async function runBench(options: BenchOptions): Promise<ReportDocument> {
               ...(options.onPhase && { onRecorder: options.onPhase }),
             });
       if (tracker && type === 'Event') {
-        await tracker.tracker.settle(options.settleMs ?? 30_000, options.signal);
+        await tracker.tracker.settle(options.settleMs ?? DEFAULT_SETTLE_MS, options.signal);
         result.delivery = tracker.tracker.report();
       }
       results.push(result);
@@ -156,13 +174,33 @@ export async function runBench(options: BenchOptions): Promise<ReportDocument> {
     await raw?.close();
   }
   const phases = results.map(phaseReport);
+  // A shard's phases report the whole run's load shape: that is what the merged report describes.
+  if (options.shard) for (const phase of phases) Object.assign(phase, { load, loadNote: loadNote(load) });
+  const settings: RunSettings = {
+    target: options.target,
+    phases: types.map(phaseName),
+    load,
+    ...(options.requests !== undefined ? { requests: options.requests } : { durationMs: options.durationMs ?? DEFAULT_DURATION_MS }),
+    ...(options.warmupMs !== undefined && { warmupMs: options.warmupMs }),
+    payload: { source: call.payloadSource, bytes: Buffer.byteLength(call.payloadText), text: call.payloadText.slice(0, SETTINGS_PAYLOAD_CHARS), template: Boolean(options.template) },
+    ...(verify && { delivery: { ...(options.destinationQueue && { destinationQueue: options.destinationQueue }), ...(options.dlq && { dlq: options.dlq }), settleMs: options.settleMs ?? DEFAULT_SETTLE_MS } }),
+    ...(options.endpointUrl !== undefined && { endpointUrl: options.endpointUrl }),
+    ...(options.region !== undefined && { region: options.region }),
+    workers,
+    ...(options.shard && { shard: options.shard }),
+    thresholds: thresholds.map((threshold) => threshold.text),
+    ...(options.profilePath !== undefined && { profile: options.profilePath }),
+  };
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'lambench', version: VERSION },
     startedAt,
     target: options.target,
+    config: settings,
+    ...(options.shard && { shard: options.shard }),
     phases,
-    thresholds: evaluateThresholds(thresholds, phases),
+    // A shard holds part of the load: its rules are judged on the merged report (report --merge).
+    thresholds: options.shard ? [] : evaluateThresholds(thresholds, phases),
     interrupted: Boolean(options.signal?.aborted),
     client: clientUsage(workers, usageAtStart, wallStart),
   };

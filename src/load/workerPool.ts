@@ -10,6 +10,7 @@ import { Worker } from 'node:worker_threads';
 import { ExitCode, LambenchError } from '../errors.js';
 import { Recorder } from '../metrics/recorder.js';
 import type { ExpectSink, PhaseConfig, PhaseResult } from './phaseRunner.js';
+import { workerPhases } from './split.js';
 import type { ToMain, ToWorker, WorkerInput } from './workerProtocol.js';
 
 export interface WorkerPhaseContext {
@@ -28,23 +29,6 @@ export class WorkerFailedError extends LambenchError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, ExitCode.failed, options);
   }
-}
-
-/** Splits a whole into `parts` near-equal whole shares: 10 over 4 → 3, 3, 2, 2. */
-export function splitEvenly(whole: number, parts: number): number[] {
-  return Array.from({ length: parts }, (_, index) => Math.floor(whole / parts) + (index < whole % parts ? 1 : 0));
-}
-
-/** Each worker's phase: the same type, warm-up and duration; its part of the load. */
-export function workerPhases(phase: PhaseConfig, workers: number): PhaseConfig[] {
-  const { load } = phase;
-  if (load.kind === 'closed') {
-    const concurrency = splitEvenly(load.concurrency, workers);
-    const requests = phase.requests === undefined ? undefined : splitEvenly(phase.requests, workers);
-    return concurrency.map((share, index) => ({ ...phase, load: { kind: 'closed', concurrency: share }, ...(requests && { requests: requests[index]! }) }));
-  }
-  const maxInFlight = splitEvenly(load.maxInFlight, workers).map((share) => Math.max(1, share));
-  return maxInFlight.map((share, index) => ({ ...phase, load: { ...load, maxInFlight: share }, share: { index, of: workers } }));
 }
 
 export async function runPhaseOnWorkers(phase: PhaseConfig, workers: number, context: WorkerPhaseContext): Promise<PhaseResult> {

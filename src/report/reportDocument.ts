@@ -6,6 +6,9 @@ import type { DeliveryReport } from '../delivery/deliveryTracker.js';
 import { encodeHistogram, summarize, type LatencySummary } from '../metrics/histogram.js';
 import type { ErrorKind, RecordedClass } from '../metrics/recorder.js';
 import type { LoadShape, PhaseResult } from '../load/phaseRunner.js';
+import type { ShardInfo } from '../load/split.js';
+
+export type { ShardInfo };
 import type { InvocationType } from '../targets/types.js';
 import type { ThresholdResult } from './thresholds.js';
 
@@ -53,12 +56,6 @@ export interface LambdaFigures {
   maxMemoryUsedMb: number;
   /** Compressed base64 HdrHistograms (µs), so shards merge these too. */
   histograms?: { duration: string; billedDuration: string; initDuration: string };
-}
-
-/** `--shard i/n`: this run sent share `index` (0-based) of `of` of the load. */
-export interface ShardInfo {
-  index: number;
-  of: number;
 }
 
 /** What was run, as the user asked for it (before any shard split): what a reader needs to trust the figures. */

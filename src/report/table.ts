@@ -24,6 +24,7 @@ export function renderReportTable(report: ReportDocument): string {
   if (phases.some((phase) => phase.delivery)) {
     rows.push(['delivered', ...phases.map((phase) => (phase.delivery ? `${phase.delivery.succeeded}/${phase.delivery.accepted}` : '—'))]);
     rows.push(['failed / missing', ...phases.map((phase) => (phase.delivery ? `${phase.delivery.failed} / ${phase.delivery.missing}` : '—'))]);
+    rows.push(['attempts', ...phases.map((phase) => (phase.delivery ? Object.entries(phase.delivery.attempts).map(([attempts, count]) => `${attempts}×${count}`).join(' ') || '—' : '—'))]);
     rows.push(['end-to-end p50', ...phases.map((phase) => us(phase.delivery?.endToEnd ?? null, 'p50'))]);
     rows.push(['end-to-end p99', ...phases.map((phase) => us(phase.delivery?.endToEnd ?? null, 'p99'))]);
   }
@@ -41,8 +42,33 @@ export function renderReportTable(report: ReportDocument): string {
           ((client.cpuUserMs + client.cpuSystemMs) / Math.max(1, client.wallMs) > 0.9 * client.workers ? ' (the client was near its CPU limit: its own delays are in the figures; try --workers)' : ''),
       ]
     : [];
+  const failures = phases.flatMap((phase) =>
+    (phase.errors ?? []).slice(0, ERROR_KINDS_SHOWN).map((kind) => `  ${phase.name}: ${kind.outcome} ${oneLine(kind.type)} ×${kind.count}${kind.example ? `: ${oneLine(kind.example).slice(0, 120)}` : ''}`),
+  );
+  const shardLines = [
+    ...(report.shard ? [`  shard ${report.shard.index}/${report.shard.of}: part of a larger run; merge the shards' reports (lambench report --merge) to see the whole run and judge its thresholds`] : []),
+    ...(report.shards ? [`  merged from ${report.shards.length} shards: ${report.shards.map((shard) => `${shard.shard.index}/${shard.shard.of}${shard.interrupted ? ' (interrupted)' : ''}`).join(', ')}`] : []),
+  ];
   const verdicts = report.thresholds.map((result) => `  ${result.passed ? '✔' : '✖'} ${result.threshold} (${result.phase}: ${formatThresholdValue(result.metric, result.actual)})`);
-  return [`lambench bench ${report.target}${report.interrupted ? '  (interrupted: partial figures)' : ''}`, ...lines, ...notes, ...clientLine, ...(verdicts.length ? ['thresholds', ...verdicts] : [])].join('\n') + '\n';
+  return (
+    [
+      `lambench bench ${oneLine(report.target)}${report.interrupted ? '  (interrupted: partial figures)' : ''}`,
+      ...lines,
+      ...notes,
+      ...clientLine,
+      ...shardLines,
+      ...(failures.length ? ['failures (most frequent kinds, first message of each)', ...failures] : []),
+      ...(verdicts.length ? ['thresholds', ...verdicts] : []),
+    ].join('\n') + '\n'
+  );
+}
+
+/** Failure kinds shown per phase in the table (the report keeps up to 20). */
+const ERROR_KINDS_SHOWN = 3;
+
+/** Untrusted text on one line, without terminal control characters. */
+function oneLine(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim();
 }
 
 function us(summary: LatencySummary | null, key: keyof LatencySummary): string {

@@ -83,7 +83,7 @@ export async function invokeOnce(options: InvokeOnceOptions): Promise<InvokeOnce
       maxSockets: 1,
       note: options.note,
     });
-    const request = prepared.request(invocationType);
+    const request = prepared.request(invocationType, 0);
     const signal = options.timeoutMs ? AbortSignal.timeout(options.timeoutMs) : undefined;
     const outcome = await target.invoke(request, spec.kind === 'lambda' ? signal : undefined);
     if (outcome.class === 'timeout' && outcome.statusCode === undefined && options.timeoutMs) {

@@ -7,6 +7,7 @@ import { UsageError } from '../errors.js';
 import type { HttpOptions } from './index.js';
 import { parseAsyncVia, parseHeaders, parseHttpUrl, parseMethod } from './httpOptions.js';
 import { checkPayloadSize, encodeClientContext, encodeJsonPayload, formatBytes, readPayloadText } from './payload.js';
+import { compileTemplate, type PayloadTemplate } from './payloadTemplate.js';
 import { createBodyBuilder, DEFAULT_ASYNC_BODY_PATH, DEFAULT_CORRELATION_HEADER, DEFAULT_CORRELATION_PATH } from './requestBody.js';
 import { parseTargetSpec, type TargetSpec } from './targetSpec.js';
 import type { InvocationType, InvokeRequest } from './types.js';
@@ -43,6 +44,10 @@ export interface CallOptions {
   /** The flag that needs the correlation ID (e.g. '--wait'), if any. */
   needsCorrelation?: string;
   stdin?: NodeJS.ReadableStream;
+  /** Fill the payload's placeholders ({{uuid}}, {{seq}}, {{randomInt A B}}, {{file PATH}}) for each call. */
+  template?: boolean;
+  /** Where `{{file …}}` paths start from (the profile's folder; default the working directory). */
+  templateDir?: string;
 }
 
 type Check = <T>(check: () => T) => T | undefined;
@@ -63,15 +68,18 @@ export async function prepareCall(options: CallOptions, types: InvocationType[],
   if (options.retries !== undefined && (!Number.isInteger(options.retries) || options.retries < 0 || options.retries > 10)) {
     problems.push(`--retries ${options.retries} must be a whole number from 0 to 10`);
   }
-  const payloadText = await readPayloadText(options, options.stdin).catch((error: unknown) => {
+  const read = await readPayloadText(options, options.stdin).catch((error: unknown) => {
     if (!(error instanceof UsageError)) throw error;
     problems.push(error.message);
     return undefined;
   });
+  // A template is checked by filling it in once; the sample stands for the payload in every check below.
+  const template = read && options.template ? check(() => compileTemplate(read.text, options.templateDir ?? process.cwd())) : undefined;
+  const payloadText = read && (!options.template || template) ? { ...read, text: template ? template.render(0) : read.text, template } : undefined;
   let prepared: Prepared | undefined;
   if (spec?.kind === 'http') prepared = prepareHttp(options, types, payloadText, check, problems);
   else if (spec?.kind === 'lambda') prepared = prepareLambda(options, types, payloadText, check, problems);
-  return spec && prepared && payloadText ? { spec, ...prepared, payloadText: payloadText.text } : undefined;
+  return spec && prepared && read && payloadText ? { spec, ...prepared, payloadText: read.text, payloadSource: read.source } : undefined;
 }
 
 /** The qualifier flag applies to functions only; for a URL it is reported by prepareHttp. */
@@ -81,19 +89,22 @@ function qualifierFor(options: CallOptions): string | undefined {
 
 export interface PreparedCall {
   spec: TargetSpec;
-  /** A request for one call (a fresh client request ID each time, for URL targets). */
-  request: (invocationType: InvocationType) => InvokeRequest;
+  /** A request for one call: `seq` fills a template's {{seq}} (a fresh client request ID each time, for URL targets). */
+  request: (invocationType: InvocationType, seq: number) => InvokeRequest;
   http?: HttpOptions;
-  /** The payload as read (from the flag, a file or stdin): what worker threads are handed. */
+  /** The payload as read (from the flag, a file or stdin; a template unfilled): what worker threads are handed. */
   payloadText: string;
+  payloadSource: string;
 }
 
-type Prepared = Omit<PreparedCall, 'spec' | 'payloadText'>;
+type Prepared = Omit<PreparedCall, 'spec' | 'payloadText' | 'payloadSource'>;
+
+type PayloadInput = { text: string; source: string; template: PayloadTemplate | undefined };
 
 function prepareLambda(
   options: CallOptions,
   types: InvocationType[],
-  payloadText: { text: string; source: string } | undefined,
+  payloadText: PayloadInput | undefined,
   check: Check,
   problems: string[],
 ): Prepared | undefined {
@@ -107,10 +118,11 @@ function prepareLambda(
   const payload = payloadText && check(() => encodeJsonPayload(payloadText.text, payloadText.source));
   if (payload) for (const type of types) check(() => checkPayloadSize(payload.length, type));
   if (!payload) return undefined;
+  const template = payloadText?.template && !payloadText.template.isStatic ? payloadText.template : undefined;
   return {
-    request: (type) => ({
+    request: (type, seq) => ({
       invocationType: type,
-      payload,
+      payload: template ? Buffer.from(template.render(seq), 'utf8') : payload,
       // Lambda returns logs for synchronous calls only.
       ...(logType && type === 'RequestResponse' && { logType }),
       ...(clientContext !== undefined && { clientContext }),
@@ -121,7 +133,7 @@ function prepareLambda(
 function prepareHttp(
   options: CallOptions,
   types: InvocationType[],
-  payloadText: { text: string; source: string } | undefined,
+  payloadText: PayloadInput | undefined,
   check: Check,
   problems: string[],
 ): Prepared | undefined {
@@ -137,9 +149,9 @@ function prepareHttp(
   const correlationPath = options.correlationPath === undefined ? DEFAULT_CORRELATION_PATH : options.correlationPath;
   const asyncBodyPath = asyncVia === 'body' ? (options.asyncBodyPath ?? DEFAULT_ASYNC_BODY_PATH) : undefined;
   if (options.asyncBodyPath !== undefined && asyncVia !== 'body') problems.push('--async-body-path only applies with --async-via body');
-  const build = payloadText && check(() => createBodyBuilder(payloadText.text, payloadText.source, { correlationPath, ...(asyncBodyPath && { asyncBodyPath }) }));
+  const build = payloadText && check(() => createBodyBuilder(payloadText.text, payloadText.source, { correlationPath, ...(asyncBodyPath && { asyncBodyPath }) }, payloadText.template));
   if (!build || !asyncVia || !headers) return undefined;
-  const probe = build(types[0] ?? 'RequestResponse');
+  const probe = build(types[0] ?? 'RequestResponse', 0);
   if (options.needsCorrelation && probe.clientRequestId === undefined) {
     problems.push(`${options.needsCorrelation} on a URL finds completions by lambench's client request ID: keep it on (drop --no-correlation-id)`);
   }
@@ -147,8 +159,8 @@ function prepareHttp(
     problems.push(`the payload is ${formatBytes(probe.payload.length)}, over API Gateway's ${formatBytes(HTTP_PAYLOAD_LIMIT_BYTES)} limit: send less data`);
   }
   return {
-    request: (type) => {
-      const body = build(type);
+    request: (type, seq) => {
+      const body = build(type, seq);
       return { invocationType: type, payload: body.payload, ...(body.clientRequestId && { clientRequestId: body.clientRequestId }) };
     },
     http: {

@@ -1,13 +1,12 @@
 /** `lambench bench <target>`: run, show progress on a TTY, print and save the report, judge thresholds. */
-import { constants } from 'node:fs';
-import { access, mkdir, stat, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
-import { CallFailedError, InterruptedError, UsageError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
 import type { Recorder } from '../../metrics/recorder.js';
+import type { BenchRunOptions } from '../../load/runBench.js';
 import type { ReportDocument } from '../../report/reportDocument.js';
 import { callOptionsFrom, notePrinter, parsePositiveDuration, type CallArgs } from '../callArgs.js';
+import { checkOutputs, emitReport, judge, type ReportOutputArgs } from '../reportOutput.js';
 
-export interface BenchArgs extends CallArgs {
+export interface BenchArgs extends CallArgs, ReportOutputArgs {
   type?: string;
   concurrency?: number;
   rate?: number;
@@ -20,96 +19,68 @@ export interface BenchArgs extends CallArgs {
   dlq?: string;
   settle?: string;
   threshold?: string | string[];
-  out?: string;
   raw?: string;
-  hgrm?: string;
-  json?: boolean;
   sdk?: boolean;
+  template?: boolean;
+  shard?: string;
   workers?: number;
 }
 
 export async function benchCommand(args: BenchArgs): Promise<void> {
+  await checkOutputs(args);
+  const report = await runWithProgress({ ...benchFlags(args), target: args.target ?? '' }, args, notePrinter());
+  await emitReport(report, args);
+  await judge(report);
+}
+
+/** The run's flags as bench options; flags not given are left out (so a profile's fields stand). */
+export function benchFlags(args: BenchArgs): Partial<BenchRunOptions> {
+  const { target: _target, ...call } = callOptionsFrom(args);
+  return {
+    ...call,
+    ...(args.target !== undefined && { target: args.target }),
+    ...(args.type !== undefined && { types: args.type }),
+    ...(args.concurrency !== undefined && { concurrency: args.concurrency }),
+    ...(args.rate !== undefined && { rate: args.rate }),
+    ...(args.maxInFlight !== undefined && { maxInFlight: args.maxInFlight }),
+    ...(args.duration !== undefined && { durationMs: parsePositiveDuration(args.duration, '--duration') }),
+    ...(args.requests !== undefined && { requests: args.requests }),
+    ...(args.warmup !== undefined && { warmupMs: parsePositiveDuration(args.warmup, '--warmup') }),
+    ...(args.verifyDelivery && { verifyDelivery: true }),
+    ...(args.destinationQueue !== undefined && { destinationQueue: args.destinationQueue }),
+    ...(args.dlq !== undefined && { dlq: args.dlq }),
+    ...(args.settle !== undefined && { settleMs: parsePositiveDuration(args.settle, '--settle') }),
+    ...(args.threshold !== undefined && { thresholds: ([] as string[]).concat(args.threshold) }),
+    ...(args.raw !== undefined && { rawPath: args.raw }),
+    ...(args.sdk && { sdk: true }),
+    ...(args.workers !== undefined && { workers: args.workers }),
+    ...(args.shard !== undefined && { shard: parseShard(args.shard) }),
+    ...(args.template && { template: true }),
+  };
+}
+
+/** Runs with Ctrl-C / SIGTERM turned into a clean stop, and live progress on a TTY (not with --json). */
+export async function runWithProgress(options: BenchRunOptions, args: { json?: boolean }, note: (message: string) => void): Promise<ReportDocument> {
   const { runBench } = await import('../../load/runBench.js');
-  if (args.out !== undefined) await checkWritable(args.out, '--out');
-  if (args.hgrm !== undefined) await checkDirectory(args.hgrm, '--hgrm');
   const interrupt = new AbortController();
   const onSignal = () => interrupt.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   const progress = args.json || !process.stderr.isTTY ? undefined : await startProgress();
-  let report: ReportDocument;
   try {
-    report = await runBench({
-      ...callOptionsFrom(args),
-      ...(args.type !== undefined && { types: args.type }),
-      ...(args.concurrency !== undefined && { concurrency: args.concurrency }),
-      ...(args.rate !== undefined && { rate: args.rate }),
-      ...(args.maxInFlight !== undefined && { maxInFlight: args.maxInFlight }),
-      ...(args.duration !== undefined && { durationMs: parsePositiveDuration(args.duration, '--duration') }),
-      ...(args.requests !== undefined && { requests: args.requests }),
-      ...(args.warmup !== undefined && { warmupMs: parsePositiveDuration(args.warmup, '--warmup') }),
-      ...(args.verifyDelivery && { verifyDelivery: true }),
-      ...(args.destinationQueue !== undefined && { destinationQueue: args.destinationQueue }),
-      ...(args.dlq !== undefined && { dlq: args.dlq }),
-      ...(args.settle !== undefined && { settleMs: parsePositiveDuration(args.settle, '--settle') }),
-      ...(args.threshold !== undefined && { thresholds: ([] as string[]).concat(args.threshold) }),
-      ...(args.raw !== undefined && { rawPath: args.raw }),
-      ...(args.sdk && { sdk: true }),
-      ...(args.workers !== undefined && { workers: args.workers }),
-      signal: interrupt.signal,
-      note: notePrinter(),
-      ...(progress && { onPhase: progress.follow }),
-    });
+    return await runBench({ ...options, signal: interrupt.signal, note, ...(progress && { onPhase: progress.follow }) });
   } finally {
     progress?.stop();
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
   }
-  // Written before anything is judged: an interrupted or failing run still leaves its report.
-  if (args.out !== undefined) await writeFile(args.out, `${JSON.stringify(report, null, 2)}\n`);
-  if (args.json) process.stdout.write(`${JSON.stringify(report)}\n`);
-  else {
-    const { renderReportTable } = await import('../../report/table.js');
-    process.stdout.write(renderReportTable(report));
-  }
-  if (args.hgrm !== undefined) {
-    const { writeHgrmFiles } = await import('../../report/hgrm.js');
-    await writeHgrmFiles(report, args.hgrm);
-  }
-  if (report.interrupted) throw new InterruptedError('interrupted: the report covers what was measured before Ctrl-C');
-  const failed = report.thresholds.filter((result) => !result.passed);
-  if (failed.length > 0) {
-    const { formatThresholdValue } = await import('../../report/thresholds.js');
-    throw new CallFailedError(`thresholds failed: ${failed.map((result) => `${result.threshold} (${result.phase}: ${formatThresholdValue(result.metric, result.actual)})`).join(', ')}`);
-  }
 }
 
-/** The file can be created or overwritten (checked without creating it). */
-async function checkWritable(path: string, flag: string): Promise<void> {
-  const fail = (why: string) => new UsageError(`${flag} '${path}' cannot be written: ${why}; give a path in a folder you can write to`);
-  try {
-    const stats = await stat(path);
-    if (stats.isDirectory()) throw fail('it is a folder');
-    await access(path, constants.W_OK);
-  } catch (error) {
-    if (error instanceof UsageError) throw error;
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw fail((error as NodeJS.ErrnoException).code ?? String(error));
-    try {
-      await access(dirname(resolve(path)), constants.W_OK);
-    } catch (dirError) {
-      throw fail((dirError as NodeJS.ErrnoException).code === 'ENOENT' ? 'its folder does not exist' : ((dirError as NodeJS.ErrnoException).code ?? String(dirError)));
-    }
-  }
-}
-
-/** The folder exists and is writable, or can be created (mkdir -p, as writing will). */
-async function checkDirectory(path: string, flag: string): Promise<void> {
-  try {
-    await mkdir(path, { recursive: true });
-    await access(path, constants.W_OK);
-  } catch (error) {
-    throw new UsageError(`${flag} '${path}' cannot be used as a folder: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
+/** `--shard 2/4` → { index: 2, of: 4 } (1-based, as test runners write it); ranges are checked with the rest of the run. */
+export function parseShard(text: string): { index: number; of: number } {
+  const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
+  if (!match) throw new UsageError(`--shard '${text}' must be i/n, e.g. --shard 2/4 (the second of four shards; 1-based)`);
+  return { index: Number(match[1]), of: Number(match[2]) };
 }
 
 /** Live progress on a TTY (ora), reading recorder snapshots on a timer: never on the hot path. */

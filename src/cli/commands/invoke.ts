@@ -3,7 +3,7 @@ import { CallFailedError } from '../../errors.js';
 import { invokeOnce } from '../../targets/invokeOnce.js';
 import { outcomeError } from '../../targets/outcomeError.js';
 import { callOptionsFrom, notePrinter, type CallArgs } from '../callArgs.js';
-import { parseDuration } from '../duration.js';
+import { parseDuration } from '../../duration.js';
 import { renderInvoke } from '../render/invokeText.js';
 import { styleFor } from '../style.js';
 

@@ -1,7 +1,7 @@
 /** `lambench local`: the local stack in the foreground until Ctrl-C. */
 import { readFile } from 'node:fs/promises';
 import { UsageError } from '../../errors.js';
-import { parseDuration } from '../duration.js';
+import { parseDuration } from '../../duration.js';
 import type { FunctionConfig, FunctionConfigOverrides, LocalStack } from '../../local/index.js';
 import { CONFIG_FIELDS, configProblems } from '../../local/functionRegistry.js';
 import { styleFor } from '../style.js';
@@ -110,6 +110,7 @@ export function describeStack(stack: LocalStack): string {
     'Use it from another shell:',
     `  export AWS_ENDPOINT_URL_LAMBDA=${env.AWS_ENDPOINT_URL_LAMBDA} AWS_ENDPOINT_URL_SQS=${env.AWS_ENDPOINT_URL_SQS}`,
     `  export AWS_REGION=${env.AWS_REGION} AWS_DEFAULT_REGION=${env.AWS_REGION} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test`,
+    `  export LAMBENCH_API_URL=${env.LAMBENCH_API_URL}   ${style.dim('# read by profiles: target: ${LAMBENCH_API_URL}/run')}`,
     `  lambench invoke square --payload '{"number": 4}'`,
     `  lambench invoke ${stack.apiUrl}/square/7 --type event        ${style.dim('# through the front: InvocationType: Event')}`,
     `  lambench invoke ${stack.apiUrl}/run --type event --async-via body --payload '{"number": 3}'`,

@@ -1,0 +1,57 @@
+/**
+ * How one phase's load is split into parts that never overlap: over worker threads (`--workers`)
+ * and over machines (`--shard i/n`). Closed loop: each part takes its share of the concurrency and
+ * of the requests. Open loop: each part sends every nth slot of the one schedule, so the parts
+ * together send exactly the single-sender schedule, each call still measured from its intended time.
+ */
+import type { LoadShape, PhaseConfig, ScheduleShare } from './phaseRunner.js';
+
+/** `--shard i/n`: this run sends share `index` (1-based, as written) of `of` of the load. */
+export interface ShardInfo {
+  index: number;
+  of: number;
+}
+
+/** Splits a whole into `parts` near-equal whole shares: 10 over 4 → 3, 3, 2, 2. */
+export function splitEvenly(whole: number, parts: number): number[] {
+  return Array.from({ length: parts }, (_, index) => Math.floor(whole / parts) + (index < whole % parts ? 1 : 0));
+}
+
+/** Each worker's phase: the same type, warm-up and duration; its part of the load. */
+export function workerPhases(phase: PhaseConfig, workers: number): PhaseConfig[] {
+  const { load } = phase;
+  // A phase that is itself a share (a shard) is split further: part w of share {i, n} is {i + n·w, n·workers}.
+  const outer = phase.share ?? { index: 0, of: 1 };
+  const shareOf = (index: number) => ({ index: outer.index + outer.of * index, of: outer.of * workers });
+  if (load.kind === 'closed') {
+    const concurrency = splitEvenly(load.concurrency, workers);
+    const requests = phase.requests === undefined ? undefined : splitEvenly(phase.requests, workers);
+    return concurrency.map((share, index) => ({ ...phase, load: { kind: 'closed', concurrency: share }, ...(requests && { requests: requests[index]! }), share: shareOf(index) }));
+  }
+  const maxInFlight = splitEvenly(load.maxInFlight, workers).map((share) => Math.max(1, share));
+  return maxInFlight.map((share, index) => ({ ...phase, load: { ...load, maxInFlight: share }, share: shareOf(index) }));
+}
+
+
+/**
+ * A shard's part of the load, split so that no two shards overlap: closed loop, its part of the
+ * concurrency and of the requests; open loop, every nth slot of the one schedule (the rate and the
+ * requests stay the whole run's, as with worker threads), and its part of the in-flight cap.
+ */
+export function splitForShard(load: LoadShape, requests: number | undefined, shard: ShardInfo, problems: string[]): { load: LoadShape; requests?: number; share: ScheduleShare } | undefined {
+  const { index, of } = shard;
+  if (!Number.isInteger(index) || !Number.isInteger(of) || of < 1 || of > 1000 || index < 1 || index > of) {
+    problems.push(`--shard ${index}/${of} must be i/n with 1 ≤ i ≤ n ≤ 1000, e.g. --shard 2/4`);
+    return undefined;
+  }
+  const share = { index: index - 1, of };
+  if (load.kind === 'closed') {
+    const concurrency = splitEvenly(load.concurrency, of)[index - 1]!;
+    if (concurrency < 1) problems.push(`--shard ${index}/${of} gets no calls in flight from --concurrency ${load.concurrency}: give at least ${of}, one per shard`);
+    const part = requests === undefined ? undefined : splitEvenly(requests, of)[index - 1]!;
+    if (part !== undefined && part < 1) problems.push(`--shard ${index}/${of} gets no calls from --requests ${requests}: give at least ${of}, one per shard`);
+    return { load: { kind: 'closed', concurrency }, ...(part !== undefined && { requests: part }), share };
+  }
+  return { load: { ...load, maxInFlight: Math.max(1, splitEvenly(load.maxInFlight, of)[index - 1]!) }, share };
+}
+

@@ -1,0 +1,289 @@
+/**
+ * Scenario files for `lambench run`: read (YAML or JSON), checked against the schema and then for
+ * meaning (modes, thresholds, templates, queue names, environment variables), every problem listed
+ * with its field path and the fix. Nothing is sent until a profile is clean.
+ */
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { Ajv, type ErrorObject } from 'ajv';
+import { parseDuration } from '../duration.js';
+import { UsageError, messageOf } from '../errors.js';
+import { checkThresholdsApply, parseThreshold, type Threshold } from '../report/thresholds.js';
+import { parseInvocationType } from '../targets/invocationType.js';
+import { compileTemplate } from '../targets/payloadTemplate.js';
+import type { InvocationType } from '../targets/types.js';
+import { PROFILE_SCHEMA } from './schema.js';
+
+export interface Profile {
+  name?: string;
+  description?: string;
+  target: string;
+  localStack?: boolean | { timeScale?: number; apiAsyncStatus?: 200 | 202 };
+  modes?: string[] | string;
+  payload?: unknown;
+  payloadFile?: string;
+  timeout?: string;
+  load?: { rate?: number; concurrency?: number; maxInFlight?: number; duration?: string; requests?: number; warmup?: string; workers?: number };
+  queues?: Record<string, string>;
+  delivery?: { verify?: boolean; destination?: string; dlq?: string; settle?: string };
+  thresholds?: string[];
+  aws?: { region?: string; profile?: string; endpointUrl?: string };
+  invoke?: { qualifier?: string; logType?: string; clientContext?: Record<string, unknown>; retries?: number; sdk?: boolean };
+  http?: {
+    method?: string;
+    headers?: Record<string, string>;
+    asyncVia?: 'header' | 'body' | 'url';
+    asyncHeader?: string;
+    asyncBodyPath?: string;
+    asyncUrl?: string;
+    correlationPath?: string | null;
+    correlationHeader?: string;
+    sigv4?: boolean;
+  };
+  output?: { out?: string; html?: string; raw?: string; hgrm?: string };
+}
+
+export interface LoadedProfile {
+  /** As given on the command line. */
+  path: string;
+  /** Where `payloadFile` and `{{file …}}` paths start. */
+  dir: string;
+  profile: Profile;
+}
+
+/** A profile with problems: each one `field.path: what is wrong, and the fix`. */
+export class ProfileError extends UsageError {
+  constructor(
+    readonly path: string,
+    readonly problems: string[],
+  ) {
+    super(`${path}: ${problems.length === 1 ? '' : `${problems.length} problems: `}${problems.join('; ')} (nothing was sent)`);
+  }
+}
+
+/** Variables the in-process local stack sets before the profile's `${…}` are read. */
+export const LOCAL_STACK_VARIABLES = ['LAMBENCH_API_URL', 'AWS_ENDPOINT_URL_LAMBDA', 'AWS_ENDPOINT_URL_SQS'];
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+const validate = ajv.compile(PROFILE_SCHEMA);
+
+/** Reads and checks a profile; throws a ProfileError listing every problem. */
+export async function loadProfile(path: string): Promise<LoadedProfile> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(`cannot read profile '${path}': ${code === 'ENOENT' ? 'no such file (the shipped ones are in profiles/)' : code === 'EISDIR' ? 'it is a folder' : messageOf(error)}`);
+  }
+  const { parseDocument } = await import('yaml');
+  // YAML 1.2 reads JSON as well; its errors carry line and column.
+  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (document.errors.length > 0) {
+    throw new ProfileError(path, document.errors.map((error) => `not valid YAML or JSON at line ${error.linePos?.[0]?.line ?? '?'}, column ${error.linePos?.[0]?.col ?? '?'}: ${error.message.split('\n')[0]}`));
+  }
+  const loaded: LoadedProfile = { path, dir: dirname(resolve(path)), profile: document.toJS() as Profile };
+  const problems = checkProfile(loaded.profile, loaded.dir);
+  if (problems.length > 0) throw new ProfileError(path, problems);
+  return loaded;
+}
+
+/** Every problem in a parsed profile, schema first, then meaning; empty when it is clean. */
+export function checkProfile(value: unknown, dir: string, env: NodeJS.ProcessEnv = process.env): string[] {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return ['a profile is a mapping of fields (target, modes, load, …): see profiles/README.md'];
+  if (!validate(value)) return schemaProblems(validate.errors ?? []);
+  const profile = value as Profile;
+  const problems: string[] = [];
+  const at = (path: string, check: () => void) => {
+    try {
+      check();
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      problems.push(`${path}: ${error.message}`);
+    }
+  };
+  const types: InvocationType[] = [];
+  modesOf(profile).forEach((mode, index) => at(Array.isArray(profile.modes) ? `modes[${index}]` : 'modes', () => types.push(parseInvocationType(mode, 'the mode'))));
+
+  const load = profile.load ?? {};
+  if (load.rate !== undefined && load.concurrency !== undefined) problems.push('load: give rate (open loop) or concurrency (closed loop), not both');
+  if (load.duration !== undefined && load.requests !== undefined) problems.push('load: give duration or requests, not both');
+  if (load.maxInFlight !== undefined && load.concurrency !== undefined) problems.push('load.maxInFlight: applies to the open loop (rate) only');
+  for (const field of ['duration', 'warmup'] as const) {
+    if (load[field] !== undefined) at(`load.${field}`, () => positive(parseDuration(load[field]!, `'${load[field]}'`)));
+  }
+  if (profile.timeout !== undefined) at('timeout', () => positive(parseDuration(profile.timeout!, `'${profile.timeout}'`)));
+  if (profile.delivery?.settle !== undefined) at('delivery.settle', () => positive(parseDuration(profile.delivery!.settle!, `'${profile.delivery!.settle}'`)));
+
+  if (profile.payload !== undefined && profile.payloadFile !== undefined) problems.push('payload: give payload or payloadFile, not both');
+  if (profile.payload !== undefined) at('payload', () => compileTemplate(payloadText(profile.payload), dir));
+  if (profile.payloadFile !== undefined) at('payloadFile', () => compileTemplate(readPayloadFile(resolve(dir, profile.payloadFile!)), dir));
+
+  const thresholds: Threshold[] = [];
+  (profile.thresholds ?? []).forEach((rule, index) => at(`thresholds[${index}]`, () => thresholds.push(parseThreshold(rule))));
+  const verify = deliveryVerified(profile);
+  const applies: string[] = [];
+  checkThresholdsApply(thresholds, types.map(phaseOf), verify, applies);
+  for (const problem of applies) {
+    const index = thresholds.findIndex((threshold) => problem.includes(`'${threshold.text}'`));
+    problems.push(`thresholds[${index}]: ${problem.replace('--verify-delivery (with --destination-queue / --dlq)', 'delivery.verify with a destination or dlq').replace(/--threshold /, '')}`);
+  }
+
+  if (verify) {
+    if (!types.includes('Event')) problems.push("delivery: verifying delivery needs an async phase: add async to modes");
+    if (!profile.delivery?.destination && !profile.delivery?.dlq) problems.push('delivery: name the destination and/or dlq queue to verify delivery on');
+    for (const field of ['destination', 'dlq'] as const) {
+      const reference = profile.delivery?.[field];
+      if (reference !== undefined && !isUrl(reference) && !(reference in (profile.queues ?? {}))) {
+        const known = Object.keys(profile.queues ?? {});
+        problems.push(`delivery.${field}: '${reference}' is not a queue under queues (${known.length ? known.join(', ') : 'none defined'}): define it there, or give a queue URL`);
+      }
+    }
+  }
+
+  const provided = new Set(profile.localStack ? LOCAL_STACK_VARIABLES : []);
+  for (const [path, text] of expandable(profile)) {
+    for (const match of text.matchAll(VARIABLE)) {
+      if (match[2] === undefined && env[match[1]!] === undefined && !provided.has(match[1]!)) {
+        problems.push(`${path}: \${${match[1]}} is not set: export ${match[1]}=…, or write \${${match[1]}:-default}`);
+      }
+    }
+  }
+  return problems;
+}
+
+/** `${NAME}` or `${NAME:-default}`. */
+const VARIABLE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
+
+/** The fields where `${VAR}` is read from the environment: where values differ between machines. */
+function expandable(profile: Profile): [string, string][] {
+  return [
+    ['target', profile.target],
+    ...Object.entries(profile.queues ?? {}).map(([name, value]): [string, string] => [`queues.${name}`, value]),
+    ...(['destination', 'dlq'] as const).flatMap((field): [string, string][] => (profile.delivery?.[field] ? [[`delivery.${field}`, profile.delivery[field]!]] : [])),
+    ...(['region', 'profile', 'endpointUrl'] as const).flatMap((field): [string, string][] => (profile.aws?.[field] ? [[`aws.${field}`, profile.aws[field]!]] : [])),
+    ...(profile.http?.asyncUrl ? [['http.asyncUrl', profile.http.asyncUrl] as [string, string]] : []),
+    ...Object.entries(profile.http?.headers ?? {}).map(([name, value]): [string, string] => [`http.headers.${name}`, value]),
+  ];
+}
+
+/** Fills in `${VAR}` from the environment (checked beforehand by checkProfile). */
+export function expandVariables(text: string, env: NodeJS.ProcessEnv = process.env): string {
+  return text.replace(VARIABLE, (_, name: string, fallback: string | undefined) => env[name] ?? fallback ?? '');
+}
+
+export function modesOf(profile: Profile): string[] {
+  if (profile.modes === undefined) return ['sync'];
+  return Array.isArray(profile.modes) ? profile.modes : profile.modes.split(',').map((mode) => mode.trim());
+}
+
+export function deliveryVerified(profile: Profile): boolean {
+  return profile.delivery !== undefined && profile.delivery.verify !== false;
+}
+
+/** A queue given by URL (or by a variable holding one) rather than by a key of `queues`. */
+export function isUrl(text: string): boolean {
+  return /^https?:\/\//i.test(text) || text.startsWith('${');
+}
+
+function readPayloadFile(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(`cannot read ${path} (${code === 'ENOENT' ? 'no such file' : (code ?? messageOf(error))}): paths start at the profile's folder`);
+  }
+}
+
+/**
+ * The payload as template text. A JSON value is serialised, and a string that is one whole
+ * placeholder giving a number or JSON ({{seq}}, {{randomInt A B}}, {{file PATH}}) loses its quotes:
+ * `n: "{{randomInt 1 9}}"` sends a number. {{uuid}} stays a string.
+ */
+export function payloadText(payload: unknown): string {
+  if (typeof payload === 'string') return payload;
+  return JSON.stringify(payload).replace(/"\{\{(\s*(?:seq|randomInt|file)\b[^{}"]*)\}\}"/g, '{{$1}}');
+}
+
+function phaseOf(type: InvocationType): string {
+  return type === 'RequestResponse' ? 'sync' : type === 'Event' ? 'async' : 'dryrun';
+}
+
+function positive(ms: number): void {
+  if (!(ms > 0)) throw new UsageError('must be above 0');
+}
+
+/** ajv's findings as `field.path: what is wrong, and the fix` (the field's description). */
+function schemaProblems(errors: ErrorObject[]): string[] {
+  const problems = new Set<string>();
+  for (const error of errors) {
+    // anyOf reports each branch; the branch errors name the detail, the anyOf itself the fix.
+    if (error.keyword === 'anyOf' || error.keyword === 'if') continue;
+    const path = fieldPath(error.instancePath);
+    const description = (error.parentSchema as { description?: string } | undefined)?.description;
+    switch (error.keyword) {
+      case 'additionalProperties': {
+        const field = (error.params as { additionalProperty: string }).additionalProperty;
+        const known = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+        const near = closest(field, known);
+        problems.add(`${path ? `${path}.` : ''}${field}: unknown field${near ? ` (did you mean ${near}?)` : known.length ? ` (known: ${known.join(', ')})` : ''}`);
+        break;
+      }
+      case 'required':
+        problems.add(`${path ? `${path}.` : ''}${(error.params as { missingProperty: string }).missingProperty}: missing: give ${describe(error, (error.params as { missingProperty: string }).missingProperty)}`);
+        break;
+      case 'type':
+        problems.add(`${path}: must be ${article((error.params as { type: string | string[] }).type)}${description ? `: ${description}` : ''}`);
+        break;
+      case 'enum':
+        problems.add(`${path}: must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.map((value) => JSON.stringify(value)).join(', ')}`);
+        break;
+      case 'pattern':
+        problems.add(`${path}: ${description ?? 'is not in the expected form'}`);
+        break;
+      default:
+        problems.add(`${path || 'profile'}: ${error.message ?? 'is not valid'}${description ? ` (${description})` : ''}`);
+    }
+  }
+  return [...problems];
+}
+
+/** `/load/rate` → `load.rate`; `/thresholds/1` → `thresholds[1]`. */
+function fieldPath(pointer: string): string {
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((path, part) => (/^\d+$/.test(part) ? `${path}[${part}]` : path ? `${path}.${part}` : part), '');
+}
+
+function describe(error: ErrorObject, field: string): string {
+  const property = ((error.parentSchema as { properties?: Record<string, { description?: string }> } | undefined)?.properties ?? {})[field];
+  return property?.description ?? field;
+}
+
+function article(type: string | string[]): string {
+  const names = ([] as string[]).concat(type).map((name) => ({ integer: 'a whole number', number: 'a number', string: 'text', boolean: 'true or false', object: 'a mapping', array: 'a list', null: 'null' })[name] ?? name);
+  return names.join(' or ');
+}
+
+/** The known field nearest to a typo (edit distance ≤ 2), if any. */
+function closest(word: string, candidates: string[]): string | undefined {
+  let best: { name: string; distance: number } | undefined;
+  for (const name of candidates) {
+    const distance = editDistance(word.toLowerCase(), name.toLowerCase());
+    if (distance <= 2 && (!best || distance < best.distance)) best = { name, distance };
+  }
+  return best?.name;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i += 1) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j += 1) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length]!;
+}

@@ -1,0 +1,198 @@
+/**
+ * `lambench report --merge a.json b.json …`: the shards of one run (`bench --shard i/n`) made into
+ * the whole run's report. Counts add up; HdrHistograms add bucket by bucket, so the merged
+ * percentiles are those of every sample together, not an average of percentiles. Per-second series
+ * are lined up by each phase's start time. Reports of different runs are refused, naming the difference.
+ */
+import type { DeliveryReport } from '../delivery/deliveryTracker.js';
+import { UsageError } from '../errors.js';
+import { createHistogram, decodeHistogram, encodeHistogram, summarize } from '../metrics/histogram.js';
+import { addErrorKind, RECORDED_CLASSES, type ErrorKind } from '../metrics/recorder.js';
+import { loadNote, type LambdaFigures, type PhaseReport, type ReportDocument, type ShardSummary } from './reportDocument.js';
+import { evaluateThresholds, parseThreshold } from './thresholds.js';
+
+export interface NamedReport {
+  /** Where it came from (a file name), for messages. */
+  source: string;
+  report: ReportDocument;
+}
+
+/** Missing examples kept in a merged delivery block, as in one run's. */
+const MISSING_EXAMPLES = 10;
+
+export function mergeReports(inputs: NamedReport[], note: (message: string) => void = () => {}): ReportDocument {
+  if (inputs.length < 2) throw new UsageError('--merge needs two or more reports (the shards of one run): lambench report --merge a.json b.json');
+  checkSameRun(inputs, note);
+  const [first] = inputs as [NamedReport, ...NamedReport[]];
+  const reports = inputs.map((input) => input.report);
+  const phases = first.report.phases.map((_, index) => mergePhase(reports.map((report) => report.phases[index]!)));
+  const shards: ShardSummary[] = reports.map((report) => ({
+    shard: report.shard ?? { index: 0, of: 0 },
+    startedAt: report.startedAt,
+    interrupted: report.interrupted,
+    ...(report.client && { client: report.client }),
+  }));
+  const thresholdTexts = first.report.config?.thresholds ?? [...new Set(first.report.thresholds.map((result) => result.threshold))];
+  const { shard: _shard, client: _client, ...base } = first.report;
+  return {
+    ...base,
+    startedAt: reports.map((report) => report.startedAt).sort()[0]!,
+    ...(first.report.config && { config: { ...first.report.config, shard: undefined, workers: reports.reduce((sum, report) => sum + (report.config?.workers ?? 1), 0) } }),
+    shards,
+    phases,
+    // The shards' own verdicts were left out (each held part of the load): the whole run is judged here.
+    thresholds: evaluateThresholds(thresholdTexts.map((text) => parseThreshold(text)), phases),
+    interrupted: reports.some((report) => report.interrupted),
+  };
+}
+
+/** Shards of one run: the same target, phases and load; each shard once; all of the same split. */
+function checkSameRun(inputs: NamedReport[], note: (message: string) => void): void {
+  const [first] = inputs as [NamedReport, ...NamedReport[]];
+  for (const { source, report } of inputs) {
+    if (typeof report.schemaVersion !== 'number' || !Array.isArray(report.phases)) throw new UsageError(`${source} is not a lambench report (no schemaVersion or phases): give files written by bench --out`);
+    if (report.schemaVersion !== first.report.schemaVersion) throw new UsageError(`${source} has schemaVersion ${report.schemaVersion}, ${first.source} has ${first.report.schemaVersion}: merge reports of one lambench version`);
+    const differs = (what: string, mine: unknown, theirs: unknown) => {
+      if (JSON.stringify(mine) !== JSON.stringify(theirs)) {
+        throw new UsageError(`${source} is not a shard of the same run as ${first.source}: its ${what} is ${JSON.stringify(mine)}, not ${JSON.stringify(theirs)}`);
+      }
+    };
+    differs('target', report.target, first.report.target);
+    differs('phases', report.phases.map((phase) => `${phase.name}:${phase.invocationType}`), first.report.phases.map((phase) => `${phase.name}:${phase.invocationType}`));
+    report.phases.forEach((phase, index) => differs(`load in phase ${phase.name}`, phase.load, first.report.phases[index]!.load));
+    differs('shard count', report.shard?.of, first.report.shard?.of);
+  }
+  const counted = inputs.filter((input) => input.report.shard);
+  if (counted.length === 0) {
+    note('these reports carry no --shard: merged as parts of one run (each sent its own load)');
+    return;
+  }
+  const seen = new Map<number, string>();
+  for (const { source, report } of inputs) {
+    const other = seen.get(report.shard!.index);
+    if (other) throw new UsageError(`${source} and ${other} are both shard ${report.shard!.index}/${report.shard!.of}: give each shard once`);
+    seen.set(report.shard!.index, source);
+  }
+  const of = first.report.shard!.of;
+  const missing = Array.from({ length: of }, (_, index) => index + 1).filter((index) => !seen.has(index));
+  if (missing.length > 0) note(`shard${missing.length === 1 ? '' : 's'} ${missing.join(', ')} of ${of} missing: the merged figures cover ${seen.size} of ${of} shares of the load`);
+}
+
+function mergePhase(parts: PhaseReport[]): PhaseReport {
+  const [first] = parts as [PhaseReport, ...PhaseReport[]];
+  const starts = parts.map((part) => (part.startedAt ? Date.parse(part.startedAt) : undefined));
+  const known = starts.every((start): start is number => start !== undefined && Number.isFinite(start));
+  const start = known ? Math.min(...starts) : undefined;
+  // The whole run lasts from the first shard's start to the last shard's end.
+  const durationMs = known ? Math.max(...parts.map((part, index) => starts[index]! - start! + part.durationMs)) : Math.max(...parts.map((part) => part.durationMs));
+  const latency = addHistograms(parts.map((part) => part.histograms.latency));
+  const serviceTime = addHistograms(parts.map((part) => part.histograms.serviceTime));
+  const requests = sum(parts.map((part) => part.requests));
+  const outcomes = Object.fromEntries(RECORDED_CLASSES.map((name) => [name, sum(parts.map((part) => part.outcomes[name] ?? 0))])) as PhaseReport['outcomes'];
+  const status: Record<string, number> = {};
+  for (const part of parts) for (const [code, count] of Object.entries(part.status)) status[code] = (status[code] ?? 0) + count;
+  const perSecond: number[] = [];
+  parts.forEach((part, index) => {
+    const offset = known ? Math.round((starts[index]! - start!) / 1000) : 0;
+    part.perSecond.forEach((count, second) => {
+      while (perSecond.length <= offset + second) perSecond.push(0);
+      perSecond[offset + second]! += count;
+    });
+  });
+  const merged: PhaseReport = {
+    name: first.name,
+    invocationType: first.invocationType,
+    load: first.load,
+    ...(start !== undefined && { startedAt: new Date(start).toISOString() }),
+    loadNote: loadNote(first.load),
+    requests,
+    dropped: sum(parts.map((part) => part.dropped)),
+    sentLate: sum(parts.map((part) => part.sentLate)),
+    durationMs,
+    throughputPerSecond: durationMs > 0 ? Math.round((requests * 1000 * 100) / durationMs) / 100 : 0,
+    // Each shard offered its share over the same window: the offers add up.
+    ...(parts.every((part) => part.offeredPerSecond !== undefined) && { offeredPerSecond: Math.round(sum(parts.map((part) => part.offeredPerSecond!)) * 100) / 100 }),
+    status: Object.fromEntries(Object.entries(status).sort(([a], [b]) => Number(a) - Number(b))),
+    outcomes,
+    latencyUs: summarize(latency) ?? null,
+    serviceTimeUs: summarize(serviceTime) ?? null,
+    histograms: { latency: encodeHistogram(latency), serviceTime: encodeHistogram(serviceTime) },
+    perSecond,
+  };
+  const lambda = mergeLambda(parts.map((part) => part.lambda).filter((figures): figures is LambdaFigures => figures !== undefined));
+  if (lambda) merged.lambda = lambda;
+  const errors = new Map<string, ErrorKind>();
+  for (const part of parts) for (const kind of part.errors ?? []) addErrorKind(errors, { ...kind });
+  if (errors.size > 0) merged.errors = [...errors.values()].sort((a, b) => b.count - a.count);
+  const delivery = mergeDelivery(parts.map((part) => part.delivery).filter((block): block is DeliveryReport => block !== undefined));
+  if (delivery) merged.delivery = delivery;
+  return merged;
+}
+
+function mergeLambda(parts: LambdaFigures[]): LambdaFigures | undefined {
+  if (parts.length === 0) return undefined;
+  const figures: LambdaFigures = {
+    reports: sum(parts.map((part) => part.reports)),
+    coldStarts: sum(parts.map((part) => part.coldStarts)),
+    durationUs: null,
+    billedDurationUs: null,
+    initDurationUs: null,
+    maxMemoryUsedMb: Math.max(...parts.map((part) => part.maxMemoryUsedMb)),
+  };
+  // Without every part's histograms (reports from before they were kept), durations cannot be merged truly: left out.
+  if (parts.every((part) => part.histograms)) {
+    const duration = addHistograms(parts.map((part) => part.histograms!.duration));
+    const billedDuration = addHistograms(parts.map((part) => part.histograms!.billedDuration));
+    const initDuration = addHistograms(parts.map((part) => part.histograms!.initDuration));
+    Object.assign(figures, {
+      durationUs: summarize(duration) ?? null,
+      billedDurationUs: summarize(billedDuration) ?? null,
+      initDurationUs: summarize(initDuration) ?? null,
+      histograms: { duration: encodeHistogram(duration), billedDuration: encodeHistogram(billedDuration), initDuration: encodeHistogram(initDuration) },
+    });
+  }
+  return figures;
+}
+
+function mergeDelivery(parts: DeliveryReport[]): DeliveryReport | undefined {
+  if (parts.length === 0) return undefined;
+  const total = (pick: (part: DeliveryReport) => number) => sum(parts.map(pick));
+  const addCounts = <K extends string>(records: Partial<Record<K, number>>[]) => {
+    const result: Partial<Record<K, number>> = {};
+    for (const record of records) for (const [key, count] of Object.entries(record) as [K, number][]) result[key] = (result[key] ?? 0) + count;
+    return result;
+  };
+  const merged: DeliveryReport = {
+    accepted: total((part) => part.accepted),
+    succeeded: total((part) => part.succeeded),
+    failed: total((part) => part.failed),
+    failedVia: { onFailureDestination: total((part) => part.failedVia.onFailureDestination), deadLetterQueue: total((part) => part.failedVia.deadLetterQueue) },
+    missing: total((part) => part.missing),
+    duplicates: total((part) => part.duplicates),
+    conditions: addCounts(parts.map((part) => part.conditions)),
+    attempts: addCounts(parts.map((part) => part.attempts)) as Record<string, number>,
+    // Shards sharing a queue see each other's records as foreign: the largest count is an upper bound of the truly foreign ones.
+    foreignMessages: Math.max(...parts.map((part) => part.foreignMessages)),
+    malformedMessages: Math.max(...parts.map((part) => part.malformedMessages)),
+    missingExamples: parts.flatMap((part) => part.missingExamples).slice(0, MISSING_EXAMPLES),
+  };
+  const encoded = parts.map((part) => part.endToEndHistogram).filter((histogram): histogram is string => histogram !== undefined);
+  if (encoded.length > 0) {
+    const endToEnd = addHistograms(encoded);
+    const summary = summarize(endToEnd);
+    if (summary) merged.endToEnd = summary;
+    merged.endToEndHistogram = encodeHistogram(endToEnd);
+  }
+  return merged;
+}
+
+/** HdrHistograms of the same layout add bucket by bucket: the sum is the histogram of all their samples. */
+function addHistograms(encoded: string[]) {
+  const total = createHistogram();
+  for (const text of encoded) total.add(decodeHistogram(text));
+  return total;
+}
+
+function sum(values: number[]): number {
+  return values.reduce((total, value) => total + value, 0);
+}
