@@ -46,10 +46,11 @@ export function splitForShard(load: LoadShape, requests: number | undefined, sha
   }
   const share = { index: index - 1, of };
   if (load.kind === 'closed') {
+    // Checked for every shard, not only this one: each shard must reach the same verdict.
+    if (load.concurrency < of) problems.push(`--shard ${index}/${of}: some shards get no calls in flight from --concurrency ${load.concurrency}: give at least ${of}, one per shard`);
+    if (requests !== undefined && requests < of) problems.push(`--shard ${index}/${of}: some shards get no calls from --requests ${requests}: give at least ${of}, one per shard`);
     const concurrency = splitEvenly(load.concurrency, of)[index - 1]!;
-    if (concurrency < 1) problems.push(`--shard ${index}/${of} gets no calls in flight from --concurrency ${load.concurrency}: give at least ${of}, one per shard`);
     const part = requests === undefined ? undefined : splitEvenly(requests, of)[index - 1]!;
-    if (part !== undefined && part < 1) problems.push(`--shard ${index}/${of} gets no calls from --requests ${requests}: give at least ${of}, one per shard`);
     return { load: { kind: 'closed', concurrency }, ...(part !== undefined && { requests: part }), share };
   }
   return { load: { ...load, maxInFlight: Math.max(1, splitEvenly(load.maxInFlight, of)[index - 1]!) }, share };

@@ -18,7 +18,7 @@ export interface ProfileOutputs {
   hgrm?: string;
 }
 
-/** `queueUrl` turns a key of `queues` (or a URL) into a queue URL; variables are already filled in. */
+/** `queueUrl` turns a queue as written (a URL, or a name to look up) into its URL. */
 export function benchOptionsFrom(loaded: LoadedProfile, queueUrl: (reference: string) => string, env: NodeJS.ProcessEnv = process.env): ProfileOptions & { outputs: ProfileOutputs } {
   const { profile } = loaded;
   const expand = (text: string) => expandVariables(text, env);
@@ -26,7 +26,8 @@ export function benchOptionsFrom(loaded: LoadedProfile, queueUrl: (reference: st
   const verify = deliveryVerified(profile);
   const http = profile.http ?? {};
   const invoke = profile.invoke ?? {};
-  const queue = (reference: string | undefined) => (reference === undefined ? undefined : queueUrl(isUrl(reference) ? expand(reference) : reference));
+  // delivery names a key of queues, or a queue URL itself.
+  const queue = (reference: string | undefined) => (reference === undefined ? undefined : queueUrl(expand(isUrl(reference) ? reference : (profile.queues?.[reference] ?? reference))));
   const destinationQueue = verify ? queue(profile.delivery?.destination) : undefined;
   const dlq = verify ? queue(profile.delivery?.dlq) : undefined;
   const options: ProfileOptions = {

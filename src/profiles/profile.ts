@@ -65,7 +65,8 @@ export class ProfileError extends UsageError {
 /** Variables the in-process local stack sets before the profile's `${…}` are read. */
 export const LOCAL_STACK_VARIABLES = ['LAMBENCH_API_URL', 'AWS_ENDPOINT_URL_LAMBDA', 'AWS_ENDPOINT_URL_SQS'];
 
-const ajv = new Ajv({ allErrors: true, strict: false });
+// verbose: errors carry their schema, whose description is the fix a message names.
+const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
 const validate = ajv.compile(PROFILE_SCHEMA);
 
 /** Reads and checks a profile; throws a ProfileError listing every problem. */
@@ -240,7 +241,7 @@ function schemaProblems(errors: ErrorObject[]): string[] {
         problems.add(`${path}: must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.map((value) => JSON.stringify(value)).join(', ')}`);
         break;
       case 'pattern':
-        problems.add(`${path}: ${description ?? 'is not in the expected form'}`);
+        problems.add(`${path}: ${JSON.stringify(error.data)} does not fit: ${description ?? 'see profiles/README.md'}`);
         break;
       default:
         problems.add(`${path || 'profile'}: ${error.message ?? 'is not valid'}${description ? ` (${description})` : ''}`);

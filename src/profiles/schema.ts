@@ -78,7 +78,7 @@ export const PROFILE_SCHEMA = {
       properties: {
         region: text('an AWS region, e.g. eu-west-1'),
         profile: text('a shared-config profile name'),
-        endpointUrl: { type: 'string', pattern: '^https?://', description: 'the Lambda endpoint URL, e.g. http://localhost:4566 for LocalStack' },
+        endpointUrl: { type: 'string', pattern: '^(https?://|\\$\\{)', description: 'the Lambda endpoint URL, e.g. http://localhost:4566 for LocalStack' },
       },
     },
     invoke: {
@@ -103,7 +103,7 @@ export const PROFILE_SCHEMA = {
         asyncVia: { enum: ['header', 'body', 'url'], description: 'how async is asked for: header, body or url' },
         asyncHeader: text('the header carrying Event|RequestResponse'),
         asyncBodyPath: text('where true/false goes in the body, e.g. meta.async'),
-        asyncUrl: { type: 'string', pattern: '^https?://', description: 'the route that invokes asynchronously' },
+        asyncUrl: { type: 'string', pattern: '^(https?://|\\$\\{)', description: 'the URL of the route that invokes asynchronously' },
         correlationPath: { type: ['string', 'null'], description: "where lambench writes its client request ID (null: don't)" },
         correlationHeader: text('the header that also carries the client request ID'),
         sigv4: { type: 'boolean', description: 'sign requests with SigV4 for execute-api' },

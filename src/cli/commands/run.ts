@@ -28,7 +28,7 @@ export async function runCommand(args: RunArgs): Promise<void> {
   const outputs = { ...loadedOutputs(loaded.profile.output), ...definedOnly({ out: args.out, html: args.html, hgrm: args.hgrm }), json: args.json };
   if (args.check) {
     // Queue names are left as written: looking them up would mean asking SQS.
-    const options = withFlags(benchOptionsFrom(loaded, (reference) => loaded.profile.queues?.[reference] ?? reference, withLocalPlaceholders(useLocal, LOCAL_STACK_VARIABLES)), flags);
+    const options = withFlags(benchOptionsFrom(loaded, (queue) => queue, withLocalPlaceholders(useLocal, LOCAL_STACK_VARIABLES)), flags);
     process.stdout.write(`${args.file}: valid${useLocal ? ' (runs on the built-in local stack)' : ''}\n${describe(options)}\n`);
     return;
   }
@@ -58,7 +58,7 @@ async function startStack(settings: boolean | { timeScale?: number; apiAsyncStat
   return stack;
 }
 
-/** A key of `queues` → its URL: as written when it is one, from the local stack, or looked up by name. */
+/** A queue as written → its URL: itself when it is one, else by name from the local stack or SQS (GetQueueUrl). */
 async function queueResolver(queues: Record<string, string>, stack: LocalStack | undefined, aws: { region?: string | undefined; profile?: string | undefined }, note: (message: string) => void): Promise<(reference: string) => string> {
   const { expandVariables } = await import('../../profiles/profile.js');
   const written = Object.fromEntries(Object.entries(queues).map(([key, value]) => [key, expandVariables(value)]));
@@ -75,10 +75,7 @@ async function queueResolver(queues: Record<string, string>, stack: LocalStack |
     const { lookUpQueueUrls } = await import('../../delivery/queueUrl.js');
     for (const [name, url] of await lookUpQueueUrls(names, aws, note)) found.set(name, url);
   }
-  return (reference) => {
-    const value = written[reference] ?? reference;
-    return found.get(value) ?? value;
-  };
+  return (queue) => found.get(queue) ?? queue;
 }
 
 function loadedOutputs(output: { out?: string; html?: string; hgrm?: string; raw?: string } | undefined): { out?: string; html?: string; hgrm?: string } {

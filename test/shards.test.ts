@@ -1,0 +1,172 @@
+/**
+ * Payload templates and shards: {{seq}} numbers every call of a run exactly once across shards
+ * and threads; shards' reports merge into the whole run's, with histograms equal bucket for
+ * bucket to one built from every raw sample.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { runBench } from '../src/load/runBench.js';
+import { createHistogram, decodeHistogram, encodeHistogram, recordMs } from '../src/metrics/histogram.js';
+import { mergeReports } from '../src/report/merge.js';
+import type { ReportDocument } from '../src/report/reportDocument.js';
+import { compileTemplate } from '../src/targets/payloadTemplate.js';
+import { runLambench } from './helpers.js';
+
+describe('payload templates', () => {
+  it('fills {{seq}}, {{uuid}}, {{randomInt A B}} and {{file PATH}} per call', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lambench-template-'));
+    try {
+      await writeFile(join(dir, 'item.json'), '{"sku": "A-1", "tags": ["x"]}\n');
+      const template = compileTemplate('{"seq": {{seq}}, "id": "{{uuid}}", "n": {{ randomInt 1 3 }}, "item": {{file ./item.json}}}', dir);
+      assert.equal(template.isStatic, false);
+      const seen = new Set<number>();
+      const ids = new Set<string>();
+      for (let seq = 0; seq < 300; seq += 1) {
+        const body = JSON.parse(template.render(seq));
+        assert.equal(body.seq, seq);
+        assert.match(body.id, /^[0-9a-f-]{36}$/);
+        assert.ok(body.n >= 1 && body.n <= 3, `randomInt out of range: ${body.n}`);
+        assert.deepEqual(body.item, { sku: 'A-1', tags: ['x'] });
+        seen.add(body.n);
+        ids.add(body.id);
+      }
+      assert.deepEqual([...seen].sort(), [1, 2, 3], 'both ends of the range are reached');
+      assert.equal(ids.size, 300);
+      assert.equal(compileTemplate('{"fixed": true}', dir).isStatic, true);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses what it cannot fill, naming the placeholder', () => {
+    assert.throws(() => compileTemplate('{"n": {{nope}}}', '.'), /\{\{nope\}\} is not a placeholder lambench knows/);
+    assert.throws(() => compileTemplate('{"n": {{seq}', '.'), /'\{\{' without a matching '\}\}'/);
+    assert.throws(() => compileTemplate('{"n": {{randomInt 1}}}', '.'), /write it as \{\{randomInt 1 100\}\}/);
+    assert.throws(() => compileTemplate('{"id": {{uuid}}}', '.'), /does not give JSON once filled in/);
+  });
+});
+
+/** Answers after `delayMs`, recording the `seq` of each body. */
+function seqServer(delayMs: () => number) {
+  const seqs: number[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => (body += chunk));
+    req.on('end', () => {
+      if (body) seqs.push(JSON.parse(body).seq);
+      setTimeout(() => res.end('{}'), delayMs());
+    });
+  });
+  return { server, seqs };
+}
+
+async function listen(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+}
+
+/**
+ * The bucket-level check: the merged histogram's encoding (every bucket's count; no timestamps in
+ * it) equals that of one histogram fed every raw sample; so do its percentiles.
+ */
+function assertSameHistogram(merged: string, samplesMs: number[], what: string): void {
+  const expected = createHistogram();
+  for (const ms of samplesMs) recordMs(expected, ms);
+  assert.equal(merged, encodeHistogram(expected), `${what}: bucket counts`);
+  const actual = decodeHistogram(merged);
+  const roundTrip = decodeHistogram(encodeHistogram(expected));
+  assert.equal(actual.totalCount, samplesMs.length, `${what}: count`);
+  for (const percentile of [1, 10, 50, 90, 99, 99.9, 100]) {
+    assert.equal(actual.getValueAtPercentile(percentile), roundTrip.getValueAtPercentile(percentile), `${what}: p${percentile}`);
+  }
+}
+
+async function rawLines(path: string): Promise<{ latencyMs?: number; serviceTimeMs?: number; outcome: string }[]> {
+  return (await readFile(path, 'utf8'))
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
+}
+
+describe('shards', () => {
+  let dir: string;
+  const target = seqServer(() => Math.floor(Math.random() * 6));
+  let url = '';
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'lambench-shards-'));
+    url = await listen(target.server);
+  });
+  after(async () => {
+    await new Promise<void>((resolve) => target.server.close(() => resolve()));
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('open loop: three shards (one with two threads) send each slot of the schedule once; merged = all samples, bucket for bucket', { timeout: 60_000 }, async () => {
+    target.seqs.length = 0;
+    const common = { target: url, payload: '{"seq": {{seq}}}', template: true, correlationPath: null, rate: 300, requests: 150, note: () => {} };
+    const reports = await Promise.all(
+      [1, 2, 3].map((index) =>
+        runBench({ ...common, shard: { index, of: 3 }, rawPath: join(dir, `open-${index}.ndjson`), thresholds: ['p99<10s'], ...(index === 2 && { workers: 2 }) }),
+      ),
+    );
+    assert.deepEqual([...target.seqs].sort((a, b) => a - b), Array.from({ length: 150 }, (_, seq) => seq), 'slots 0..149, each once');
+    assert.deepEqual(reports.map((report) => report.phases[0]!.requests), [50, 50, 50]);
+    assert.deepEqual(reports.map((report) => report.thresholds.length), [0, 0, 0], "a shard's thresholds wait for the merge");
+    const merged = mergeReports(reports.map((report, index) => ({ source: `open-${index + 1}.json`, report })));
+    const phase = merged.phases[0]!;
+    assert.equal(phase.requests, 150);
+    assert.equal(phase.outcomes.ok, 150);
+    assert.equal(phase.status['200'], 150);
+    assert.equal(phase.perSecond.reduce((sum, count) => sum + count, 0), 150, 'the per-second series adds up');
+    assert.equal(merged.shards?.length, 3);
+    assert.deepEqual(merged.thresholds.map((result) => [result.threshold, result.passed]), [['p99<10s', true]], 'judged once, on the whole run');
+    const lines = (await Promise.all([1, 2, 3].map((index) => rawLines(join(dir, `open-${index}.ndjson`))))).flat();
+    assert.equal(lines.length, 150);
+    assertSameHistogram(phase.histograms.latency, lines.map((line) => line.latencyMs!), 'latency');
+    assertSameHistogram(phase.histograms.serviceTime, lines.map((line) => line.serviceTimeMs!), 'service time');
+  });
+
+  it('closed loop: concurrency and requests split over shards; call numbers never overlap', { timeout: 60_000 }, async () => {
+    target.seqs.length = 0;
+    const common = { target: url, payload: '{"seq": {{seq}}}', template: true, correlationPath: null, concurrency: 4, requests: 10, note: () => {} };
+    const reports = await Promise.all([1, 2, 3].map((index) => runBench({ ...common, shard: { index, of: 3 } })));
+    assert.deepEqual(reports.map((report) => report.phases[0]!.requests), [4, 3, 3]);
+    assert.equal(new Set(target.seqs).size, 10, `distinct numbers: ${target.seqs.join(',')}`);
+    assert.deepEqual(reports.map((report) => report.phases[0]!.load), [1, 2, 3].map(() => ({ kind: 'closed', concurrency: 4 })), 'each shard reports the whole run\'s load');
+    const merged = mergeReports(reports.map((report, index) => ({ source: `closed-${index + 1}.json`, report })));
+    assert.equal(merged.phases[0]!.requests, 10);
+  });
+
+  it('refuses shards that cannot be split or merged, naming why', async () => {
+    const refused = async (args: string[], expected: RegExp) => {
+      const result = await runLambench(args);
+      assert.equal(result.code, 2, `${args.join(' ')}: ${result.stderr}`);
+      assert.match(result.stderr, expected);
+    };
+    await refused(['bench', url, '--rate', '5', '--shard', '4/3'], /--shard 4\/3 must be i\/n with 1 ≤ i ≤ n/);
+    await refused(['bench', url, '--rate', '5', '--shard', 'two'], /--shard 'two' must be i\/n/);
+    await refused(['bench', url, '--concurrency', '2', '--shard', '1/3'], /some shards get no calls in flight from --concurrency 2: give at least 3/);
+
+    const report = (index: number, target = url, of = 2): ReportDocument => ({
+      schemaVersion: 1,
+      tool: { name: 'lambench', version: 'test' },
+      startedAt: new Date().toISOString(),
+      target,
+      shard: { index, of },
+      phases: [],
+      thresholds: [],
+      interrupted: false,
+    });
+    assert.throws(() => mergeReports([{ source: 'a', report: report(1) }, { source: 'b', report: report(2, 'other') }]), /b is not a shard of the same run as a: its target is "other"/);
+    assert.throws(() => mergeReports([{ source: 'a', report: report(1) }, { source: 'b', report: report(1) }]), /b and a are both shard 1\/2/);
+    assert.throws(() => mergeReports([{ source: 'a', report: report(1) }, { source: 'b', report: report(2, url, 3) }]), /its shard count is 3, not 2/);
+    const notes: string[] = [];
+    mergeReports([{ source: 'a', report: report(1, url, 3) }, { source: 'b', report: report(2, url, 3) }], (note) => notes.push(note));
+    assert.deepEqual(notes, ['shard 3 of 3 missing: the merged figures cover 2 of 3 shares of the load']);
+  });
+});
