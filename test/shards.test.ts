@@ -4,7 +4,8 @@
  * bucket to one built from every raw sample.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -15,7 +16,8 @@ import { createHistogram, decodeHistogram, encodeHistogram, recordMs } from '../
 import { mergeReports } from '../src/report/merge.js';
 import type { ReportDocument } from '../src/report/reportDocument.js';
 import { compileTemplate } from '../src/targets/payloadTemplate.js';
-import { runLambench } from './helpers.js';
+import { parseAllDocuments } from 'yaml';
+import { REPO_ROOT, runLambench } from './helpers.js';
 
 describe('payload templates', () => {
   it('fills {{seq}}, {{uuid}}, {{randomInt A B}} and {{file PATH}} per call', async () => {
@@ -168,5 +170,63 @@ describe('shards', () => {
     const notes: string[] = [];
     mergeReports([{ source: 'a', report: report(1, url, 3) }, { source: 'b', report: report(2, url, 3) }], (note) => notes.push(note));
     assert.deepEqual(notes, ['shard 3 of 3 missing: the merged figures cover 2 of 3 shares of the load']);
+  });
+});
+
+describe('the Kubernetes Indexed Job example', () => {
+  it("runs each pod's command as Kubernetes would (JOB_COMPLETION_INDEX 0..3), logs merged from stdout and stderr, then report --merge", { timeout: 90_000 }, async () => {
+    const manifest = parseAllDocuments(await readFile(join(REPO_ROOT, 'examples', 'shards', 'kubernetes-indexed-job.yaml'), 'utf8')).map((document) => document.toJS());
+    const configMap = manifest.find((document) => document.kind === 'ConfigMap');
+    const job = manifest.find((document) => document.kind === 'Job');
+    const container = job.spec.template.spec.containers[0];
+    const shards = Number(container.env.find((variable: { name: string }) => variable.name === 'SHARDS').value);
+    assert.equal(shards, job.spec.completions, 'SHARDS matches the completions');
+    assert.equal(job.spec.completionMode, 'Indexed');
+    const dir = await mkdtemp(join(tmpdir(), 'lambench-k8s-'));
+    const target = seqServer(() => 1);
+    try {
+      // The shipped scenario is checked as it is; the run swaps in a local target, as a user's cluster has its own.
+      const scenario = join(dir, 'scenario.yaml');
+      await writeFile(scenario, configMap.data['scenario.yaml']);
+      const check = await runLambench(['run', scenario, '--check']);
+      assert.equal(check.code, 0, check.stderr);
+      const url = await listen(target.server);
+      await writeFile(scenario, `target: ${url}\npayload: {seq: "{{seq}}"}\nhttp: {correlationPath: null}\nload: {rate: 200, requests: 80}\nthresholds: ['errors<1%']\n`);
+      const bin = join(dir, 'bin');
+      await mkdir(bin);
+      await writeFile(join(bin, 'lambench'), `#!/bin/sh\nexec "${process.execPath}" "${join(REPO_ROOT, 'bin', 'lambench.js')}" "$@"\n`, { mode: 0o755 });
+      const script = (container.args as string[]).join(' ').replace('/scenario/scenario.yaml', scenario);
+      const logs = await Promise.all(
+        Array.from({ length: shards }, (_, index) =>
+          new Promise<string>((resolve, reject) => {
+            // `kubectl logs` shows stdout and stderr together: so does this.
+            const child = spawn('sh', ['-c', `${script} 2>&1`], { env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, JOB_COMPLETION_INDEX: String(index), SHARDS: String(shards) } });
+            let output = '';
+            child.stdout.on('data', (chunk) => (output += chunk));
+            const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+            child.on('error', reject);
+            child.on('close', (code) => {
+              clearTimeout(timer);
+              if (code === 0) resolve(output);
+              else reject(new Error(`pod ${index} exited ${code}: ${output}`));
+            });
+          }),
+        ),
+      );
+      const files = await Promise.all(logs.map(async (log, index) => {
+        const file = join(dir, `shard-${index}.json`);
+        await writeFile(file, `lambench: note: a line from stderr, as kubectl logs shows it\n${log}`);
+        return file;
+      }));
+      const merged = await runLambench(['report', '--merge', ...files, '--json']);
+      assert.equal(merged.code, 0, merged.stderr);
+      const report = JSON.parse(merged.stdout);
+      assert.equal(report.phases[0].requests, 80);
+      assert.deepEqual(report.shards.map((shard: { shard: { index: number } }) => shard.shard.index).sort(), [1, 2, 3, 4]);
+      assert.deepEqual([...target.seqs].sort((a, b) => a - b), Array.from({ length: 80 }, (_, seq) => seq));
+    } finally {
+      await new Promise<void>((resolve) => target.server.close(() => resolve()));
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

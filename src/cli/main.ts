@@ -240,9 +240,9 @@ async function parse(argv: string[]): Promise<void> {
     )
     .command(
       'demo',
-      'on a fresh machine: start the local stack and show sync, async and dry-run calls end to end',
-      (y) => y,
-      async () => (await import('./commands/demo.js')).demoCommand(),
+      'on a fresh machine: start the local stack, show sync, async and dry-run calls end to end, benchmark sync vs async into report.json and report.html',
+      (y) => y.options({ 'out-dir': { type: 'string', describe: 'folder for report.json and report.html (default: the working directory)' } }),
+      async (args) => (await import('./commands/demo.js')).demoCommand(args),
     )
     .demandCommand(1, 'name a command: invoke, bench, run, report, poll, local or demo (lambench --help lists them)')
     .recommendCommands()

@@ -3,6 +3,20 @@ import { readFile } from 'node:fs/promises';
 import { UsageError, messageOf } from '../errors.js';
 import { SCHEMA_VERSION, type ReportDocument } from './reportDocument.js';
 
+function reportLineIn(text: string): unknown {
+  const found = text
+    .split('\n')
+    .filter((line) => line.startsWith('{"schemaVersion"'))
+    .flatMap((line) => {
+      try {
+        return [JSON.parse(line) as unknown];
+      } catch {
+        return [];
+      }
+    });
+  return found.length === 1 ? found[0] : undefined;
+}
+
 export async function readReport(path: string): Promise<ReportDocument> {
   let text: string;
   try {
@@ -15,7 +29,9 @@ export async function readReport(path: string): Promise<ReportDocument> {
   try {
     document = JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`'${path}' is not JSON (${messageOf(error)}): give a report written by lambench bench --out`);
+    // A captured log (kubectl logs, CloudWatch) mixes the --json line with notes from stderr: the one report line is taken.
+    document = reportLineIn(text);
+    if (document === undefined) throw new UsageError(`'${path}' is not JSON (${messageOf(error)}): give a report written by lambench bench --out, or a log holding one --json line`);
   }
   const report = document as Partial<ReportDocument> | null;
   if (report === null || typeof report !== 'object' || typeof report.schemaVersion !== 'number' || !Array.isArray(report.phases)) {

@@ -3,15 +3,28 @@
  * in-process and shows, on the sample `square` function, a synchronous call, an async call whose
  * completion is then found on the destination queue, a failing async call retried into the
  * failure destination, a dry run, an async call through the API Gateway front found again by
- * lambench's client request ID, and the main job: sync against async benchmarked side by side,
- * with every async event accounted for.
+ * lambench's client request ID, and the main job: the shipped sync-vs-async profile benchmarked
+ * side by side, every async event accounted for, written to report.json and report.html.
  */
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { CallFailedError } from '../../errors.js';
 import { invokeOnce, type InvokeResultDocument } from '../../targets/invokeOnce.js';
 import { formatMs, renderInvoke } from '../render/invokeText.js';
+import { checkOutputs } from '../reportOutput.js';
 import { styleFor } from '../style.js';
 
-export async function demoCommand(): Promise<void> {
+/** The scenario the demo runs: shipped with the package, beside dist/. */
+const DEMO_PROFILE = fileURLToPath(new URL('../../../../profiles/square-sync-vs-async.yaml', import.meta.url));
+
+export interface DemoArgs {
+  /** Folder for report.json and report.html (default: the working directory). */
+  outDir?: string;
+}
+
+export async function demoCommand(args: DemoArgs = {}): Promise<void> {
+  const outputs = { out: join(args.outDir ?? '.', 'report.json'), html: join(args.outDir ?? '.', 'report.html') };
+  await checkOutputs(outputs);
   const style = styleFor(process.stdout);
   const out = (text: string) => process.stdout.write(text);
   const { startLocalStack } = await import('../../local/index.js');
@@ -46,24 +59,16 @@ export async function demoCommand(): Promise<void> {
       { target: `${stack.apiUrl}/run`, type: 'event', asyncVia: 'body', payload: '{"number": 9}', wait: { destinationQueue: queues.destinationQueue, timeoutMs: 15_000 } },
     );
 
-    out(`${style.dim('── 6. the main job: benchmark sync against async on square, open loop 50 calls/s for 2 s each, every async event accounted for')}\n`);
-    out(`$ lambench bench square --type sync,async --rate 50 --duration 2s --verify-delivery --destination-queue <lambench-success> --dlq <lambench-dlq>\n`);
+    out(`${style.dim('── 6. the main job: the shipped profile profiles/square-sync-vs-async.yaml: sync against async on square, open loop, every async event accounted for')}\n`);
+    out(`$ lambench run profiles/square-sync-vs-async.yaml --out ${outputs.out} --html ${outputs.html}\n`);
+    const { loadProfile } = await import('../../profiles/profile.js');
+    const { benchOptionsFrom } = await import('../../profiles/benchOptions.js');
     const { runBench } = await import('../../load/runBench.js');
-    const { renderReportTable } = await import('../../report/table.js');
-    const report = await runBench({
-      target: 'square',
-      payload: '{"number": 12}',
-      endpointUrl: stack.lambdaUrl,
-      types: 'sync,async',
-      rate: 50,
-      durationMs: 2000,
-      verifyDelivery: true,
-      destinationQueue: queues.destinationQueue,
-      dlq: queues.dlq,
-      settleMs: 15_000,
-      note: () => {},
-    });
-    out(`${renderReportTable(report)}\n`);
+    const { emitReport } = await import('../reportOutput.js');
+    const loaded = await loadProfile(DEMO_PROFILE);
+    const { outputs: _files, ...options } = benchOptionsFrom(loaded, (queue) => stack.queues[queue] ?? queue);
+    const report = await runBench({ ...options, endpointUrl: stack.lambdaUrl, profilePath: 'profiles/square-sync-vs-async.yaml', note: () => {} });
+    await emitReport(report, outputs, out);
     const benchDelivery = report.phases[1]?.delivery;
 
     out(`${style.bold('In short')}: sync answered in ${formatMs(sync.latencyMs)} with the result; async was accepted in ${formatMs(accepted.latencyMs)}`);
@@ -71,7 +76,8 @@ export async function demoCommand(): Promise<void> {
     if (viaGateway.completion) {
       out(`Through API Gateway the event was accepted with ${viaGateway.statusCode} (not 202) and completed ${formatMs(viaGateway.endToEndMs ?? 0)} after the send.\n`);
     }
-    out(style.dim('Next: `lambench local` keeps this stack running for your own calls; see README.md.\n'));
+    out(`${style.bold('Reports')}: ${resolve(outputs.out)} (JSON, with the HdrHistograms) and ${resolve(outputs.html)} (open it in a browser: latency percentiles, outcomes, throughput, the delivery funnel).\n`);
+    out(style.dim('Next: `lambench run profiles/<scenario>.yaml` runs the other shipped scenarios; `lambench local` keeps a stack running for your own calls; see README.md.\n'));
     // The demo exits 1 when what it shows did not happen, like any other check.
     const failed = [
       (sync.payload as { square?: number } | undefined)?.square !== 49 && 'the sync call did not return {"square": 49}',
@@ -80,6 +86,7 @@ export async function demoCommand(): Promise<void> {
       dryRun.statusCode !== 204 && 'the dry run did not answer 204',
       viaGateway.completion?.condition !== 'Success' && 'the event through API Gateway has no Success record',
       (!benchDelivery || benchDelivery.succeeded !== benchDelivery.accepted || benchDelivery.accepted === 0) && 'the benchmark did not account for every async event',
+      report.thresholds.some((result) => !result.passed) && "the profile's thresholds failed",
     ].filter((problem): problem is string => typeof problem === 'string');
     if (failed.length > 0) throw new CallFailedError(`the demo did not go as expected: ${failed.join('; ')}`);
   } finally {
