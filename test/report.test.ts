@@ -101,6 +101,24 @@ describe('lambench report', () => {
     assert.equal(document.shards.length, 2);
   });
 
+  it('bench exits 3 when every call was refused as not found, after writing the report', async () => {
+    const missing = createServer((req, res) => {
+      req.resume();
+      res.statusCode = 404;
+      res.end('{"message": "no such route"}');
+    });
+    const url = await listen(missing);
+    try {
+      const out = join(dir, 'refused.json');
+      const result = await runLambench(['bench', url, '--concurrency', '2', '--requests', '6', '--out', out]);
+      assert.equal(result.code, 3, result.stderr);
+      assert.match(result.stderr, /every call of the sync phase was refused \(404: HTTP 404: no such route\)/);
+      assert.equal(JSON.parse(await readFile(out, 'utf8')).phases[0].outcomes.httpError, 6);
+    } finally {
+      await new Promise<void>((resolve) => missing.close(() => resolve()));
+    }
+  });
+
   it('refuses what it cannot read: one clear line, exit 2', async () => {
     await writeFile(join(dir, 'not-json.json'), '{ nope');
     await writeFile(join(dir, 'not-report.json'), '{"hello": 1}');

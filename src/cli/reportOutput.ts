@@ -6,7 +6,7 @@
 import { constants } from 'node:fs';
 import { access, mkdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { CallFailedError, InterruptedError, UsageError } from '../errors.js';
+import { CallFailedError, InterruptedError, TargetUnavailableError, UsageError } from '../errors.js';
 import type { ReportDocument } from '../report/reportDocument.js';
 
 export interface ReportOutputArgs {
@@ -48,9 +48,18 @@ export async function emitReport(report: ReportDocument, args: ReportOutputArgs,
   return written;
 }
 
-/** Exit 130 for a run this process interrupted (`live`), 1 for failed thresholds; otherwise nothing. */
+/**
+ * Exit 130 for a run this process interrupted (`live`); 3 when every call of a phase was refused
+ * as not found or not allowed (the target is wrong, not slow: nothing was measured); 1 for failed
+ * thresholds; otherwise nothing.
+ */
 export async function judge(report: ReportDocument, live = true): Promise<void> {
   if (live && report.interrupted) throw new InterruptedError('interrupted: the report covers what was measured before Ctrl-C');
+  const refused = report.phases.find((phase) => phase.requests > 0 && Object.keys(phase.status).length > 0 && Object.keys(phase.status).every((code) => code === '403' || code === '404') && phase.outcomes.ok === 0);
+  if (refused) {
+    const kind = refused.errors?.[0];
+    throw new TargetUnavailableError(`every call of the ${refused.name} phase was refused (${Object.keys(refused.status).join(', ')}${kind ? `: ${kind.type}${kind.example ? `: ${kind.example}` : ''}` : ''}): check the target's name, region and permissions`);
+  }
   const failed = report.thresholds.filter((result) => !result.passed);
   if (failed.length > 0) {
     const { formatThresholdValue } = await import('../report/thresholds.js');

@@ -39,7 +39,7 @@ export function renderReportTable(report: ReportDocument): string {
   const clientLine = client
     ? [
         `  client: ${client.workers} thread${client.workers === 1 ? '' : 's'}, peak memory ${Math.round(client.peakRssBytes / 1024 / 1024)} MB, CPU ${((client.cpuUserMs + client.cpuSystemMs) / 1000).toFixed(1)} s over ${(client.wallMs / 1000).toFixed(1)} s` +
-          ((client.cpuUserMs + client.cpuSystemMs) / Math.max(1, client.wallMs) > 0.9 * client.workers ? ' (the client was near its CPU limit: its own delays are in the figures; try --workers)' : ''),
+          (client.wallMs >= 1000 && (client.cpuUserMs + client.cpuSystemMs) / client.wallMs > 0.9 * client.workers ? ' (the client was near its CPU limit: its own delays are in the figures; try --workers)' : ''),
       ]
     : [];
   const failures = phases.flatMap((phase) =>
