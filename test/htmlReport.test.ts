@@ -16,6 +16,7 @@ import { startLocalStack, type LocalStack } from '../src/local/index.js';
 import { decodeHistogram } from '../src/metrics/histogram.js';
 import { percentileCurve, renderHtmlReport } from '../src/report/html.js';
 import { readReport } from '../src/report/readReport.js';
+import { formatMicros } from '../src/report/table.js';
 import type { ReportDocument } from '../src/report/reportDocument.js';
 import { runLambench } from './helpers.js';
 
@@ -207,7 +208,7 @@ describe('HTML report of a real sync + async run', () => {
       const summary = await view.$$eval('table.summary tbody tr', (rows) => rows.map((row) => [...row.children].map((cell) => cell.textContent!.trim())));
       const row = (label: string) => summary.find(([first]) => first === label)!.slice(1);
       assert.deepEqual(row('calls'), [String(sync!.requests), String(async!.requests)]);
-      assert.deepEqual(row('latency p99'), [sync!.latencyUs!.p99, async!.latencyUs!.p99].map(formatUs));
+      assert.deepEqual(row('latency p99'), [sync!.latencyUs!.p99, async!.latencyUs!.p99].map(formatMicros));
       assert.deepEqual(row('cold starts'), [String(sync!.lambda!.coldStarts), '—']);
       assert.deepEqual(row('delivered'), ['—', `${delivery.succeeded}/${delivery.accepted}`]);
       const verdicts = await view.$$eval('.thresholds li', (items) => items.map((item) => [item.className, item.querySelector('code')!.textContent]));
@@ -279,10 +280,3 @@ describe('HTML report of a real sync + async run', () => {
     assertSafe(await visit(browser!, path), path);
   });
 });
-
-/** As the terminal table prints a latency. */
-function formatUs(value: number): string {
-  if (value >= 1_000_000) return `${(value / 1_000_000).toFixed(2)} s`;
-  if (value >= 1000) return `${(value / 1000).toFixed(1)} ms`;
-  return `${value} µs`;
-}

@@ -9,6 +9,7 @@
 import type { DeliveryReport } from '../delivery/deliveryTracker.js';
 import { decodeHistogram } from '../metrics/histogram.js';
 import type { ClientUsage, PhaseReport, ReportDocument, RunSettings, ShardSummary } from './reportDocument.js';
+import { formatMicros } from './table.js';
 import { formatThresholdValue } from './thresholds.js';
 import type { LoadShape } from '../load/phaseRunner.js';
 
@@ -170,8 +171,8 @@ function headlineCard(phase: PhaseReport, index: number): Html {
   const attempted = phase.requests + phase.dropped;
   const errors = attempted > 0 ? (attempted - (phase.outcomes?.ok ?? 0)) / attempted : undefined;
   const figures: [string, string][] = [
-    ['p50', formatUs(phase.latencyUs?.p50)],
-    ['p99', formatUs(phase.latencyUs?.p99)],
+    ['p50', formatMicros(phase.latencyUs?.p50)],
+    ['p99', formatMicros(phase.latencyUs?.p99)],
     ['throughput', `${formatNumber(phase.throughputPerSecond, 1)}/s`],
     ['errors', errors === undefined ? '—' : formatPercent(errors)],
     ...(phase.delivery ? [['delivered', phase.delivery.accepted > 0 ? formatPercent(phase.delivery.succeeded / phase.delivery.accepted) : '—'] as [string, string]] : []),
@@ -574,7 +575,7 @@ function deliveryFacts(delivery: DeliveryReport): Html {
   const conditions = Object.entries(delivery.conditions ?? {}).map(([condition, count]) => `${condition} ${formatCount(count ?? 0)}`);
   const facts: [string, Child][] = [
     ['accepted = succeeded + failed + missing', `${formatCount(delivery.accepted)} = ${formatCount(delivery.succeeded)} + ${formatCount(delivery.failed)} + ${formatCount(delivery.missing)}`],
-    ['end-to-end p50 / p99 / max', delivery.endToEnd ? `${formatUs(delivery.endToEnd.p50)} / ${formatUs(delivery.endToEnd.p99)} / ${formatUs(delivery.endToEnd.max)}` : '—'],
+    ['end-to-end p50 / p99 / max', delivery.endToEnd ? `${formatMicros(delivery.endToEnd.p50)} / ${formatMicros(delivery.endToEnd.p99)} / ${formatMicros(delivery.endToEnd.max)}` : '—'],
     ['failures reported by', `on-failure destination ${formatCount(delivery.failedVia?.onFailureDestination ?? 0)}, dead-letter queue ${formatCount(delivery.failedVia?.deadLetterQueue ?? 0)}`],
     ['conditions', conditions.join(', ') || '—'],
     ['duplicate records', formatCount(delivery.duplicates ?? 0)],
@@ -601,18 +602,18 @@ function summaryTable(phases: PhaseReport[]): Html {
     ['throughput', ...perPhase((phase) => `${formatNumber(phase.throughputPerSecond, 1)}/s`)],
   ];
   if (phases.some((phase) => phase.offeredPerSecond !== undefined)) rows.push(['offered', ...perPhase((phase) => (phase.offeredPerSecond !== undefined ? `${formatNumber(phase.offeredPerSecond, 1)}/s` : '—'))]);
-  for (const key of ['p50', 'p90', 'p99', 'p999', 'max'] as const) rows.push([`latency ${key === 'p999' ? 'p99.9' : key}`, ...perPhase((phase) => formatUs(phase.latencyUs?.[key]))]);
-  rows.push(['service time p99', ...perPhase((phase) => formatUs(phase.serviceTimeUs?.p99))]);
+  for (const key of ['p50', 'p90', 'p99', 'p999', 'max'] as const) rows.push([`latency ${key === 'p999' ? 'p99.9' : key}`, ...perPhase((phase) => formatMicros(phase.latencyUs?.[key]))]);
+  rows.push(['service time p99', ...perPhase((phase) => formatMicros(phase.serviceTimeUs?.p99))]);
   if (phases.some((phase) => phase.lambda)) {
-    rows.push(['lambda duration p99', ...perPhase((phase) => formatUs(phase.lambda?.durationUs?.p99))]);
+    rows.push(['lambda duration p99', ...perPhase((phase) => formatMicros(phase.lambda?.durationUs?.p99))]);
     rows.push(['cold starts', ...perPhase((phase) => (phase.lambda ? formatCount(phase.lambda.coldStarts) : '—'))]);
     rows.push(['max memory used', ...perPhase((phase) => (phase.lambda ? `${formatCount(phase.lambda.maxMemoryUsedMb)} MB` : '—'))]);
   }
   if (phases.some((phase) => phase.delivery)) {
     rows.push(['delivered', ...perPhase((phase) => (phase.delivery ? `${formatCount(phase.delivery.succeeded)}/${formatCount(phase.delivery.accepted)}` : '—'))]);
     rows.push(['failed / missing', ...perPhase((phase) => (phase.delivery ? `${formatCount(phase.delivery.failed)} / ${formatCount(phase.delivery.missing)}` : '—'))]);
-    rows.push(['end-to-end p50', ...perPhase((phase) => formatUs(phase.delivery?.endToEnd?.p50))]);
-    rows.push(['end-to-end p99', ...perPhase((phase) => formatUs(phase.delivery?.endToEnd?.p99))]);
+    rows.push(['end-to-end p50', ...perPhase((phase) => formatMicros(phase.delivery?.endToEnd?.p50))]);
+    rows.push(['end-to-end p99', ...perPhase((phase) => formatMicros(phase.delivery?.endToEnd?.p99))]);
   }
   return el(
     'div',
@@ -763,15 +764,8 @@ function describeLoad(load: LoadShape | undefined): string {
   return load.kind === 'closed' ? `closed loop × ${load.concurrency}` : `open loop ${load.rate}/s (at most ${load.maxInFlight} in flight)`;
 }
 
-function formatUs(value: number | undefined): string {
-  if (value === undefined || value === null || !Number.isFinite(value)) return '—';
-  if (value >= 1_000_000) return `${(value / 1_000_000).toFixed(2)} s`;
-  if (value >= 1000) return `${(value / 1000).toFixed(1)} ms`;
-  return `${value} µs`;
-}
-
 function formatMs(ms: number): string {
-  return formatUs(Math.round(ms * 1000));
+  return formatMicros(Math.round(ms * 1000));
 }
 
 function formatAxisMs(ms: number): string {

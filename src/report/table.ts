@@ -72,8 +72,12 @@ function oneLine(text: string): string {
 }
 
 function us(summary: LatencySummary | null, key: keyof LatencySummary): string {
-  if (!summary) return '—';
-  const value = summary[key];
+  return summary ? formatMicros(summary[key]) : '—';
+}
+
+/** A latency in integer microseconds as people read it: `850 µs`, `12.3 ms`, `1.25 s`. */
+export function formatMicros(value: number | undefined): string {
+  if (value === undefined || value === null || !Number.isFinite(value)) return '—';
   if (value >= 1_000_000) return `${(value / 1_000_000).toFixed(2)} s`;
   if (value >= 1000) return `${(value / 1000).toFixed(1)} ms`;
   return `${value} µs`;
