@@ -169,7 +169,7 @@ describe('HTML report of a real sync + async run', () => {
     for (const phase of report.phases) {
       const curve = percentileCurve(phase.histograms.latency, phase.latencyUs!.max)!;
       const histogram = decodeHistogram(phase.histograms.latency);
-      const at = (position: number) => curve.find(([x]) => Math.abs(x - position) < 1e-9)![1] * 1000;
+      const at = (position: number) => Math.round(curve.find(([x]) => Math.abs(x - position) < 1e-9)![1] * 1000);
       assert.equal(at(0.3), Math.min(phase.latencyUs!.max, histogram.getValueAtPercentile(100 * (1 - 10 ** -0.3))), 'x = 0.3 is p49.9');
       assert.equal(at(2), phase.latencyUs!.p99, 'x = 2 is p99, the report’s own p99');
       assert.deepEqual(curve.at(-1), [Math.log10(phase.requests), phase.latencyUs!.max / 1000], 'the line ends at 1 - 1/count with the max');
