@@ -7,7 +7,7 @@
 import { Agent } from 'undici';
 import type { RequestSigner } from './sigv4.js';
 import type { InvokeRequest, Outcome, OutcomeClass, Target } from './types.js';
-import { headerValue, timedExchange } from './undiciExchange.js';
+import { headerValue, timedExchange, type Exchange, type ExchangeRequest } from './undiciExchange.js';
 import { signingFailure } from './callFailure.js';
 
 export type AsyncVia = 'header' | 'body' | 'url';
@@ -42,69 +42,64 @@ export function createHttpTarget(options: HttpTargetOptions): Target {
 
   const keepOkBodies = options.keepOkBodies ?? true;
   // The headers every call of one kind shares, built once (the hot path only adds the ID).
-  const sharedHeaders = new Map<string, Record<string, string>>();
+  const sharedHeaders = { withBody: new Map<string, Record<string, string>>(), bodiless: new Map<string, Record<string, string>>() };
   const headersFor = (invocationType: string, hasBody: boolean) => {
-    const key = `${invocationType}:${hasBody}`;
-    let headers = sharedHeaders.get(key);
+    const cache = hasBody ? sharedHeaders.withBody : sharedHeaders.bodiless;
+    let headers = cache.get(invocationType);
     if (headers === undefined) {
       headers = { ...options.headers };
       if (hasBody && !Object.keys(headers).some((name) => name.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
       if (options.asyncVia === 'header') headers[asyncHeader] = invocationType;
-      sharedHeaders.set(key, headers);
+      cache.set(invocationType, headers);
     }
     return headers;
+  };
+
+  // Read once per answer; a plain function, not a closure made per call.
+  const keepBody = (status: number) => keepOkBodies || status < 200 || status >= 300;
+  const send = (url: URL, method: string, headers: Record<string, string>, request: InvokeRequest, hasBody: boolean, signal: AbortSignal | undefined): Promise<Outcome> => {
+    const exchangeRequest: ExchangeRequest = { origin: url.origin, path: `${url.pathname}${url.search}`, method, headers, keepBody };
+    if (hasBody) exchangeRequest.body = request.payload;
+    if (signal) exchangeRequest.signal = signal;
+    if (options.timeoutMs) exchangeRequest.timeoutMs = options.timeoutMs;
+    return timedExchange(agent, exchangeRequest, request, readAnswer);
   };
 
   return {
     description: options.url.href,
     endpoint: options.url.origin,
-    async invoke(request: InvokeRequest, signal?: AbortSignal): Promise<Outcome> {
+    invoke(request: InvokeRequest, signal?: AbortSignal): Promise<Outcome> {
       const url = options.asyncVia === 'url' && request.invocationType === 'Event' && options.asyncUrl ? options.asyncUrl : options.url;
       const hasBody = request.payload.length > 0;
       const method = options.method ?? (hasBody ? 'POST' : 'GET');
       let headers = headersFor(request.invocationType, hasBody);
       if (correlationHeader && request.clientRequestId) headers = { ...headers, [correlationHeader]: request.clientRequestId };
-      if (options.signer) {
-        try {
-          headers = await options.signer({ method, url, headers, ...(hasBody && { body: request.payload }) });
-        } catch (error) {
-          return signingFailure(error, request);
-        }
-      }
-
-      return timedExchange(
-        agent,
-        {
-          origin: url.origin,
-          path: `${url.pathname}${url.search}`,
-          method,
-          headers,
-          ...(hasBody && { body: request.payload }),
-          ...(signal && { signal }),
-          ...(options.timeoutMs && { timeoutMs: options.timeoutMs }),
-          keepBody: (status) => keepOkBodies || status < 200 || status >= 300,
-        },
-        request,
-        (response, base) => {
-          const body = response.body;
-          const outcome: Outcome = { ...base, class: classifyStatus(response.statusCode), statusCode: response.statusCode };
-          const header = (name: string) => headerValue(response.headers, name);
-          const requestId = header('x-amzn-requestid') ?? header('x-amz-apigw-requestid');
-          if (requestId) outcome.requestId = requestId;
-          const apigwId = header('x-amz-apigw-id');
-          if (apigwId) outcome.apigwId = apigwId;
-          const errorType = header('x-amzn-errortype')?.split(':')[0];
-          if (errorType) outcome.errorType = errorType;
-          if (body && body.length > 0) outcome.payload = body;
-          if (outcome.class !== 'ok') outcome.errorMessage = (body && errorMessageOf(body)) ?? `HTTP ${response.statusCode}`;
-          return outcome;
-        },
+      const signer = options.signer;
+      if (!signer) return send(url, method, headers, request, hasBody, signal);
+      return signer({ method, url, headers, ...(hasBody && { body: request.payload }) }).then(
+        (signed) => send(url, method, signed, request, hasBody, signal),
+        (error: unknown) => signingFailure(error, request),
       );
     },
     async close() {
       await agent.close();
     },
   };
+}
+
+/** The answer as an outcome: the status classified, API Gateway's IDs and error name, the body. */
+function readAnswer(response: Exchange, outcome: Outcome): Outcome {
+  const { statusCode, headers, body } = response;
+  outcome.class = classifyStatus(statusCode);
+  const requestId = headerValue(headers, 'x-amzn-requestid') ?? headerValue(headers, 'x-amz-apigw-requestid');
+  if (requestId) outcome.requestId = requestId;
+  const apigwId = headerValue(headers, 'x-amz-apigw-id');
+  if (apigwId) outcome.apigwId = apigwId;
+  const errorType = headerValue(headers, 'x-amzn-errortype')?.split(':')[0];
+  if (errorType) outcome.errorType = errorType;
+  if (body && body.length > 0) outcome.payload = body;
+  if (outcome.class !== 'ok') outcome.errorMessage = (body && errorMessageOf(body)) ?? `HTTP ${statusCode}`;
+  return outcome;
 }
 
 /** 2xx ok; 429 throttled; 504 a (gateway) timeout; any other status >= 300 an HTTP error. */

@@ -9,6 +9,7 @@
  * The SDK client stays the path for one-off calls, `--retries` (its retry strategy) and `--sdk`.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
 import { Agent } from 'undici';
 import type { ResolvedAwsConfig } from './awsConfig.js';
 import { createInvokeSigner, EMPTY_SHA256, type SignableInvoke } from './invokeSigV4.js';
@@ -62,6 +63,7 @@ export function createDirectLambdaTarget(options: DirectTargetOptions): Target {
   const keepOkBodies = options.keepOkBodies ?? false;
   const search = options.qualifier !== undefined ? `?Qualifier=${encodeURIComponent(options.qualifier)}` : '';
   let clockOffsetMs = 0;
+  const keepBody = (status: number, responseHeaders: IncomingHttpHeaders) => keepOkBodies || status >= 300 || responseHeaders['x-amz-function-error'] !== undefined;
 
   return {
     description: options.functionName + (options.qualifier ? ` (qualifier ${options.qualifier})` : ''),
@@ -84,10 +86,10 @@ export function createDirectLambdaTarget(options: DirectTargetOptions): Target {
           ...(request.payload.length > 0 && { body: request.payload }),
           ...(signal && { signal }),
           ...(options.timeoutMs && { timeoutMs: options.timeoutMs }),
-          keepBody: (status, responseHeaders) => keepOkBodies || status >= 300 || responseHeaders['x-amz-function-error'] !== undefined,
+          keepBody,
         },
         request,
-        (response, base) => {
+        (response, outcome) => {
           const header = (name: string) => headerValue(response.headers, name);
           const status = response.statusCode;
           const body = response.body;
@@ -95,12 +97,12 @@ export function createDirectLambdaTarget(options: DirectTargetOptions): Target {
           if (status >= 300) {
             const error = serviceError(status, header('x-amzn-errortype'), body);
             if (CLOCK_SKEW_ERRORS.has(error.errorType)) clockOffsetMs = skewFrom(header('date')) ?? clockOffsetMs;
-            const outcome: Outcome = { ...base, class: status === 429 ? 'throttled' : 'httpError', statusCode: status, refusedByService: true, ...error };
-            if (requestId) outcome.requestId = requestId;
-            return outcome;
+            const refused: Outcome = { ...outcome, class: status === 429 ? 'throttled' : 'httpError', refusedByService: true, ...error };
+            if (requestId) refused.requestId = requestId;
+            return refused;
           }
           const functionError = header('x-amz-function-error');
-          const outcome: Outcome = { ...base, class: functionError ? 'functionError' : 'ok', statusCode: status };
+          if (functionError) outcome.class = 'functionError';
           if (requestId) outcome.requestId = requestId;
           const executedVersion = header('x-amz-executed-version');
           if (executedVersion) outcome.executedVersion = executedVersion;
