@@ -23,14 +23,14 @@ http.createServer((req, res) => {
 `;
 
 /** Runs CommonJS `source` in its own Node process; it must print its port first. */
-export async function startServer(source: string): Promise<{ origin: string; stop: () => void }> {
+export async function startServer(source: string): Promise<{ origin: string; pid: number | undefined; stop: () => void }> {
   const child = spawn(process.execPath, ['-e', source], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<string>((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`the server exited (${code}) before listening`)));
     child.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()));
   });
-  return { origin: `http://127.0.0.1:${port}`, stop: () => child.kill() };
+  return { origin: `http://127.0.0.1:${port}`, pid: child.pid, stop: () => child.kill() };
 }
 
 /** Runs `node ARGS` from the repository to the end and returns its stdout; a non-zero exit rejects with its stderr. */

@@ -14,13 +14,13 @@ export async function runClosedLoop(concurrency: number, limit: RunLimit, driver
     !limit.signal?.aborted &&
     (limit.requests === undefined || started < limit.requests) &&
     (limit.durationMs === undefined || performance.now() - start < limit.durationMs);
-  const worker = async () => {
+  const worker = async (lane: number) => {
     while (more()) {
       const seq = share.index + started * share.of;
       started += 1;
-      driver.onOutcome(await driver.call(seq), undefined);
+      driver.onOutcome(await driver.call(seq, lane), undefined);
     }
   };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  await Promise.all(Array.from({ length: concurrency }, (_, lane) => worker(lane)));
   return { started, elapsedMs: performance.now() - start };
 }

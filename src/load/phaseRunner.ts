@@ -70,8 +70,8 @@ export interface PhaseContext {
 export async function runPhase(phase: PhaseConfig, context: PhaseContext): Promise<PhaseResult> {
   const { target, request, signal, callSignal } = context;
   // A target never throws for a failed call; if one does anyway, the call fails, not the run.
-  const call = (seq: number) =>
-    target.invoke(request(phase.invocationType, seq), callSignal).catch(
+  const call = (seq: number, lane?: number) =>
+    target.invoke(request(phase.invocationType, seq), callSignal, lane).catch(
       (error: unknown): Outcome => ({ class: 'networkError', sentAt: Date.now(), latencyMs: 0, attempts: 0, errorType: 'InternalError', errorMessage: String(error) }),
     );
   const drive = (driver: LoadDriver, limit: { durationMs?: number; requests?: number }): Promise<RunStats> =>
@@ -96,7 +96,7 @@ export async function runPhase(phase: PhaseConfig, context: PhaseContext): Promi
   // so they are cleaned up instead of being left in the queue as someone else's.
   if (phase.warmupMs) {
     // Warm-up calls are numbered -1, -2, … so a {{seq}} never repeats one of the measured run's.
-    await drive({ call: (seq) => call(-1 - seq), onOutcome: (outcome) => outcome.class === 'ok' && expect(outcome, false), onDropped: () => {} }, { durationMs: phase.warmupMs });
+    await drive({ call: (seq, lane) => call(-1 - seq, lane), onOutcome: (outcome) => outcome.class === 'ok' && expect(outcome, false), onDropped: () => {} }, { durationMs: phase.warmupMs });
   }
 
   const recorder = new Recorder(context.raw, { phase: phase.name, invocationType: phase.invocationType, ...(context.asyncVia && { asyncVia: context.asyncVia }) });

@@ -2,8 +2,11 @@ import type { Outcome } from '../targets/types.js';
 
 /** What a scheduler needs: a way to make one call, and where its results go. */
 export interface LoadDriver {
-  /** Makes call number `seq` of the phase (the target and the request are bound in; `seq` fills a payload template's {{seq}}). */
-  call(seq: number): Promise<Outcome>;
+  /**
+   * Makes call number `seq` of the phase (the target and the request are bound in; `seq` fills a
+   * payload template's {{seq}}). `lane`: the closed-loop worker making it (its own connection).
+   */
+  call(seq: number, lane?: number): Promise<Outcome>;
   /** Open loop: `intendedAt` is the time latency is measured from (performance.now()): the scheduled send time, or the send itself if earlier. */
   onOutcome(outcome: Outcome, intendedAt: number | undefined): void;
   /** `intendedAt`: when the send was due (performance.now() time). */

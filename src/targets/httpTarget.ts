@@ -4,7 +4,7 @@
  * name settable), a flag in the body (written by the body builder), or a separate URL. The status
  * is recorded as received: API Gateway answers 200 for an accepted event unless 202 is mapped.
  */
-import { Agent } from 'undici';
+import { Connections } from './connections.js';
 import type { RequestSigner } from './sigv4.js';
 import type { InvokeRequest, Outcome, OutcomeClass, Target } from './types.js';
 import { headerValue, timedExchange, type Exchange, type ExchangeRequest } from './undiciExchange.js';
@@ -36,7 +36,7 @@ export interface HttpTargetOptions {
 }
 
 export function createHttpTarget(options: HttpTargetOptions): Target {
-  const agent = new Agent({ connections: options.connections ?? 50, keepAliveTimeout: 30_000, pipelining: 1 });
+  const connections = new Connections(options.connections ?? 50);
   const asyncHeader = options.asyncHeader.toLowerCase();
   const correlationHeader = options.correlationHeader?.toLowerCase();
 
@@ -57,32 +57,32 @@ export function createHttpTarget(options: HttpTargetOptions): Target {
 
   // Read once per answer; a plain function, not a closure made per call.
   const keepBody = (status: number) => keepOkBodies || status < 200 || status >= 300;
-  const send = (url: URL, method: string, headers: Record<string, string>, request: InvokeRequest, hasBody: boolean, signal: AbortSignal | undefined): Promise<Outcome> => {
+  const send = (url: URL, method: string, headers: Record<string, string>, request: InvokeRequest, hasBody: boolean, signal: AbortSignal | undefined, lane: number | undefined): Promise<Outcome> => {
     const exchangeRequest: ExchangeRequest = { origin: url.origin, path: `${url.pathname}${url.search}`, method, headers, keepBody };
     if (hasBody) exchangeRequest.body = request.payload;
     if (signal) exchangeRequest.signal = signal;
     if (options.timeoutMs) exchangeRequest.timeoutMs = options.timeoutMs;
-    return timedExchange(agent, exchangeRequest, request, readAnswer);
+    return timedExchange(connections.for(url.origin, lane), exchangeRequest, request, readAnswer);
   };
 
   return {
     description: options.url.href,
     endpoint: options.url.origin,
-    invoke(request: InvokeRequest, signal?: AbortSignal): Promise<Outcome> {
+    invoke(request: InvokeRequest, signal?: AbortSignal, lane?: number): Promise<Outcome> {
       const url = options.asyncVia === 'url' && request.invocationType === 'Event' && options.asyncUrl ? options.asyncUrl : options.url;
       const hasBody = request.payload.length > 0;
       const method = options.method ?? (hasBody ? 'POST' : 'GET');
       let headers = headersFor(request.invocationType, hasBody);
       if (correlationHeader && request.clientRequestId) headers = { ...headers, [correlationHeader]: request.clientRequestId };
       const signer = options.signer;
-      if (!signer) return send(url, method, headers, request, hasBody, signal);
+      if (!signer) return send(url, method, headers, request, hasBody, signal, lane);
       return signer({ method, url, headers, ...(hasBody && { body: request.payload }) }).then(
-        (signed) => send(url, method, signed, request, hasBody, signal),
+        (signed) => send(url, method, signed, request, hasBody, signal, lane),
         (error: unknown) => signingFailure(error, request),
       );
     },
     async close() {
-      await agent.close();
+      await connections.close();
     },
   };
 }

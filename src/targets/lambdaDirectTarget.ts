@@ -10,7 +10,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { Agent } from 'undici';
+import { Connections } from './connections.js';
 import type { ResolvedAwsConfig } from './awsConfig.js';
 import { createInvokeSigner, EMPTY_SHA256, type SignableInvoke } from './invokeSigV4.js';
 import type { InvokeRequest, Outcome, Target } from './types.js';
@@ -58,7 +58,7 @@ export function unsignedInvoke(functionName: string, qualifier: string | undefin
 export function createDirectLambdaTarget(options: DirectTargetOptions): Target {
   const { aws } = options;
   const endpoint = new URL(aws.endpoint ?? `https://lambda.${aws.region}.amazonaws.com`);
-  const agent = new Agent({ connections: options.connections ?? 50, keepAliveTimeout: 30_000, pipelining: 1 });
+  const connections = new Connections(options.connections ?? 50);
   const sign = createInvokeSigner(aws.region, aws.credentials);
   const keepOkBodies = options.keepOkBodies ?? false;
   const search = options.qualifier !== undefined ? `?Qualifier=${encodeURIComponent(options.qualifier)}` : '';
@@ -68,7 +68,7 @@ export function createDirectLambdaTarget(options: DirectTargetOptions): Target {
   return {
     description: options.functionName + (options.qualifier ? ` (qualifier ${options.qualifier})` : ''),
     endpoint: endpoint.origin,
-    async invoke(request: InvokeRequest, signal?: AbortSignal): Promise<Outcome> {
+    async invoke(request: InvokeRequest, signal?: AbortSignal, lane?: number): Promise<Outcome> {
       const unsigned = unsignedInvoke(options.functionName, options.qualifier, request, endpoint.host, options.userAgent, randomUUID());
       let headers: Record<string, string>;
       try {
@@ -77,7 +77,7 @@ export function createDirectLambdaTarget(options: DirectTargetOptions): Target {
         return signingFailure(error, request);
       }
       return timedExchange(
-        agent,
+        connections.for(endpoint.origin, lane),
         {
           origin: endpoint.origin,
           path: unsigned.path + search,
@@ -115,7 +115,7 @@ export function createDirectLambdaTarget(options: DirectTargetOptions): Target {
       );
     },
     async close() {
-      await agent.close();
+      await connections.close();
     },
   };
 }

