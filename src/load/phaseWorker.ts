@@ -68,8 +68,8 @@ async function main(): Promise<void> {
       request: call.request,
       ...(call.http && { asyncVia: call.http.asyncVia }),
       ...(input.raw && {
-        raw: (line: Record<string, unknown>) => {
-          rawText += `${JSON.stringify(line)}\n`;
+        raw: (lines: string) => {
+          rawText += lines;
           if (rawText.length >= RAW_BATCH_CHARS) flushRaw();
         },
       }),

@@ -5,7 +5,7 @@
  * they happen; an abort stops sending and still returns what was measured.
  */
 import { setMaxListeners } from 'node:events';
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { RawFile } from '../metrics/rawFile.js';
 import { openDeliveryTracker } from '../delivery/openTracker.js';
 import { UsageError } from '../errors.js';
 import type { Recorder } from '../metrics/recorder.js';
@@ -103,7 +103,7 @@ export async function runBench(options: BenchOptions): Promise<ReportDocument> {
     graceTimer = setTimeout(() => cancel.abort(new DOMException(`no answer within ${IN_FLIGHT_GRACE_MS / 1000} s of Ctrl-C`, 'AbortError')), IN_FLIGHT_GRACE_MS);
   };
   options.signal?.addEventListener('abort', startGrace, { once: true });
-  const raw = options.rawPath ? await openRaw(options.rawPath) : undefined;
+  const raw = options.rawPath ? await RawFile.open(options.rawPath, options.note) : undefined;
   const tracker = verify ? await openDeliveryTracker([options.destinationQueue, options.dlq], { region: options.region, profile: options.profile }, options.note) : undefined;
   const targetOptions = {
     aws: { region: options.region, profile: options.profile, endpointUrl: options.endpointUrl },
@@ -121,7 +121,7 @@ export async function runBench(options: BenchOptions): Promise<ReportDocument> {
     const { runPhaseOnWorkers } = await import('./workerPool.js');
     return runPhaseOnWorkers(phase, workers, {
       base: { call: { ...callOptions, payload: call.payloadText, payloadFile: undefined }, types, target: targetOptions, raw: raw !== undefined, expect: expect !== undefined },
-      ...(raw && { rawText: raw.writeText }),
+      ...(raw && { rawText: raw.write }),
       ...(expect && { expect }),
       ...(options.signal && { signal: options.signal }),
       graceMs: IN_FLIGHT_GRACE_MS,
@@ -238,17 +238,4 @@ function loadShape(options: BenchOptions, problems: string[]): LoadShape | undef
     return undefined;
   }
   return { kind: 'open', rate, maxInFlight };
-}
-
-async function openRaw(path: string): Promise<{ write: (result: Record<string, unknown>) => void; writeText: (lines: string) => void; close: () => Promise<void> }> {
-  const stream: WriteStream = createWriteStream(path, { flags: 'w' });
-  await new Promise<void>((resolve, reject) => {
-    stream.once('open', () => resolve());
-    stream.once('error', (error) => reject(new UsageError(`--raw '${path}' cannot be written: ${(error as NodeJS.ErrnoException).code ?? error.message}`)));
-  });
-  return {
-    write: (result) => stream.write(`${JSON.stringify(result)}\n`),
-    writeText: (lines) => stream.write(lines),
-    close: () => new Promise<void>((resolve) => stream.end(() => resolve())),
-  };
 }
