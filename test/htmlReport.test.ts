@@ -14,7 +14,7 @@ import { after, before, describe, it, type TestContext } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startLocalStack, type LocalStack } from '../src/local/index.js';
 import { decodeHistogram } from '../src/metrics/histogram.js';
-import { percentileCurve, renderHtmlReport } from '../src/report/html.js';
+import { percentileCurve, renderHtmlReport, stepPoints } from '../src/report/html.js';
 import { readReport } from '../src/report/readReport.js';
 import { formatMicros } from '../src/report/table.js';
 import type { ReportDocument } from '../src/report/reportDocument.js';
@@ -248,6 +248,14 @@ describe('HTML report of a real sync + async run', () => {
     assertSafe(page, path);
     for (let n = 10; n <= 27; n += 1) assert.ok(page.text.includes(markup(n)), `field ${n} shown as text`);
     assert.match(page.text, /Interrupted\./);
+  });
+
+  it('throughput: the last, partial second is a rate over its real length, or left out when too short to say much', () => {
+    const tail = 2300 / 1000 - 2;
+    assert.deepEqual(stepPoints([100, 100, 30], 2300), [[0, 100], [1, 100], [1, 100], [2, 100], [2, 30 / tail], [2 + tail, 30 / tail]]);
+    assert.ok(Math.abs(30 / tail - 100) < 1e-6, '30 calls in 0.3 s is the same 100/s');
+    assert.deepEqual(stepPoints([100, 100, 3], 2100), [[0, 100], [1, 100], [1, 100], [2, 100]], 'a tail of 0.1 s is not drawn');
+    assert.deepEqual(stepPoints([100, 100], 2000), [[0, 100], [1, 100], [1, 100], [2, 100]], 'whole seconds stay as counted');
   });
 
   it('a merged report says so, counts its interrupted shards and lists each', () => {

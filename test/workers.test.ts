@@ -34,6 +34,17 @@ describe('splitting the load', () => {
 });
 
 describe('recorder intervals', () => {
+  it('a call that never went out (not signed, interrupted first) counts under its outcome but has no latency', () => {
+    const recorder = new Recorder();
+    recorder.record({ class: 'ok', statusCode: 200, sentAt: 1, latencyMs: 40, attempts: 1 });
+    recorder.record({ class: 'networkError', sentAt: 2, latencyMs: 0, attempts: 0, errorType: 'CredentialsProviderError' });
+    recorder.record({ class: 'timeout', sentAt: 3, latencyMs: 0.01, attempts: 0, errorType: 'Interrupted' });
+    assert.equal(recorder.completed, 3);
+    assert.deepEqual([recorder.outcomes.ok, recorder.outcomes.networkError, recorder.outcomes.timeout], [1, 1, 1]);
+    assert.deepEqual([recorder.latency.totalCount, recorder.serviceTime.totalCount], [1, 1]);
+    assert.ok(recorder.latency.minNonZeroValue >= 39_000, 'the 0 ms of the unsent calls is not a latency');
+  });
+
   it('intervals added together equal one recorder that saw every call', () => {
     const whole = new Recorder();
     const sender = new Recorder();

@@ -92,14 +92,20 @@ export class Recorder {
     this.startedAt = now;
   }
 
-  /** One completed call; `intendedAt` (performance.now() time) only in open loop. */
+  /**
+   * One completed call; `intendedAt` (performance.now() time) only in open loop. A call that never
+   * went out (attempts 0: it could not be signed, or the run was interrupted first) counts under its
+   * outcome but has no latency: a 0 would pull the percentiles down.
+   */
   record(outcome: Outcome, intendedAt?: number, completedAt = performance.now()): void {
     this.completed += 1;
     this.outcomes[outcome.class] += 1;
     if (outcome.statusCode !== undefined) this.status.set(outcome.statusCode, (this.status.get(outcome.statusCode) ?? 0) + 1);
-    recordMs(this.serviceTime, outcome.latencyMs);
     const latencyMs = intendedAt === undefined ? outcome.latencyMs : completedAt - intendedAt;
-    recordMs(this.latency, latencyMs);
+    if (outcome.attempts > 0) {
+      recordMs(this.serviceTime, outcome.latencyMs);
+      recordMs(this.latency, latencyMs);
+    }
     const second = Math.floor((completedAt - this.startedAt) / 1000);
     while (this.perSecond.length <= second) this.perSecond.push(0);
     this.perSecond[second]! += 1;

@@ -391,7 +391,7 @@ function latencyScale(values: number[], log: boolean, frame: Frame): Scale {
 
 function throughputPlot(phases: PhaseReport[]): Child {
   const series = phases
-    .map((phase, index): Series => ({ label: `${phase.name}: calls completed per second`, colour: phaseColour(phase, index), dashed: false, points: stepPoints(phase.perSecond ?? []) }))
+    .map((phase, index): Series => ({ label: `${phase.name}: calls completed per second`, colour: phaseColour(phase, index), dashed: false, points: stepPoints(phase.perSecond ?? [], phase.durationMs) }))
     .filter((line) => line.points.length > 0);
   if (series.length === 0) return emptyPlot('No calls completed.');
   const frame: Frame = { ...PLOT_FRAME, height: 300 };
@@ -403,16 +403,25 @@ function throughputPlot(phases: PhaseReport[]): Child {
     {},
     plotSvg(frame, 'Throughput over time', axes(frame, x, y, 'seconds since the phase started', 'calls / s'), series.map((line) => seriesPath(line, x, y))),
     legend(series),
-    el('figcaption', {}, 'Phases run one after the other; each is drawn from its own start. The last second is often partial.'),
+    el('figcaption', {}, 'Phases run one after the other; each is drawn from its own start. The last, partial second is drawn as a rate over its real length (left out when shorter than a quarter second).'),
   );
 }
 
-/** Per-second counts as a step line: flat across each second. */
-function stepPoints(perSecond: number[]): Point[] {
-  return perSecond.flatMap((count, second): Point[] => [
-    [second, count],
-    [second + 1, count],
-  ]);
+/** Shorter than this, the last partial second says too little to be drawn as a rate. */
+const SHORTEST_PARTIAL_SECOND = 0.25;
+
+/**
+ * Per-second counts as a step line, flat across each second. The last second covers only the rest
+ * of the phase's duration: drawn as a rate over that length, so a short tail does not look like a drop.
+ */
+export function stepPoints(perSecond: number[], durationMs: number | undefined): Point[] {
+  const last = perSecond.length - 1;
+  const tail = durationMs !== undefined && durationMs > 0 ? durationMs / 1000 - last : 1;
+  return perSecond.flatMap((count, second): Point[] => {
+    if (second < last || tail >= 1) return [[second, count], [second + 1, count]];
+    if (tail < SHORTEST_PARTIAL_SECOND) return [];
+    return [[second, count / tail], [second + tail, count / tail]];
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

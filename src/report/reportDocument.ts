@@ -39,6 +39,10 @@ export interface PhaseReport {
   serviceTimeUs: LatencySummary | null;
   /** HdrHistograms, compressed base64 (integer µs): merge shards losslessly. */
   histograms: { latency: string; serviceTime: string };
+  /**
+   * Calls completed in each second since the phase started. The last entry covers only what is
+   * left of durationMs (durationMs − 1000·(length − 1) ms): read it as a rate over that length.
+   */
   perSecond: number[];
   lambda?: LambdaFigures;
   /** Failed calls by kind, most frequent first, each with its first message as received (untrusted text). */

@@ -118,7 +118,7 @@ class CallHandler implements Dispatcher.DispatchHandler {
     if (latencyMs === undefined) return;
     const response = this.response;
     if (!response) {
-      this.fail(new Error('the response ended without a status'), latencyMs);
+      this.fail(new Error('the response ended without a status'), latencyMs, true);
       return;
     }
     const chunks = this.chunks;
@@ -138,15 +138,16 @@ class CallHandler implements Dispatcher.DispatchHandler {
     this.giveUp(error);
   }
 
-  /** A call that got no whole answer (timeout, interrupt, network, refused before sending). */
-  giveUp(error: Error): void {
+  /** A call that got no whole answer (timeout, interrupt, network); `sent` false: it never went out. */
+  giveUp(error: Error, sent = true): void {
     const latencyMs = this.settle();
-    if (latencyMs !== undefined) this.fail(error, latencyMs);
+    if (latencyMs !== undefined) this.fail(error, latencyMs, sent);
   }
 
-  private fail(error: Error, latencyMs: number): void {
+  private fail(error: Error, latencyMs: number, sent: boolean): void {
     const failure = networkFailure(error, this.request.timeoutMs);
     const outcome = this.outcome(failure.class, undefined, latencyMs);
+    if (!sent) outcome.attempts = 0;
     outcome.errorType = failure.errorType;
     outcome.errorMessage = failure.errorMessage;
     this.resolve(outcome);
@@ -192,7 +193,7 @@ export function timedExchange(
     const handler = new CallHandler(exchangeRequest, request.clientRequestId, read, resolve, reject);
     const { signal } = exchangeRequest;
     if (signal?.aborted) {
-      handler.giveUp(abortReason(signal));
+      handler.giveUp(abortReason(signal), false);
       return;
     }
     try {
@@ -208,7 +209,7 @@ export function timedExchange(
       );
     } catch (error) {
       // undici refuses some requests before sending (an invalid header, a closed dispatcher).
-      handler.giveUp(error as Error);
+      handler.giveUp(error as Error, false);
     }
   });
 }
