@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { LocalStack } from '../src/local/index.js';
+import { slotOffsetMs } from '../src/load/openLoop.js';
 import { runBench } from '../src/load/runBench.js';
 import type { PhaseReport } from '../src/report/reportDocument.js';
 import { runLambench, startTestStack } from './helpers.js';
@@ -131,6 +132,55 @@ describe('bench against servers with known behaviour', () => {
       assert.match(open.loadNote, /intended send time/);
     } finally {
       await close(stalled.server);
+    }
+  });
+});
+
+describe('ramping up', () => {
+  it('open loop: slot i is due where the linear climb has sent i calls, then at the full rate', () => {
+    // 100/s reached after 1 s: 50 slots in the ramp, slot 12.5 at 0.5 s (a quarter of the ramp's calls by half its time).
+    assert.equal(slotOffsetMs(0, 100, 1000), 0);
+    assert.ok(Math.abs(slotOffsetMs(12.5, 100, 1000) - 500) < 1e-9);
+    assert.ok(Math.abs(slotOffsetMs(50, 100, 1000) - 1000) < 1e-9);
+    assert.ok(Math.abs(slotOffsetMs(150, 100, 1000) - 2000) < 1e-9);
+    for (let index = 1; index < 300; index += 1) assert.ok(slotOffsetMs(index, 100, 1000) > slotOffsetMs(index - 1, 100, 1000), 'due times only grow');
+  });
+
+  it('open loop: a 1 s ramp to 200/s in a 2 s phase sends 100 + 200 calls, the first second far fewer than the second', async () => {
+    const fast = delayServer(() => 1);
+    const url = await listen(fast.server);
+    try {
+      const phase = (await runBench({ ...quiet, target: url, rate: 200, durationMs: 2000, rampMs: 1000 })).phases[0]!;
+      assertReconciles(phase, 300);
+      assert.equal(fast.count(), 300);
+      assert.deepEqual(phase.load, { kind: 'open', rate: 200, maxInFlight: 400, rampMs: 1000 });
+      const [first, second] = phase.perSecond;
+      assert.ok(first! >= 85 && first! <= 115 && second! >= 185, `calls per second ${phase.perSecond.join(', ')}: about 100 while ramping, then 200`);
+      assert.match(phase.loadNote, /over the first 1 s the rate climbed linearly from 0/);
+    } finally {
+      await close(fast.server);
+    }
+  });
+
+  it('closed loop: workers join one by one over the ramp, each on its own connection', async () => {
+    const connections: { port: number; at: number }[] = [];
+    const server = createServer((req, res) => {
+      req.resume();
+      if (!connections.some(({ port }) => port === req.socket.remotePort)) connections.push({ port: req.socket.remotePort!, at: performance.now() });
+      setTimeout(() => res.end('{}'), 5);
+    });
+    const url = await listen(server);
+    try {
+      const started = performance.now();
+      const phase = (await runBench({ ...quiet, target: url, concurrency: 4, durationMs: 1500, rampMs: 1000 })).phases[0]!;
+      assertReconciles(phase, phase.requests);
+      assert.equal(connections.length, 4, 'one connection per worker');
+      const joined = connections.map(({ at }) => at - started);
+      // Worker k joins at k × 250 ms (after the run's own start-up, which comes first).
+      for (let k = 1; k < 4; k += 1) assert.ok(joined[k]! - joined[0]! >= k * 250 - 20, `worker ${k} joined ${Math.round(joined[k]! - joined[0]!)} ms after the first`);
+      assert.ok(joined[3]! - joined[0]! < 1000 + 500, `the last worker joined within the ramp (${Math.round(joined[3]! - joined[0]!)} ms)`);
+    } finally {
+      await close(server);
     }
   });
 });
@@ -266,6 +316,8 @@ describe('bench sync vs async on the local stack', () => {
       [['bench', 'square', '-c', '1', '-t', 'async', '--threshold', 'delivered>=100%'], /needs --verify-delivery/],
       [['bench', 'square', '-c', '2', '--max-in-flight', '5'], /--max-in-flight applies to the open loop/],
       [['bench', 'square', '-c', '1', '-t', 'sync', '--verify-delivery', '--destination-queue', 'http://x/q'], /--verify-delivery needs an async phase/],
+      [['bench', 'square', '-r', '10', '-d', '5s', '--ramp', '5s'], /--ramp 5s must be shorter than the phase's --duration \(5s\): the ramp is part of it/],
+      [['bench', 'square', '-r', '10', '--ramp', 'soon'], /--ramp/],
     ];
     for (const [args, pattern] of cases) {
       const result = await runLambench(args, { env });

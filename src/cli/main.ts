@@ -102,6 +102,7 @@ async function parse(argv: string[]): Promise<void> {
     duration: { alias: 'd', type: 'string', describe: 'each phase runs this long (default 10s)' },
     requests: { alias: 'n', type: 'number', describe: 'each phase makes this many calls (instead of --duration)' },
     warmup: { type: 'string', describe: 'run this long before each phase, unrecorded (e.g. 2s)' },
+    ramp: { type: 'string', describe: 'reach the full load after this long, measured and within --duration (open loop: the rate climbs from 0; closed loop: workers join one by one)' },
     'verify-delivery': { type: 'boolean', describe: 'async phase: account for every accepted event on the queues below' },
     'destination-queue': { type: 'string', describe: 'SQS URL of the on-success / on-failure destination' },
     dlq: { type: 'string', describe: 'SQS URL of the dead-letter queue' },

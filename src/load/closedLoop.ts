@@ -3,6 +3,7 @@
  * common, but when the target slows down, fewer calls are sent: queueing stays hidden from the
  * latency. The report says so plainly; the open loop is the measure that does not hide it.
  */
+import { sleep } from './openLoop.js';
 import type { ScheduleShare } from './phaseRunner.js';
 import type { LoadDriver, RunLimit, RunStats } from './types.js';
 
@@ -15,6 +16,9 @@ export async function runClosedLoop(concurrency: number, limit: RunLimit, driver
     (limit.requests === undefined || started < limit.requests) &&
     (limit.durationMs === undefined || performance.now() - start < limit.durationMs);
   const worker = async (lane: number) => {
+    // With a ramp, worker k joins k/concurrency of the way through it.
+    const joinAt = limit.rampMs ? (lane * limit.rampMs) / concurrency : 0;
+    if (joinAt > 0) await sleep(joinAt - (performance.now() - start), limit.signal);
     while (more()) {
       const seq = share.index + started * share.of;
       started += 1;

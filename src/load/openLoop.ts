@@ -28,7 +28,7 @@ export async function runOpenLoop(rate: number, maxInFlight: number, limit: RunL
   let sentLate = 0;
   while (!limit.signal?.aborted) {
     if (limit.requests !== undefined && index >= limit.requests) break;
-    const offsetMs = index * periodMs;
+    const offsetMs = limit.rampMs ? slotOffsetMs(index, rate, limit.rampMs) : index * periodMs;
     // Compared as an offset: (start + offset) - start can round below the duration and add a call.
     if (limit.durationMs !== undefined && offsetMs >= limit.durationMs) break;
     const intendedAt = start + offsetMs;
@@ -66,7 +66,18 @@ export async function runOpenLoop(rate: number, maxInFlight: number, limit: RunL
   return { started, elapsedMs: performance.now() - start, sentLate, sendWindowMs };
 }
 
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+/**
+ * When slot `index` is due, in ms from the start, with the rate climbing linearly from 0 to `rate`
+ * over `rampMs` and then holding: the slots due by time t are rate·t²/(2·ramp) during the ramp and
+ * rate·ramp/2 + rate·(t − ramp) after it; this is that count's inverse. Absolute, so it never drifts.
+ */
+export function slotOffsetMs(index: number, rate: number, rampMs: number): number {
+  const perMs = rate / 1000;
+  const duringRamp = (perMs * rampMs) / 2;
+  return index < duringRamp ? Math.sqrt((2 * rampMs * index) / perMs) : rampMs + (index - duringRamp) / perMs;
+}
+
+export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve) => {
     const onAbort = () => {
       clearTimeout(timer);

@@ -11,7 +11,12 @@ import { runClosedLoop } from './closedLoop.js';
 import { runOpenLoop } from './openLoop.js';
 import type { LoadDriver, RunStats } from './types.js';
 
-export type LoadShape = { kind: 'closed'; concurrency: number } | { kind: 'open'; rate: number; maxInFlight: number };
+/**
+ * How calls are sent. `rampMs`: the measured run starts gently and reaches the full load after
+ * this long (open loop: the arrival rate climbs linearly from 0; closed loop: the workers join
+ * one after another); the ramp is part of the run's duration and is measured.
+ */
+export type LoadShape = { kind: 'closed'; concurrency: number; rampMs?: number } | { kind: 'open'; rate: number; maxInFlight: number; rampMs?: number };
 
 /**
  * This thread's or shard's share of a phase: open loop, slots `index`, `index + of`, `index + 2·of`…
@@ -74,10 +79,12 @@ export async function runPhase(phase: PhaseConfig, context: PhaseContext): Promi
     target.invoke(request(phase.invocationType, seq), callSignal, lane).catch(
       (error: unknown): Outcome => ({ class: 'networkError', sentAt: Date.now(), latencyMs: 0, attempts: 0, errorType: 'InternalError', errorMessage: String(error) }),
     );
-  const drive = (driver: LoadDriver, limit: { durationMs?: number; requests?: number }): Promise<RunStats> =>
+  const drive = (driver: LoadDriver, limit: { durationMs?: number; requests?: number; rampMs?: number }): Promise<RunStats> =>
     phase.load.kind === 'closed'
       ? runClosedLoop(phase.load.concurrency, { ...limit, ...(signal && { signal }) }, driver, phase.share)
       : runOpenLoop(phase.load.rate, phase.load.maxInFlight, { ...limit, ...(signal && { signal }) }, driver, phase.share);
+  // The ramp is the measured run's: a warm-up before it runs at the full load.
+  const ramp = phase.load.rampMs ? { rampMs: phase.load.rampMs } : {};
 
   const sink = phase.invocationType === 'Event' ? context.expect : undefined;
   const viaHttp = context.asyncVia !== undefined;
@@ -117,7 +124,7 @@ export async function runPhase(phase: PhaseConfig, context: PhaseContext): Promi
         recorder.recordDropped(intendedAt);
       },
     },
-    { ...(phase.durationMs !== undefined && { durationMs: phase.durationMs }), ...(phase.requests !== undefined && { requests: phase.requests }) },
+    { ...(phase.durationMs !== undefined && { durationMs: phase.durationMs }), ...(phase.requests !== undefined && { requests: phase.requests }), ...ramp },
   );
   return { config: phase, recorder, startedAt, elapsedMs: stats.elapsedMs, started: stats.started, sentLate: stats.sentLate ?? 0, ...(stats.sendWindowMs !== undefined && { sendWindowMs: stats.sendWindowMs }) };
 }

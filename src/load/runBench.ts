@@ -28,6 +28,8 @@ export interface BenchOptions extends CallOptions {
   durationMs?: number;
   requests?: number;
   warmupMs?: number;
+  /** Reach the full load after this long (part of the measured run; see LoadShape). */
+  rampMs?: number;
   verifyDelivery?: boolean;
   destinationQueue?: string;
   dlq?: string;
@@ -72,6 +74,9 @@ export async function runBench(options: BenchOptions): Promise<ReportDocument> {
   if (options.durationMs !== undefined && !(options.durationMs > 0)) problems.push('--duration must be above 0');
   if (options.requests !== undefined && !(Number.isInteger(options.requests) && options.requests > 0)) problems.push(`--requests ${options.requests} must be a whole number above 0`);
   if (options.durationMs !== undefined && options.requests !== undefined) problems.push('give --duration or --requests, not both');
+  if (options.rampMs !== undefined && options.requests === undefined && !(options.rampMs < (options.durationMs ?? DEFAULT_DURATION_MS))) {
+    problems.push(`--ramp ${options.rampMs / 1000}s must be shorter than the phase's --duration (${(options.durationMs ?? DEFAULT_DURATION_MS) / 1000}s): the ramp is part of it`);
+  }
   const thresholds: Threshold[] = [];
   for (const text of options.thresholds ?? []) {
     try {
@@ -225,7 +230,7 @@ function loadShape(options: BenchOptions, problems: string[]): LoadShape | undef
       problems.push(`--concurrency ${options.concurrency} must be a whole number from 1 to 10000`);
       return undefined;
     }
-    return { kind: 'closed', concurrency: options.concurrency };
+    return { kind: 'closed', concurrency: options.concurrency, ...(options.rampMs !== undefined && { rampMs: options.rampMs }) };
   }
   const rate = options.rate!;
   if (!(rate > 0 && rate <= 100_000)) {
@@ -237,5 +242,5 @@ function loadShape(options: BenchOptions, problems: string[]): LoadShape | undef
     problems.push(`--max-in-flight ${options.maxInFlight} must be a whole number above 0`);
     return undefined;
   }
-  return { kind: 'open', rate, maxInFlight };
+  return { kind: 'open', rate, maxInFlight, ...(options.rampMs !== undefined && { rampMs: options.rampMs }) };
 }

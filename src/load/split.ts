@@ -26,7 +26,7 @@ export function workerPhases(phase: PhaseConfig, workers: number): PhaseConfig[]
   if (load.kind === 'closed') {
     const concurrency = splitEvenly(load.concurrency, workers);
     const requests = phase.requests === undefined ? undefined : splitEvenly(phase.requests, workers);
-    return concurrency.map((share, index) => ({ ...phase, load: { kind: 'closed', concurrency: share }, ...(requests && { requests: requests[index]! }), share: shareOf(index) }));
+    return concurrency.map((share, index) => ({ ...phase, load: { ...load, concurrency: share }, ...(requests && { requests: requests[index]! }), share: shareOf(index) }));
   }
   const maxInFlight = splitEvenly(load.maxInFlight, workers).map((share) => Math.max(1, share));
   return maxInFlight.map((share, index) => ({ ...phase, load: { ...load, maxInFlight: share }, share: shareOf(index) }));
@@ -51,7 +51,7 @@ export function splitForShard(load: LoadShape, requests: number | undefined, sha
     if (requests !== undefined && requests < of) problems.push(`--shard ${index}/${of}: some shards get no calls from --requests ${requests}: give at least ${of}, one per shard`);
     const concurrency = splitEvenly(load.concurrency, of)[index - 1]!;
     const part = requests === undefined ? undefined : splitEvenly(requests, of)[index - 1]!;
-    return { load: { kind: 'closed', concurrency }, ...(part !== undefined && { requests: part }), share };
+    return { load: { ...load, concurrency }, ...(part !== undefined && { requests: part }), share };
   }
   return { load: { ...load, maxInFlight: Math.max(1, splitEvenly(load.maxInFlight, of)[index - 1]!) }, share };
 }

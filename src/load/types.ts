@@ -18,6 +18,8 @@ export interface RunLimit {
   durationMs?: number;
   requests?: number;
   signal?: AbortSignal;
+  /** Reach the full load after this long (see LoadShape). */
+  rampMs?: number;
 }
 
 export interface RunStats {

@@ -45,6 +45,7 @@ export function benchOptionsFrom(loaded: LoadedProfile, queueUrl: (reference: st
     ...(load.duration !== undefined && { durationMs: parseDuration(load.duration, 'load.duration') }),
     ...(load.requests !== undefined && { requests: load.requests }),
     ...(load.warmup !== undefined && { warmupMs: parseDuration(load.warmup, 'load.warmup') }),
+    ...(load.ramp !== undefined && { rampMs: parseDuration(load.ramp, 'load.ramp') }),
     ...(load.workers !== undefined && { workers: load.workers }),
     ...(verify && { verifyDelivery: true }),
     ...(destinationQueue !== undefined && { destinationQueue }),

@@ -24,7 +24,7 @@ export interface Profile {
   payload?: unknown;
   payloadFile?: string;
   timeout?: string;
-  load?: { rate?: number; concurrency?: number; maxInFlight?: number; duration?: string; requests?: number; warmup?: string; workers?: number };
+  load?: { rate?: number; concurrency?: number; maxInFlight?: number; duration?: string; requests?: number; warmup?: string; ramp?: string; workers?: number };
   queues?: Record<string, string>;
   delivery?: { verify?: boolean; destination?: string; dlq?: string; settle?: string };
   thresholds?: string[];
@@ -111,8 +111,13 @@ export function checkProfile(value: unknown, dir: string, env: NodeJS.ProcessEnv
   if (load.rate !== undefined && load.concurrency !== undefined) problems.push('load: give rate (open loop) or concurrency (closed loop), not both');
   if (load.duration !== undefined && load.requests !== undefined) problems.push('load: give duration or requests, not both');
   if (load.maxInFlight !== undefined && load.concurrency !== undefined) problems.push('load.maxInFlight: applies to the open loop (rate) only');
-  for (const field of ['duration', 'warmup'] as const) {
+  for (const field of ['duration', 'warmup', 'ramp'] as const) {
     if (load[field] !== undefined) at(`load.${field}`, () => positive(parseDuration(load[field]!, `'${load[field]}'`)));
+  }
+  // Compared only when both read as durations (a bad one is reported at its own field above).
+  const [ramp, duration] = [load.ramp, load.duration ?? '10s'].map((text) => (text === undefined ? undefined : durationOrUndefined(text)));
+  if (ramp !== undefined && duration !== undefined && load.requests === undefined && !(ramp < duration)) {
+    problems.push(`load.ramp: '${load.ramp}' must be shorter than load.duration (${duration / 1000}s): the ramp is part of it`);
   }
   if (profile.timeout !== undefined) at('timeout', () => positive(parseDuration(profile.timeout!, `'${profile.timeout}'`)));
   if (profile.delivery?.settle !== undefined) at('delivery.settle', () => positive(parseDuration(profile.delivery!.settle!, `'${profile.delivery!.settle}'`)));
@@ -287,4 +292,12 @@ function editDistance(a: string, b: string): number {
     previous = current;
   }
   return previous[b.length]!;
+}
+
+function durationOrUndefined(text: string): number | undefined {
+  try {
+    return parseDuration(text, text);
+  } catch {
+    return undefined;
+  }
 }

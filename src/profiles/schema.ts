@@ -51,6 +51,7 @@ export const PROFILE_SCHEMA = {
         duration: { ...duration, description: "how long each phase runs, e.g. '30s'" },
         requests: { type: 'integer', minimum: 1, description: 'how many calls each phase makes (instead of duration)' },
         warmup: { ...duration, description: "unrecorded run before each phase, e.g. '2s'" },
+        ramp: { ...duration, description: "reach the full load after this long, measured and within duration, e.g. '10s'" },
         workers: { type: 'integer', minimum: 1, maximum: 64, description: 'worker threads sending the load' },
       },
     },

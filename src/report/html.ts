@@ -770,7 +770,8 @@ function definitionList(facts: [string, Child][]): Html {
 
 function describeLoad(load: LoadShape | undefined): string {
   if (!load) return '—';
-  return load.kind === 'closed' ? `closed loop × ${load.concurrency}` : `open loop ${load.rate}/s (at most ${load.maxInFlight} in flight)`;
+  const shape = load.kind === 'closed' ? `closed loop × ${load.concurrency}` : `open loop ${load.rate}/s (at most ${load.maxInFlight} in flight)`;
+  return load.rampMs ? `${shape}, ramp ${formatDuration(load.rampMs)}` : shape;
 }
 
 function formatMs(ms: number): string {

@@ -134,9 +134,13 @@ export function clientUsage(workers: number, since: NodeJS.ResourceUsage, starte
 
 /** Plain words on what a load shape hides or shows. */
 export function loadNote(load: LoadShape): string {
-  return load.kind === 'closed'
-    ? `closed loop, ${load.concurrency} workers: each sends when its last call returns, so a slow target gets fewer calls and queueing does not show in the latency`
-    : `open loop at ${load.rate}/s: latency measured from each call's intended send time (coordinated-omission free); calls that could not start with ${load.maxInFlight} in flight are counted as dropped`;
+  const note =
+    load.kind === 'closed'
+      ? `closed loop, ${load.concurrency} workers: each sends when its last call returns, so a slow target gets fewer calls and queueing does not show in the latency`
+      : `open loop at ${load.rate}/s: latency measured from each call's intended send time (coordinated-omission free); calls that could not start with ${load.maxInFlight} in flight are counted as dropped`;
+  if (!load.rampMs) return note;
+  const ramp = load.kind === 'closed' ? 'the workers joined one by one' : 'the rate climbed linearly from 0';
+  return `${note}; over the first ${load.rampMs / 1000} s ${ramp} (measured with the rest)`;
 }
 
 export function phaseReport(result: PhaseResult): PhaseReport {

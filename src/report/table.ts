@@ -7,7 +7,7 @@ export function renderReportTable(report: ReportDocument): string {
   const phases = report.phases;
   const rows: [string, ...string[]][] = [
     ['', ...phases.map((phase) => `${phase.name} (${phase.invocationType})`)],
-    ['load', ...phases.map((phase) => (phase.load.kind === 'closed' ? `closed loop × ${phase.load.concurrency}` : `open loop ${phase.load.rate}/s`))],
+    ['load', ...phases.map((phase) => `${phase.load.kind === 'closed' ? `closed loop × ${phase.load.concurrency}` : `open loop ${phase.load.rate}/s`}${phase.load.rampMs ? `, ramp ${phase.load.rampMs / 1000} s` : ''}`)],
     ['calls', ...phases.map((phase) => String(phase.requests))],
     ['dropped', ...phases.map((phase) => String(phase.dropped))],
     ['throughput', ...phases.map((phase) => `${phase.throughputPerSecond.toFixed(1)}/s`)],

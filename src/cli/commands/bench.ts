@@ -14,6 +14,7 @@ export interface BenchArgs extends CallArgs, ReportOutputArgs {
   duration?: string;
   requests?: number;
   warmup?: string;
+  ramp?: string;
   verifyDelivery?: boolean;
   destinationQueue?: string;
   dlq?: string;
@@ -46,6 +47,7 @@ export function benchFlags(args: BenchArgs): Partial<BenchRunOptions> {
     ...(args.duration !== undefined && { durationMs: parsePositiveDuration(args.duration, '--duration') }),
     ...(args.requests !== undefined && { requests: args.requests }),
     ...(args.warmup !== undefined && { warmupMs: parsePositiveDuration(args.warmup, '--warmup') }),
+    ...(args.ramp !== undefined && { rampMs: parsePositiveDuration(args.ramp, '--ramp') }),
     ...(args.verifyDelivery && { verifyDelivery: true }),
     ...(args.destinationQueue !== undefined && { destinationQueue: args.destinationQueue }),
     ...(args.dlq !== undefined && { dlq: args.dlq }),

@@ -92,7 +92,7 @@ function describe(options: ProfileOptions): string {
   return [
     `  target      ${options.target}`,
     `  modes       ${options.types ?? 'sync'}`,
-    `  load        ${load}, ${length} per phase${options.warmupMs ? `, warm-up ${options.warmupMs / 1000} s` : ''}`,
+    `  load        ${load}, ${length} per phase${options.rampMs ? `, ramp ${options.rampMs / 1000} s` : ''}${options.warmupMs ? `, warm-up ${options.warmupMs / 1000} s` : ''}`,
     `  payload     ${options.payloadFile ?? options.payload ?? '(none)'}`,
     ...(options.verifyDelivery ? [`  delivery    ${[options.destinationQueue, options.dlq].filter(Boolean).join(', ')}`] : []),
     ...(options.thresholds?.length ? [`  thresholds  ${options.thresholds.join(', ')}`] : []),
