@@ -22,6 +22,10 @@ export async function runOpenLoop(rate: number, maxInFlight: number, limit: RunL
   // path (src/targets/undiciExchange.ts); the end waits on `drained` instead.
   let inFlight = 0;
   let drained: (() => void) | undefined;
+  // Each call in flight holds a lane (a connection of its own at the target), taken from a stack of
+  // free ones so the most recently used, warm connections are reused first.
+  const freeLanes: number[] = [];
+  let lanes = 0;
   let index = share.index;
   let started = 0;
   let burst = 0;
@@ -52,8 +56,10 @@ export async function runOpenLoop(rate: number, maxInFlight: number, limit: RunL
     // are 1 ms coarse, so a call due within 1 ms goes out early).
     const measuredFrom = Math.min(intendedAt, sendAt);
     inFlight += 1;
-    void driver.call(seq).then((outcome) => {
+    const lane = freeLanes.pop() ?? lanes++;
+    void driver.call(seq, lane).then((outcome) => {
       inFlight -= 1;
+      freeLanes.push(lane);
       try {
         driver.onOutcome(outcome, measuredFrom);
       } finally {

@@ -4,7 +4,7 @@ import type { Outcome } from '../targets/types.js';
 export interface LoadDriver {
   /**
    * Makes call number `seq` of the phase (the target and the request are bound in; `seq` fills a
-   * payload template's {{seq}}). `lane`: the closed-loop worker making it (its own connection).
+   * payload template's {{seq}}). `lane`: held by no other call in flight (its own connection).
    */
   call(seq: number, lane?: number): Promise<Outcome>;
   /** Open loop: `intendedAt` is the time latency is measured from (performance.now()): the scheduled send time, or the send itself if earlier. */

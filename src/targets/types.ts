@@ -54,8 +54,9 @@ export interface Target {
   /** Where calls go (endpoint URL), for error messages. */
   readonly endpoint: string;
   /**
-   * `lane`: a closed-loop worker's number. One lane's calls never overlap, so a target may give
-   * each lane a connection of its own; calls without one share the target's pool.
+   * `lane`: a small number no other call in flight holds (a closed-loop worker's, or one the open
+   * loop lends a call), so a target may give each lane a connection of its own; calls without one
+   * share the target's pool.
    */
   invoke(request: InvokeRequest, signal?: AbortSignal, lane?: number): Promise<Outcome>;
   close(): Promise<void>;
