@@ -14,6 +14,7 @@ import type { LocalStack } from '../src/local/index.js';
 import { slotOffsetMs } from '../src/load/openLoop.js';
 import { runBench } from '../src/load/runBench.js';
 import type { PhaseReport } from '../src/report/reportDocument.js';
+import { renderReportTable } from '../src/report/table.js';
 import { runLambench, startTestStack } from './helpers.js';
 
 const quiet = { note: () => {} };
@@ -132,6 +133,23 @@ describe('bench against servers with known behaviour', () => {
       assert.match(open.loadNote, /intended send time/);
     } finally {
       await close(stalled.server);
+    }
+  });
+});
+
+describe('connections', () => {
+  it('counts the connections the measured run opened, and says their set-up is in the latency unless a warm-up opened them', async () => {
+    const fixed = delayServer(() => 5);
+    const url = await listen(fixed.server);
+    try {
+      const cold = await runBench({ ...quiet, target: url, concurrency: 3, requests: 30 });
+      assert.equal(cold.phases[0]!.connectionsOpened, 3, 'one per closed-loop worker');
+      assert.match(renderReportTable(cold), /connections opened +3\n[\s\S]*sync: the measured run opened 3 connections: the calls that waited for them carry their set-up time/);
+      const warm = await runBench({ ...quiet, target: url, concurrency: 3, requests: 30, warmupMs: 200 });
+      assert.equal(warm.phases[0]!.connectionsOpened, 0, 'the warm-up opened them');
+      assert.doesNotMatch(renderReportTable(warm), /the measured run opened/);
+    } finally {
+      await close(fixed.server);
     }
   });
 });

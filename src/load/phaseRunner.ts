@@ -52,6 +52,8 @@ export interface PhaseResult {
   sentLate: number;
   /** Open loop: from the start to the last send. */
   sendWindowMs?: number;
+  /** Connections the measured run had to open (the first calls' latency includes setting them up). */
+  connectionsOpened?: number;
   delivery?: DeliveryReport;
 }
 
@@ -109,6 +111,7 @@ export async function runPhase(phase: PhaseConfig, context: PhaseContext): Promi
   const recorder = new Recorder(context.raw, { phase: phase.name, invocationType: phase.invocationType, ...(context.asyncVia && { asyncVia: context.asyncVia }) });
   context.onRecorder?.(recorder, phase);
   const startedAt = Date.now();
+  const openedBefore = target.connectionsOpened?.();
   recorder.start();
   const stats = await drive(
     {
@@ -126,5 +129,15 @@ export async function runPhase(phase: PhaseConfig, context: PhaseContext): Promi
     },
     { ...(phase.durationMs !== undefined && { durationMs: phase.durationMs }), ...(phase.requests !== undefined && { requests: phase.requests }), ...ramp },
   );
-  return { config: phase, recorder, startedAt, elapsedMs: stats.elapsedMs, started: stats.started, sentLate: stats.sentLate ?? 0, ...(stats.sendWindowMs !== undefined && { sendWindowMs: stats.sendWindowMs }) };
+  const opened = openedBefore === undefined ? undefined : target.connectionsOpened!() - openedBefore;
+  return {
+    config: phase,
+    recorder,
+    startedAt,
+    elapsedMs: stats.elapsedMs,
+    started: stats.started,
+    sentLate: stats.sentLate ?? 0,
+    ...(stats.sendWindowMs !== undefined && { sendWindowMs: stats.sendWindowMs }),
+    ...(opened !== undefined && { connectionsOpened: opened }),
+  };
 }

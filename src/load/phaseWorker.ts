@@ -85,7 +85,14 @@ async function main(): Promise<void> {
     clearInterval(timer);
     flush();
     await target.close();
-    post({ kind: 'done', elapsedMs: result.elapsedMs, started: result.started, sentLate: result.sentLate, ...(result.sendWindowMs !== undefined && { sendWindowMs: result.sendWindowMs }) });
+    post({
+      kind: 'done',
+      elapsedMs: result.elapsedMs,
+      started: result.started,
+      sentLate: result.sentLate,
+      ...(result.sendWindowMs !== undefined && { sendWindowMs: result.sendWindowMs }),
+      ...(result.connectionsOpened !== undefined && { connectionsOpened: result.connectionsOpened }),
+    });
   } catch (error) {
     clearInterval(timer);
     await target.close();

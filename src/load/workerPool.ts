@@ -31,6 +31,8 @@ export class WorkerFailedError extends LambenchError {
   }
 }
 
+type Done = Omit<Extract<ToMain, { kind: 'done' }>, 'kind'>;
+
 export async function runPhaseOnWorkers(phase: PhaseConfig, workers: number, context: WorkerPhaseContext): Promise<PhaseResult> {
   const phases = workerPhases(phase, workers);
   const recorder = new Recorder();
@@ -45,8 +47,8 @@ export async function runPhaseOnWorkers(phase: PhaseConfig, workers: number, con
   const allReady = new Promise<void>((resolve) => (readyAll = resolve));
   const finished = threads.map(
     (thread, index) =>
-      new Promise<{ elapsedMs: number; started: number; sentLate: number; sendWindowMs?: number }>((resolve, reject) => {
-        let done: { elapsedMs: number; started: number; sentLate: number; sendWindowMs?: number } | undefined;
+      new Promise<Done>((resolve, reject) => {
+        let done: Done | undefined;
         thread.on('message', (message: ToMain) => {
           switch (message.kind) {
             case 'ready':
@@ -74,7 +76,7 @@ export async function runPhaseOnWorkers(phase: PhaseConfig, workers: number, con
               notes.add(message.message);
               break;
             case 'done':
-              done = { elapsedMs: message.elapsedMs, started: message.started, sentLate: message.sentLate, ...(message.sendWindowMs !== undefined && { sendWindowMs: message.sendWindowMs }) };
+              done = message;
               break;
             case 'error': {
               const error = new WorkerFailedError(`worker thread ${index + 1} of ${threads.length} failed: ${message.message}`);
@@ -106,6 +108,7 @@ export async function runPhaseOnWorkers(phase: PhaseConfig, workers: number, con
       started: results.reduce((sum, result) => sum + result.started, 0),
       sentLate: results.reduce((sum, result) => sum + result.sentLate, 0),
       ...(phase.load.kind === 'open' && { sendWindowMs: Math.max(...results.map((result) => result.sendWindowMs ?? 0)) }),
+      ...(results.every((result) => result.connectionsOpened !== undefined) && { connectionsOpened: results.reduce((sum, result) => sum + result.connectionsOpened!, 0) }),
     };
   } finally {
     context.signal?.removeEventListener('abort', stop);

@@ -26,5 +26,5 @@ export type ToMain =
   | { kind: 'raw'; text: string }
   | { kind: 'expect'; counted: boolean; items: SentInvocation[] }
   | { kind: 'note'; message: string }
-  | { kind: 'done'; elapsedMs: number; started: number; sentLate: number; sendWindowMs?: number }
+  | { kind: 'done'; elapsedMs: number; started: number; sentLate: number; sendWindowMs?: number; connectionsOpened?: number }
   | { kind: 'error'; message: string; stack?: string };

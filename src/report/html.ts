@@ -8,7 +8,7 @@
  */
 import type { DeliveryReport } from '../delivery/deliveryTracker.js';
 import { decodeHistogram } from '../metrics/histogram.js';
-import type { ClientUsage, PhaseReport, ReportDocument, RunSettings, ShardSummary } from './reportDocument.js';
+import { phaseWarnings, type ClientUsage, type PhaseReport, type ReportDocument, type RunSettings, type ShardSummary } from './reportDocument.js';
 import { formatMicros } from './table.js';
 import { formatThresholdValue } from './thresholds.js';
 import type { LoadShape } from '../load/phaseRunner.js';
@@ -66,7 +66,7 @@ export function renderHtmlReport(report: ReportDocument): string {
     section('Throughput over time', 'throughput', throughputPlot(phases)),
     section('Outcomes and status codes', 'outcomes', phases.map(outcomeBars)),
     phases.some((phase) => phase.delivery) ? section('Async delivery', 'delivery', phases.map(deliveryBlock)) : null,
-    section('Summary', 'summary', summaryTable(phases), phaseNotes(phases), clientBlock(report.client)),
+    section('Summary', 'summary', summaryTable(phases), phaseNotes(phases, report.config), clientBlock(report.client)),
     (report.thresholds ?? []).length > 0 ? section('Thresholds', 'thresholds', thresholdList(report)) : null,
     phases.some((phase) => (phase.errors ?? []).length > 0) ? section('Failures', 'failures', failureTable(phases)) : null,
     section('Configuration', 'configuration', configurationBlock(report)),
@@ -608,6 +608,7 @@ function summaryTable(phases: PhaseReport[]): Html {
     ['load', ...perPhase((phase) => describeLoad(phase.load))],
     ['calls', ...perPhase((phase) => formatCount(phase.requests))],
     ['dropped', ...perPhase((phase) => formatCount(phase.dropped))],
+    ...(phases.some((phase) => phase.connectionsOpened !== undefined) ? [['connections opened', ...perPhase((phase) => (phase.connectionsOpened !== undefined ? formatCount(phase.connectionsOpened) : '—'))] as Row] : []),
     ['throughput', ...perPhase((phase) => `${formatNumber(phase.throughputPerSecond, 1)}/s`)],
   ];
   if (phases.some((phase) => phase.offeredPerSecond !== undefined)) rows.push(['offered', ...perPhase((phase) => (phase.offeredPerSecond !== undefined ? `${formatNumber(phase.offeredPerSecond, 1)}/s` : '—'))]);
@@ -636,12 +637,10 @@ function summaryTable(phases: PhaseReport[]): Html {
   );
 }
 
-function phaseNotes(phases: PhaseReport[]): Html {
+function phaseNotes(phases: PhaseReport[], settings: RunSettings | undefined): Html {
   const notes = phases.flatMap((phase) => [
     ...(phase.loadNote ? [el('li', {}, el('b', {}, `${phase.name}: `), phase.loadNote)] : []),
-    ...(phase.sentLate > 0
-      ? [el('li', { class: 'warn' }, el('b', {}, `${phase.name}: `), `${formatCount(phase.sentLate)} calls went out more than 10 ms after their intended time: the client could not keep the rate, and its delay is in the latency (try --workers, or a lower --rate).`)]
-      : []),
+    ...phaseWarnings(phase, settings).map((warning) => el('li', { class: 'warn' }, el('b', {}, `${phase.name}: `), `${warning}.`)),
   ]);
   return el('ul', { class: 'notes' }, notes);
 }

@@ -108,6 +108,7 @@ function mergePhase(parts: PhaseReport[]): PhaseReport {
     requests,
     dropped: sum(parts.map((part) => part.dropped)),
     sentLate: sum(parts.map((part) => part.sentLate)),
+    ...(parts.every((part) => part.connectionsOpened !== undefined) && { connectionsOpened: sum(parts.map((part) => part.connectionsOpened!)) }),
     durationMs,
     throughputPerSecond: durationMs > 0 ? Math.round((requests * 1000 * 100) / durationMs) / 100 : 0,
     // Each shard offered its share over the same window: the offers add up.

@@ -27,6 +27,8 @@ export interface PhaseReport {
   dropped: number;
   /** Open loop: sends more than 10 ms behind their intended time: the client, not the target, set the pace. */
   sentLate: number;
+  /** Connections the measured run opened (TCP, TLS): the calls that waited for them carry that time. Absent: the transport cannot tell (--sdk). */
+  connectionsOpened?: number;
   durationMs: number;
   /** Completed calls per second over durationMs (which includes waiting for the last answers). */
   throughputPerSecond: number;
@@ -132,6 +134,21 @@ export function clientUsage(workers: number, since: NodeJS.ResourceUsage, starte
   };
 }
 
+/**
+ * What a reader must know before trusting a phase's latency, beyond its load note: the client fell
+ * behind its schedule, or the measured run opened connections (their set-up is in the first calls).
+ */
+export function phaseWarnings(phase: PhaseReport, settings: RunSettings | undefined): string[] {
+  const warnings: string[] = [];
+  if (phase.sentLate > 0) {
+    warnings.push(`${phase.sentLate} calls went out more than 10 ms after their intended time: the client could not keep the rate, and its delay is in the latency (try --workers, or a lower --rate)`);
+  }
+  if (phase.connectionsOpened && !settings?.warmupMs) {
+    warnings.push(`the measured run opened ${phase.connectionsOpened} connection${phase.connectionsOpened === 1 ? '' : 's'}: the calls that waited for them carry their set-up time (TCP, TLS); --warmup opens them before measuring`);
+  }
+  return warnings;
+}
+
 /** Plain words on what a load shape hides or shows. */
 export function loadNote(load: LoadShape): string {
   const note =
@@ -155,6 +172,7 @@ export function phaseReport(result: PhaseResult): PhaseReport {
     requests: recorder.completed,
     dropped: recorder.outcomes.dropped,
     sentLate: result.sentLate,
+    ...(result.connectionsOpened !== undefined && { connectionsOpened: result.connectionsOpened }),
     durationMs,
     throughputPerSecond: durationMs > 0 ? Math.round((recorder.completed * 1000 * 100) / durationMs) / 100 : 0,
     ...(result.sendWindowMs !== undefined && result.sendWindowMs > 0 && { offeredPerSecond: Math.round(((result.started + recorder.outcomes.dropped) * 1000 * 100) / result.sendWindowMs) / 100 }),

@@ -1,6 +1,6 @@
 /** The terminal table of a report: phases side by side. Reads only the report document. */
 import type { LatencySummary } from '../metrics/histogram.js';
-import type { PhaseReport, ReportDocument } from './reportDocument.js';
+import { phaseWarnings, type PhaseReport, type ReportDocument } from './reportDocument.js';
 import { formatThresholdValue } from './thresholds.js';
 
 export function renderReportTable(report: ReportDocument): string {
@@ -10,6 +10,7 @@ export function renderReportTable(report: ReportDocument): string {
     ['load', ...phases.map((phase) => `${phase.load.kind === 'closed' ? `closed loop × ${phase.load.concurrency}` : `open loop ${phase.load.rate}/s`}${phase.load.rampMs ? `, ramp ${phase.load.rampMs / 1000} s` : ''}`)],
     ['calls', ...phases.map((phase) => String(phase.requests))],
     ['dropped', ...phases.map((phase) => String(phase.dropped))],
+    ...(phases.some((phase) => phase.connectionsOpened !== undefined) ? [['connections opened', ...phases.map((phase) => String(phase.connectionsOpened ?? '—'))] as [string, ...string[]]] : []),
     ['throughput', ...phases.map((phase) => `${phase.throughputPerSecond.toFixed(1)}/s`)],
     ...(phases.some((phase) => phase.offeredPerSecond !== undefined) ? [['offered', ...phases.map((phase) => (phase.offeredPerSecond !== undefined ? `${phase.offeredPerSecond.toFixed(1)}/s` : '—'))] as [string, ...string[]]] : []),
     ...(['p50', 'p90', 'p99', 'p999', 'max'] as const).map((key): [string, ...string[]] => [`latency ${key}`, ...phases.map((phase) => us(phase.latencyUs, key))]),
@@ -30,10 +31,7 @@ export function renderReportTable(report: ReportDocument): string {
   }
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
   const lines = rows.map((row) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[0]!) : cell.padStart(widths[column]!))).join('   '));
-  const notes = phases.flatMap((phase) => [
-    `  ${phase.name}: ${phase.loadNote}`,
-    ...(phase.sentLate > 0 ? [`  ${phase.name}: ${phase.sentLate} calls went out more than 10 ms after their intended time: the client could not keep the rate, and its delay is in the latency (try --workers, or a lower --rate)`] : []),
-  ]);
+  const notes = phases.flatMap((phase) => [phase.loadNote, ...phaseWarnings(phase, report.config)].map((note) => `  ${phase.name}: ${note}`));
   const client = report.client;
   // One CPU-second per wall-second is one core busy: near the client's limit, the figures are the client's.
   const clientLine = client

@@ -81,6 +81,7 @@ export function createHttpTarget(options: HttpTargetOptions): Target {
         (error: unknown) => signingFailure(error, request),
       );
     },
+    connectionsOpened: () => connections.opened,
     async close() {
       await connections.close();
     },

@@ -114,6 +114,7 @@ export function createDirectLambdaTarget(options: DirectTargetOptions): Target {
         },
       );
     },
+    connectionsOpened: () => connections.opened,
     async close() {
       await connections.close();
     },

@@ -59,5 +59,7 @@ export interface Target {
    * share the target's pool.
    */
   invoke(request: InvokeRequest, signal?: AbortSignal, lane?: number): Promise<Outcome>;
+  /** Connections opened so far, where the transport can tell (the SDK client cannot). */
+  connectionsOpened?(): number;
   close(): Promise<void>;
 }
