@@ -86,6 +86,7 @@ describe('invalid profiles', () => {
     ['unset variable', 'target: ${LAMBENCH_TEST_UNSET_VARIABLE}/run\nload: {rate: 5, requests: 2}\n', /target: \$\{LAMBENCH_TEST_UNSET_VARIABLE\} is not set/],
     ['enum', 'target: TARGET\nload: {rate: 5, requests: 2}\nhttp: {asyncVia: smoke}\n', /http\.asyncVia: must be one of "header", "body", "url"/],
     ['not YAML', 'target: TARGET\nload: {rate: 5\n', /not valid YAML or JSON at line \d+/],
+    ['a Markdown file, not a profile', '# Notes\n\n```sh\nnpm test\n```\n\n| a | b |\n|---|---|\n| x: 1 | y |\n', /^[^;]*not valid YAML or JSON at line \d+, column \d+: [^;]*; a profile is a YAML or JSON mapping like those in profiles\/ \(nothing was sent\)\n$/],
     ['JSON with a wrong type', '{"target": "TARGET", "load": {"rate": 5, "requests": "two"}}', /load\.requests: must be a whole number/],
   ];
 

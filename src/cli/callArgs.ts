@@ -69,8 +69,9 @@ function parseRetries(text: string): number {
   return retries;
 }
 
-export function parsePositiveDuration(text: string, flag: string): number {
+/** `absent`: what leaving the flag out gives, for the message (e.g. 'no limit', 'no ramp'). */
+export function parsePositiveDuration(text: string, flag: string, absent = 'no limit'): number {
   const ms = parseDuration(text, flag);
-  if (ms <= 0) throw new UsageError(`${flag} '${text}' must be above 0 (leave it out for no limit)`);
+  if (ms <= 0) throw new UsageError(`${flag} '${text}' must be above 0 (leave it out for ${absent})`);
   return ms;
 }

@@ -82,7 +82,11 @@ export async function loadProfile(path: string): Promise<LoadedProfile> {
   // YAML 1.2 reads JSON as well; its errors carry line and column.
   const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (document.errors.length > 0) {
-    throw new ProfileError(path, document.errors.map((error) => `not valid YAML or JSON at line ${error.linePos?.[0]?.line ?? '?'}, column ${error.linePos?.[0]?.col ?? '?'}: ${error.message.split('\n')[0]}`));
+    // The first error says where the file stops being YAML; the rest follow from it (a README gives hundreds).
+    const [first] = document.errors;
+    const reason = first!.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '').replace(/"([^"]{30})[^"]+"/g, '"$1…"');
+    const more = document.errors.length > 1 ? ` (and ${document.errors.length - 1} more after it)` : '';
+    throw new ProfileError(path, [`not valid YAML or JSON at line ${first!.linePos?.[0]?.line ?? '?'}, column ${first!.linePos?.[0]?.col ?? '?'}: ${reason}${more}; a profile is a YAML or JSON mapping like those in profiles/`]);
   }
   const loaded: LoadedProfile = { path, dir: dirname(resolve(path)), profile: document.toJS() as Profile };
   const problems = checkProfile(loaded.profile, loaded.dir);
