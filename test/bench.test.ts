@@ -345,4 +345,23 @@ describe('bench sync vs async on the local stack', () => {
       assert.equal(result.stdout, '');
     }
   });
+
+  it('verified delivery with events unaccounted for is "delivery incomplete": exit 1, named, after the report', async () => {
+    // Runs last here: the late completion records land on the queue after this run has given up on them.
+    const dir = await mkdtemp(join(tmpdir(), 'lambench-missing-'));
+    try {
+      const out = join(dir, 'report.json');
+      const env = { AWS_ENDPOINT_URL_LAMBDA: stack.lambdaUrl, AWS_ENDPOINT_URL_SQS: stack.sqsUrl, AWS_REGION: stack.region };
+      const result = await runLambench(
+        ['bench', 'sleep', '-t', 'async', '-c', '2', '-n', '2', '--payload', '{"ms": 2500}', '--verify-delivery', '--destination-queue', stack.queues['lambench-success']!, '--settle', '1s', '--out', out],
+        { env },
+      );
+      assert.equal(result.code, 1, result.stderr);
+      assert.match(result.stderr, /delivery incomplete: 2 of 2 accepted events of the async phase were found on no queue \(raise --settle/);
+      const delivery = JSON.parse(await readFile(out, 'utf8')).phases[0].delivery;
+      assert.deepEqual([delivery.accepted, delivery.missing], [2, 2]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -51,7 +51,7 @@ export async function emitReport(report: ReportDocument, args: ReportOutputArgs,
 /**
  * Exit 130 for a run this process interrupted (`live`); 3 when every call of a phase was refused
  * as not found or not allowed (the target is wrong, not slow: nothing was measured); 1 for failed
- * thresholds; otherwise nothing.
+ * thresholds or verified delivery with events missing; otherwise nothing.
  */
 export async function judge(report: ReportDocument, live = true): Promise<void> {
   if (live && report.interrupted) throw new InterruptedError('interrupted: the report covers what was measured before Ctrl-C');
@@ -61,10 +61,19 @@ export async function judge(report: ReportDocument, live = true): Promise<void> 
     throw new TargetUnavailableError(`every call of the ${refused.name} phase was refused (${Object.keys(refused.status).join(', ')}${kind ? `: ${kind.type}${kind.example ? `: ${kind.example}` : ''}` : ''}): check the target's name, region and permissions`);
   }
   const failed = report.thresholds.filter((result) => !result.passed);
+  const problems: string[] = [];
   if (failed.length > 0) {
     const { formatThresholdValue } = await import('../report/thresholds.js');
-    throw new CallFailedError(`thresholds failed: ${failed.map((result) => `${result.threshold} (${result.phase}: ${formatThresholdValue(result.metric, result.actual)})`).join(', ')}`);
+    problems.push(`thresholds failed: ${failed.map((result) => `${result.threshold} (${result.phase}: ${formatThresholdValue(result.metric, result.actual)})`).join(', ')}`);
   }
+  // Verified delivery with events unaccounted for is the contract's "delivery incomplete" (exit 1); failed events were delivered to a failure queue and are counted.
+  for (const phase of report.phases) {
+    const delivery = phase.delivery;
+    if (delivery && delivery.missing > 0) {
+      problems.push(`delivery incomplete: ${delivery.missing} of ${delivery.accepted} accepted events of the ${phase.name} phase were found on no queue (raise --settle if they are only slow; check the function's destinations and DLQ if not)`);
+    }
+  }
+  if (problems.length > 0) throw new CallFailedError(problems.join('; '));
 }
 
 /** The file can be created or overwritten (checked without creating it). */
