@@ -180,25 +180,38 @@ describe('ramping up', () => {
     }
   });
 
-  it('closed loop: workers join one by one over the ramp, each on its own connection', async () => {
-    const connections: { port: number; at: number }[] = [];
-    const server = createServer((req, res) => {
-      req.resume();
-      if (!connections.some(({ port }) => port === req.socket.remotePort)) connections.push({ port: req.socket.remotePort!, at: performance.now() });
-      setTimeout(() => res.end('{}'), 5);
+  for (const workers of [1, 2]) {
+    it(`closed loop: workers join one by one over the ramp, each on its own connection (${workers} thread${workers > 1 ? 's' : ''})`, async () => {
+      const connections: { port: number; at: number }[] = [];
+      const server = createServer((req, res) => {
+        req.resume();
+        if (!connections.some(({ port }) => port === req.socket.remotePort)) connections.push({ port: req.socket.remotePort!, at: performance.now() });
+        setTimeout(() => res.end('{}'), 5);
+      });
+      const url = await listen(server);
+      try {
+        const phase = (await runBench({ ...quiet, target: url, concurrency: 4, durationMs: 1500, rampMs: 1000, workers })).phases[0]!;
+        assertReconciles(phase, phase.requests);
+        assert.equal(connections.length, 4, 'one connection per worker');
+        const joined = connections.map(({ at }) => at - connections[0]!.at);
+        // The run's worker k joins at k × 250 ms, whichever thread it runs on.
+        for (let k = 1; k < 4; k += 1) assert.ok(joined[k]! >= k * 250 - 20, `worker ${k} joined ${Math.round(joined[k]!)} ms after the first`);
+        assert.ok(joined[3]! < 1000 + 500, `the last worker joined within the ramp (${Math.round(joined[3]!)} ms)`);
+      } finally {
+        await close(server);
+      }
     });
-    const url = await listen(server);
+  }
+
+  it('closed loop: a ramp cut short by --requests ends the phase when the calls are done, not when the ramp is', async () => {
+    const fast = delayServer(() => 1);
+    const url = await listen(fast.server);
     try {
-      const started = performance.now();
-      const phase = (await runBench({ ...quiet, target: url, concurrency: 4, durationMs: 1500, rampMs: 1000 })).phases[0]!;
-      assertReconciles(phase, phase.requests);
-      assert.equal(connections.length, 4, 'one connection per worker');
-      const joined = connections.map(({ at }) => at - started);
-      // Worker k joins at k × 250 ms (after the run's own start-up, which comes first).
-      for (let k = 1; k < 4; k += 1) assert.ok(joined[k]! - joined[0]! >= k * 250 - 20, `worker ${k} joined ${Math.round(joined[k]! - joined[0]!)} ms after the first`);
-      assert.ok(joined[3]! - joined[0]! < 1000 + 500, `the last worker joined within the ramp (${Math.round(joined[3]! - joined[0]!)} ms)`);
+      const phase = (await runBench({ ...quiet, target: url, concurrency: 10, requests: 20, rampMs: 5000 })).phases[0]!;
+      assertReconciles(phase, 20);
+      assert.ok(phase.durationMs < 2000, `the phase took ${phase.durationMs} ms`);
     } finally {
-      await close(server);
+      await close(fast.server);
     }
   });
 });
@@ -334,7 +347,7 @@ describe('bench sync vs async on the local stack', () => {
       [['bench', 'square', '-c', '1', '-t', 'async', '--threshold', 'delivered>=100%'], /needs --verify-delivery/],
       [['bench', 'square', '-c', '2', '--max-in-flight', '5'], /--max-in-flight applies to the open loop/],
       [['bench', 'square', '-c', '1', '-t', 'sync', '--verify-delivery', '--destination-queue', 'http://x/q'], /--verify-delivery needs an async phase/],
-      [['bench', 'square', '-r', '10', '-d', '5s', '--ramp', '5s'], /--ramp 5s must be shorter than the phase's --duration \(5s\): the ramp is part of it/],
+      [['bench', 'square', '-r', '10', '-d', '5s', '--ramp', '5s'], /the ramp \(5s\) must be shorter than each phase's duration \(5s\): the ramp is part of it/],
       [['bench', 'square', '-r', '10', '--ramp', 'soon'], /--ramp/],
     ];
     for (const [args, pattern] of cases) {

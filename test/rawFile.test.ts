@@ -4,6 +4,7 @@
  * falls behind is said once.
  */
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,6 +71,19 @@ describe('the raw file', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('a disk that refuses the writes (a full one) is said once; the run goes on', async (t) => {
+    if (!existsSync('/dev/full')) {
+      t.skip('no /dev/full here: a full disk cannot be imitated');
+      return;
+    }
+    const notes: string[] = [];
+    const file = await RawFile.open('/dev/full', (message) => notes.push(message));
+    for (let index = 0; index < 20_000; index += 1) file.write(`{"n":${index}}\n`);
+    await file.close();
+    assert.equal(notes.length, 1, notes.join('\n'));
+    assert.match(notes[0]!, /^the raw file \/dev\/full could not be written \(ENOSPC\): the lines from here on are not in it; the report still counts every call$/);
   });
 
   it('an unwritable path is a usage error naming the flag', async () => {

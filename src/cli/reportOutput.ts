@@ -50,7 +50,8 @@ export async function emitReport(report: ReportDocument, args: ReportOutputArgs,
 
 /**
  * Exit 130 for a run this process interrupted (`live`); 3 when every call of a phase was refused
- * as not found or not allowed (the target is wrong, not slow: nothing was measured); 1 for failed
+ * as not found or not allowed, or none reached the target (it is wrong or down, not slow: nothing
+ * was measured); 1 for failed
  * thresholds or verified delivery with events missing; otherwise nothing.
  */
 export async function judge(report: ReportDocument, live = true): Promise<void> {
@@ -60,6 +61,11 @@ export async function judge(report: ReportDocument, live = true): Promise<void> 
     const kind = refused.errors?.[0];
     throw new TargetUnavailableError(`every call of the ${refused.name} phase was refused (${Object.keys(refused.status).join(', ')}${kind ? `: ${kind.type}${kind.example ? `: ${kind.example}` : ''}` : ''}): check the target's name, region and permissions`);
   }
+  const unreachable = report.phases.find((phase) => phase.requests > 0 && phase.outcomes.networkError === phase.requests);
+  if (unreachable) {
+    const kind = unreachable.errors?.[0];
+    throw new TargetUnavailableError(`no call of the ${unreachable.name} phase reached the target${kind ? ` (${kind.type}${kind.example ? `: ${kind.example}` : ''})` : ''}: check the URL or endpoint, and that it is up`);
+  }
   const failed = report.thresholds.filter((result) => !result.passed);
   const problems: string[] = [];
   if (failed.length > 0) {
@@ -67,7 +73,8 @@ export async function judge(report: ReportDocument, live = true): Promise<void> 
     problems.push(`thresholds failed: ${failed.map((result) => `${result.threshold} (${result.phase}: ${formatThresholdValue(result.metric, result.actual)})`).join(', ')}`);
   }
   // Verified delivery with events unaccounted for is the contract's "delivery incomplete" (exit 1); failed events were delivered to a failure queue and are counted.
-  for (const phase of report.phases) {
+  // An interrupted run stopped waiting for its events: those not found yet are not proof of loss.
+  for (const phase of report.interrupted ? [] : report.phases) {
     const delivery = phase.delivery;
     if (delivery && delivery.missing > 0) {
       problems.push(`delivery incomplete: ${delivery.missing} of ${delivery.accepted} accepted events of the ${phase.name} phase were found on no queue (raise --settle if they are only slow; check the function's destinations and DLQ if not)`);

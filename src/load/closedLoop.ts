@@ -11,20 +11,27 @@ import type { LoadDriver, RunLimit, RunStats } from './types.js';
 export async function runClosedLoop(concurrency: number, limit: RunLimit, driver: LoadDriver, share: ScheduleShare = { index: 0, of: 1 }): Promise<RunStats> {
   const start = performance.now();
   let started = 0;
+  // Ends the ramp's waits early once nothing more is to be sent (the requests are all out, or Ctrl-C).
+  const finished = new AbortController();
+  const finish = () => finished.abort();
+  limit.signal?.addEventListener('abort', finish, { once: true });
   const more = () =>
     !limit.signal?.aborted &&
     (limit.requests === undefined || started < limit.requests) &&
     (limit.durationMs === undefined || performance.now() - start < limit.durationMs);
   const worker = async (lane: number) => {
-    // With a ramp, worker k joins k/concurrency of the way through it.
-    const joinAt = limit.rampMs ? (lane * limit.rampMs) / concurrency : 0;
-    if (joinAt > 0) await sleep(joinAt - (performance.now() - start), limit.signal);
+    // With a ramp, the workers of the whole run join one by one: this share's worker k is the run's
+    // worker k·of + index (threads and shards interleave), joining that far through the ramp.
+    const joinAt = limit.rampMs ? ((lane * share.of + share.index) * limit.rampMs) / (concurrency * share.of) : 0;
+    if (joinAt > 0) await sleep(joinAt - (performance.now() - start), finished.signal);
     while (more()) {
       const seq = share.index + started * share.of;
       started += 1;
+      if (limit.requests !== undefined && started >= limit.requests) finish();
       driver.onOutcome(await driver.call(seq, lane), undefined);
     }
   };
   await Promise.all(Array.from({ length: concurrency }, (_, lane) => worker(lane)));
+  limit.signal?.removeEventListener('abort', finish);
   return { started, elapsedMs: performance.now() - start };
 }

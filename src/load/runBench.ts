@@ -75,7 +75,8 @@ export async function runBench(options: BenchOptions): Promise<ReportDocument> {
   if (options.requests !== undefined && !(Number.isInteger(options.requests) && options.requests > 0)) problems.push(`--requests ${options.requests} must be a whole number above 0`);
   if (options.durationMs !== undefined && options.requests !== undefined) problems.push('give --duration or --requests, not both');
   if (options.rampMs !== undefined && options.requests === undefined && !(options.rampMs < (options.durationMs ?? DEFAULT_DURATION_MS))) {
-    problems.push(`--ramp ${options.rampMs / 1000}s must be shorter than the phase's --duration (${(options.durationMs ?? DEFAULT_DURATION_MS) / 1000}s): the ramp is part of it`);
+    // Said without flag names: the ramp and the duration may come from flags, a profile, or both.
+    problems.push(`the ramp (${options.rampMs / 1000}s) must be shorter than each phase's duration (${(options.durationMs ?? DEFAULT_DURATION_MS) / 1000}s): the ramp is part of it (--ramp / load.ramp, --duration / load.duration)`);
   }
   const thresholds: Threshold[] = [];
   for (const text of options.thresholds ?? []) {

@@ -15,6 +15,8 @@ export const RAW_BACKLOG_NOTE_BYTES = 64 * 1024 * 1024;
 export class RawFile {
   private pending = '';
   private warned = false;
+  /** The first write that failed (a full disk…): said once; the run and its report go on. */
+  private failed: Error | undefined;
   private readonly timer: NodeJS.Timeout;
 
   private constructor(
@@ -25,14 +27,26 @@ export class RawFile {
   ) {
     this.timer = setInterval(() => this.flush(), FLUSH_EVERY_MS);
     this.timer.unref();
+    stream.on('error', this.onError);
   }
+
+  // A write's own callback hears of its failure before the stream's 'error' event (and before end()'s callback).
+  private readonly onError = (error: Error | null | undefined): void => {
+    if (!error || this.failed) return;
+    this.failed = error;
+    this.note(`the raw file ${this.path} could not be written (${(error as NodeJS.ErrnoException).code ?? error.message}): the lines from here on are not in it; the report still counts every call`);
+  };
 
   /** Opens (truncates) the file; a path that cannot be written is a usage error, before anything is sent. */
   static async open(path: string, note: (message: string) => void, backlogNoteBytes = RAW_BACKLOG_NOTE_BYTES): Promise<RawFile> {
     const stream = createWriteStream(path, { flags: 'w' });
     await new Promise<void>((resolve, reject) => {
-      stream.once('open', () => resolve());
-      stream.once('error', (error) => reject(new UsageError(`--raw '${path}' cannot be written: ${(error as NodeJS.ErrnoException).code ?? error.message}`)));
+      const refuse = (error: Error) => reject(new UsageError(`--raw '${path}' cannot be written: ${(error as NodeJS.ErrnoException).code ?? error.message}`));
+      stream.once('error', refuse);
+      stream.once('open', () => {
+        stream.off('error', refuse);
+        resolve();
+      });
     });
     return new RawFile(stream, path, note, backlogNoteBytes);
   }
@@ -50,7 +64,11 @@ export class RawFile {
 
   private flush(): void {
     if (this.pending === '') return;
-    this.stream.write(this.pending);
+    if (this.failed) {
+      this.pending = '';
+      return;
+    }
+    this.stream.write(this.pending, this.onError);
     this.pending = '';
     if (!this.warned && this.stream.writableLength >= this.backlogNoteBytes) {
       this.warned = true;
@@ -59,13 +77,11 @@ export class RawFile {
     }
   }
 
-  /** Writes what is pending and closes the file (resolves once it is on disk). */
+  /** Writes what is pending and closes the file (resolves once it is on disk, or once a failure was said). */
   async close(): Promise<void> {
     clearInterval(this.timer);
     this.flush();
-    await new Promise<void>((resolve, reject) => {
-      this.stream.once('error', reject);
-      this.stream.end(() => resolve());
-    });
+    if (this.failed || this.stream.destroyed) return;
+    await new Promise<void>((resolve) => this.stream.end(() => resolve()));
   }
 }

@@ -118,11 +118,6 @@ export function checkProfile(value: unknown, dir: string, env: NodeJS.ProcessEnv
   for (const field of ['duration', 'warmup', 'ramp'] as const) {
     if (load[field] !== undefined) at(`load.${field}`, () => positive(parseDuration(load[field]!, `'${load[field]}'`)));
   }
-  // Compared only when both read as durations (a bad one is reported at its own field above).
-  const [ramp, duration] = [load.ramp, load.duration ?? '10s'].map((text) => (text === undefined ? undefined : durationOrUndefined(text)));
-  if (ramp !== undefined && duration !== undefined && load.requests === undefined && !(ramp < duration)) {
-    problems.push(`load.ramp: '${load.ramp}' must be shorter than load.duration (${duration / 1000}s): the ramp is part of it`);
-  }
   if (profile.timeout !== undefined) at('timeout', () => positive(parseDuration(profile.timeout!, `'${profile.timeout}'`)));
   if (profile.delivery?.settle !== undefined) at('delivery.settle', () => positive(parseDuration(profile.delivery!.settle!, `'${profile.delivery!.settle}'`)));
 
@@ -296,12 +291,4 @@ function editDistance(a: string, b: string): number {
     previous = current;
   }
   return previous[b.length]!;
-}
-
-function durationOrUndefined(text: string): number | undefined {
-  try {
-    return parseDuration(text, text);
-  } catch {
-    return undefined;
-  }
 }
