@@ -1,7 +1,8 @@
 /**
  * HTTP load generation: lambench against autocannon on the same local HTTP server, with the same
- * connections (closed loop, 50), alternating (lambench, autocannon, autocannon, lambench, …) so
- * that drift on this shared machine falls on both. The server runs in its own process, and so
+ * connections (closed loop, 50) and the same request (GET with the `InvocationType:
+ * RequestResponse` header lambench sends for a sync call), alternating (lambench, autocannon,
+ * autocannon, lambench, …) so that drift on this shared machine falls on both. The server runs in its own process, and so
  * does each tool. The figures are requests per second as each tool reports them, and the client
  * CPU each request cost (user + system, the whole process, start-up included). On two cores the
  * server can be the limit for both tools: its CPU use is printed too, so a ratio near 1.0 with the
@@ -27,7 +28,8 @@ http.createServer((req, res) => { req.resume(); res.writeHead(200, { 'content-ty
 const AUTOCANNON = `
 const autocannon = require('autocannon');
 const [url, connections, duration] = process.argv.slice(1);
-autocannon({ url, connections: Number(connections), duration: Number(duration) }, (error, result) => {
+// The same request lambench sends for a sync call (its default --async-via header names the mode).
+autocannon({ url, connections: Number(connections), duration: Number(duration), headers: { InvocationType: 'RequestResponse' } }, (error, result) => {
   if (error) throw error;
   const cpu = process.cpuUsage();
   console.log(JSON.stringify({ total: result.requests.total, duration: result.duration, non2xx: result.non2xx, errors: result.errors, p99: result.latency.p99, cpuMs: (cpu.user + cpu.system) / 1000 }));

@@ -119,6 +119,18 @@ describe('lambench report', () => {
     }
   });
 
+  it('bench exits 3 when no call reached the target (nothing listens there), unsent calls leaving the latency empty', async () => {
+    const gone = createServer();
+    const url = await listen(gone);
+    await new Promise<void>((resolve) => gone.close(() => resolve()));
+    const out = join(dir, 'unreachable.json');
+    const result = await runLambench(['bench', url, '--concurrency', '2', '--requests', '4', '--out', out]);
+    assert.equal(result.code, 3, result.stderr);
+    assert.match(result.stderr, /no call of the sync phase reached the target \(ECONNREFUSED: .*\): check the URL or endpoint, and that it is up/);
+    const phase = JSON.parse(await readFile(out, 'utf8')).phases[0];
+    assert.deepEqual([phase.outcomes.networkError, phase.latencyUs], [4, null], 'refused connections never went out: no latency');
+  });
+
   it('refuses what it cannot read: one clear line, exit 2', async () => {
     await writeFile(join(dir, 'not-json.json'), '{ nope');
     await writeFile(join(dir, 'not-report.json'), '{"hello": 1}');

@@ -14,6 +14,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { networkFailure } from './callFailure.js';
+import type { Dispatch } from './connections.js';
 import type { InvokeRequest, Outcome } from './types.js';
 
 export interface ExchangeRequest {
@@ -63,14 +64,23 @@ function callsUnder(signal: AbortSignal): InFlight {
     inFlight.set(signal, list);
     signal.addEventListener('abort', () => {
       const reason = abortReason(signal);
-      for (let call = list.head; call; call = call.next) call.controller?.abort(reason);
+      // Stopping a call takes it off the list at once: read its successor first.
+      for (let call = list.head; call; ) {
+        const next = call.next;
+        call.stop(reason);
+        call = next;
+      }
     }, { once: true });
   }
   return calls;
 }
 
 class CallHandler implements Dispatcher.DispatchHandler {
-  controller: Controller | undefined;
+  private controller: Controller | undefined;
+  /** The request went out: the transport started it (undici: once connected, as it writes it). */
+  private started = false;
+  /** Stopped (interrupt, timeout) before the transport started it: aborted as soon as it does. */
+  private stopped: Error | undefined;
   next: CallHandler | undefined;
   private previous: CallHandler | undefined;
   private list: InFlight | undefined;
@@ -87,11 +97,10 @@ class CallHandler implements Dispatcher.DispatchHandler {
     private readonly read: ReadAnswer,
     private readonly resolve: (outcome: Outcome) => void,
     private readonly reject: (error: unknown) => void,
-  ) {}
-
-  onRequestStart(controller: Controller): void {
-    this.controller = controller;
-    const { signal, timeoutMs } = this.request;
+  ) {
+    // On the run's list and timed from the dispatch, not from when the transport starts the call:
+    // a call still waiting for its connection can be interrupted and time out too.
+    const { signal, timeoutMs } = request;
     if (signal) {
       const list = callsUnder(signal);
       this.list = list;
@@ -99,7 +108,26 @@ class CallHandler implements Dispatcher.DispatchHandler {
       if (list.head) list.head.previous = this;
       list.head = this;
     }
-    if (timeoutMs) this.timer = setTimeout(() => controller.abort(new DOMException(`no complete answer within ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
+    if (timeoutMs) this.timer = setTimeout(() => this.stop(new DOMException(`no complete answer within ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
+  }
+
+  /** Interrupt or timeout: aborts the call through its transport, or ends it now if it has not started. */
+  stop(reason: Error): void {
+    if (this.controller) {
+      this.controller.abort(reason);
+      return;
+    }
+    this.stopped = reason;
+    this.giveUp(reason, false);
+  }
+
+  onRequestStart(controller: Controller): void {
+    if (this.stopped) {
+      controller.abort(this.stopped);
+      return;
+    }
+    this.controller = controller;
+    this.started = true;
   }
 
   onResponseStart(_controller: Controller, statusCode: number, headers: IncomingHttpHeaders): void {
@@ -135,7 +163,8 @@ class CallHandler implements Dispatcher.DispatchHandler {
   }
 
   onResponseError(_controller: Controller, error: Error): void {
-    this.giveUp(error);
+    // Refused before it was written (no connection, an invalid request): it never went out.
+    this.giveUp(error, this.started);
   }
 
   /** A call that got no whole answer (timeout, interrupt, network); `sent` false: it never went out. */
@@ -184,7 +213,7 @@ class CallHandler implements Dispatcher.DispatchHandler {
  * rejects with it instead).
  */
 export function timedExchange(
-  dispatcher: Dispatcher,
+  dispatcher: Dispatch,
   exchangeRequest: ExchangeRequest,
   request: InvokeRequest,
   read: ReadAnswer,

@@ -1,0 +1,364 @@
+/**
+ * One HTTP/1.1 keep-alive connection for one load-test lane: a request at a time, written in one
+ * piece, its response read by a small parser made for what a load test gets back (a status line,
+ * headers, a body framed by Content-Length, chunked encoding or the connection's end).
+ *
+ * Why not undici here, as everywhere else: measured on the local stub (50 lanes, one core, CPU per
+ * call, alternating runs), an undici `Client` per lane cost 19.5 µs a call, this connection 14.5,
+ * autocannon (raw sockets, pre-built requests, http-parser-js) 17.5. undici's request object,
+ * header validation, llhttp callbacks and header object cost the difference; with them the client,
+ * not the target, capped a load test (`npm run bench:http`). One-off calls (`invoke`) and anything
+ * without a lane keep undici. The parser is held to the cases in `test/http1Connection.test.ts`:
+ * every split of a response over TCP reads, chunked bodies with extensions and trailers, 1xx
+ * answers, bodiless statuses and HEAD, Connection: close, a server closing an idle connection,
+ * resets, malformed answers and TLS.
+ *
+ * It speaks the handler API of undici's dispatchers (onRequestStart … onResponseEnd), so the
+ * exchange code (undiciExchange.ts) drives either without knowing which.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import { connect as netConnect, isIP, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import type { Dispatcher } from 'undici';
+
+export interface Http1Request {
+  path: string;
+  method: string;
+  headers: Record<string, string>;
+  body?: Uint8Array;
+}
+
+type Controller = Dispatcher.DispatchController;
+
+/** Larger response heads are refused: nothing a Lambda or a gateway sends comes near it. */
+const MAX_HEAD_BYTES = 64 * 1024;
+const HEAD_END = Buffer.from('\r\n\r\n', 'latin1');
+const CRLF = Buffer.from('\r\n', 'latin1');
+const INVALID_HEADER_VALUE = /[\r\n\0]/;
+
+export class Http1ProtocolError extends Error {
+  override name = 'Http1ProtocolError';
+  readonly code = 'HPE_INVALID_RESPONSE';
+}
+
+/** What to do with the body: none, a known length, chunks, or everything until the server closes. */
+type BodyMode = { kind: 'none' } | { kind: 'length'; remaining: number } | { kind: 'chunked'; state: 'size' | 'data' | 'data-end' | 'trailers'; remaining: number } | { kind: 'close' };
+
+/** The call in progress and where its answer stands. */
+class Exchange implements Controller {
+  aborted = false;
+  paused = false;
+  reason: Error | null = null;
+  /** Reading the head (status line and headers) or the body. */
+  stage: 'head' | 'body' = 'head';
+  body: BodyMode = { kind: 'none' };
+  keepAlive = true;
+  /** Written to the socket (after onRequestStart, once connected). */
+  started = false;
+
+  constructor(
+    readonly handler: Dispatcher.DispatchHandler,
+    readonly method: string,
+    private readonly connection: Http1Connection,
+    /** The whole request, head and body. */
+    readonly bytes: Buffer,
+  ) {}
+
+  abort(reason: Error): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason;
+    this.connection.fail(this, reason);
+  }
+
+  // A load test never applies back-pressure to one small answer: both are no-ops.
+  pause(): void {}
+  resume(): void {}
+}
+
+export class Http1Connection {
+  private socket: Socket | undefined;
+  private connected = false;
+  private current: Exchange | undefined;
+  /** Bytes read but not yet parsed (a head split over reads, a chunk-size line…). */
+  private pending: Buffer | undefined;
+  private readonly secure: boolean;
+  private readonly host: string;
+  private readonly port: number;
+  private readonly hostHeader: string;
+  /** The last request head written, reused while the same headers object, method and path come back. */
+  private lastHead: { headers: Record<string, string>; method: string; path: string; bodyLength: number; bytes: Buffer } | undefined;
+
+  constructor(
+    origin: string,
+    /** Called for each connection opened. */
+    private readonly onConnect: () => void,
+    /** TLS sessions shared by the lanes of one origin, so reconnects resume instead of a full handshake. */
+    private readonly tlsSessions: { last?: Buffer } = {},
+  ) {
+    const url = new URL(origin);
+    this.secure = url.protocol === 'https:';
+    this.host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+    this.port = url.port ? Number(url.port) : this.secure ? 443 : 80;
+    this.hostHeader = url.host;
+  }
+
+  dispatch(request: Http1Request, handler: Dispatcher.DispatchHandler): boolean {
+    const empty = Buffer.alloc(0);
+    if (this.current) {
+      // A lane never overlaps itself; if it ever did, failing the call says so instead of corrupting both.
+      handler.onResponseError?.(new Exchange(handler, request.method, this, empty), new Error('a lane sent a second call while its first was in flight'));
+      return false;
+    }
+    let bytes: Buffer;
+    try {
+      bytes = this.serialize(request);
+    } catch (error) {
+      handler.onResponseError?.(new Exchange(handler, request.method, this, empty), error as Error);
+      return false;
+    }
+    const exchange = new Exchange(handler, request.method, this, bytes);
+    this.current = exchange;
+    // As undici does, the call starts (onRequestStart) when it is written: once the connection is up.
+    if (this.socket && this.connected) this.start(exchange);
+    else if (!this.socket) this.open();
+    return true;
+  }
+
+  private start(exchange: Exchange): void {
+    exchange.started = true;
+    exchange.handler.onRequestStart?.(exchange, {});
+    if (!exchange.aborted) this.socket!.write(exchange.bytes);
+  }
+
+  close(): void {
+    this.socket?.destroy();
+    this.socket = undefined;
+  }
+
+  /** Ends the current call with an error and drops the connection (its state is unknown). */
+  fail(exchange: Exchange, error: Error): void {
+    if (this.current !== exchange) return;
+    this.current = undefined;
+    this.reset();
+    exchange.handler.onResponseError?.(exchange, error);
+  }
+
+  private reset(): void {
+    this.pending = undefined;
+    const socket = this.socket;
+    this.socket = undefined;
+    this.connected = false;
+    socket?.destroy();
+  }
+
+  private serialize(request: Http1Request): Buffer {
+    const bodyLength = request.body?.length ?? 0;
+    const last = this.lastHead;
+    let head: Buffer;
+    if (last && last.headers === request.headers && last.method === request.method && last.path === request.path && last.bodyLength === bodyLength) {
+      head = last.bytes;
+    } else {
+      let text = `${request.method} ${request.path} HTTP/1.1\r\n`;
+      let hasHost = false;
+      let hasLength = false;
+      for (const name in request.headers) {
+        const value = request.headers[name]!;
+        if (INVALID_HEADER_VALUE.test(value) || INVALID_HEADER_VALUE.test(name)) throw new Error(`invalid character in header ${JSON.stringify(name)}`);
+        const lower = name.toLowerCase();
+        if (lower === 'host') hasHost = true;
+        else if (lower === 'content-length') hasLength = true;
+        text += `${name}: ${value}\r\n`;
+      }
+      if (!hasHost) text += `host: ${this.hostHeader}\r\n`;
+      if (!hasLength && (bodyLength > 0 || request.method === 'POST' || request.method === 'PUT' || request.method === 'PATCH')) text += `content-length: ${bodyLength}\r\n`;
+      head = Buffer.from(`${text}\r\n`, 'latin1');
+      this.lastHead = { headers: request.headers, method: request.method, path: request.path, bodyLength, bytes: head };
+    }
+    return bodyLength > 0 ? Buffer.concat([head, request.body!]) : head;
+  }
+
+  private open(): Socket {
+    const socket = this.secure
+      ? tlsConnect({ host: this.host, port: this.port, ALPNProtocols: ['http/1.1'], ...(isIP(this.host) === 0 && { servername: this.host }), ...(this.tlsSessions.last && { session: this.tlsSessions.last }) })
+      : netConnect({ host: this.host, port: this.port });
+    this.socket = socket;
+    socket.setNoDelay(true);
+    socket.once(this.secure ? 'secureConnect' : 'connect', () => {
+      if (this.socket !== socket) return;
+      this.connected = true;
+      this.onConnect();
+      const waiting = this.current;
+      if (waiting && !waiting.started) this.start(waiting);
+    });
+    if (this.secure) socket.on('session', (session: Buffer) => (this.tlsSessions.last = session));
+    socket.on('data', (chunk: Buffer) => {
+      if (this.socket === socket) this.onData(chunk);
+    });
+    socket.on('error', (error) => {
+      if (this.socket === socket) this.onClosed(error);
+    });
+    socket.on('close', () => {
+      if (this.socket === socket) this.onClosed(undefined);
+    });
+    return socket;
+  }
+
+  /** The server closed (or the socket failed): the end of a read-until-close body, or a failed call. */
+  private onClosed(error: Error | undefined): void {
+    const exchange = this.current;
+    const wasConnected = this.connected;
+    this.socket = undefined;
+    this.connected = false;
+    this.pending = undefined;
+    if (!exchange) return;
+    if (!error && exchange.stage === 'body' && exchange.body.kind === 'close') {
+      this.current = undefined;
+      exchange.handler.onResponseEnd?.(exchange, {});
+      return;
+    }
+    this.current = undefined;
+    const reason =
+      error ??
+      Object.assign(new Error(wasConnected ? 'the server closed the connection before the answer was complete' : 'the connection closed before it was established'), { code: 'UND_ERR_SOCKET' });
+    exchange.handler.onResponseError?.(exchange, reason);
+  }
+
+  private onData(chunk: Buffer): void {
+    let data = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
+    this.pending = undefined;
+    while (data.length > 0) {
+      const exchange = this.current;
+      if (!exchange) {
+        // Bytes with no call waiting for them: the connection can no longer be trusted.
+        this.reset();
+        return;
+      }
+      const used = exchange.stage === 'head' ? this.readHead(exchange, data) : this.readBody(exchange, data);
+      if (used < 0) return; // the call failed; the connection is gone
+      if (used === 0) {
+        this.pending = data;
+        return;
+      }
+      data = data.subarray(used);
+    }
+  }
+
+  /** Parses a whole head if there is one; returns the bytes used (0: wait for more; -1: failed). */
+  private readHead(exchange: Exchange, data: Buffer): number {
+    const end = data.indexOf(HEAD_END);
+    if (end < 0) {
+      if (data.length > MAX_HEAD_BYTES) return this.protocolError(exchange, `a response head longer than ${MAX_HEAD_BYTES} bytes`);
+      return 0;
+    }
+    const lines = data.toString('latin1', 0, end).split('\r\n');
+    const statusLine = /^HTTP\/1\.([01]) (\d{3})(?: (.*))?$/.exec(lines[0]!);
+    if (!statusLine) return this.protocolError(exchange, `not an HTTP/1.x status line: ${JSON.stringify(lines[0]!.slice(0, 60))}`);
+    const statusCode = Number(statusLine[2]);
+    const headers: IncomingHttpHeaders = {};
+    for (let index = 1; index < lines.length; index += 1) {
+      const line = lines[index]!;
+      const colon = line.indexOf(':');
+      if (colon <= 0) return this.protocolError(exchange, `a malformed header line: ${JSON.stringify(line.slice(0, 60))}`);
+      const name = line.slice(0, colon).toLowerCase();
+      const value = line.slice(colon + 1).trim();
+      const seen = headers[name];
+      if (seen === undefined) headers[name] = value;
+      else if (Array.isArray(seen)) seen.push(value);
+      else headers[name] = [seen, value];
+    }
+    const used = end + HEAD_END.length;
+    // 1xx answers (100 Continue, 103 Early Hints) come before the real one; 101 is not asked for.
+    if (statusCode < 200) {
+      if (statusCode === 101) return this.protocolError(exchange, 'an unasked-for protocol switch (101)');
+      return used;
+    }
+    const connection = String(headers.connection ?? '').toLowerCase();
+    exchange.keepAlive = statusLine[1] === '1' ? !connection.includes('close') : connection.includes('keep-alive');
+    const encoding = headers['transfer-encoding'];
+    const length = headers['content-length'];
+    if (exchange.method === 'HEAD' || statusCode === 204 || statusCode === 304) exchange.body = { kind: 'none' };
+    else if (encoding !== undefined && String(encoding).toLowerCase().includes('chunked')) exchange.body = { kind: 'chunked', state: 'size', remaining: 0 };
+    else if (length !== undefined) {
+      const bytes = Number(Array.isArray(length) ? length[0] : length);
+      if (!Number.isSafeInteger(bytes) || bytes < 0 || (Array.isArray(length) && length.some((value) => value !== length[0]))) return this.protocolError(exchange, `a bad Content-Length: ${JSON.stringify(length)}`);
+      exchange.body = { kind: 'length', remaining: bytes };
+    } else {
+      exchange.body = { kind: 'close' };
+      exchange.keepAlive = false;
+    }
+    exchange.stage = 'body';
+    exchange.handler.onResponseStart?.(exchange, statusCode, headers, statusLine[3] ?? '');
+    if (exchange.aborted) return -1;
+    if (exchange.body.kind === 'none' || (exchange.body.kind === 'length' && exchange.body.remaining === 0)) this.complete(exchange);
+    return used;
+  }
+
+  /** Hands body bytes to the handler; returns the bytes used (0: wait for more; -1: failed). */
+  private readBody(exchange: Exchange, data: Buffer): number {
+    const body = exchange.body;
+    switch (body.kind) {
+      case 'none':
+        return this.protocolError(exchange, 'bytes after a complete response');
+      case 'close':
+        exchange.handler.onResponseData?.(exchange, data);
+        return exchange.aborted ? -1 : data.length;
+      case 'length': {
+        const take = Math.min(body.remaining, data.length);
+        body.remaining -= take;
+        exchange.handler.onResponseData?.(exchange, take === data.length ? data : data.subarray(0, take));
+        if (exchange.aborted) return -1;
+        if (body.remaining === 0) this.complete(exchange);
+        return take;
+      }
+      case 'chunked':
+        return this.readChunked(exchange, body, data);
+    }
+  }
+
+  private readChunked(exchange: Exchange, body: Extract<BodyMode, { kind: 'chunked' }>, data: Buffer): number {
+    switch (body.state) {
+      case 'size': {
+        const end = data.indexOf(CRLF);
+        if (end < 0) return data.length > 1024 ? this.protocolError(exchange, 'a chunk-size line longer than 1 KB') : 0;
+        const text = data.toString('latin1', 0, end).split(';')[0]!.trim();
+        if (!/^[0-9a-fA-F]{1,12}$/.test(text)) return this.protocolError(exchange, `a bad chunk size: ${JSON.stringify(text.slice(0, 20))}`);
+        body.remaining = Number.parseInt(text, 16);
+        body.state = body.remaining === 0 ? 'trailers' : 'data';
+        return end + CRLF.length;
+      }
+      case 'data': {
+        const take = Math.min(body.remaining, data.length);
+        body.remaining -= take;
+        exchange.handler.onResponseData?.(exchange, take === data.length ? data : data.subarray(0, take));
+        if (exchange.aborted) return -1;
+        if (body.remaining === 0) body.state = 'data-end';
+        return take;
+      }
+      case 'data-end': {
+        if (data.length < CRLF.length) return 0;
+        if (data[0] !== 0x0d || data[1] !== 0x0a) return this.protocolError(exchange, 'a chunk not followed by CRLF');
+        body.state = 'size';
+        return CRLF.length;
+      }
+      case 'trailers': {
+        // Trailer lines until an empty one; their content is not needed.
+        const end = data.indexOf(CRLF);
+        if (end < 0) return data.length > MAX_HEAD_BYTES ? this.protocolError(exchange, 'trailers too long') : 0;
+        if (end === 0) this.complete(exchange);
+        return end + CRLF.length;
+      }
+    }
+  }
+
+  private complete(exchange: Exchange): void {
+    this.current = undefined;
+    if (!exchange.keepAlive) this.reset();
+    exchange.handler.onResponseEnd?.(exchange, {});
+  }
+
+  private protocolError(exchange: Exchange, what: string): -1 {
+    this.fail(exchange, new Http1ProtocolError(`the response could not be read: ${what}`));
+    return -1;
+  }
+}
