@@ -74,19 +74,25 @@ describe('the direct Invoke API request is the SDK request', () => {
       client.destroy();
       const target = createDirectLambdaTarget({ functionName, ...(qualifier && { qualifier }), aws, userAgent: 'lambench/test' });
       const outcome = await target.invoke(request);
+      // A load test's call goes on its lane's own connection (lambench's lean HTTP/1.1): the same request.
+      const onLane = await target.invoke(request, undefined, 0);
       await target.close();
       assert.equal(outcome.class, 'ok');
-      const [sdk, direct] = capture.captured.splice(0);
-      assert.ok(sdk && direct);
+      assert.equal(onLane.class, 'ok');
+      const [sdk, ...directs] = capture.captured.splice(0);
+      assert.ok(sdk && directs.length === 2);
 
       // On the wire: same method, path and query, body, and the same signed header names.
-      assert.equal(direct.method, sdk.method);
-      assert.equal(direct.url, sdk.url);
-      assert.deepEqual(direct.body, sdk.body);
       const signedHeaders = (headers: IncomingHttpHeaders) => /SignedHeaders=([^,]+)/.exec(String(headers.authorization))?.[1];
-      assert.equal(signedHeaders(direct.headers), signedHeaders(sdk.headers));
-      for (const header of ['content-type', 'content-length', 'x-amz-invocation-type', 'x-amz-log-type', 'x-amz-client-context', 'x-amz-content-sha256', 'x-amz-security-token', 'amz-sdk-request', 'host']) {
-        assert.equal(direct.headers[header], sdk.headers[header], header);
+      for (const [index, direct] of directs.entries()) {
+        const via = index === 0 ? 'pool' : 'lane';
+        assert.equal(direct!.method, sdk.method, via);
+        assert.equal(direct!.url, sdk.url, via);
+        assert.deepEqual(direct!.body, sdk.body, via);
+        assert.equal(signedHeaders(direct!.headers), signedHeaders(sdk.headers), via);
+        for (const header of ['content-type', 'content-length', 'x-amz-invocation-type', 'x-amz-log-type', 'x-amz-client-context', 'x-amz-content-sha256', 'x-amz-security-token', 'amz-sdk-request', 'host']) {
+          assert.equal(direct!.headers[header], sdk.headers[header], `${via}: ${header}`);
+        }
       }
 
       // Signature byte for byte: sign the same request with the SDK's date, invocation ID and user agent.
@@ -173,10 +179,14 @@ describe('the direct path classifies every answer as the SDK path does', () => {
       const options = { functionName, ...(qualifier && { qualifier }), aws };
       const targets: Target[] = [createLambdaTarget(options), createDirectLambdaTarget({ ...options, userAgent: 'lambench/test', keepOkBodies: true })];
       const [viaSdk, direct] = await Promise.all(targets.map((target) => target.invoke(request)));
+      // And on a load test's lane (lambench's own HTTP/1.1 connection): the same reading.
+      const onLane = await targets[1]!.invoke(request, undefined, 0);
       await Promise.all(targets.map((target) => target.close()));
-      assert.equal(direct!.class, expect, JSON.stringify(direct));
-      assert.deepEqual(comparable(direct!), comparable(viaSdk!));
-      if (expect !== 'ok' || request.invocationType === 'RequestResponse') assert.deepEqual(Buffer.from(direct!.payload ?? []), Buffer.from(viaSdk!.payload ?? []));
+      for (const [via, outcome] of [['pool', direct!], ['lane', onLane]] as const) {
+        assert.equal(outcome.class, expect, `${via}: ${JSON.stringify(outcome)}`);
+        assert.deepEqual(comparable(outcome), comparable(viaSdk!), via);
+        if (expect !== 'ok' || request.invocationType === 'RequestResponse') assert.deepEqual(Buffer.from(outcome.payload ?? []), Buffer.from(viaSdk!.payload ?? []), via);
+      }
     });
   }
 
@@ -184,8 +194,11 @@ describe('the direct path classifies every answer as the SDK path does', () => {
     const aws: ResolvedAwsConfig = { region: 'us-east-1', endpoint: 'http://127.0.0.1:9', loopback: true, credentials: CREDENTIALS };
     const target = createDirectLambdaTarget({ functionName: 'square', aws, userAgent: 'lambench/test' });
     const outcome = await target.invoke({ invocationType: 'RequestResponse', payload: json({}) });
+    const onLane = await target.invoke({ invocationType: 'RequestResponse', payload: json({}) }, undefined, 0);
     await target.close();
-    assert.equal(outcome.class, 'networkError');
-    assert.equal(outcome.errorType, 'ECONNREFUSED');
+    for (const result of [outcome, onLane]) {
+      assert.equal(result.class, 'networkError');
+      assert.equal(result.errorType, 'ECONNREFUSED');
+    }
   });
 });
