@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
+import { Http1Connection } from '../src/targets/http1Connection.js';
 import { createHttpTarget } from '../src/targets/httpTarget.js';
 import type { InvokeRequest, Outcome, Target } from '../src/targets/types.js';
 import { runLambench } from './helpers.js';
@@ -135,7 +136,8 @@ describe('the lean HTTP/1.1 connection of a lane', { timeout: 60_000 }, () => {
     scripted.answers.push((_, socket) => void socket.write('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\nHTTP/1.1 202 Accepted\r\ncontent-length: 2\r\n\r\n{}'));
     scripted.answers.push((_, socket) => void socket.write('HTTP/1.1 204 No Content\r\n\r\n'));
     scripted.answers.push((_, socket) => void socket.write('HTTP/1.1 304 Not Modified\r\ncontent-length: 10\r\n\r\n'));
-    scripted.answers.push((_, socket) => void socket.write('HTTP/1.1 200 OK\r\ncontent-length: 1\r\n\r\n!'));
+    // An empty line before the status line (left over from a previous body) is skipped.
+    scripted.answers.push((_, socket) => void socket.write('\r\nHTTP/1.1 200 OK\r\ncontent-length: 1\r\n\r\n!'));
     assert.equal((await call()).statusCode, 202);
     for (const status of [204, 304]) {
       const outcome = await call();
@@ -166,6 +168,15 @@ describe('the lean HTTP/1.1 connection of a lane', { timeout: 60_000 }, () => {
     assert.equal(scripted.connections() - before, 3, 'a new connection after each of the three closes (the first call used the open one)');
   });
 
+  it('an answer framed both ways (chunked and Content-Length) is read as chunked, and its connection not used again', async () => {
+    const before = scripted.connections();
+    scripted.answers.push((_, socket) => void socket.write('HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\ncontent-length: 99\r\n\r\n2\r\nok\r\n0\r\n\r\n'));
+    assert.equal(Buffer.from((await call()).payload!).toString(), 'ok');
+    scripted.answers.push((_, socket) => void socket.write('HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok'));
+    assert.equal((await call()).class, 'ok');
+    assert.equal(scripted.connections() - before, 1, 'the second call went on a new connection');
+  });
+
   it('a reset mid-body, a malformed answer and a bad Content-Length fail that call only', async () => {
     scripted.answers.push((_, socket) => {
       socket.write('HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\npartial');
@@ -179,6 +190,9 @@ describe('the lean HTTP/1.1 connection of a lane', { timeout: 60_000 }, () => {
       ['HTTP/1.1 200 OK\r\nno colon here\r\n\r\n', /a malformed header line/],
       ['HTTP/1.1 200 OK\r\ncontent-length: 2\r\ncontent-length: 3\r\n\r\nabc', /a bad Content-Length/],
       ['HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\nzz\r\n', /a bad chunk size/],
+      ['HTTP/1.1 200 OK\r\nContent-Length : 2\r\n\r\nok', /a malformed header line/],
+      ['HTTP/1.1 200 OK\ncontent-length: 2\n\nok', /lines ended by LF alone/],
+      ['HTTP/1.1 200 OK\r\ncontent-length: 0x2\r\n\r\nok', /a bad Content-Length/],
     ] as const) {
       scripted.answers.push((_, socket) => void socket.write(answer));
       const outcome = await call();
@@ -242,6 +256,99 @@ describe('the lean HTTP/1.1 connection of a lane', { timeout: 60_000 }, () => {
       assert.equal(scripted.received.length, sent);
     } finally {
       await injected.close();
+    }
+  });
+});
+
+describe('connections that do not behave', { timeout: 60_000 }, () => {
+  /** A TCP server that accepts and never says anything (a TLS handshake never completes on it). */
+  async function silentServer() {
+    const accepted = new Set<Socket>();
+    const server = createServer((socket) => {
+      accepted.add(socket);
+      socket.on('close', () => accepted.delete(socket));
+      socket.on('error', () => {});
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return {
+      port: (server.address() as AddressInfo).port,
+      close: async () => {
+        for (const socket of accepted) socket.destroy();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      },
+    };
+  }
+
+  it('--timeout while the connection is still being made: each call times out, the lane goes on, the event loop keeps turning', async () => {
+    const silent = await silentServer();
+    const target = createHttpTarget({ url: new URL(`https://127.0.0.1:${silent.port}/`), headers: {}, asyncVia: 'header', asyncHeader: 'InvocationType', timeoutMs: 100 });
+    let ticks = 0;
+    const interval = setInterval(() => (ticks += 1), 10);
+    try {
+      const started = performance.now();
+      const outcomes: Outcome[] = [];
+      for (let index = 0; index < 3; index += 1) outcomes.push(await target.invoke(request(), undefined, 0));
+      assert.deepEqual(outcomes.map((outcome) => [outcome.class, outcome.attempts]), [['timeout', 0], ['timeout', 0], ['timeout', 0]]);
+      assert.ok(performance.now() - started < 2000, 'each call ended at its own timeout');
+      assert.ok(ticks >= 10, `timers ran meanwhile (${ticks})`);
+    } finally {
+      clearInterval(interval);
+      await target.close();
+      await silent.close();
+    }
+  });
+
+  it('no connection within the connect timeout, and no answer within the idle timeout, end the call', async () => {
+    const silent = await silentServer();
+    const outcomeOf = (connection: Http1Connection) =>
+      new Promise<string>((resolve) => {
+        connection.dispatch({ path: '/', method: 'GET', headers: {} }, { onResponseEnd: () => resolve('answered'), onResponseError: (_controller, error) => resolve(String((error as { code?: string }).code)) });
+      });
+    try {
+      const tls = new Http1Connection(`https://127.0.0.1:${silent.port}`, () => {}, {}, { connectMs: 150, idleMs: 5000 });
+      assert.equal(await outcomeOf(tls), 'UND_ERR_CONNECT_TIMEOUT');
+      const plain = new Http1Connection(`http://127.0.0.1:${silent.port}`, () => {}, {}, { connectMs: 5000, idleMs: 150 });
+      assert.equal(await outcomeOf(plain), 'UND_ERR_HEADERS_TIMEOUT');
+      // close() with a call in flight ends it too.
+      const closing = new Http1Connection(`http://127.0.0.1:${silent.port}`, () => {});
+      const pending = outcomeOf(closing);
+      await tick(30);
+      closing.close();
+      assert.equal(await pending, 'UND_ERR_DESTROYED');
+    } finally {
+      await silent.close();
+    }
+  });
+
+  it('an answer that comes before the request body was all written (an early 413): the next call goes on a new connection', async () => {
+    let connections = 0;
+    const server = createServer((socket) => {
+      connections += 1;
+      socket.on('error', () => {});
+      let seen = '';
+      socket.on('data', (chunk: Buffer) => {
+        if (seen.includes('\r\n\r\n')) return;
+        seen += chunk.toString('latin1');
+        if (!seen.includes('\r\n\r\n')) return;
+        const big = /content-length: (\d+)/.exec(seen) && Number(/content-length: (\d+)/.exec(seen)![1]) > 1_000_000;
+        if (big) {
+          socket.write('HTTP/1.1 413 Request Entity Too Large\r\ncontent-length: 0\r\n\r\n');
+          setTimeout(() => socket.destroy(), 20); // the unread body makes this a reset
+        } else socket.write('HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const target = createHttpTarget({ url: new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`), headers: {}, asyncVia: 'header', asyncHeader: 'InvocationType' });
+    try {
+      const big = { invocationType: 'RequestResponse' as const, payload: Buffer.alloc(8 * 1024 * 1024, 0x20) };
+      const tooLarge = await target.invoke(big, undefined, 0);
+      assert.equal(tooLarge.statusCode, 413);
+      const next = await target.invoke(request(), undefined, 0);
+      assert.equal(next.class, 'ok', `${next.errorType}: ${next.errorMessage}`);
+      assert.equal(connections, 2);
+    } finally {
+      await target.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   });
 });

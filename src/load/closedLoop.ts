@@ -7,6 +7,9 @@ import { sleep } from './openLoop.js';
 import type { ScheduleShare } from './phaseRunner.js';
 import type { LoadDriver, RunLimit, RunStats } from './types.js';
 
+/** Calls a worker makes between turns of the event loop it leaves to others. */
+const YIELD_EVERY = 64;
+
 /** `share` (threads, shards): this loop's calls are numbered share.index, share.index + share.of, … so numbers never overlap. */
 export async function runClosedLoop(concurrency: number, limit: RunLimit, driver: LoadDriver, share: ScheduleShare = { index: 0, of: 1 }): Promise<RunStats> {
   const start = performance.now();
@@ -24,7 +27,15 @@ export async function runClosedLoop(concurrency: number, limit: RunLimit, driver
     // worker k·of + index (threads and shards interleave), joining that far through the ramp.
     const joinAt = limit.rampMs ? ((lane * share.of + share.index) * limit.rampMs) / (concurrency * share.of) : 0;
     if (joinAt > 0) await sleep(joinAt - (performance.now() - start), finished.signal);
+    let sinceYield = 0;
     while (more()) {
+      // Calls that fail without any I/O (refused before sending) settle in microtasks: every so often
+      // the worker lets the event loop run, so timers, answers on other lanes and Ctrl-C still get through.
+      if (++sinceYield === YIELD_EVERY) {
+        sinceYield = 0;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (!more()) break;
+      }
       const seq = share.index + started * share.of;
       started += 1;
       if (limit.requests !== undefined && started >= limit.requests) finish();

@@ -34,7 +34,14 @@ type Controller = Dispatcher.DispatchController;
 const MAX_HEAD_BYTES = 64 * 1024;
 const HEAD_END = Buffer.from('\r\n\r\n', 'latin1');
 const CRLF = Buffer.from('\r\n', 'latin1');
+const BARE_LF_END = Buffer.from('\n\n', 'latin1');
+const CONTENT_LENGTH = /^\d{1,15}$/;
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const INVALID_HEADER_VALUE = /[\r\n\0]/;
+/** As undici's defaults: a connection (TCP and TLS) must be up within 10 s, and an answer may go quiet for at most 300 s, whatever --timeout says. */
+export const DEFAULT_TIMEOUTS = { connectMs: 10_000, idleMs: 300_000 };
+/** A server's `Keep-Alive: timeout=N` is trusted to N − 1 s, so a lane never writes into a closing connection. */
+const KEEP_ALIVE_MARGIN_MS = 1000;
 
 export class Http1ProtocolError extends Error {
   override name = 'Http1ProtocolError';
@@ -86,6 +93,9 @@ export class Http1Connection {
   private readonly host: string;
   private readonly port: number;
   private readonly hostHeader: string;
+  /** When the server's keep-alive hint runs out (performance.now() time), if it gave one. */
+  private keepAliveUntil: number | undefined;
+  private connectTimer: NodeJS.Timeout | undefined;
   /** The last request head written, reused while the same headers object, method and path come back. */
   private lastHead: { headers: Record<string, string>; method: string; path: string; bodyLength: number; bytes: Buffer } | undefined;
 
@@ -95,6 +105,7 @@ export class Http1Connection {
     private readonly onConnect: () => void,
     /** TLS sessions shared by the lanes of one origin, so reconnects resume instead of a full handshake. */
     private readonly tlsSessions: { last?: Buffer } = {},
+    private readonly timeouts = DEFAULT_TIMEOUTS,
   ) {
     const url = new URL(origin);
     this.secure = url.protocol === 'https:';
@@ -105,11 +116,19 @@ export class Http1Connection {
 
   dispatch(request: Http1Request, handler: Dispatcher.DispatchHandler): boolean {
     const empty = Buffer.alloc(0);
-    if (this.current) {
+    const waiting = this.current;
+    if (waiting && !waiting.started) {
+      // Its call was given up (interrupt, --timeout) while the connection was still being made: the
+      // lane has moved on, so this call takes its place on the same connection attempt.
+      this.current = undefined;
+      waiting.handler.onResponseError?.(waiting, new Error('given up before it was written'));
+    } else if (waiting) {
       // A lane never overlaps itself; if it ever did, failing the call says so instead of corrupting both.
       handler.onResponseError?.(new Exchange(handler, request.method, this, empty), new Error('a lane sent a second call while its first was in flight'));
       return false;
     }
+    // Idle past the server's keep-alive: it may be closing the connection as this call is written.
+    if (this.socket && this.connected && this.keepAliveUntil !== undefined && performance.now() > this.keepAliveUntil) this.reset();
     let bytes: Buffer;
     try {
       bytes = this.serialize(request);
@@ -132,8 +151,10 @@ export class Http1Connection {
   }
 
   close(): void {
-    this.socket?.destroy();
-    this.socket = undefined;
+    const exchange = this.current;
+    this.current = undefined;
+    this.reset();
+    exchange?.handler.onResponseError?.(exchange, Object.assign(new Error('the connection was closed with the call in flight'), { code: 'UND_ERR_DESTROYED' }));
   }
 
   /** Ends the current call with an error and drops the connection (its state is unknown). */
@@ -149,6 +170,8 @@ export class Http1Connection {
     const socket = this.socket;
     this.socket = undefined;
     this.connected = false;
+    this.keepAliveUntil = undefined;
+    clearTimeout(this.connectTimer);
     socket?.destroy();
   }
 
@@ -184,8 +207,17 @@ export class Http1Connection {
       : netConnect({ host: this.host, port: this.port });
     this.socket = socket;
     socket.setNoDelay(true);
+    const { connectMs, idleMs } = this.timeouts;
+    this.connectTimer = setTimeout(() => {
+      if (this.socket === socket) socket.destroy(Object.assign(new Error(`no connection within ${connectMs / 1000} s`), { code: 'UND_ERR_CONNECT_TIMEOUT' }));
+    }, connectMs);
+    // Quiet for this long: with a call waiting, its answer stopped coming; idle, the connection is let go.
+    socket.setTimeout(idleMs, () => {
+      if (this.socket === socket) socket.destroy(Object.assign(new Error(`no answer for ${idleMs / 1000} s`), { code: 'UND_ERR_HEADERS_TIMEOUT' }));
+    });
     socket.once(this.secure ? 'secureConnect' : 'connect', () => {
       if (this.socket !== socket) return;
+      clearTimeout(this.connectTimer);
       this.connected = true;
       this.onConnect();
       const waiting = this.current;
@@ -211,6 +243,8 @@ export class Http1Connection {
     this.socket = undefined;
     this.connected = false;
     this.pending = undefined;
+    this.keepAliveUntil = undefined;
+    clearTimeout(this.connectTimer);
     if (!exchange) return;
     if (!error && exchange.stage === 'body' && exchange.body.kind === 'close') {
       this.current = undefined;
@@ -246,9 +280,14 @@ export class Http1Connection {
 
   /** Parses a whole head if there is one; returns the bytes used (0: wait for more; -1: failed). */
   private readHead(exchange: Exchange, data: Buffer): number {
+    // Empty lines before a status line (some servers end a body with an extra CRLF) are skipped.
+    let start = 0;
+    while (start + 1 < data.length && data[start] === 0x0d && data[start + 1] === 0x0a) start += 2;
+    if (start > 0) return start;
     const end = data.indexOf(HEAD_END);
     if (end < 0) {
       if (data.length > MAX_HEAD_BYTES) return this.protocolError(exchange, `a response head longer than ${MAX_HEAD_BYTES} bytes`);
+      if (data.includes(BARE_LF_END)) return this.protocolError(exchange, 'lines ended by LF alone, not CRLF');
       return 0;
     }
     const lines = data.toString('latin1', 0, end).split('\r\n');
@@ -259,7 +298,7 @@ export class Http1Connection {
     for (let index = 1; index < lines.length; index += 1) {
       const line = lines[index]!;
       const colon = line.indexOf(':');
-      if (colon <= 0) return this.protocolError(exchange, `a malformed header line: ${JSON.stringify(line.slice(0, 60))}`);
+      if (colon <= 0 || !HEADER_NAME.test(line.slice(0, colon))) return this.protocolError(exchange, `a malformed header line: ${JSON.stringify(line.slice(0, 60))}`);
       const name = line.slice(0, colon).toLowerCase();
       const value = line.slice(colon + 1).trim();
       const seen = headers[name];
@@ -275,14 +314,19 @@ export class Http1Connection {
     }
     const connection = String(headers.connection ?? '').toLowerCase();
     exchange.keepAlive = statusLine[1] === '1' ? !connection.includes('close') : connection.includes('keep-alive');
+    const hint = /timeout=(\d+)/i.exec(String(headers['keep-alive'] ?? ''));
+    this.keepAliveUntil = hint ? performance.now() + Number(hint[1]) * 1000 - KEEP_ALIVE_MARGIN_MS : undefined;
     const encoding = headers['transfer-encoding'];
     const length = headers['content-length'];
     if (exchange.method === 'HEAD' || statusCode === 204 || statusCode === 304) exchange.body = { kind: 'none' };
-    else if (encoding !== undefined && String(encoding).toLowerCase().includes('chunked')) exchange.body = { kind: 'chunked', state: 'size', remaining: 0 };
-    else if (length !== undefined) {
-      const bytes = Number(Array.isArray(length) ? length[0] : length);
-      if (!Number.isSafeInteger(bytes) || bytes < 0 || (Array.isArray(length) && length.some((value) => value !== length[0]))) return this.protocolError(exchange, `a bad Content-Length: ${JSON.stringify(length)}`);
-      exchange.body = { kind: 'length', remaining: bytes };
+    else if (encoding !== undefined && String(encoding).toLowerCase().includes('chunked')) {
+      exchange.body = { kind: 'chunked', state: 'size', remaining: 0 };
+      // Both framings at once (RFC 9112 §6.3): read as chunked, then the connection is not trusted again.
+      if (length !== undefined) exchange.keepAlive = false;
+    } else if (length !== undefined) {
+      const values = Array.isArray(length) ? length : [length];
+      if (!values.every((value) => CONTENT_LENGTH.test(value) && value === values[0])) return this.protocolError(exchange, `a bad Content-Length: ${JSON.stringify(length)}`);
+      exchange.body = { kind: 'length', remaining: Number(values[0]) };
     } else {
       exchange.body = { kind: 'close' };
       exchange.keepAlive = false;
@@ -353,7 +397,9 @@ export class Http1Connection {
 
   private complete(exchange: Exchange): void {
     this.current = undefined;
-    if (!exchange.keepAlive) this.reset();
+    // An answer that came before the request was all written (an early 413): the rest of the body
+    // would go out ahead of the next request, so the connection is not reused (undici does the same).
+    if (!exchange.keepAlive || (this.socket?.writableLength ?? 0) > 0) this.reset();
     exchange.handler.onResponseEnd?.(exchange, {});
   }
 
