@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
+import { runClosedLoop } from '../src/load/closedLoop.js';
 import { Http1Connection } from '../src/targets/http1Connection.js';
 import { createHttpTarget } from '../src/targets/httpTarget.js';
 import type { InvokeRequest, Outcome, Target } from '../src/targets/types.js';
@@ -254,6 +255,13 @@ describe('the lean HTTP/1.1 connection of a lane', { timeout: 60_000 }, () => {
       assert.match(outcome.errorMessage!, /invalid character in header "x-evil"/);
       await tick(20);
       assert.equal(scripted.received.length, sent);
+      // A closed loop of such calls (each refused without I/O) still lets timers run.
+      let ticks = 0;
+      const interval = setInterval(() => (ticks += 1), 10);
+      const stats = await runClosedLoop(2, { durationMs: 300 }, { call: (_seq, lane) => injected.invoke(request(), undefined, lane), onOutcome: () => {}, onDropped: () => {} });
+      clearInterval(interval);
+      assert.ok(stats.started > 100, `${stats.started} calls`);
+      assert.ok(ticks >= 10, `timers ran during the loop (${ticks})`);
     } finally {
       await injected.close();
     }

@@ -7,8 +7,8 @@ import { sleep } from './openLoop.js';
 import type { ScheduleShare } from './phaseRunner.js';
 import type { LoadDriver, RunLimit, RunStats } from './types.js';
 
-/** Calls a worker makes between turns of the event loop it leaves to others. */
-const YIELD_EVERY = 64;
+/** Unsent calls in a row after which a worker lets the event loop turn. */
+const UNSENT_BEFORE_YIELD = 64;
 
 /** `share` (threads, shards): this loop's calls are numbered share.index, share.index + share.of, … so numbers never overlap. */
 export async function runClosedLoop(concurrency: number, limit: RunLimit, driver: LoadDriver, share: ScheduleShare = { index: 0, of: 1 }): Promise<RunStats> {
@@ -27,19 +27,20 @@ export async function runClosedLoop(concurrency: number, limit: RunLimit, driver
     // worker k·of + index (threads and shards interleave), joining that far through the ramp.
     const joinAt = limit.rampMs ? ((lane * share.of + share.index) * limit.rampMs) / (concurrency * share.of) : 0;
     if (joinAt > 0) await sleep(joinAt - (performance.now() - start), finished.signal);
-    let sinceYield = 0;
+    let unsentInARow = 0;
     while (more()) {
-      // Calls that fail without any I/O (refused before sending) settle in microtasks: every so often
-      // the worker lets the event loop run, so timers, answers on other lanes and Ctrl-C still get through.
-      if (++sinceYield === YIELD_EVERY) {
-        sinceYield = 0;
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        if (!more()) break;
-      }
       const seq = share.index + started * share.of;
       started += 1;
       if (limit.requests !== undefined && started >= limit.requests) finish();
-      driver.onOutcome(await driver.call(seq, lane), undefined);
+      const outcome = await driver.call(seq, lane);
+      driver.onOutcome(outcome, undefined);
+      // Calls refused before they were sent settle without any I/O, in microtasks: after a run of
+      // them the worker lets the event loop turn, so timers, other lanes' answers and Ctrl-C get through.
+      if (outcome.attempts > 0) unsentInARow = 0;
+      else if (++unsentInARow === UNSENT_BEFORE_YIELD) {
+        unsentInARow = 0;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
     }
   };
   await Promise.all(Array.from({ length: concurrency }, (_, lane) => worker(lane)));
