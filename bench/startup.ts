@@ -18,6 +18,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { startLocalStack, type LocalStack } from '../src/local/index.js';
+import { median } from './support.js';
 
 const ROUNDS = Number(process.argv[2] ?? process.env.BENCH_ROUNDS ?? 15);
 const WARMUPS = 2;
@@ -59,9 +60,7 @@ function expectSquare(tool: Tool, ok: boolean, output: string): void {
 /** Sorted sample → [median, p90 (nearest rank), min, max]. */
 function stats(sorted: number[]): number[] {
   const at = (i: number) => sorted[Math.min(sorted.length - 1, Math.max(0, i))]!;
-  const mid = sorted.length / 2;
-  const median = sorted.length % 2 ? at(Math.floor(mid)) : (at(mid - 1) + at(mid)) / 2;
-  return [median, at(Math.ceil(0.9 * sorted.length) - 1), at(0), at(sorted.length - 1)];
+  return [median(sorted), at(Math.ceil(0.9 * sorted.length) - 1), at(0), at(sorted.length - 1)];
 }
 
 async function main(): Promise<void> {

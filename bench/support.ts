@@ -55,6 +55,13 @@ export function mean(values: number[]): number {
   return values.reduce((a, b) => a + b, 0) / values.length;
 }
 
+/** The middle value (the mean of the middle two for an even count): one disturbed run cannot move it. */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
 /** Ends a benchmark that could not measure: one line, exit 1. */
 export function reportAbort(name: string): (error: unknown) => void {
   return (error) => {

@@ -5,6 +5,7 @@
  */
 import { sleep } from './openLoop.js';
 import type { ScheduleShare } from './phaseRunner.js';
+import type { Outcome } from '../targets/types.js';
 import type { LoadDriver, RunLimit, RunStats } from './types.js';
 
 /** Unsent calls in a row after which a worker lets the event loop turn. */
@@ -27,12 +28,19 @@ export async function runClosedLoop(concurrency: number, limit: RunLimit, driver
     // worker k·of + index (threads and shards interleave), joining that far through the ramp.
     const joinAt = limit.rampMs ? ((lane * share.of + share.index) * limit.rampMs) / (concurrency * share.of) : 0;
     if (joinAt > 0) await sleep(joinAt - (performance.now() - start), finished.signal);
-    let unsentInARow = 0;
-    while (more()) {
+    const next = (): Promise<Outcome> | undefined => {
+      if (!more()) return undefined;
       const seq = share.index + started * share.of;
       started += 1;
       if (limit.requests !== undefined && started >= limit.requests) finish();
-      const outcome = await driver.call(seq, lane);
+      return driver.call(seq, lane);
+    };
+    let unsentInARow = 0;
+    let call = next();
+    while (call) {
+      const outcome = await call;
+      // The next call goes out before this one is recorded: the target gets it that much sooner.
+      call = next();
       driver.onOutcome(outcome, undefined);
       // Calls refused before they were sent settle without any I/O, in microtasks: after a run of
       // them the worker lets the event loop turn, so timers, other lanes' answers and Ctrl-C get through.
