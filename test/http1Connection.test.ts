@@ -90,6 +90,24 @@ function splits(text: string): string[][] {
   return [[text], ...cuts, [...text]];
 }
 
+/** A TCP server that accepts and never says anything (a TLS handshake never completes on it). */
+async function silentServer() {
+  const accepted = new Set<Socket>();
+  const server = createServer((socket) => {
+    accepted.add(socket);
+    socket.on('close', () => accepted.delete(socket));
+    socket.on('error', () => {});
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: async () => {
+      for (const socket of accepted) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
 const request = (payload = ''): InvokeRequest => ({ invocationType: 'RequestResponse', payload: Buffer.from(payload) });
 
 describe('the lean HTTP/1.1 connection of a lane', { timeout: 60_000 }, () => {
@@ -269,23 +287,6 @@ describe('the lean HTTP/1.1 connection of a lane', { timeout: 60_000 }, () => {
 });
 
 describe('connections that do not behave', { timeout: 60_000 }, () => {
-  /** A TCP server that accepts and never says anything (a TLS handshake never completes on it). */
-  async function silentServer() {
-    const accepted = new Set<Socket>();
-    const server = createServer((socket) => {
-      accepted.add(socket);
-      socket.on('close', () => accepted.delete(socket));
-      socket.on('error', () => {});
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return {
-      port: (server.address() as AddressInfo).port,
-      close: async () => {
-        for (const socket of accepted) socket.destroy();
-        await new Promise<void>((resolve) => server.close(() => resolve()));
-      },
-    };
-  }
 
   it('--timeout while the connection is still being made: each call times out, the lane goes on, the event loop keeps turning', async () => {
     const silent = await silentServer();
@@ -364,15 +365,8 @@ describe('connections that do not behave', { timeout: 60_000 }, () => {
 describe('interrupting every call in flight at once', { timeout: 60_000 }, () => {
   for (const lanes of [true, false]) {
     it(`one abort ends all of them, waiting or still connecting (${lanes ? 'a lane each' : 'the shared pool'})`, async () => {
-      const accepted = new Set<Socket>();
-      const silent = createServer((socket) => {
-        // Accepts, never answers.
-        accepted.add(socket);
-        socket.on('close', () => accepted.delete(socket));
-        socket.on('error', () => {});
-      });
-      await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-      const target = createHttpTarget({ url: new URL(`http://127.0.0.1:${(silent.address() as AddressInfo).port}/`), headers: {}, asyncVia: 'header', asyncHeader: 'InvocationType', connections: 8 });
+      const silent = await silentServer();
+      const target = createHttpTarget({ url: new URL(`http://127.0.0.1:${silent.port}/`), headers: {}, asyncVia: 'header', asyncHeader: 'InvocationType', connections: 8 });
       const controller = new AbortController();
       try {
         const calls = Array.from({ length: 6 }, (_, lane) => target.invoke(request(), controller.signal, lanes ? lane : undefined));
@@ -385,8 +379,7 @@ describe('interrupting every call in flight at once', { timeout: 60_000 }, () =>
         assert.deepEqual(settled.map((outcome) => [outcome.class, outcome.errorType]), Array.from({ length: 8 }, () => ['timeout', 'Interrupted']));
       } finally {
         await target.close();
-        for (const socket of accepted) socket.destroy();
-        await new Promise<void>((resolve) => silent.close(() => resolve()));
+        await silent.close();
       }
     });
   }
