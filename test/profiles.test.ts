@@ -111,6 +111,19 @@ describe('invalid profiles', () => {
     assert.ok(problems.some((problem) => problem.startsWith('thresholds[0]: must be text')), problems.join('\n'));
   });
 
+  it('--check makes the checks a run makes on the merged options: a ramp as long as the phase is refused, and fine once --duration says longer', async () => {
+    const file = join(dir, 'ramp.yaml');
+    await writeFile(file, `target: ${url}\nload: {rate: 5, ramp: 20s}\n`);
+    const before = hits;
+    const refused = await runLambench(['run', file, '--check']);
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.match(refused.stderr, /ramp\.yaml: the ramp \(20s\) must be shorter than each phase's duration \(10s\).*\(nothing was sent\)\n$/);
+    const accepted = await runLambench(['run', file, '--check', '--duration', '60s']);
+    assert.equal(accepted.code, 0, accepted.stderr);
+    assert.match(accepted.stdout, /valid\n[\s\S]*open loop 5\/s, 60 s per phase, ramp 20 s/);
+    assert.equal(hits, before, 'nothing was sent');
+  });
+
   it('a valid profile against the counting server runs, and flags win over its fields', async () => {
     const file = join(dir, 'ok.yaml');
     await writeFile(file, `target: ${url}\nmodes: [sync]\npayload: {n: "{{seq}}"}\nload: {concurrency: 2, requests: 4}\nthresholds: ['errors<1%']\n`);

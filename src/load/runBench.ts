@@ -14,7 +14,7 @@ import { checkThresholdsApply, evaluateThresholds, parseThreshold, type Threshol
 import { createTarget } from '../targets/index.js';
 import { parseInvocationType } from '../targets/invocationType.js';
 import { VERSION } from '../version.js';
-import { prepareCall, type CallOptions } from '../targets/prepareCall.js';
+import { prepareCall, type CallOptions, type PreparedCall } from '../targets/prepareCall.js';
 import type { InvocationType } from '../targets/types.js';
 import { runPhase, type ExpectSink, type LoadShape, type PhaseConfig, type PhaseResult, type ScheduleShare } from './phaseRunner.js';
 import { splitForShard, type ShardInfo } from './split.js';
@@ -59,7 +59,21 @@ const SETTINGS_PAYLOAD_CHARS = 2048;
 /** After Ctrl-C, how long calls already sent may take to answer before they are cut (and counted as interrupted). */
 export const IN_FLIGHT_GRACE_MS = 3_000;
 
-export async function runBench(options: BenchOptions): Promise<ReportDocument> {
+/** A run's options, checked: everything that can be known before anything is sent. */
+export interface CheckedRun {
+  types: InvocationType[];
+  load: LoadShape;
+  /** This run's own load: the whole run's, or its shard's share. */
+  runLoad: LoadShape;
+  shardLoad: ReturnType<typeof splitForShard>;
+  thresholds: Threshold[];
+  verify: boolean;
+  workers: number;
+  call: PreparedCall;
+}
+
+/** Checks a run's options (flags, a profile, or both) and the call; every problem in one UsageError, nothing sent. */
+export async function checkRun(options: BenchRunOptions): Promise<CheckedRun> {
   const problems: string[] = [];
   const types: InvocationType[] = [];
   for (const text of (options.types ?? 'sync').split(',')) {
@@ -99,7 +113,11 @@ export async function runBench(options: BenchOptions): Promise<ReportDocument> {
   }
   const call = await prepareCall({ ...options, ...(verify && { needsCorrelation: '--verify-delivery' }) }, types, problems);
   if (problems.length > 0 || !call || !load) throw new UsageError(problems.join('; '));
-  const runLoad = shardLoad?.load ?? load;
+  return { types, load, runLoad: shardLoad?.load ?? load, shardLoad, thresholds, verify, workers, call };
+}
+
+export async function runBench(options: BenchOptions): Promise<ReportDocument> {
+  const { types, load, runLoad, shardLoad, thresholds, verify, workers, call } = await checkRun(options);
 
   // Ctrl-C stops sending at once; the calls in flight get a grace period to answer, then are cut.
   const cancel = new AbortController();
@@ -216,7 +234,7 @@ function phaseName(type: InvocationType): string {
   return type === 'RequestResponse' ? 'sync' : type === 'Event' ? 'async' : 'dryrun';
 }
 
-function loadShape(options: BenchOptions, problems: string[]): LoadShape | undefined {
+function loadShape(options: BenchRunOptions, problems: string[]): LoadShape | undefined {
   if (options.rate !== undefined && options.concurrency !== undefined) {
     problems.push('give --concurrency N (closed loop) or --rate R (open loop), not both');
     return undefined;

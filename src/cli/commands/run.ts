@@ -29,6 +29,16 @@ export async function runCommand(args: RunArgs): Promise<void> {
   if (args.check) {
     // Queue names are left as written: looking them up would mean asking SQS.
     const options = withFlags(benchOptionsFrom(loaded, (queue) => queue, withLocalPlaceholders(useLocal, LOCAL_STACK_VARIABLES)), flags);
+    // The same checks a run makes on its merged options (a ramp longer than the phase…), with
+    // stand-in endpoints for the local stack's variables: nothing is started or sent.
+    const { checkRun } = await import('../../load/runBench.js');
+    const standIns = useLocal ? { ...process.env, ...Object.fromEntries(LOCAL_STACK_VARIABLES.map((name) => [name, 'http://127.0.0.1:1'])) } : process.env;
+    try {
+      await checkRun(withFlags(benchOptionsFrom(loaded, (queue) => queue, standIns), flags));
+    } catch (error) {
+      if (error instanceof UsageError) throw new UsageError(`${args.file}: ${error.message} (nothing was sent)`, { cause: error });
+      throw error;
+    }
     process.stdout.write(`${args.file}: valid${useLocal ? ' (runs on the built-in local stack)' : ''}\n${describe(options)}\n`);
     return;
   }
