@@ -1,9 +1,10 @@
 /**
- * One HTTP request and its response on an undici dispatcher, through its handler API rather than
+ * One HTTP request and its response, through the handler API of undici's dispatchers (which
+ * lambench's own lane connection, http1Connection.ts, speaks too) rather than undici's
  * `request()`: no body stream per call, and only the bodies a caller asks for are buffered. Both
  * HTTP-based targets send through here. Measured on the local stub (50 connections, client CPU
- * per call, `node` in /tmp, one process each): `request()` + `body.dump()` cost about 1.4× what
- * `dispatch()` with a handler costs, so the hot path is the handler API.
+ * per call, one process each): `request()` + `body.dump()` cost about 1.4× what `dispatch()` with
+ * a handler costs.
  *
  * Per call there is one handler object (a class: its methods are shared, not closures made per
  * call) and one promise. Abort signals: the run's one signal is listened to once; the calls in
