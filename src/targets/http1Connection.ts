@@ -38,6 +38,8 @@ const BARE_LF_END = Buffer.from('\n\n', 'latin1');
 const CONTENT_LENGTH = /^\d{1,15}$/;
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const INVALID_HEADER_VALUE = /[\r\n\0]/;
+/** The bytes of a call refused before it was written. */
+const NOTHING = Buffer.alloc(0);
 /** As undici's defaults: a connection (TCP and TLS) must be up within 10 s, and an answer may go quiet for at most 300 s, whatever --timeout says. */
 export const DEFAULT_TIMEOUTS = { connectMs: 10_000, idleMs: 300_000 };
 /** A server's `Keep-Alive: timeout=N` is trusted to N − 1 s, so a lane never writes into a closing connection. */
@@ -115,7 +117,6 @@ export class Http1Connection {
   }
 
   dispatch(request: Http1Request, handler: Dispatcher.DispatchHandler): boolean {
-    const empty = Buffer.alloc(0);
     const waiting = this.current;
     if (waiting && !waiting.started) {
       // Its call was given up (interrupt, --timeout) while the connection was still being made: the
@@ -124,7 +125,7 @@ export class Http1Connection {
       waiting.handler.onResponseError?.(waiting, new Error('given up before it was written'));
     } else if (waiting) {
       // A lane never overlaps itself; if it ever did, failing the call says so instead of corrupting both.
-      handler.onResponseError?.(new Exchange(handler, request.method, this, empty), new Error('a lane sent a second call while its first was in flight'));
+      handler.onResponseError?.(new Exchange(handler, request.method, this, NOTHING), new Error('a lane sent a second call while its first was in flight'));
       return false;
     }
     // Idle past the server's keep-alive: it may be closing the connection as this call is written.
@@ -133,7 +134,7 @@ export class Http1Connection {
     try {
       bytes = this.serialize(request);
     } catch (error) {
-      handler.onResponseError?.(new Exchange(handler, request.method, this, empty), error as Error);
+      handler.onResponseError?.(new Exchange(handler, request.method, this, NOTHING), error as Error);
       return false;
     }
     const exchange = new Exchange(handler, request.method, this, bytes);
@@ -165,14 +166,20 @@ export class Http1Connection {
     exchange.handler.onResponseError?.(exchange, error);
   }
 
+  /** Drops the connection: the next call opens a new one. */
   private reset(): void {
-    this.pending = undefined;
+    this.detach()?.destroy();
+  }
+
+  /** Forgets the socket and everything known about it; returns it. */
+  private detach(): Socket | undefined {
     const socket = this.socket;
     this.socket = undefined;
     this.connected = false;
+    this.pending = undefined;
     this.keepAliveUntil = undefined;
     clearTimeout(this.connectTimer);
-    socket?.destroy();
+    return socket;
   }
 
   private serialize(request: Http1Request): Buffer {
@@ -240,18 +247,13 @@ export class Http1Connection {
   private onClosed(error: Error | undefined): void {
     const exchange = this.current;
     const wasConnected = this.connected;
-    this.socket = undefined;
-    this.connected = false;
-    this.pending = undefined;
-    this.keepAliveUntil = undefined;
-    clearTimeout(this.connectTimer);
+    this.detach();
     if (!exchange) return;
+    this.current = undefined;
     if (!error && exchange.stage === 'body' && exchange.body.kind === 'close') {
-      this.current = undefined;
       exchange.handler.onResponseEnd?.(exchange, {});
       return;
     }
-    this.current = undefined;
     const reason =
       error ??
       Object.assign(new Error(wasConnected ? 'the server closed the connection before the answer was complete' : 'the connection closed before it was established'), { code: 'UND_ERR_SOCKET' });

@@ -14,7 +14,7 @@ import { Connections } from './connections.js';
 import type { ResolvedAwsConfig } from './awsConfig.js';
 import { createInvokeSigner, EMPTY_SHA256, type SignableInvoke } from './invokeSigV4.js';
 import type { InvokeRequest, Outcome, Target } from './types.js';
-import { headerValue, timedExchange } from './undiciExchange.js';
+import { headerValue, timedExchange, type Exchange, type ExchangeRequest } from './undiciExchange.js';
 import { signingFailure } from './callFailure.js';
 
 export interface DirectTargetOptions {
@@ -64,6 +64,30 @@ export function createDirectLambdaTarget(options: DirectTargetOptions): Target {
   const search = options.qualifier !== undefined ? `?Qualifier=${encodeURIComponent(options.qualifier)}` : '';
   let clockOffsetMs = 0;
   const keepBody = (status: number, responseHeaders: IncomingHttpHeaders) => keepOkBodies || status >= 300 || responseHeaders['x-amz-function-error'] !== undefined;
+  // Made once, not per call: the answer as an outcome, the SDK's way (clock skew corrected as it does).
+  const readAnswer = (response: Exchange, outcome: Outcome): Outcome => {
+    const { statusCode: status, headers, body } = response;
+    const requestId = headerValue(headers, 'x-amzn-requestid');
+    if (status >= 300) {
+      const error = serviceError(status, headerValue(headers, 'x-amzn-errortype'), body);
+      if (CLOCK_SKEW_ERRORS.has(error.errorType)) clockOffsetMs = skewFrom(headerValue(headers, 'date')) ?? clockOffsetMs;
+      const refused: Outcome = { ...outcome, class: status === 429 ? 'throttled' : 'httpError', refusedByService: true, ...error };
+      if (requestId) refused.requestId = requestId;
+      return refused;
+    }
+    const functionError = headerValue(headers, 'x-amz-function-error');
+    if (functionError) {
+      outcome.class = 'functionError';
+      outcome.functionError = functionError;
+    }
+    if (requestId) outcome.requestId = requestId;
+    const executedVersion = headerValue(headers, 'x-amz-executed-version');
+    if (executedVersion) outcome.executedVersion = executedVersion;
+    if (body && body.length > 0) outcome.payload = body;
+    const logResult = headerValue(headers, 'x-amz-log-result');
+    if (logResult) outcome.logResult = Buffer.from(logResult, 'base64').toString('utf8');
+    return outcome;
+  };
 
   return {
     description: options.functionName + (options.qualifier ? ` (qualifier ${options.qualifier})` : ''),
@@ -76,43 +100,11 @@ export function createDirectLambdaTarget(options: DirectTargetOptions): Target {
       } catch (error) {
         return signingFailure(error, request);
       }
-      return timedExchange(
-        connections.for(endpoint.origin, lane),
-        {
-          origin: endpoint.origin,
-          path: unsigned.path + search,
-          method: 'POST',
-          headers,
-          ...(request.payload.length > 0 && { body: request.payload }),
-          ...(signal && { signal }),
-          ...(options.timeoutMs && { timeoutMs: options.timeoutMs }),
-          keepBody,
-        },
-        request,
-        (response, outcome) => {
-          const header = (name: string) => headerValue(response.headers, name);
-          const status = response.statusCode;
-          const body = response.body;
-          const requestId = header('x-amzn-requestid');
-          if (status >= 300) {
-            const error = serviceError(status, header('x-amzn-errortype'), body);
-            if (CLOCK_SKEW_ERRORS.has(error.errorType)) clockOffsetMs = skewFrom(header('date')) ?? clockOffsetMs;
-            const refused: Outcome = { ...outcome, class: status === 429 ? 'throttled' : 'httpError', refusedByService: true, ...error };
-            if (requestId) refused.requestId = requestId;
-            return refused;
-          }
-          const functionError = header('x-amz-function-error');
-          if (functionError) outcome.class = 'functionError';
-          if (requestId) outcome.requestId = requestId;
-          const executedVersion = header('x-amz-executed-version');
-          if (executedVersion) outcome.executedVersion = executedVersion;
-          if (functionError) outcome.functionError = functionError;
-          if (body && body.length > 0) outcome.payload = body;
-          const logResult = header('x-amz-log-result');
-          if (logResult) outcome.logResult = Buffer.from(logResult, 'base64').toString('utf8');
-          return outcome;
-        },
-      );
+      const exchangeRequest: ExchangeRequest = { origin: endpoint.origin, path: unsigned.path + search, method: 'POST', headers, keepBody };
+      if (request.payload.length > 0) exchangeRequest.body = request.payload;
+      if (signal) exchangeRequest.signal = signal;
+      if (options.timeoutMs) exchangeRequest.timeoutMs = options.timeoutMs;
+      return timedExchange(connections.for(endpoint.origin, lane), exchangeRequest, request, readAnswer);
     },
     connectionsOpened: () => connections.opened,
     async close() {

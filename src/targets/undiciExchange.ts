@@ -18,6 +18,10 @@ import { networkFailure } from './callFailure.js';
 import type { Dispatch } from './connections.js';
 import type { InvokeRequest, Outcome } from './types.js';
 
+/**
+ * One call, as handed to the connection itself (its origin, path, method, headers and body: set
+ * only when there is one) plus what the exchange needs around it. Dispatchers read only their fields.
+ */
 export interface ExchangeRequest {
   origin: string;
   path: string;
@@ -227,16 +231,8 @@ export function timedExchange(
       return;
     }
     try {
-      dispatcher.dispatch(
-        {
-          origin: exchangeRequest.origin,
-          path: exchangeRequest.path,
-          method: exchangeRequest.method as Dispatcher.HttpMethod,
-          headers: exchangeRequest.headers,
-          ...(exchangeRequest.body && exchangeRequest.body.length > 0 && { body: exchangeRequest.body }),
-        },
-        handler,
-      );
+      // The call itself is the dispatch options: no second object per call.
+      dispatcher.dispatch(exchangeRequest, handler);
     } catch (error) {
       // undici refuses some requests before sending (an invalid header, a closed dispatcher).
       handler.giveUp(error as Error, false);
