@@ -49,6 +49,7 @@ function assertReconciles(phase: PhaseReport, expected: number): void {
   assert.equal(outcomes, phase.requests, 'every completed call has exactly one outcome');
   assert.equal(Object.values(phase.status).reduce((a, b) => a + b, 0), phase.requests, 'every response has its status counted');
   assert.equal(phase.latencyUs?.count, phase.requests);
+  assert.equal((phase.latencyUs?.count ?? 0) + phase.unsent!, phase.requests, 'latency count + unsent = calls');
 }
 
 describe('bench against servers with known behaviour', () => {

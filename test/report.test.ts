@@ -129,6 +129,8 @@ describe('lambench report', () => {
     assert.match(result.stderr, /no call of the sync phase reached the target \(ECONNREFUSED: .*\): check the URL or endpoint, and that it is up/);
     const phase = JSON.parse(await readFile(out, 'utf8')).phases[0];
     assert.deepEqual([phase.outcomes.networkError, phase.latencyUs], [4, null], 'refused connections never went out: no latency');
+    assert.equal(phase.unsent, 4, 'and the report says how many: latency count + unsent = calls');
+    assert.match(result.stdout, /sync: 4 calls never went out .*counted under their outcomes, not in the latency/);
   });
 
   it('refuses what it cannot read: one clear line, exit 2', async () => {

@@ -42,6 +42,10 @@ describe('recorder intervals', () => {
     assert.equal(recorder.completed, 3);
     assert.deepEqual([recorder.outcomes.ok, recorder.outcomes.networkError, recorder.outcomes.timeout], [1, 1, 1]);
     assert.deepEqual([recorder.latency.totalCount, recorder.serviceTime.totalCount], [1, 1]);
+    assert.equal(recorder.unsent, 2, 'latency count + unsent = completed');
+    const merged = new Recorder();
+    merged.absorb(recorder.takeInterval());
+    assert.deepEqual([merged.completed, merged.unsent, merged.latency.totalCount], [3, 2, 1], 'threads carry the count');
     assert.ok(recorder.latency.minNonZeroValue >= 39_000, 'the 0 ms of the unsent calls is not a latency');
   });
 

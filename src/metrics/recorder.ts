@@ -28,6 +28,7 @@ export interface RecorderSnapshot {
  */
 export interface RecorderState {
   completed: number;
+  unsent: number;
   outcomes: Record<RecordedClass, number>;
   status: [number, number][];
   /** Calls completed in each second since the sender's start. */
@@ -75,6 +76,8 @@ export class Recorder {
   /** Failed calls by kind, each with its first message (what a report reader needs to know what failed). */
   readonly errorKinds = new Map<string, ErrorKind>();
   completed = 0;
+  /** Calls that never went out (attempts 0): in `completed` and the outcomes, not in the latency histograms. */
+  unsent = 0;
   private startedAt = performance.now();
   /** The labels as the start of a JSON object, ready for each raw line's own fields. */
   private readonly rawPrefix: string;
@@ -105,7 +108,7 @@ export class Recorder {
     if (outcome.attempts > 0) {
       recordMs(this.serviceTime, outcome.latencyMs);
       recordMs(this.latency, latencyMs);
-    }
+    } else this.unsent += 1;
     const second = Math.floor((completedAt - this.startedAt) / 1000);
     while (this.perSecond.length <= second) this.perSecond.push(0);
     this.perSecond[second]! += 1;
@@ -141,6 +144,7 @@ export class Recorder {
   takeInterval(): RecorderState {
     const state: RecorderState = {
       completed: this.completed,
+      unsent: this.unsent,
       outcomes: { ...this.outcomes },
       status: [...this.status],
       perSecond: [...this.perSecond],
@@ -157,6 +161,7 @@ export class Recorder {
     };
     this.errorKinds.clear();
     this.completed = 0;
+    this.unsent = 0;
     for (const name of RECORDED_CLASSES) this.outcomes[name] = 0;
     this.status.clear();
     this.perSecond.fill(0);
@@ -168,6 +173,7 @@ export class Recorder {
   /** Adds another recorder's counts (an interval from a worker thread): histograms merge exactly. */
   absorb(state: RecorderState): void {
     this.completed += state.completed;
+    this.unsent += state.unsent;
     for (const name of RECORDED_CLASSES) this.outcomes[name] += state.outcomes[name];
     for (const [code, count] of state.status) this.status.set(code, (this.status.get(code) ?? 0) + count);
     state.perSecond.forEach((count, second) => {

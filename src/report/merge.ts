@@ -106,6 +106,7 @@ function mergePhase(parts: PhaseReport[]): PhaseReport {
     ...(start !== undefined && { startedAt: new Date(start).toISOString() }),
     loadNote: loadNote(first.load),
     requests,
+    unsent: sum(parts.map((part) => part.unsent ?? 0)),
     dropped: sum(parts.map((part) => part.dropped)),
     sentLate: sum(parts.map((part) => part.sentLate)),
     ...(parts.every((part) => part.connectionsOpened !== undefined) && { connectionsOpened: sum(parts.map((part) => part.connectionsOpened!)) }),

@@ -24,6 +24,12 @@ export interface PhaseReport {
   loadNote: string;
   /** Calls completed (each with an outcome other than dropped). */
   requests: number;
+  /**
+   * Of those, calls that never went out (not signed, refused before they were written, interrupted
+   * first): counted under their outcomes, not in the latency histograms. latency count + unsent = requests.
+   * Absent in reports from before lambench counted them.
+   */
+  unsent?: number;
   dropped: number;
   /** Open loop: sends more than 10 ms behind their intended time: the client, not the target, set the pace. */
   sentLate: number;
@@ -143,6 +149,9 @@ export function phaseWarnings(phase: PhaseReport, settings: RunSettings | undefi
   if (phase.sentLate > 0) {
     warnings.push(`${phase.sentLate} calls went out more than 10 ms after their intended time: the client could not keep the rate, and its delay is in the latency (try --workers, or a lower --rate)`);
   }
+  if (phase.unsent) {
+    warnings.push(`${phase.unsent} call${phase.unsent === 1 ? '' : 's'} never went out (not signed, refused before being written, or interrupted first): counted under their outcomes, not in the latency`);
+  }
   if (phase.connectionsOpened && !settings?.warmupMs) {
     warnings.push(`the measured run opened ${phase.connectionsOpened} connection${phase.connectionsOpened === 1 ? '' : 's'}: the calls that waited for them carry their set-up time (TCP, TLS); --warmup opens them before measuring`);
   }
@@ -170,6 +179,7 @@ export function phaseReport(result: PhaseResult): PhaseReport {
     startedAt: new Date(result.startedAt).toISOString(),
     loadNote: loadNote(config.load),
     requests: recorder.completed,
+    unsent: recorder.unsent,
     dropped: recorder.outcomes.dropped,
     sentLate: result.sentLate,
     ...(result.connectionsOpened !== undefined && { connectionsOpened: result.connectionsOpened }),
