@@ -7,7 +7,7 @@ import { constants } from 'node:fs';
 import { access, mkdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { CallFailedError, InterruptedError, TargetUnavailableError, UsageError } from '../errors.js';
-import type { ReportDocument } from '../report/reportDocument.js';
+import type { PhaseReport, ReportDocument } from '../report/reportDocument.js';
 
 export interface ReportOutputArgs {
   out?: string;
@@ -51,20 +51,18 @@ export async function emitReport(report: ReportDocument, args: ReportOutputArgs,
 /**
  * Exit 130 for a run this process interrupted (`live`); 3 when every call of a phase was refused
  * as not found or not allowed, or none reached the target (it is wrong or down, not slow: nothing
- * was measured); 1 for failed
- * thresholds or verified delivery with events missing; otherwise nothing.
+ * was measured); 1 for failed thresholds or verified delivery with events missing; otherwise nothing.
  */
 export async function judge(report: ReportDocument, live = true): Promise<void> {
   if (live && report.interrupted) throw new InterruptedError('interrupted: the report covers what was measured before Ctrl-C');
   const refused = report.phases.find((phase) => phase.requests > 0 && Object.keys(phase.status).length > 0 && Object.keys(phase.status).every((code) => code === '403' || code === '404') && phase.outcomes.ok === 0);
   if (refused) {
-    const kind = refused.errors?.[0];
-    throw new TargetUnavailableError(`every call of the ${refused.name} phase was refused (${Object.keys(refused.status).join(', ')}${kind ? `: ${kind.type}${kind.example ? `: ${kind.example}` : ''}` : ''}): check the target's name, region and permissions`);
+    throw new TargetUnavailableError(`every call of the ${refused.name} phase was refused (${[Object.keys(refused.status).join(', '), firstFailure(refused)].filter(Boolean).join(': ')}): check the target's name, region and permissions`);
   }
   const unreachable = report.phases.find((phase) => phase.requests > 0 && phase.outcomes.networkError === phase.requests);
   if (unreachable) {
-    const kind = unreachable.errors?.[0];
-    throw new TargetUnavailableError(`no call of the ${unreachable.name} phase reached the target${kind ? ` (${kind.type}${kind.example ? `: ${kind.example}` : ''})` : ''}: check the URL or endpoint, and that it is up`);
+    const kind = firstFailure(unreachable);
+    throw new TargetUnavailableError(`no call of the ${unreachable.name} phase reached the target${kind ? ` (${kind})` : ''}: check the URL or endpoint, and that it is up`);
   }
   const failed = report.thresholds.filter((result) => !result.passed);
   const problems: string[] = [];
@@ -111,3 +109,8 @@ async function checkDirectory(path: string, flag: string): Promise<void> {
   }
 }
 
+/** A phase's most frequent failure kind as `type: first message`, for a one-line verdict. */
+function firstFailure(phase: PhaseReport): string | undefined {
+  const kind = phase.errors?.[0];
+  return kind && (kind.example ? `${kind.type}: ${kind.example}` : kind.type);
+}

@@ -8,7 +8,7 @@
  */
 import type { DeliveryReport } from '../delivery/deliveryTracker.js';
 import { decodeHistogram } from '../metrics/histogram.js';
-import { phaseWarnings, type ClientUsage, type PhaseReport, type ReportDocument, type RunSettings, type ShardSummary } from './reportDocument.js';
+import { loadLabel, phaseWarnings, type ClientUsage, type PhaseReport, type ReportDocument, type RunSettings, type ShardSummary } from './reportDocument.js';
 import { formatMicros } from './table.js';
 import { formatThresholdValue } from './thresholds.js';
 import type { LoadShape } from '../load/phaseRunner.js';
@@ -768,9 +768,7 @@ function definitionList(facts: [string, Child][]): Html {
 // Formatting: numbers the way the terminal table prints them.
 
 function describeLoad(load: LoadShape | undefined): string {
-  if (!load) return '—';
-  const shape = load.kind === 'closed' ? `closed loop × ${load.concurrency}` : `open loop ${load.rate}/s (at most ${load.maxInFlight} in flight)`;
-  return load.rampMs ? `${shape}, ramp ${formatDuration(load.rampMs)}` : shape;
+  return load ? loadLabel(load, true) : '—';
 }
 
 function formatMs(ms: number): string {

@@ -158,6 +158,12 @@ export function phaseWarnings(phase: PhaseReport, settings: RunSettings | undefi
   return warnings;
 }
 
+/** A load shape in a few words (`open loop 50/s, ramp 10 s`); `inFlight` adds the open loop's cap. */
+export function loadLabel(load: LoadShape, inFlight = false): string {
+  const shape = load.kind === 'closed' ? `closed loop × ${load.concurrency}` : `open loop ${load.rate}/s${inFlight ? ` (at most ${load.maxInFlight} in flight)` : ''}`;
+  return load.rampMs ? `${shape}, ramp ${load.rampMs / 1000} s` : shape;
+}
+
 /** Plain words on what a load shape hides or shows. */
 export function loadNote(load: LoadShape): string {
   const note =

@@ -1,13 +1,13 @@
 /** The terminal table of a report: phases side by side. Reads only the report document. */
 import type { LatencySummary } from '../metrics/histogram.js';
-import { phaseWarnings, type PhaseReport, type ReportDocument } from './reportDocument.js';
+import { loadLabel, phaseWarnings, type PhaseReport, type ReportDocument } from './reportDocument.js';
 import { formatThresholdValue } from './thresholds.js';
 
 export function renderReportTable(report: ReportDocument): string {
   const phases = report.phases;
   const rows: [string, ...string[]][] = [
     ['', ...phases.map((phase) => `${phase.name} (${phase.invocationType})`)],
-    ['load', ...phases.map((phase) => `${phase.load.kind === 'closed' ? `closed loop × ${phase.load.concurrency}` : `open loop ${phase.load.rate}/s`}${phase.load.rampMs ? `, ramp ${phase.load.rampMs / 1000} s` : ''}`)],
+    ['load', ...phases.map((phase) => loadLabel(phase.load))],
     ['calls', ...phases.map((phase) => String(phase.requests))],
     ['dropped', ...phases.map((phase) => String(phase.dropped))],
     ...(phases.some((phase) => phase.connectionsOpened !== undefined) ? [['connections opened', ...phases.map((phase) => String(phase.connectionsOpened ?? '—'))] as [string, ...string[]]] : []),
