@@ -2,6 +2,7 @@
 import type { LatencySummary } from '../metrics/histogram.js';
 import { loadLabel, phaseWarnings, type PhaseReport, type ReportDocument } from './reportDocument.js';
 import { formatThresholdValue } from './thresholds.js';
+import { oneLine } from '../terminalText.js';
 
 export function renderReportTable(report: ReportDocument): string {
   const phases = report.phases;
@@ -63,11 +64,6 @@ export function renderReportTable(report: ReportDocument): string {
 
 /** Failure kinds shown per phase in the table (the report keeps up to 20). */
 const ERROR_KINDS_SHOWN = 3;
-
-/** Untrusted text on one line, without terminal control characters. */
-function oneLine(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim();
-}
 
 function us(summary: LatencySummary | null, key: keyof LatencySummary): string {
   return summary ? formatMicros(summary[key]) : '—';
