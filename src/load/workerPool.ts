@@ -107,7 +107,8 @@ export async function runPhaseOnWorkers(phase: PhaseConfig, workers: number, con
       elapsedMs: Math.max(...results.map((result) => result.elapsedMs)),
       started: results.reduce((sum, result) => sum + result.started, 0),
       sentLate: results.reduce((sum, result) => sum + result.sentLate, 0),
-      ...(phase.load.kind === 'open' && { sendWindowMs: Math.max(...results.map((result) => result.sendWindowMs ?? 0)) }),
+      // Each thread's window runs to its own next slot; the schedule's own is the least of them.
+      ...(phase.load.kind === 'open' && { sendWindowMs: Math.min(...results.map((result) => result.sendWindowMs ?? 0)) }),
       ...(results.every((result) => result.connectionsOpened !== undefined) && { connectionsOpened: results.reduce((sum, result) => sum + result.connectionsOpened!, 0) }),
     };
   } finally {

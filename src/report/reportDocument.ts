@@ -36,9 +36,14 @@ export interface PhaseReport {
   /** Connections the measured run opened (TCP, TLS): the calls that waited for them carry that time. Absent: the transport cannot tell (--sdk). */
   connectionsOpened?: number;
   durationMs: number;
-  /** Completed calls per second over durationMs (which includes waiting for the last answers). */
+  /**
+   * Open loop: the schedule's window, which its rates are over: the slots it reached × their period
+   * (the configured duration when duration × rate is whole; `--requests N`: N / rate). Absent: closed loop.
+   */
+  sendWindowMs?: number;
+  /** Completed calls per second: open loop, over sendWindowMs; closed loop, over durationMs (which includes waiting for the last answers). */
   throughputPerSecond: number;
-  /** Open loop: calls started or dropped per second over the sending window: the rate actually offered. */
+  /** Open loop: calls started or dropped per second over sendWindowMs: the rate actually offered. */
   offeredPerSecond?: number;
   status: Record<string, number>;
   outcomes: Record<RecordedClass, number>;
@@ -175,9 +180,16 @@ export function loadNote(load: LoadShape): string {
   return `${note}; over the first ${load.rampMs / 1000} s ${ramp} (measured with the rest)`;
 }
 
+/** `count` per second over `ms`, to 2 decimals (0 over no time). */
+export function ratePerSecond(count: number, ms: number): number {
+  return ms > 0 ? Math.round((count * 1000 * 100) / ms) / 100 : 0;
+}
+
 export function phaseReport(result: PhaseResult): PhaseReport {
   const { recorder, config } = result;
   const durationMs = Math.round(result.elapsedMs);
+  // Open loop: rates are over the schedule's window, not the time the last answers took to come.
+  const window = result.sendWindowMs !== undefined && result.sendWindowMs > 0 ? result.sendWindowMs : undefined;
   const report: PhaseReport = {
     name: config.name,
     invocationType: config.invocationType,
@@ -190,8 +202,9 @@ export function phaseReport(result: PhaseResult): PhaseReport {
     sentLate: result.sentLate,
     ...(result.connectionsOpened !== undefined && { connectionsOpened: result.connectionsOpened }),
     durationMs,
-    throughputPerSecond: durationMs > 0 ? Math.round((recorder.completed * 1000 * 100) / durationMs) / 100 : 0,
-    ...(result.sendWindowMs !== undefined && result.sendWindowMs > 0 && { offeredPerSecond: Math.round(((result.started + recorder.outcomes.dropped) * 1000 * 100) / result.sendWindowMs) / 100 }),
+    ...(window !== undefined && { sendWindowMs: Math.round(window) }),
+    throughputPerSecond: ratePerSecond(recorder.completed, window ?? durationMs),
+    ...(window !== undefined && { offeredPerSecond: ratePerSecond(result.started + recorder.outcomes.dropped, window) }),
     status: Object.fromEntries([...recorder.status].sort(([a], [b]) => a - b).map(([code, count]) => [String(code), count])),
     outcomes: { ...recorder.outcomes },
     latencyUs: summarize(recorder.latency) ?? null,
