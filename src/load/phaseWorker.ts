@@ -77,6 +77,7 @@ async function main(): Promise<void> {
       note: (message: string) => post({ kind: 'note', message }),
       signal: controller.signal,
       callSignal: cancel.signal,
+      graceMs: input.graceMs,
       onRecorder: (measured) => {
         recorder = measured;
         post({ kind: 'measuring', at: Date.now() });

@@ -56,7 +56,10 @@ const DEFAULT_DURATION_MS = 10_000;
 const DEFAULT_SETTLE_MS = 30_000;
 /** The report keeps this much of the payload text (the settings are for reading, not for replaying). */
 const SETTINGS_PAYLOAD_CHARS = 2048;
-/** After Ctrl-C, how long calls already sent may take to answer before they are cut (and counted as interrupted). */
+/**
+ * After Ctrl-C, or after a phase's duration is over, how long calls already sent may take to
+ * answer before they are cut (counted as timeout: Interrupted, or CutAtPhaseEnd).
+ */
 export const IN_FLIGHT_GRACE_MS = 3_000;
 
 /** A run's options, checked: everything that can be known before anything is sent. */
@@ -181,6 +184,7 @@ export async function runBench(options: BenchOptions): Promise<ReportDocument> {
               ...(expect && { expect }),
               ...(options.signal && { signal: options.signal }),
               callSignal: cancel.signal,
+              graceMs: IN_FLIGHT_GRACE_MS,
               note: options.note,
               ...(options.onPhase && { onRecorder: options.onPhase }),
             });

@@ -14,7 +14,7 @@ import { workerPhases } from './split.js';
 import type { ToMain, ToWorker, WorkerInput } from './workerProtocol.js';
 
 export interface WorkerPhaseContext {
-  base: Omit<WorkerInput, 'phase'>;
+  base: Omit<WorkerInput, 'phase' | 'graceMs'>;
   rawText?: (text: string) => void;
   expect?: ExpectSink;
   signal?: AbortSignal;
@@ -39,7 +39,7 @@ export async function runPhaseOnWorkers(phase: PhaseConfig, workers: number, con
   const notes = new Set<string>();
   let measuring = false;
   let startedAt = Date.now();
-  const threads = phases.map((share) => new Worker(new URL('./phaseWorker.js', import.meta.url), { workerData: { ...context.base, phase: share } satisfies WorkerInput }));
+  const threads = phases.map((share) => new Worker(new URL('./phaseWorker.js', import.meta.url), { workerData: { ...context.base, phase: share, graceMs: context.graceMs } satisfies WorkerInput }));
   const send = (message: ToWorker) => threads.forEach((thread) => thread.postMessage(message));
 
   let ready = 0;

@@ -29,6 +29,7 @@ export interface RecorderSnapshot {
 export interface RecorderState {
   completed: number;
   unsent: number;
+  cutAtEnd: number;
   outcomes: Record<RecordedClass, number>;
   status: [number, number][];
   /** Calls completed in each second since the sender's start. */
@@ -78,6 +79,8 @@ export class Recorder {
   completed = 0;
   /** Calls that never went out (attempts 0): in `completed` and the outcomes, not in the latency histograms. */
   unsent = 0;
+  /** Of the timeouts, calls still unanswered a grace period after the phase's end, and cut (set by the phase runner). */
+  cutAtEnd = 0;
   private startedAt = performance.now();
   /** The labels as the start of a JSON object, ready for each raw line's own fields. */
   private readonly rawPrefix: string;
@@ -145,6 +148,7 @@ export class Recorder {
     const state: RecorderState = {
       completed: this.completed,
       unsent: this.unsent,
+      cutAtEnd: this.cutAtEnd,
       outcomes: { ...this.outcomes },
       status: [...this.status],
       perSecond: [...this.perSecond],
@@ -162,6 +166,7 @@ export class Recorder {
     this.errorKinds.clear();
     this.completed = 0;
     this.unsent = 0;
+    this.cutAtEnd = 0;
     for (const name of RECORDED_CLASSES) this.outcomes[name] = 0;
     this.status.clear();
     this.perSecond.fill(0);
@@ -174,6 +179,7 @@ export class Recorder {
   absorb(state: RecorderState): void {
     this.completed += state.completed;
     this.unsent += state.unsent;
+    this.cutAtEnd += state.cutAtEnd;
     for (const name of RECORDED_CLASSES) this.outcomes[name] += state.outcomes[name];
     for (const [code, count] of state.status) this.status.set(code, (this.status.get(code) ?? 0) + count);
     state.perSecond.forEach((count, second) => {

@@ -109,6 +109,7 @@ function mergePhase(parts: PhaseReport[]): PhaseReport {
     requests,
     unsent: sum(parts.map((part) => part.unsent ?? 0)),
     dropped: sum(parts.map((part) => part.dropped)),
+    cutAtEnd: sum(parts.map((part) => part.cutAtEnd ?? 0)),
     sentLate: sum(parts.map((part) => part.sentLate)),
     ...(parts.every((part) => part.connectionsOpened !== undefined) && { connectionsOpened: sum(parts.map((part) => part.connectionsOpened!)) }),
     durationMs,

@@ -31,6 +31,11 @@ export interface PhaseReport {
    */
   unsent?: number;
   dropped: number;
+  /**
+   * Of the timeouts, calls still unanswered a grace period (3 s) after the phase's duration was over,
+   * then cut (error type CutAtPhaseEnd). Absent in reports from before lambench cut them.
+   */
+  cutAtEnd?: number;
   /** Open loop: sends more than 10 ms behind their intended time: the client, not the target, set the pace. */
   sentLate: number;
   /** Connections the measured run opened (TCP, TLS): the calls that waited for them carry that time. Absent: the transport cannot tell (--sdk). */
@@ -157,6 +162,9 @@ export function phaseWarnings(phase: PhaseReport, settings: RunSettings | undefi
   if (phase.unsent) {
     warnings.push(`${phase.unsent} call${phase.unsent === 1 ? '' : 's'} never went out (not signed, refused before being written, or interrupted first): counted under their outcomes, not in the latency`);
   }
+  if (phase.cutAtEnd) {
+    warnings.push(`${phase.cutAtEnd} call${phase.cutAtEnd === 1 ? ' was' : 's were'} still unanswered 3 s after the phase's duration was over: cut, and counted as timeout (CutAtPhaseEnd)`);
+  }
   if (phase.connectionsOpened && !settings?.warmupMs) {
     warnings.push(`the measured run opened ${phase.connectionsOpened} connection${phase.connectionsOpened === 1 ? '' : 's'}: the calls that waited for them carry their set-up time (TCP, TLS); --warmup opens them before measuring`);
   }
@@ -199,6 +207,7 @@ export function phaseReport(result: PhaseResult): PhaseReport {
     requests: recorder.completed,
     unsent: recorder.unsent,
     dropped: recorder.outcomes.dropped,
+    cutAtEnd: recorder.cutAtEnd,
     sentLate: result.sentLate,
     ...(result.connectionsOpened !== undefined && { connectionsOpened: result.connectionsOpened }),
     durationMs,
