@@ -9,6 +9,8 @@ import { setMaxListeners } from 'node:events';
 
 /** The error type of a call still unanswered a grace period after its phase's end (class `timeout`). */
 export const CUT_AT_PHASE_END = 'CutAtPhaseEnd';
+/** Why calls were cut by a second Ctrl-C (their outcome's message; error type Interrupted). */
+export const SECOND_INTERRUPT = 'cut by a second Ctrl-C';
 
 export interface PhaseCalls {
   signal: AbortSignal;

@@ -16,6 +16,7 @@ import { parseInvocationType } from '../targets/invocationType.js';
 import { VERSION } from '../version.js';
 import { prepareCall, type CallOptions, type PreparedCall } from '../targets/prepareCall.js';
 import type { InvocationType } from '../targets/types.js';
+import { SECOND_INTERRUPT } from './phaseCalls.js';
 import { runPhase, type ExpectSink, type LoadShape, type PhaseConfig, type PhaseResult, type ScheduleShare } from './phaseRunner.js';
 import { splitForShard, type ShardInfo } from './split.js';
 
@@ -45,12 +46,14 @@ export interface BenchOptions extends CallOptions {
   /** The scenario file the run came from (`lambench run`), for the report's settings. */
   profilePath?: string;
   signal?: AbortSignal;
+  /** A second interrupt: the calls in flight are cut now, not after the grace period (what was measured is still reported). */
+  cutSignal?: AbortSignal;
   note: (message: string) => void;
   onPhase?: (recorder: Recorder, phase: PhaseConfig) => void;
 }
 
-/** A run's options apart from what the command brings (notes, the interrupt, progress): what flags and profiles set. */
-export type BenchRunOptions = Omit<BenchOptions, 'note' | 'signal' | 'onPhase'>;
+/** A run's options apart from what the command brings (notes, the interrupts, progress): what flags and profiles set. */
+export type BenchRunOptions = Omit<BenchOptions, 'note' | 'signal' | 'cutSignal' | 'onPhase'>;
 
 const DEFAULT_DURATION_MS = 10_000;
 const DEFAULT_SETTLE_MS = 30_000;
@@ -130,6 +133,11 @@ export async function runBench(options: BenchOptions): Promise<ReportDocument> {
     graceTimer = setTimeout(() => cancel.abort(new DOMException(`no answer within ${IN_FLIGHT_GRACE_MS / 1000} s of Ctrl-C`, 'AbortError')), IN_FLIGHT_GRACE_MS);
   };
   options.signal?.addEventListener('abort', startGrace, { once: true });
+  const cutNow = () => {
+    clearTimeout(graceTimer);
+    cancel.abort(new DOMException(SECOND_INTERRUPT, 'AbortError'));
+  };
+  options.cutSignal?.addEventListener('abort', cutNow, { once: true });
   const raw = options.rawPath ? await RawFile.open(options.rawPath, options.note) : undefined;
   const tracker = verify ? await openDeliveryTracker([options.destinationQueue, options.dlq], { region: options.region, profile: options.profile }, options.note) : undefined;
   const targetOptions = {
@@ -143,7 +151,7 @@ export async function runBench(options: BenchOptions): Promise<ReportDocument> {
   // Built here even with worker threads: it checks region and credentials once, before anything is sent.
   const target = await createTarget(call.spec, { ...targetOptions, forLoad: true, note: options.note });
   const expect: ExpectSink | undefined = tracker ? (sent, counted) => tracker.tracker.expect(sent, counted) : undefined;
-  const { stdin: _stdin, signal: _signal, note: _note, onPhase: _onPhase, ...callOptions } = options;
+  const { stdin: _stdin, signal: _signal, cutSignal: _cutSignal, note: _note, onPhase: _onPhase, ...callOptions } = options;
   const onWorkers = async (phase: PhaseConfig) => {
     const { runPhaseOnWorkers } = await import('./workerPool.js');
     return runPhaseOnWorkers(phase, workers, {
@@ -151,6 +159,7 @@ export async function runBench(options: BenchOptions): Promise<ReportDocument> {
       ...(raw && { rawText: raw.write }),
       ...(expect && { expect }),
       ...(options.signal && { signal: options.signal }),
+      ...(options.cutSignal && { cutSignal: options.cutSignal }),
       graceMs: IN_FLIGHT_GRACE_MS,
       ...(options.onPhase && { onRecorder: options.onPhase }),
       note: options.note,
@@ -197,6 +206,7 @@ export async function runBench(options: BenchOptions): Promise<ReportDocument> {
   } finally {
     clearTimeout(graceTimer);
     options.signal?.removeEventListener('abort', startGrace);
+    options.cutSignal?.removeEventListener('abort', cutNow);
     await target.close();
     await tracker?.close();
     await raw?.close();

@@ -18,6 +18,8 @@ export interface WorkerPhaseContext {
   rawText?: (text: string) => void;
   expect?: ExpectSink;
   signal?: AbortSignal;
+  /** A second interrupt: the threads cut their calls in flight now. */
+  cutSignal?: AbortSignal;
   /** After a stop, how long the threads' calls in flight may take before they are cut. */
   graceMs: number;
   onRecorder?: (recorder: Recorder, phase: PhaseConfig) => void;
@@ -93,6 +95,8 @@ export async function runPhaseOnWorkers(phase: PhaseConfig, workers: number, con
 
   const stop = () => send({ kind: 'stop', graceMs: context.graceMs });
   context.signal?.addEventListener('abort', stop, { once: true });
+  const cutNow = () => send({ kind: 'stop', graceMs: 0 });
+  context.cutSignal?.addEventListener('abort', cutNow, { once: true });
   try {
     // Every thread has loaded its transport before any sends: the phase starts together.
     await Promise.race([allReady, Promise.all(finished)]);
@@ -113,6 +117,7 @@ export async function runPhaseOnWorkers(phase: PhaseConfig, workers: number, con
     };
   } finally {
     context.signal?.removeEventListener('abort', stop);
+    context.cutSignal?.removeEventListener('abort', cutNow);
     await Promise.all(threads.map((thread) => thread.terminate()));
   }
 }
