@@ -2,6 +2,7 @@
  * The report: one JSON document with a schemaVersion. Every renderer reads only this document,
  * so the end of a live run and `lambench report` on a saved file print the same thing.
  */
+import { availableParallelism } from 'node:os';
 import type { DeliveryReport } from '../delivery/deliveryTracker.js';
 import { encodeHistogram, summarize, type LatencySummary } from '../metrics/histogram.js';
 import type { ErrorKind, RecordedClass } from '../metrics/recorder.js';
@@ -130,6 +131,8 @@ export interface ReportDocument {
 
 export interface ClientUsage {
   workers: number;
+  /** The cores this process could use (os.availableParallelism()); absent in reports from before it was recorded. */
+  cores?: number;
   /** Peak resident memory of the lambench process (all threads), bytes. */
   peakRssBytes: number;
   /** CPU time in user and system mode over the whole run (all threads), milliseconds. */
@@ -143,11 +146,31 @@ export function clientUsage(workers: number, since: NodeJS.ResourceUsage, starte
   const now = process.resourceUsage();
   return {
     workers,
+    cores: availableParallelism(),
     peakRssBytes: now.maxRSS * 1024,
     cpuUserMs: Math.round((now.userCPUTime - since.userCPUTime) / 1000),
     cpuSystemMs: Math.round((now.systemCPUTime - since.systemCPUTime) / 1000),
     wallMs: Math.round(performance.now() - startedAt),
   };
+}
+
+/**
+ * What a reader must know about the client itself, for the table and the page. One CPU-second per
+ * wall-second is one core busy: the senders can use at most one core each (with --workers, the
+ * threads; without, the main thread), and no more than the machine has: the main thread and any
+ * threads beyond the cores share them. Near that limit the figures carry the client's own delays.
+ */
+export function clientWarnings(client: ClientUsage): string[] {
+  const warnings: string[] = [];
+  const cores = client.cores ?? Number.POSITIVE_INFINITY;
+  const limit = Math.min(client.workers, cores);
+  if (client.wallMs >= 1000 && (client.cpuUserMs + client.cpuSystemMs) / client.wallMs > 0.9 * limit) {
+    warnings.push(`the client was near its CPU limit (${limit} core${limit === 1 ? '' : 's'}): its own delays are in the figures; ${client.workers < cores ? 'try --workers' : 'use a bigger machine or --shard over several'}`);
+  }
+  if (client.workers > cores) {
+    warnings.push(`--workers ${client.workers} is more threads than the ${cores} core${cores === 1 ? '' : 's'} available: they take turns, and their waits are in the latency (use at most ${cores})`);
+  }
+  return warnings;
 }
 
 /**
