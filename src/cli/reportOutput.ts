@@ -7,6 +7,7 @@ import { constants } from 'node:fs';
 import { access, mkdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { CallFailedError, InterruptedError, TargetUnavailableError, UsageError } from '../errors.js';
+import { CLIENT_OUT_OF_FILES, OUT_OF_FILES_EXAMPLE } from '../metrics/recorder.js';
 import type { PhaseReport, ReportDocument } from '../report/reportDocument.js';
 
 export interface ReportOutputArgs {
@@ -125,6 +126,9 @@ function unansweredVerdict(phase: PhaseReport): string {
   const codes = Object.keys(phase.status);
   if (codes.length > 0 && Object.values(phase.status).reduce((a, b) => a + b, 0) === phase.requests) {
     return `every call of the ${phase.name} phase was refused (${[codes.join(', '), kind].filter(Boolean).join(': ')}): check the target's name, region and permissions`;
+  }
+  if (phase.errors?.[0] && CLIENT_OUT_OF_FILES.has(phase.errors[0].type)) {
+    return `no call of the ${phase.name} phase could open a connection: ${OUT_OF_FILES_EXAMPLE}`;
   }
   if (phase.outcomes.networkError === phase.requests) {
     return `no call of the ${phase.name} phase reached the target${kind ? ` (${kind})` : ''}: check the URL or endpoint, and that it is up`;

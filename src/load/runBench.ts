@@ -19,6 +19,7 @@ import type { InvocationType } from '../targets/types.js';
 import { SECOND_INTERRUPT } from './phaseCalls.js';
 import { runPhase, type ExpectSink, type LoadShape, type PhaseConfig, type PhaseResult, type ScheduleShare } from './phaseRunner.js';
 import { splitForShard, type ShardInfo } from './split.js';
+import { connectionsAllowed, descriptorProblem, descriptorRoom, type DescriptorRoom } from './fileDescriptors.js';
 
 export interface BenchOptions extends CallOptions {
   /** Comma-separated invocation types, one phase each: `sync,async`. */
@@ -90,7 +91,8 @@ export async function checkRun(options: BenchRunOptions): Promise<CheckedRun> {
     }
   }
   if (new Set(types).size !== types.length) problems.push(`--type '${options.types}' names a mode twice`);
-  const load = loadShape(options, problems);
+  const room = await descriptorRoom();
+  const load = loadShape(options, problems, room);
   if (options.durationMs !== undefined && !(options.durationMs > 0)) problems.push('--duration must be above 0');
   if (options.requests !== undefined && !(Number.isInteger(options.requests) && options.requests > 0)) problems.push(`--requests ${options.requests} must be a whole number above 0`);
   if (options.durationMs !== undefined && options.requests !== undefined) problems.push('give --duration or --requests, not both');
@@ -114,8 +116,19 @@ export async function checkRun(options: BenchRunOptions): Promise<CheckedRun> {
   if (!Number.isInteger(workers) || workers < 1 || workers > 64) problems.push(`--workers ${options.workers} must be a whole number from 1 to 64`);
   const shardLoad = load && options.shard ? splitForShard(load, options.requests, options.shard, problems) : undefined;
   const ownLoad = shardLoad?.load ?? load;
-  if (ownLoad?.kind === 'closed' && Number.isInteger(workers) && ownLoad.concurrency < workers) {
-    problems.push(`--workers ${workers} needs at least one call in flight per thread: --concurrency ${workers * (options.shard?.of ?? 1)} or more`);
+  if (ownLoad && load) {
+    // This process's connections: its shard's part, all threads together (they share the limit).
+    const own = ownLoad.kind === 'closed' ? ownLoad.concurrency : ownLoad.maxInFlight;
+    const given = load.kind === 'closed' ? `--concurrency ${load.concurrency}` : `--max-in-flight ${load.maxInFlight}`;
+    const problem = descriptorProblem(own, `${given}${options.shard ? ` (this shard's ${own})` : ''}`, room);
+    if (problem) problems.push(problem);
+  }
+  // One thread (the default) is short of calls only when a shard got none, which the shard's own
+  // problem says: --workers is named only when it was asked for.
+  if (ownLoad?.kind === 'closed' && Number.isInteger(workers) && workers > 1 && ownLoad.concurrency < workers) {
+    const whole = load?.kind === 'closed' ? load.concurrency : ownLoad.concurrency;
+    const part = options.shard ? ` (--shard ${options.shard.index}/${options.shard.of} leaves this shard ${ownLoad.concurrency} of --concurrency ${whole})` : '';
+    problems.push(`--workers ${workers} needs at least one call in flight per thread${part}: --concurrency ${workers * (options.shard?.of ?? 1)} or more`);
   }
   const call = await prepareCall({ ...options, ...(verify && { needsCorrelation: '--verify-delivery' }) }, types, problems);
   if (problems.length > 0 || !call || !load) throw new UsageError(problems.join('; '));
@@ -248,7 +261,7 @@ function phaseName(type: InvocationType): string {
   return type === 'RequestResponse' ? 'sync' : type === 'Event' ? 'async' : 'dryrun';
 }
 
-function loadShape(options: BenchRunOptions, problems: string[]): LoadShape | undefined {
+function loadShape(options: BenchRunOptions, problems: string[], room: DescriptorRoom | undefined): LoadShape | undefined {
   if (options.rate !== undefined && options.concurrency !== undefined) {
     problems.push('give --concurrency N (closed loop) or --rate R (open loop), not both');
     return undefined;
@@ -270,7 +283,8 @@ function loadShape(options: BenchRunOptions, problems: string[]): LoadShape | un
     problems.push(`--rate ${rate} must be above 0 and at most 100000 calls per second`);
     return undefined;
   }
-  const maxInFlight = options.maxInFlight ?? Math.max(100, Math.ceil(rate * 2));
+  // The default cap is a guess, not a need: it stays within the open files allowed (a cap given is checked against them).
+  const maxInFlight = options.maxInFlight ?? Math.min(Math.max(100, Math.ceil(rate * 2)), room ? Math.max(1, connectionsAllowed(room)) : Number.POSITIVE_INFINITY);
   if (!Number.isInteger(maxInFlight) || maxInFlight < 1) {
     problems.push(`--max-in-flight ${options.maxInFlight} must be a whole number above 0`);
     return undefined;

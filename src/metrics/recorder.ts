@@ -207,6 +207,13 @@ export class Recorder {
   }
 }
 
+/**
+ * Out of file descriptors (the process's, the system's): a connection that could not even be opened
+ * here, so the network and the target are not at fault, and the report says whose limit it was.
+ */
+export const CLIENT_OUT_OF_FILES = new Set(['EMFILE', 'ENFILE']);
+export const OUT_OF_FILES_EXAMPLE = "the client's own open-file limit (ulimit -n) was reached, not the target's fault: raise it, or lower --concurrency / --max-in-flight";
+
 /** What kind of failure a call was, and its message: from the outcome, else from the function's error payload. */
 function describeFailure(outcome: Outcome): ErrorKind {
   let body: { errorType?: unknown; errorMessage?: unknown } | undefined;
@@ -225,7 +232,8 @@ function describeFailure(outcome: Outcome): ErrorKind {
     (typeof body?.errorType === 'string' ? body.errorType : undefined) ??
     outcome.functionError ??
     (outcome.statusCode !== undefined ? `HTTP ${outcome.statusCode}` : 'unknown');
-  const example = outcome.errorMessage ?? (typeof body?.errorMessage === 'string' ? body.errorMessage : undefined) ?? text ?? '';
+  let example = outcome.errorMessage ?? (typeof body?.errorMessage === 'string' ? body.errorMessage : undefined) ?? text ?? '';
+  if (CLIENT_OUT_OF_FILES.has(type)) example = `${OUT_OF_FILES_EXAMPLE} (${example})`;
   return { outcome: outcome.class, type, count: 1, example: example.slice(0, ERROR_EXAMPLE_CHARS) };
 }
 
