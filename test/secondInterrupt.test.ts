@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { listenForInterrupts } from '../src/cli/interrupts.js';
 import { REPO_ROOT } from './helpers.js';
 
 const ANSWERED = 30;
@@ -99,4 +100,28 @@ describe('a second Ctrl-C', () => {
       await access(files.html);
     });
   }
+});
+
+describe('interrupts, counted', () => {
+  it('the first stops, the second cuts, the third exits 130 at once; disposing gives the signals back', () => {
+    const said: string[] = [];
+    const exits: number[] = [];
+    const before = process.listenerCount('SIGINT');
+    const interrupts = listenForInterrupts((message) => said.push(message), (code) => exits.push(code));
+    try {
+      process.emit('SIGINT');
+      assert.deepEqual([interrupts.stop.aborted, interrupts.cut.aborted, said.length], [true, false, 0]);
+      process.emit('SIGTERM');
+      assert.deepEqual([interrupts.cut.aborted, exits], [true, []]);
+      process.emit('SIGINT');
+      assert.deepEqual(exits, [130]);
+      assert.deepEqual(said, [
+        'second interrupt: cutting the calls in flight now; the partial report is still written (a third exits at once, without it)',
+        'third interrupt: exiting now, without the report',
+      ]);
+    } finally {
+      interrupts.dispose();
+    }
+    assert.equal(process.listenerCount('SIGINT'), before);
+  });
 });

@@ -17,7 +17,10 @@ export interface RunInterrupts {
   dispose(): void;
 }
 
-export function listenForInterrupts(say: (message: string) => void = (message) => process.stderr.write(`lambench: ${message}\n`)): RunInterrupts {
+export function listenForInterrupts(
+  say: (message: string) => void = (message) => process.stderr.write(`lambench: ${message}\n`),
+  exit: (code: number) => void = (code) => process.exit(code),
+): RunInterrupts {
   const stop = new AbortController();
   const cut = new AbortController();
   let signals = 0;
@@ -31,7 +34,7 @@ export function listenForInterrupts(say: (message: string) => void = (message) =
     } else {
       say('third interrupt: exiting now, without the report');
       // The one place lambench ends the process itself: the user asked three times.
-      process.exit(ExitCode.interrupted);
+      exit(ExitCode.interrupted);
     }
   };
   process.on('SIGINT', onSignal);
