@@ -82,6 +82,35 @@ describe('calls still out at the end of a phase', () => {
   });
 });
 
+describe('a target answering at a drip', () => {
+  it('headers then a byte every 200 ms, forever: -d 1s still ends within duration + grace, each call cut', async () => {
+    const timers = new Set<NodeJS.Timeout>();
+    const server = createServer((req, res) => {
+      req.resume();
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const timer = setInterval(() => res.write(' '), 200);
+      timers.add(timer);
+      res.on('close', () => clearInterval(timer));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const started = performance.now();
+      const report = await runBench({ ...quiet, target: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, concurrency: 2, durationMs: 1000 });
+      const tookMs = performance.now() - started;
+      assert.ok(tookMs < 1000 + IN_FLIGHT_GRACE_MS + SLACK_MS, `the run took ${Math.round(tookMs)} ms`);
+      const phase = report.phases[0]!;
+      assert.equal(phase.requests, 2);
+      assert.equal(phase.outcomes.timeout, 2);
+      assert.equal(phase.cutAtEnd, 2);
+      assert.equal(sumOutcomes(phase), 2);
+    } finally {
+      for (const timer of timers) clearInterval(timer);
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});
+
 describe('calls to the Invoke API still out at the end of a phase', () => {
   for (const sdk of [false, true]) {
     it(`${sdk ? 'through the SDK client' : 'on the direct signed path'}: a function sleeping past the phase's end is cut and counted as CutAtPhaseEnd`, async () => {
