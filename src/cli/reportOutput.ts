@@ -7,6 +7,7 @@ import { constants } from 'node:fs';
 import { access, mkdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { CallFailedError, InterruptedError, TargetUnavailableError, UsageError } from '../errors.js';
+import { CLIENT_OUT_OF_FILES, OUT_OF_FILES_EXAMPLE } from '../metrics/recorder.js';
 import type { PhaseReport, ReportDocument } from '../report/reportDocument.js';
 
 export interface ReportOutputArgs {
@@ -49,21 +50,14 @@ export async function emitReport(report: ReportDocument, args: ReportOutputArgs,
 }
 
 /**
- * Exit 130 for a run this process interrupted (`live`); 3 when every call of a phase was refused
- * as not found or not allowed, or none reached the target (it is wrong or down, not slow: nothing
- * was measured); 1 for failed thresholds or verified delivery with events missing; otherwise nothing.
+ * Exit 130 for a run this process interrupted (`live`); 3 when no call of a phase got an answer
+ * from the target (see unanswered: it is wrong, down or mute, not slow: nothing was measured);
+ * 1 for failed thresholds or verified delivery with events missing; otherwise nothing.
  */
 export async function judge(report: ReportDocument, live = true): Promise<void> {
   if (live && report.interrupted) throw new InterruptedError('interrupted: the report covers what was measured before Ctrl-C');
-  const refused = report.phases.find((phase) => phase.requests > 0 && Object.keys(phase.status).length > 0 && Object.keys(phase.status).every((code) => code === '403' || code === '404') && phase.outcomes.ok === 0);
-  if (refused) {
-    throw new TargetUnavailableError(`every call of the ${refused.name} phase was refused (${[Object.keys(refused.status).join(', '), firstFailure(refused)].filter(Boolean).join(': ')}): check the target's name, region and permissions`);
-  }
-  const unreachable = report.phases.find((phase) => phase.requests > 0 && phase.outcomes.networkError === phase.requests);
-  if (unreachable) {
-    const kind = firstFailure(unreachable);
-    throw new TargetUnavailableError(`no call of the ${unreachable.name} phase reached the target${kind ? ` (${kind})` : ''}: check the URL or endpoint, and that it is up`);
-  }
+  const silent = report.phases.find(unanswered);
+  if (silent) throw new TargetUnavailableError(unansweredVerdict(silent));
   const failed = report.thresholds.filter((result) => !result.passed);
   const problems: string[] = [];
   if (failed.length > 0) {
@@ -107,6 +101,43 @@ async function checkDirectory(path: string, flag: string): Promise<void> {
   } catch (error) {
     throw new UsageError(`${flag} '${path}' cannot be used as a folder: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
+}
+
+/** Refusals: the target (or the Invoke API) said the thing asked for is not there or not allowed. */
+const REFUSED = new Set(['403', '404']);
+
+/**
+ * The one exit-3 rule: a phase whose every call went without an answer from the target. An answer
+ * is any HTTP status but a refusal (403, 404), a gateway's 504 and a 429 included, or bytes that
+ * were not HTTP (an `HPE_…` parse error: something is there, answering badly). Not answered: a
+ * refusal, a network error before any answer (refused connection, DNS, TLS, reset), a call never
+ * sent, and a timeout with no status (nothing came back in time).
+ */
+export function unanswered(phase: PhaseReport): boolean {
+  if (phase.requests === 0) return false;
+  const answered = Object.entries(phase.status).reduce((sum, [code, count]) => (REFUSED.has(code) ? sum : sum + count), 0);
+  const garbled = (phase.errors ?? []).reduce((sum, kind) => (kind.outcome === 'networkError' && kind.type.startsWith('HPE_') ? sum + kind.count : sum), 0);
+  return answered + garbled === 0;
+}
+
+/** What the unanswered phase's calls met, in the words that say what to check. */
+function unansweredVerdict(phase: PhaseReport): string {
+  const kind = firstFailure(phase);
+  const codes = Object.keys(phase.status);
+  if (codes.length > 0 && Object.values(phase.status).reduce((a, b) => a + b, 0) === phase.requests) {
+    return `every call of the ${phase.name} phase was refused (${[codes.join(', '), kind].filter(Boolean).join(': ')}): check the target's name, region and permissions`;
+  }
+  if (phase.errors?.[0] && CLIENT_OUT_OF_FILES.has(phase.errors[0].type)) {
+    return `no call of the ${phase.name} phase could open a connection: ${OUT_OF_FILES_EXAMPLE}`;
+  }
+  if (phase.outcomes.networkError === phase.requests) {
+    return `no call of the ${phase.name} phase reached the target${kind ? ` (${kind})` : ''}: check the URL or endpoint, and that it is up`;
+  }
+  if (phase.outcomes.timeout === phase.requests) {
+    return `no call of the ${phase.name} phase was answered in time${kind ? ` (${kind})` : ''}: check that the target is up and answering, or give it longer (--timeout)`;
+  }
+  const outcomes = Object.entries(phase.outcomes).filter(([name, count]) => count > 0 && name !== 'dropped').map(([name, count]) => `${name} ${count}`);
+  return `no call of the ${phase.name} phase got an answer from the target (${[...outcomes, ...codes.map((code) => `HTTP ${code} ×${phase.status[code]}`)].join(', ')}${kind ? `; ${kind}` : ''}): check the target, its URL or endpoint, and its permissions`;
 }
 
 /** A phase's most frequent failure kind as `type: first message`, for a one-line verdict. */

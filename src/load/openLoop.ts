@@ -30,11 +30,20 @@ export async function runOpenLoop(rate: number, maxInFlight: number, limit: RunL
   let started = 0;
   let burst = 0;
   let sentLate = 0;
+  const offsetOf = (slot: number) => scheduleOffsetMs(slot, periodMs, rate, limit.rampMs);
+  // The whole schedule's slots, when it ran to its end (every share knows them, so shards agree).
+  let scheduled: number | undefined;
   while (!limit.signal?.aborted) {
-    if (limit.requests !== undefined && index >= limit.requests) break;
-    const offsetMs = limit.rampMs ? slotOffsetMs(index, rate, limit.rampMs) : index * periodMs;
+    if (limit.requests !== undefined && index >= limit.requests) {
+      scheduled = limit.requests;
+      break;
+    }
+    const offsetMs = offsetOf(index);
     // Compared as an offset: (start + offset) - start can round below the duration and add a call.
-    if (limit.durationMs !== undefined && offsetMs >= limit.durationMs) break;
+    if (limit.durationMs !== undefined && offsetMs >= limit.durationMs) {
+      scheduled = slotsBefore(limit.durationMs, rate, limit.rampMs);
+      break;
+    }
     const intendedAt = start + offsetMs;
     const waitMs = intendedAt - performance.now();
     // Timers fire no sooner than 1 ms; calls due sooner are sent now. Behind schedule, the calls already
@@ -67,7 +76,11 @@ export async function runOpenLoop(rate: number, maxInFlight: number, limit: RunL
       }
     });
   }
-  const sendWindowMs = performance.now() - start;
+  // The window the rates are read over: the span of the slots the schedule reached, each one period
+  // long (`-r 1 -d 3s`: 3 slots, 3 s; `-r 0.5 -d 1s`: 1 slot, 2 s; `-n 10 -r 5`: 2 s). Not
+  // start-to-last-send, which is a period short (3 sends over 2 s read as 1.5/s) and near zero for
+  // one send. Interrupted, it is up to this share's next slot (with threads, the least of theirs).
+  const sendWindowMs = offsetOf(scheduled ?? index);
   if (inFlight > 0) await new Promise<void>((resolve) => (drained = resolve));
   return { started, elapsedMs: performance.now() - start, sentLate, sendWindowMs };
 }
@@ -81,6 +94,25 @@ export function slotOffsetMs(index: number, rate: number, rampMs: number): numbe
   const perMs = rate / 1000;
   const duringRamp = (perMs * rampMs) / 2;
   return index < duringRamp ? Math.sqrt((2 * rampMs * index) / perMs) : rampMs + (index - duringRamp) / perMs;
+}
+
+/** When slot `index` is due, in ms from the start: one computation for the loop and for slotsBefore, so they round alike. */
+function scheduleOffsetMs(index: number, periodMs: number, rate: number, rampMs: number | undefined): number {
+  return rampMs ? slotOffsetMs(index, rate, rampMs) : index * periodMs;
+}
+
+/** How many slots are due before `durationMs` (offset < duration), by the same comparison as the loop. */
+export function slotsBefore(durationMs: number, rate: number, rampMs: number | undefined): number {
+  const periodMs = 1000 / rate;
+  const offsetOf = (slot: number) => scheduleOffsetMs(slot, periodMs, rate, rampMs);
+  // The count from the schedule's formula (see slotOffsetMs), then corrected a slot at a time: a few
+  // steps, as it is off by rounding only.
+  const perMs = rate / 1000;
+  const estimate = !rampMs ? perMs * durationMs : durationMs <= rampMs ? (perMs * durationMs * durationMs) / (2 * rampMs) : (perMs * rampMs) / 2 + perMs * (durationMs - rampMs);
+  let slots = Math.max(0, Math.ceil(estimate));
+  while (slots > 0 && offsetOf(slots - 1) >= durationMs) slots -= 1;
+  while (offsetOf(slots) < durationMs) slots += 1;
+  return slots;
 }
 
 export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {

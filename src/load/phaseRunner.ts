@@ -9,6 +9,7 @@ import { Recorder, type RawSink } from '../metrics/recorder.js';
 import type { InvocationType, InvokeRequest, Outcome, Target } from '../targets/types.js';
 import { runClosedLoop } from './closedLoop.js';
 import { runOpenLoop } from './openLoop.js';
+import { CUT_AT_PHASE_END, phaseCalls, type PhaseCalls } from './phaseCalls.js';
 import type { LoadDriver, RunStats } from './types.js';
 
 /**
@@ -69,22 +70,32 @@ export interface PhaseContext {
   signal?: AbortSignal;
   /** Aborts the calls still in flight (fired a grace period after `signal`). */
   callSignal?: AbortSignal;
+  /** After a phase's duration, how long its calls still out may take before they are cut (counted as timeout, CutAtPhaseEnd). Absent: never cut. */
+  graceMs?: number;
   onRecorder?: (recorder: Recorder, phase: PhaseConfig) => void;
   /** Said once per phase, e.g. the first dropped send. */
   note?: (message: string) => void;
 }
 
 export async function runPhase(phase: PhaseConfig, context: PhaseContext): Promise<PhaseResult> {
-  const { target, request, signal, callSignal } = context;
+  const { target, request, signal } = context;
+  // The signal of the loop running now (warm-up, then the measured run): see phaseCalls.
+  let calls: PhaseCalls | undefined;
   // A target never throws for a failed call; if one does anyway, the call fails, not the run.
   const call = (seq: number, lane?: number) =>
-    target.invoke(request(phase.invocationType, seq), callSignal, lane).catch(
+    target.invoke(request(phase.invocationType, seq), calls?.signal, lane).catch(
       (error: unknown): Outcome => ({ class: 'networkError', sentAt: Date.now(), latencyMs: 0, attempts: 0, errorType: 'InternalError', errorMessage: String(error) }),
     );
-  const drive = (driver: LoadDriver, limit: { durationMs?: number; requests?: number; rampMs?: number }): Promise<RunStats> =>
-    phase.load.kind === 'closed'
-      ? runClosedLoop(phase.load.concurrency, { ...limit, ...(signal && { signal }) }, driver, phase.share)
-      : runOpenLoop(phase.load.rate, phase.load.maxInFlight, { ...limit, ...(signal && { signal }) }, driver, phase.share);
+  const drive = async (driver: LoadDriver, limit: { durationMs?: number; requests?: number; rampMs?: number }): Promise<RunStats> => {
+    calls = phaseCalls(context.callSignal, limit.durationMs, context.graceMs);
+    try {
+      return phase.load.kind === 'closed'
+        ? await runClosedLoop(phase.load.concurrency, { ...limit, ...(signal && { signal }) }, driver, phase.share)
+        : await runOpenLoop(phase.load.rate, phase.load.maxInFlight, { ...limit, ...(signal && { signal }) }, driver, phase.share);
+    } finally {
+      calls.dispose();
+    }
+  };
   // The ramp is the measured run's: a warm-up before it runs at the full load.
   const ramp = phase.load.rampMs ? { rampMs: phase.load.rampMs } : {};
 
@@ -117,6 +128,12 @@ export async function runPhase(phase: PhaseConfig, context: PhaseContext): Promi
     {
       call,
       onOutcome: (outcome: Outcome, intendedAt) => {
+        // Unanswered when the phase's end cut it: said as such, not as a timeout of its own or an interrupt.
+        if (calls!.cutAtEnd && outcome.class === 'timeout') {
+          outcome.errorType = CUT_AT_PHASE_END;
+          outcome.errorMessage = calls!.cutMessage;
+          recorder.cutAtEnd += 1;
+        }
         recorder.record(outcome, intendedAt);
         if (outcome.class === 'ok') expect(outcome, true);
       },

@@ -12,6 +12,7 @@ import { messageOf } from '../errors.js';
 import type { Recorder } from '../metrics/recorder.js';
 import { createTarget } from '../targets/index.js';
 import { prepareCall } from '../targets/prepareCall.js';
+import { SECOND_INTERRUPT } from './phaseCalls.js';
 import { runPhase } from './phaseRunner.js';
 import type { ToMain, ToWorker, WorkerInput } from './workerProtocol.js';
 
@@ -30,8 +31,10 @@ port.on('message', (message: ToWorker) => {
   if (message.kind === 'go') go();
   else if (message.kind === 'stop') {
     controller.abort();
-    // As in the main thread: calls in flight get the grace period, then are cut.
-    setTimeout(() => cancel.abort(new DOMException(`no answer within ${message.graceMs / 1000} s of Ctrl-C`, 'AbortError')), message.graceMs).unref();
+    // As in the main thread: calls in flight get the grace period, then are cut; a second stop (a
+    // second Ctrl-C) comes with none and cuts them now.
+    const reason = message.graceMs === 0 ? SECOND_INTERRUPT : `no answer within ${message.graceMs / 1000} s of Ctrl-C`;
+    setTimeout(() => cancel.abort(new DOMException(reason, 'AbortError')), message.graceMs).unref();
     go();
   }
 });
@@ -77,6 +80,7 @@ async function main(): Promise<void> {
       note: (message: string) => post({ kind: 'note', message }),
       signal: controller.signal,
       callSignal: cancel.signal,
+      graceMs: input.graceMs,
       onRecorder: (measured) => {
         recorder = measured;
         post({ kind: 'measuring', at: Date.now() });

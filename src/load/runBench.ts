@@ -16,8 +16,10 @@ import { parseInvocationType } from '../targets/invocationType.js';
 import { VERSION } from '../version.js';
 import { prepareCall, type CallOptions, type PreparedCall } from '../targets/prepareCall.js';
 import type { InvocationType } from '../targets/types.js';
+import { SECOND_INTERRUPT } from './phaseCalls.js';
 import { runPhase, type ExpectSink, type LoadShape, type PhaseConfig, type PhaseResult, type ScheduleShare } from './phaseRunner.js';
 import { splitForShard, type ShardInfo } from './split.js';
+import { connectionsAllowed, descriptorProblem, descriptorRoom, type DescriptorRoom } from './fileDescriptors.js';
 
 export interface BenchOptions extends CallOptions {
   /** Comma-separated invocation types, one phase each: `sync,async`. */
@@ -45,18 +47,23 @@ export interface BenchOptions extends CallOptions {
   /** The scenario file the run came from (`lambench run`), for the report's settings. */
   profilePath?: string;
   signal?: AbortSignal;
+  /** A second interrupt: the calls in flight are cut now, not after the grace period (what was measured is still reported). */
+  cutSignal?: AbortSignal;
   note: (message: string) => void;
   onPhase?: (recorder: Recorder, phase: PhaseConfig) => void;
 }
 
-/** A run's options apart from what the command brings (notes, the interrupt, progress): what flags and profiles set. */
-export type BenchRunOptions = Omit<BenchOptions, 'note' | 'signal' | 'onPhase'>;
+/** A run's options apart from what the command brings (notes, the interrupts, progress): what flags and profiles set. */
+export type BenchRunOptions = Omit<BenchOptions, 'note' | 'signal' | 'cutSignal' | 'onPhase'>;
 
 const DEFAULT_DURATION_MS = 10_000;
 const DEFAULT_SETTLE_MS = 30_000;
 /** The report keeps this much of the payload text (the settings are for reading, not for replaying). */
 const SETTINGS_PAYLOAD_CHARS = 2048;
-/** After Ctrl-C, how long calls already sent may take to answer before they are cut (and counted as interrupted). */
+/**
+ * After Ctrl-C, or after a phase's duration is over, how long calls already sent may take to
+ * answer before they are cut (counted as timeout: Interrupted, or CutAtPhaseEnd).
+ */
 export const IN_FLIGHT_GRACE_MS = 3_000;
 
 /** A run's options, checked: everything that can be known before anything is sent. */
@@ -84,7 +91,8 @@ export async function checkRun(options: BenchRunOptions): Promise<CheckedRun> {
     }
   }
   if (new Set(types).size !== types.length) problems.push(`--type '${options.types}' names a mode twice`);
-  const load = loadShape(options, problems);
+  const room = await descriptorRoom();
+  const load = loadShape(options, problems, room);
   if (options.durationMs !== undefined && !(options.durationMs > 0)) problems.push('--duration must be above 0');
   if (options.requests !== undefined && !(Number.isInteger(options.requests) && options.requests > 0)) problems.push(`--requests ${options.requests} must be a whole number above 0`);
   if (options.durationMs !== undefined && options.requests !== undefined) problems.push('give --duration or --requests, not both');
@@ -108,8 +116,19 @@ export async function checkRun(options: BenchRunOptions): Promise<CheckedRun> {
   if (!Number.isInteger(workers) || workers < 1 || workers > 64) problems.push(`--workers ${options.workers} must be a whole number from 1 to 64`);
   const shardLoad = load && options.shard ? splitForShard(load, options.requests, options.shard, problems) : undefined;
   const ownLoad = shardLoad?.load ?? load;
-  if (ownLoad?.kind === 'closed' && Number.isInteger(workers) && ownLoad.concurrency < workers) {
-    problems.push(`--workers ${workers} needs at least one call in flight per thread: --concurrency ${workers * (options.shard?.of ?? 1)} or more`);
+  if (ownLoad && load) {
+    // This process's connections: its shard's part, all threads together (they share the limit).
+    const own = ownLoad.kind === 'closed' ? ownLoad.concurrency : ownLoad.maxInFlight;
+    const given = load.kind === 'closed' ? `--concurrency ${load.concurrency}` : `--max-in-flight ${load.maxInFlight}`;
+    const problem = descriptorProblem(own, `${given}${options.shard ? ` (this shard's ${own})` : ''}`, room);
+    if (problem) problems.push(problem);
+  }
+  // One thread (the default) is short of calls only when a shard got none, which the shard's own
+  // problem says: --workers is named only when it was asked for.
+  if (ownLoad?.kind === 'closed' && Number.isInteger(workers) && workers > 1 && ownLoad.concurrency < workers) {
+    const whole = load?.kind === 'closed' ? load.concurrency : ownLoad.concurrency;
+    const part = options.shard ? ` (--shard ${options.shard.index}/${options.shard.of} leaves this shard ${ownLoad.concurrency} of --concurrency ${whole})` : '';
+    problems.push(`--workers ${workers} needs at least one call in flight per thread${part}: --concurrency ${workers * (options.shard?.of ?? 1)} or more`);
   }
   const call = await prepareCall({ ...options, ...(verify && { needsCorrelation: '--verify-delivery' }) }, types, problems);
   if (problems.length > 0 || !call || !load) throw new UsageError(problems.join('; '));
@@ -127,6 +146,11 @@ export async function runBench(options: BenchOptions): Promise<ReportDocument> {
     graceTimer = setTimeout(() => cancel.abort(new DOMException(`no answer within ${IN_FLIGHT_GRACE_MS / 1000} s of Ctrl-C`, 'AbortError')), IN_FLIGHT_GRACE_MS);
   };
   options.signal?.addEventListener('abort', startGrace, { once: true });
+  const cutNow = () => {
+    clearTimeout(graceTimer);
+    cancel.abort(new DOMException(SECOND_INTERRUPT, 'AbortError'));
+  };
+  options.cutSignal?.addEventListener('abort', cutNow, { once: true });
   const raw = options.rawPath ? await RawFile.open(options.rawPath, options.note) : undefined;
   const tracker = verify ? await openDeliveryTracker([options.destinationQueue, options.dlq], { region: options.region, profile: options.profile }, options.note) : undefined;
   const targetOptions = {
@@ -140,7 +164,7 @@ export async function runBench(options: BenchOptions): Promise<ReportDocument> {
   // Built here even with worker threads: it checks region and credentials once, before anything is sent.
   const target = await createTarget(call.spec, { ...targetOptions, forLoad: true, note: options.note });
   const expect: ExpectSink | undefined = tracker ? (sent, counted) => tracker.tracker.expect(sent, counted) : undefined;
-  const { stdin: _stdin, signal: _signal, note: _note, onPhase: _onPhase, ...callOptions } = options;
+  const { stdin: _stdin, signal: _signal, cutSignal: _cutSignal, note: _note, onPhase: _onPhase, ...callOptions } = options;
   const onWorkers = async (phase: PhaseConfig) => {
     const { runPhaseOnWorkers } = await import('./workerPool.js');
     return runPhaseOnWorkers(phase, workers, {
@@ -148,6 +172,7 @@ export async function runBench(options: BenchOptions): Promise<ReportDocument> {
       ...(raw && { rawText: raw.write }),
       ...(expect && { expect }),
       ...(options.signal && { signal: options.signal }),
+      ...(options.cutSignal && { cutSignal: options.cutSignal }),
       graceMs: IN_FLIGHT_GRACE_MS,
       ...(options.onPhase && { onRecorder: options.onPhase }),
       note: options.note,
@@ -181,6 +206,7 @@ export async function runBench(options: BenchOptions): Promise<ReportDocument> {
               ...(expect && { expect }),
               ...(options.signal && { signal: options.signal }),
               callSignal: cancel.signal,
+              graceMs: IN_FLIGHT_GRACE_MS,
               note: options.note,
               ...(options.onPhase && { onRecorder: options.onPhase }),
             });
@@ -193,6 +219,7 @@ export async function runBench(options: BenchOptions): Promise<ReportDocument> {
   } finally {
     clearTimeout(graceTimer);
     options.signal?.removeEventListener('abort', startGrace);
+    options.cutSignal?.removeEventListener('abort', cutNow);
     await target.close();
     await tracker?.close();
     await raw?.close();
@@ -234,7 +261,7 @@ function phaseName(type: InvocationType): string {
   return type === 'RequestResponse' ? 'sync' : type === 'Event' ? 'async' : 'dryrun';
 }
 
-function loadShape(options: BenchRunOptions, problems: string[]): LoadShape | undefined {
+function loadShape(options: BenchRunOptions, problems: string[], room: DescriptorRoom | undefined): LoadShape | undefined {
   if (options.rate !== undefined && options.concurrency !== undefined) {
     problems.push('give --concurrency N (closed loop) or --rate R (open loop), not both');
     return undefined;
@@ -256,7 +283,8 @@ function loadShape(options: BenchRunOptions, problems: string[]): LoadShape | un
     problems.push(`--rate ${rate} must be above 0 and at most 100000 calls per second`);
     return undefined;
   }
-  const maxInFlight = options.maxInFlight ?? Math.max(100, Math.ceil(rate * 2));
+  // The default cap is a guess, not a need: it stays within the open files allowed (a cap given is checked against them).
+  const maxInFlight = options.maxInFlight ?? Math.min(Math.max(100, Math.ceil(rate * 2)), room ? Math.max(1, connectionsAllowed(room)) : Number.POSITIVE_INFINITY);
   if (!Number.isInteger(maxInFlight) || maxInFlight < 1) {
     problems.push(`--max-in-flight ${options.maxInFlight} must be a whole number above 0`);
     return undefined;

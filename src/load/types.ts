@@ -27,7 +27,10 @@ export interface RunStats {
   elapsedMs: number;
   /** Open loop: calls sent more than LATE_SEND_MS after their intended time (the client fell behind). */
   sentLate?: number;
-  /** Open loop: from the start to the last send (the rest of elapsedMs is waiting for the last answers). */
+  /**
+   * Open loop: the schedule's span, what its rates are over: the slots reached (sent, dropped, or
+   * due when it stopped) × their period, from this share's next slot (with threads, the run's is the least of theirs).
+   */
   sendWindowMs?: number;
 }
 

@@ -14,10 +14,12 @@ import { workerPhases } from './split.js';
 import type { ToMain, ToWorker, WorkerInput } from './workerProtocol.js';
 
 export interface WorkerPhaseContext {
-  base: Omit<WorkerInput, 'phase'>;
+  base: Omit<WorkerInput, 'phase' | 'graceMs'>;
   rawText?: (text: string) => void;
   expect?: ExpectSink;
   signal?: AbortSignal;
+  /** A second interrupt: the threads cut their calls in flight now. */
+  cutSignal?: AbortSignal;
   /** After a stop, how long the threads' calls in flight may take before they are cut. */
   graceMs: number;
   onRecorder?: (recorder: Recorder, phase: PhaseConfig) => void;
@@ -39,7 +41,7 @@ export async function runPhaseOnWorkers(phase: PhaseConfig, workers: number, con
   const notes = new Set<string>();
   let measuring = false;
   let startedAt = Date.now();
-  const threads = phases.map((share) => new Worker(new URL('./phaseWorker.js', import.meta.url), { workerData: { ...context.base, phase: share } satisfies WorkerInput }));
+  const threads = phases.map((share) => new Worker(new URL('./phaseWorker.js', import.meta.url), { workerData: { ...context.base, phase: share, graceMs: context.graceMs } satisfies WorkerInput }));
   const send = (message: ToWorker) => threads.forEach((thread) => thread.postMessage(message));
 
   let ready = 0;
@@ -93,6 +95,8 @@ export async function runPhaseOnWorkers(phase: PhaseConfig, workers: number, con
 
   const stop = () => send({ kind: 'stop', graceMs: context.graceMs });
   context.signal?.addEventListener('abort', stop, { once: true });
+  const cutNow = () => send({ kind: 'stop', graceMs: 0 });
+  context.cutSignal?.addEventListener('abort', cutNow, { once: true });
   try {
     // Every thread has loaded its transport before any sends: the phase starts together.
     await Promise.race([allReady, Promise.all(finished)]);
@@ -107,11 +111,13 @@ export async function runPhaseOnWorkers(phase: PhaseConfig, workers: number, con
       elapsedMs: Math.max(...results.map((result) => result.elapsedMs)),
       started: results.reduce((sum, result) => sum + result.started, 0),
       sentLate: results.reduce((sum, result) => sum + result.sentLate, 0),
-      ...(phase.load.kind === 'open' && { sendWindowMs: Math.max(...results.map((result) => result.sendWindowMs ?? 0)) }),
+      // Each thread's window runs to its own next slot; the schedule's own is the least of them.
+      ...(phase.load.kind === 'open' && { sendWindowMs: Math.min(...results.map((result) => result.sendWindowMs ?? 0)) }),
       ...(results.every((result) => result.connectionsOpened !== undefined) && { connectionsOpened: results.reduce((sum, result) => sum + result.connectionsOpened!, 0) }),
     };
   } finally {
     context.signal?.removeEventListener('abort', stop);
+    context.cutSignal?.removeEventListener('abort', cutNow);
     await Promise.all(threads.map((thread) => thread.terminate()));
   }
 }

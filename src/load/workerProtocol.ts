@@ -15,6 +15,8 @@ export interface WorkerInput {
   target: Omit<TargetOptions, 'note' | 'forLoad'>;
   raw: boolean;
   expect: boolean;
+  /** After the phase's duration (or a stop), how long calls still out may take before they are cut. */
+  graceMs: number;
 }
 
 export type ToWorker = { kind: 'go' } | { kind: 'stop'; graceMs: number };

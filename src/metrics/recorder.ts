@@ -29,6 +29,7 @@ export interface RecorderSnapshot {
 export interface RecorderState {
   completed: number;
   unsent: number;
+  cutAtEnd: number;
   outcomes: Record<RecordedClass, number>;
   status: [number, number][];
   /** Calls completed in each second since the sender's start. */
@@ -78,6 +79,8 @@ export class Recorder {
   completed = 0;
   /** Calls that never went out (attempts 0): in `completed` and the outcomes, not in the latency histograms. */
   unsent = 0;
+  /** Of the timeouts, calls still unanswered a grace period after the phase's end, and cut (set by the phase runner). */
+  cutAtEnd = 0;
   private startedAt = performance.now();
   /** The labels as the start of a JSON object, ready for each raw line's own fields. */
   private readonly rawPrefix: string;
@@ -145,6 +148,7 @@ export class Recorder {
     const state: RecorderState = {
       completed: this.completed,
       unsent: this.unsent,
+      cutAtEnd: this.cutAtEnd,
       outcomes: { ...this.outcomes },
       status: [...this.status],
       perSecond: [...this.perSecond],
@@ -162,6 +166,7 @@ export class Recorder {
     this.errorKinds.clear();
     this.completed = 0;
     this.unsent = 0;
+    this.cutAtEnd = 0;
     for (const name of RECORDED_CLASSES) this.outcomes[name] = 0;
     this.status.clear();
     this.perSecond.fill(0);
@@ -174,6 +179,7 @@ export class Recorder {
   absorb(state: RecorderState): void {
     this.completed += state.completed;
     this.unsent += state.unsent;
+    this.cutAtEnd += state.cutAtEnd;
     for (const name of RECORDED_CLASSES) this.outcomes[name] += state.outcomes[name];
     for (const [code, count] of state.status) this.status.set(code, (this.status.get(code) ?? 0) + count);
     state.perSecond.forEach((count, second) => {
@@ -201,6 +207,13 @@ export class Recorder {
   }
 }
 
+/**
+ * Out of file descriptors (the process's, the system's): a connection that could not even be opened
+ * here, so the network and the target are not at fault, and the report says whose limit it was.
+ */
+export const CLIENT_OUT_OF_FILES = new Set(['EMFILE', 'ENFILE']);
+export const OUT_OF_FILES_EXAMPLE = "the client's own open-file limit (ulimit -n) was reached, not the target's fault: raise it, or lower --concurrency / --max-in-flight";
+
 /** What kind of failure a call was, and its message: from the outcome, else from the function's error payload. */
 function describeFailure(outcome: Outcome): ErrorKind {
   let body: { errorType?: unknown; errorMessage?: unknown } | undefined;
@@ -219,7 +232,8 @@ function describeFailure(outcome: Outcome): ErrorKind {
     (typeof body?.errorType === 'string' ? body.errorType : undefined) ??
     outcome.functionError ??
     (outcome.statusCode !== undefined ? `HTTP ${outcome.statusCode}` : 'unknown');
-  const example = outcome.errorMessage ?? (typeof body?.errorMessage === 'string' ? body.errorMessage : undefined) ?? text ?? '';
+  let example = outcome.errorMessage ?? (typeof body?.errorMessage === 'string' ? body.errorMessage : undefined) ?? text ?? '';
+  if (CLIENT_OUT_OF_FILES.has(type)) example = `${OUT_OF_FILES_EXAMPLE} (${example})`;
   return { outcome: outcome.class, type, count: 1, example: example.slice(0, ERROR_EXAMPLE_CHARS) };
 }
 

@@ -8,7 +8,7 @@
  */
 import type { DeliveryReport } from '../delivery/deliveryTracker.js';
 import { decodeHistogram } from '../metrics/histogram.js';
-import { loadLabel, phaseWarnings, type ClientUsage, type PhaseReport, type ReportDocument, type RunSettings, type ShardSummary } from './reportDocument.js';
+import { clientWarnings, loadLabel, phaseWarnings, type ClientUsage, type PhaseReport, type ReportDocument, type RunSettings, type ShardSummary } from './reportDocument.js';
 import { formatMicros } from './table.js';
 import { formatThresholdValue } from './thresholds.js';
 import type { LoadShape } from '../load/phaseRunner.js';
@@ -648,14 +648,13 @@ function phaseNotes(phases: PhaseReport[], settings: RunSettings | undefined): H
 function clientBlock(client: ClientUsage | undefined): Child {
   if (!client) return null;
   const cpuMs = client.cpuUserMs + client.cpuSystemMs;
-  // One CPU-second per wall-second is one core busy: near the client's limit, the figures are the client's.
-  const nearLimit = client.wallMs >= 1000 && cpuMs / client.wallMs > 0.9 * client.workers;
+  const warnings = clientWarnings(client);
   return el(
     'p',
-    { class: nearLimit ? 'client warn' : 'client' },
+    { class: warnings.length > 0 ? 'client warn' : 'client' },
     el('b', {}, 'Client: '),
     `${client.workers} thread${client.workers === 1 ? '' : 's'}, peak memory ${formatNumber(client.peakRssBytes / 1024 / 1024, 0)} MB, CPU ${formatNumber(cpuMs / 1000, 1)} s over ${formatNumber(client.wallMs / 1000, 1)} s`,
-    nearLimit ? ' — the client was near its CPU limit: its own delays are in the figures (try --workers).' : '',
+    warnings.map((warning) => ` — ${warning}.`).join(''),
   );
 }
 

@@ -8,7 +8,7 @@ import type { DeliveryReport } from '../delivery/deliveryTracker.js';
 import { UsageError } from '../errors.js';
 import { createHistogram, decodeHistogram, encodeHistogram, summarize } from '../metrics/histogram.js';
 import { addErrorKind, RECORDED_CLASSES, type ErrorKind } from '../metrics/recorder.js';
-import { loadNote, type LambdaFigures, type PhaseReport, type ReportDocument, type ShardSummary } from './reportDocument.js';
+import { loadNote, ratePerSecond, type LambdaFigures, type PhaseReport, type ReportDocument, type ShardSummary } from './reportDocument.js';
 import { evaluateThresholds, parseThreshold } from './thresholds.js';
 
 export interface NamedReport {
@@ -88,6 +88,7 @@ function mergePhase(parts: PhaseReport[]): PhaseReport {
   const latency = addHistograms(parts.map((part) => part.histograms.latency));
   const serviceTime = addHistograms(parts.map((part) => part.histograms.serviceTime));
   const requests = sum(parts.map((part) => part.requests));
+  const window = parts.every((part) => part.sendWindowMs !== undefined) ? Math.max(...parts.map((part) => part.sendWindowMs!)) : undefined;
   const outcomes = Object.fromEntries(RECORDED_CLASSES.map((name) => [name, sum(parts.map((part) => part.outcomes[name] ?? 0))])) as PhaseReport['outcomes'];
   const status: Record<string, number> = {};
   for (const part of parts) for (const [code, count] of Object.entries(part.status)) status[code] = (status[code] ?? 0) + count;
@@ -108,10 +109,13 @@ function mergePhase(parts: PhaseReport[]): PhaseReport {
     requests,
     unsent: sum(parts.map((part) => part.unsent ?? 0)),
     dropped: sum(parts.map((part) => part.dropped)),
+    cutAtEnd: sum(parts.map((part) => part.cutAtEnd ?? 0)),
     sentLate: sum(parts.map((part) => part.sentLate)),
     ...(parts.every((part) => part.connectionsOpened !== undefined) && { connectionsOpened: sum(parts.map((part) => part.connectionsOpened!)) }),
     durationMs,
-    throughputPerSecond: durationMs > 0 ? Math.round((requests * 1000 * 100) / durationMs) / 100 : 0,
+    // Open loop: over the schedule's window, which every shard shares (as in phaseReport).
+    ...(window !== undefined && { sendWindowMs: window }),
+    throughputPerSecond: ratePerSecond(requests, window ?? durationMs),
     // Each shard offered its share over the same window: the offers add up.
     ...(parts.every((part) => part.offeredPerSecond !== undefined) && { offeredPerSecond: Math.round(sum(parts.map((part) => part.offeredPerSecond!)) * 100) / 100 }),
     status: Object.fromEntries(Object.entries(status).sort(([a], [b]) => Number(a) - Number(b))),

@@ -2,6 +2,7 @@
  * The report: one JSON document with a schemaVersion. Every renderer reads only this document,
  * so the end of a live run and `lambench report` on a saved file print the same thing.
  */
+import { availableParallelism } from 'node:os';
 import type { DeliveryReport } from '../delivery/deliveryTracker.js';
 import { encodeHistogram, summarize, type LatencySummary } from '../metrics/histogram.js';
 import type { ErrorKind, RecordedClass } from '../metrics/recorder.js';
@@ -31,14 +32,24 @@ export interface PhaseReport {
    */
   unsent?: number;
   dropped: number;
+  /**
+   * Of the timeouts, calls still unanswered a grace period (3 s) after the phase's duration was over,
+   * then cut (error type CutAtPhaseEnd). Absent in reports from before lambench cut them.
+   */
+  cutAtEnd?: number;
   /** Open loop: sends more than 10 ms behind their intended time: the client, not the target, set the pace. */
   sentLate: number;
   /** Connections the measured run opened (TCP, TLS): the calls that waited for them carry that time. Absent: the transport cannot tell (--sdk). */
   connectionsOpened?: number;
   durationMs: number;
-  /** Completed calls per second over durationMs (which includes waiting for the last answers). */
+  /**
+   * Open loop: the schedule's window, which its rates are over: the slots it reached × their period
+   * (the configured duration when duration × rate is whole; `--requests N`: N / rate). Absent: closed loop.
+   */
+  sendWindowMs?: number;
+  /** Completed calls per second: open loop, over sendWindowMs; closed loop, over durationMs (which includes waiting for the last answers). */
   throughputPerSecond: number;
-  /** Open loop: calls started or dropped per second over the sending window: the rate actually offered. */
+  /** Open loop: calls started or dropped per second over sendWindowMs: the rate actually offered. */
   offeredPerSecond?: number;
   status: Record<string, number>;
   outcomes: Record<RecordedClass, number>;
@@ -120,6 +131,8 @@ export interface ReportDocument {
 
 export interface ClientUsage {
   workers: number;
+  /** The cores this process could use (os.availableParallelism()); absent in reports from before it was recorded. */
+  cores?: number;
   /** Peak resident memory of the lambench process (all threads), bytes. */
   peakRssBytes: number;
   /** CPU time in user and system mode over the whole run (all threads), milliseconds. */
@@ -133,11 +146,31 @@ export function clientUsage(workers: number, since: NodeJS.ResourceUsage, starte
   const now = process.resourceUsage();
   return {
     workers,
+    cores: availableParallelism(),
     peakRssBytes: now.maxRSS * 1024,
     cpuUserMs: Math.round((now.userCPUTime - since.userCPUTime) / 1000),
     cpuSystemMs: Math.round((now.systemCPUTime - since.systemCPUTime) / 1000),
     wallMs: Math.round(performance.now() - startedAt),
   };
+}
+
+/**
+ * What a reader must know about the client itself, for the table and the page. One CPU-second per
+ * wall-second is one core busy: the senders can use at most one core each (with --workers, the
+ * threads; without, the main thread), and no more than the machine has: the main thread and any
+ * threads beyond the cores share them. Near that limit the figures carry the client's own delays.
+ */
+export function clientWarnings(client: ClientUsage): string[] {
+  const warnings: string[] = [];
+  const cores = client.cores ?? Number.POSITIVE_INFINITY;
+  const limit = Math.min(client.workers, cores);
+  if (client.wallMs >= 1000 && (client.cpuUserMs + client.cpuSystemMs) / client.wallMs > 0.9 * limit) {
+    warnings.push(`the client was near its CPU limit (${limit} core${limit === 1 ? '' : 's'}): its own delays are in the figures; ${client.workers < cores ? 'try --workers' : 'use a bigger machine or --shard over several'}`);
+  }
+  if (client.workers > cores) {
+    warnings.push(`--workers ${client.workers} is more threads than the ${cores} core${cores === 1 ? '' : 's'} available: they take turns, and their waits are in the latency (use at most ${cores})`);
+  }
+  return warnings;
 }
 
 /**
@@ -151,6 +184,9 @@ export function phaseWarnings(phase: PhaseReport, settings: RunSettings | undefi
   }
   if (phase.unsent) {
     warnings.push(`${phase.unsent} call${phase.unsent === 1 ? '' : 's'} never went out (not signed, refused before being written, or interrupted first): counted under their outcomes, not in the latency`);
+  }
+  if (phase.cutAtEnd) {
+    warnings.push(`${phase.cutAtEnd} call${phase.cutAtEnd === 1 ? ' was' : 's were'} still unanswered 3 s after the phase's duration was over: cut, and counted as timeout (CutAtPhaseEnd)`);
   }
   if (phase.connectionsOpened && !settings?.warmupMs) {
     warnings.push(`the measured run opened ${phase.connectionsOpened} connection${phase.connectionsOpened === 1 ? '' : 's'}: the calls that waited for them carry their set-up time (TCP, TLS); --warmup opens them before measuring`);
@@ -175,9 +211,16 @@ export function loadNote(load: LoadShape): string {
   return `${note}; over the first ${load.rampMs / 1000} s ${ramp} (measured with the rest)`;
 }
 
+/** `count` per second over `ms`, to 2 decimals (0 over no time). */
+export function ratePerSecond(count: number, ms: number): number {
+  return ms > 0 ? Math.round((count * 1000 * 100) / ms) / 100 : 0;
+}
+
 export function phaseReport(result: PhaseResult): PhaseReport {
   const { recorder, config } = result;
   const durationMs = Math.round(result.elapsedMs);
+  // Open loop: rates are over the schedule's window, not the time the last answers took to come.
+  const window = result.sendWindowMs !== undefined && result.sendWindowMs > 0 ? result.sendWindowMs : undefined;
   const report: PhaseReport = {
     name: config.name,
     invocationType: config.invocationType,
@@ -187,11 +230,13 @@ export function phaseReport(result: PhaseResult): PhaseReport {
     requests: recorder.completed,
     unsent: recorder.unsent,
     dropped: recorder.outcomes.dropped,
+    cutAtEnd: recorder.cutAtEnd,
     sentLate: result.sentLate,
     ...(result.connectionsOpened !== undefined && { connectionsOpened: result.connectionsOpened }),
     durationMs,
-    throughputPerSecond: durationMs > 0 ? Math.round((recorder.completed * 1000 * 100) / durationMs) / 100 : 0,
-    ...(result.sendWindowMs !== undefined && result.sendWindowMs > 0 && { offeredPerSecond: Math.round(((result.started + recorder.outcomes.dropped) * 1000 * 100) / result.sendWindowMs) / 100 }),
+    ...(window !== undefined && { sendWindowMs: Math.round(window) }),
+    throughputPerSecond: ratePerSecond(recorder.completed, window ?? durationMs),
+    ...(window !== undefined && { offeredPerSecond: ratePerSecond(result.started + recorder.outcomes.dropped, window) }),
     status: Object.fromEntries([...recorder.status].sort(([a], [b]) => a - b).map(([code, count]) => [String(code), count])),
     outcomes: { ...recorder.outcomes },
     latencyUs: summarize(recorder.latency) ?? null,

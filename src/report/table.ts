@@ -1,6 +1,6 @@
 /** The terminal table of a report: phases side by side. Reads only the report document. */
 import type { LatencySummary } from '../metrics/histogram.js';
-import { loadLabel, phaseWarnings, type PhaseReport, type ReportDocument } from './reportDocument.js';
+import { clientWarnings, loadLabel, phaseWarnings, type PhaseReport, type ReportDocument } from './reportDocument.js';
 import { formatThresholdValue } from './thresholds.js';
 import { oneLine } from '../terminalText.js';
 
@@ -34,11 +34,10 @@ export function renderReportTable(report: ReportDocument): string {
   const lines = rows.map((row) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[0]!) : cell.padStart(widths[column]!))).join('   '));
   const notes = phases.flatMap((phase) => [phase.loadNote, ...phaseWarnings(phase, report.config)].map((note) => `  ${phase.name}: ${note}`));
   const client = report.client;
-  // One CPU-second per wall-second is one core busy: near the client's limit, the figures are the client's.
   const clientLine = client
     ? [
         `  client: ${client.workers} thread${client.workers === 1 ? '' : 's'}, peak memory ${Math.round(client.peakRssBytes / 1024 / 1024)} MB, CPU ${((client.cpuUserMs + client.cpuSystemMs) / 1000).toFixed(1)} s over ${(client.wallMs / 1000).toFixed(1)} s` +
-          (client.wallMs >= 1000 && (client.cpuUserMs + client.cpuSystemMs) / client.wallMs > 0.9 * client.workers ? ' (the client was near its CPU limit: its own delays are in the figures; try --workers)' : ''),
+          clientWarnings(client).map((warning) => ` (${warning})`).join(''),
       ]
     : [];
   const failures = phases.flatMap((phase) =>

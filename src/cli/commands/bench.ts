@@ -4,6 +4,7 @@ import type { Recorder } from '../../metrics/recorder.js';
 import type { BenchRunOptions } from '../../load/runBench.js';
 import type { ReportDocument } from '../../report/reportDocument.js';
 import { callOptionsFrom, notePrinter, parsePositiveDuration, type CallArgs } from '../callArgs.js';
+import { listenForInterrupts, type RunInterrupts } from '../interrupts.js';
 import { checkOutputs, emitReport, judge, type ReportOutputArgs } from '../reportOutput.js';
 
 export interface BenchArgs extends CallArgs, ReportOutputArgs {
@@ -29,8 +30,15 @@ export interface BenchArgs extends CallArgs, ReportOutputArgs {
 
 export async function benchCommand(args: BenchArgs): Promise<void> {
   await checkOutputs(args);
-  const report = await runWithProgress({ ...benchFlags(args), target: args.target ?? '' }, args, notePrinter());
-  await emitReport(report, args);
+  // Listened to until the report is written: a second Ctrl-C cuts the run short, not the writing.
+  const interrupts = listenForInterrupts();
+  let report: ReportDocument;
+  try {
+    report = await runWithProgress({ ...benchFlags(args), target: args.target ?? '' }, args, notePrinter(), interrupts);
+    await emitReport(report, args);
+  } finally {
+    interrupts.dispose();
+  }
   await judge(report);
 }
 
@@ -61,20 +69,20 @@ export function benchFlags(args: BenchArgs): Partial<BenchRunOptions> {
   };
 }
 
-/** Runs with Ctrl-C / SIGTERM turned into a clean stop, and live progress on a TTY (not with --json). */
-export async function runWithProgress(options: BenchRunOptions, args: { json?: boolean }, note: (message: string) => void): Promise<ReportDocument> {
+/**
+ * Runs with Ctrl-C / SIGTERM turned into a clean stop (see listenForInterrupts: the caller's, kept
+ * until its report is written, or one of its own for the run), and live progress on a TTY (not with --json).
+ */
+export async function runWithProgress(options: BenchRunOptions, args: { json?: boolean }, note: (message: string) => void, interrupts?: RunInterrupts): Promise<ReportDocument> {
   const { runBench } = await import('../../load/runBench.js');
-  const interrupt = new AbortController();
-  const onSignal = () => interrupt.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const own = interrupts ? undefined : listenForInterrupts();
+  const { stop, cut } = (interrupts ?? own)!;
   const progress = args.json || !process.stderr.isTTY ? undefined : await startProgress();
   try {
-    return await runBench({ ...options, signal: interrupt.signal, note, ...(progress && { onPhase: progress.follow }) });
+    return await runBench({ ...options, signal: stop, cutSignal: cut, note, ...(progress && { onPhase: progress.follow }) });
   } finally {
     progress?.stop();
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
+    own?.dispose();
   }
 }
 

@@ -8,7 +8,9 @@
  */
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CallFailedError } from '../../errors.js';
+import { CallFailedError, InterruptedError } from '../../errors.js';
+import type { ReportDocument } from '../../report/reportDocument.js';
+import { listenForInterrupts } from '../interrupts.js';
 import { invokeOnce, type InvokeResultDocument } from '../../targets/invokeOnce.js';
 import { formatMs, renderInvoke } from '../render/invokeText.js';
 import { checkOutputs } from '../reportOutput.js';
@@ -63,12 +65,20 @@ export async function demoCommand(args: DemoArgs = {}): Promise<void> {
     out(`$ lambench run profiles/square-sync-vs-async.yaml --out ${outputs.out} --html ${outputs.html}\n`);
     const { loadProfile } = await import('../../profiles/profile.js');
     const { benchOptionsFrom } = await import('../../profiles/benchOptions.js');
-    const { runBench } = await import('../../load/runBench.js');
+    const { runWithProgress } = await import('./bench.js');
     const { emitReport } = await import('../reportOutput.js');
     const loaded = await loadProfile(DEMO_PROFILE);
     const { outputs: _files, ...options } = benchOptionsFrom(loaded, (queue) => stack.queues[queue] ?? queue);
-    const report = await runBench({ ...options, endpointUrl: stack.lambdaUrl, profilePath: 'profiles/square-sync-vs-async.yaml', note: () => {} });
-    await emitReport(report, outputs, out);
+    // As `bench` and `run`: Ctrl-C stops the benchmark and its report is still written (then exit 130).
+    const interrupts = listenForInterrupts();
+    let report: ReportDocument;
+    try {
+      report = await runWithProgress({ ...options, endpointUrl: stack.lambdaUrl, profilePath: 'profiles/square-sync-vs-async.yaml' }, { json: true }, () => {}, interrupts);
+      await emitReport(report, outputs, out);
+    } finally {
+      interrupts.dispose();
+    }
+    if (report.interrupted) throw new InterruptedError('interrupted: the report covers what was measured before Ctrl-C');
     const benchDelivery = report.phases[1]?.delivery;
 
     out(`${style.bold('In short')}: sync answered in ${formatMs(sync.latencyMs)} with the result; async was accepted in ${formatMs(accepted.latencyMs)}`);

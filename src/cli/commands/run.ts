@@ -8,6 +8,8 @@ import type { LocalStack } from '../../local/index.js';
 import type { ProfileOptions } from '../../profiles/benchOptions.js';
 import { benchFlags, runWithProgress, type BenchArgs } from './bench.js';
 import { notePrinter } from '../callArgs.js';
+import { listenForInterrupts } from '../interrupts.js';
+import type { ReportDocument } from '../../report/reportDocument.js';
 import { checkOutputs, emitReport, judge } from '../reportOutput.js';
 
 export interface RunArgs extends Omit<BenchArgs, 'target'> {
@@ -49,8 +51,15 @@ export async function runCommand(args: RunArgs): Promise<void> {
     const queueUrl = await queueResolver(loaded.profile.queues ?? {}, stack, { region: loaded.profile.aws?.region, profile: loaded.profile.aws?.profile }, note);
     const { outputs: _files, ...fromProfile } = benchOptionsFrom(loaded, queueUrl);
     const options = withFlags({ ...fromProfile, ...(stack && { endpointUrl: stack.lambdaUrl }) }, flags);
-    const report = await runWithProgress(options, args, note);
-    await emitReport(report, outputs);
+    // Listened to until the report is written: a second Ctrl-C cuts the run short, not the writing.
+    const interrupts = listenForInterrupts();
+    let report: ReportDocument;
+    try {
+      report = await runWithProgress(options, args, note, interrupts);
+      await emitReport(report, outputs);
+    } finally {
+      interrupts.dispose();
+    }
     await judge(report);
   } finally {
     await stack?.stop();
