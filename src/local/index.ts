@@ -8,7 +8,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApiGatewayServer } from './apiGateway.js';
 import { AsyncInvoker, type AsyncCompletion } from './asyncInvoker.js';
-import { DEFAULT_QUEUES, loadFunctions, queuesOf, type FunctionConfig, type FunctionConfigOverrides } from './functionRegistry.js';
+import { DEFAULT_QUEUES, loadFunctions, queuesOf, type FunctionConfig, type FunctionConfigOverrides, type SkippedFile } from './functionRegistry.js';
 import { FaultPlan, FaultSpecError, parseFaults, type Fault } from './faults.js';
 import { faultMessage } from './frontFaults.js';
 import { createLambdaApiServer } from './lambdaApi.js';
@@ -70,6 +70,8 @@ export interface LocalStack {
   timeScale: number;
   /** The environment a shell or a child process needs to use this stack. */
   env: Record<string, string>;
+  /** Modules in the functions folder that were not loaded (a name Lambda does not allow), and why. */
+  skippedFiles: SkippedFile[];
   /** The fault switches on, normalised, in the order given (a copy). */
   faults: Fault[];
   /** How often each fault fired so far, in the order of `faults`. */
@@ -86,7 +88,7 @@ export const DEFAULT_API_TIMEOUT_MS = 29_000;
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const region = options.region ?? 'us-east-1';
-  const functions = await loadFunctions(region, options.functionsDir, options.functionConfig);
+  const { functions, skipped } = await loadFunctions(region, options.functionsDir, options.functionConfig);
   const faults = new FaultPlan(checkFaults(options.faults ?? [], [...functions.keys()]));
   const configuredQueues = [...functions.values()].flatMap((fn) => queuesOf(fn.config));
   const queueNames = [...new Set([...Object.values(DEFAULT_QUEUES), ...(options.queues ?? []), ...configuredQueues])];
@@ -146,6 +148,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       AWS_SECRET_ACCESS_KEY: 'test',
       LAMBENCH_API_URL: apiUrl,
     },
+    skippedFiles: skipped,
     faults: faults.faults.map((fault) => structuredClone(fault)),
     faultsFired: () => [...faults.fired],
     pendingAsync: () => asyncInvoker.pending,
@@ -194,4 +197,4 @@ export type { AsyncCompletion } from './asyncInvoker.js';
 export { FaultSpecError, describeFault, parseFault, parseFaults } from './faults.js';
 export type { Fault } from './faults.js';
 export { FunctionConfigError, CONFIG_FIELDS, configProblems } from './functionRegistry.js';
-export type { FunctionConfig, FunctionConfigOverrides } from './functionRegistry.js';
+export type { FunctionConfig, FunctionConfigOverrides, SkippedFile } from './functionRegistry.js';
