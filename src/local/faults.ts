@@ -14,7 +14,8 @@
  *          hang                                  the request is held open and never answered (every front)
  *          refuse                                sqs only: the connection is closed before any answer
  *   p=P    each request draws the fault with probability P (0 < P ≤ 1, or a percentage); default 1
- *   FROM..TO  only from FROM to TO after the stack started (3s..5s; TO may be left out: 3s..)
+ *   FROM..TO  only from FROM to TO after the stack started (3s..5s; TO may be left out: 3s..);
+ *             durations in ms, s, m or h
  *
  * p and a window may be combined: both must hold. Parsing throws FaultSpecError with one line that
  * names the bad part and the fix.
@@ -56,8 +57,8 @@ export const FAULT_KINDS: Readonly<Record<FaultFront, readonly FaultKind[]>> = {
 
 export const FAULT_EXAMPLES = "e.g. 'lambda:square:error p=0.2', 'api:latency 50ms..500ms', 'sqs:refuse 3s..5s'";
 const FUNCTION_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
-const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m)$/;
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
+const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /** One fault from its line; throws FaultSpecError naming the bad part. */
 export function parseFault(text: string): Fault {
@@ -114,7 +115,7 @@ export function parseFault(text: string): Fault {
     }
     throw bad(
       `'${word}'`,
-      range ? 'is not a window from an earlier to a later time (3s..5s, or 3s.. for "from 3 s on"), or a second one' : 'is neither p=P nor a window FROM..TO (e.g. p=0.1 or 3s..5s)',
+      word.includes('..') ? 'is not a window from an earlier to a later time (3s..5s, or 3s.. for "from 3 s on"), or a second one' : 'is neither p=P nor a window FROM..TO (e.g. p=0.1 or 3s..5s)',
     );
   }
   fault.spec = describeFault(fault);
@@ -191,7 +192,7 @@ export class FaultPlan {
       this.fired[index]! += 1;
       if (fault.kind === 'latency') {
         const { min, max } = fault.latencyMs!;
-        result.latencyMs += min + (max - min) * this.random();
+        result.latencyMs += min === max ? min : min + (max - min) * this.random();
       } else result.fault = fault;
     });
     return result;
@@ -227,7 +228,10 @@ function parseProbability(text: string): number | undefined {
   return probability > 0 && probability <= 1 ? probability : undefined;
 }
 
-/** 200 → 200ms, 3000 → 3s, 1500 → 1.5s. */
+/** 200 → 200ms, 3000 → 3s, 1500 → 1.5s, 120000 → 2m, 3600000 → 1h. */
 function ms(value: number): string {
+  if (value === 0) return '0s';
+  if (value > 0 && value % 3_600_000 === 0) return `${value / 3_600_000}h`;
+  if (value > 0 && value % 60_000 === 0) return `${value / 60_000}m`;
   return value >= 1000 && value % 100 === 0 ? `${value / 1000}s` : `${value}ms`;
 }
