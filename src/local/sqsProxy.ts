@@ -41,8 +41,11 @@ export function createSqsProxy(upstream: { host: string; port: number }, faults:
       if (res.headersSent) res.destroy();
       else res.writeHead(502, { 'content-type': 'text/plain' }).end('lambench local: the SQS emulator could not be reached');
     });
-    // The client going away mid-call ends the upstream call too (a long poll would otherwise run on).
-    res.on('close', () => outgoing.destroy());
+    // The client going away mid-call ends the upstream call too (a long poll would otherwise run
+    // on); a finished call leaves the upstream connection to the agent, for the next one.
+    res.on('close', () => {
+      if (!res.writableFinished) outgoing.destroy();
+    });
     req.pipe(outgoing);
   }
 
