@@ -140,6 +140,20 @@ const CASES: MatrixCase[] = [
     expect: { code: 0, outcome: 'httpError', status: 502 },
   },
   {
+    name: 'throttle from the api front: every call throttled (429), exit 0',
+    fault: 'api:flaky:throttle',
+    bench: (stack) => [`${stack.apiUrl}/run/sync?function=flaky`, '-c', '2', '-d', '1s', '--payload', '{}'],
+    runMs: 1000,
+    expect: { code: 0, outcome: 'throttled', status: 429 },
+  },
+  {
+    name: 'connection reset by the api front: every call a network error (ECONNRESET), exit 3 naming it',
+    fault: 'api:sleep:reset',
+    bench: (stack) => [`${stack.apiUrl}/run/sync?function=sleep`, '-c', '2', '-d', '1s', '--payload', '{"ms": 0}'],
+    runMs: 1000,
+    expect: { code: 3, verdict: /^lambench: no call of the sync phase .*ECONNRESET/, outcome: 'networkError', errorType: 'ECONNRESET' },
+  },
+  {
     name: 'connection reset: every call a network error (ECONNRESET), exit 3 naming it',
     fault: 'lambda:flaky:reset',
     bench: () => ['flaky', '-c', '2', '-d', '1s'],

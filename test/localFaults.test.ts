@@ -263,6 +263,25 @@ describe('fault switches seen by real clients', () => {
     });
   });
 
+  it('latency on the api front and on SQS comes before the answer, which is otherwise as usual', async () => {
+    await withStack({ faults: ['api:latency 200ms', 'sqs:latency 200ms'] }, async (stack) => {
+      let started = performance.now();
+      const front = await fetch(`${stack.apiUrl}/square/3`);
+      assert.equal(((await front.json()) as { square_of_your_number_is: number }).square_of_your_number_is, 9);
+      assert.ok(performance.now() - started >= 195, `the front answered after ${performance.now() - started} ms`);
+      const sqs = sqsClient(stack);
+      try {
+        started = performance.now();
+        const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: stack.queues['lambench-success'], AttributeNames: ['QueueArn'] }));
+        assert.match(Attributes?.QueueArn ?? '', /:lambench-success$/);
+        assert.ok(performance.now() - started >= 195, `SQS answered after ${performance.now() - started} ms`);
+      } finally {
+        sqs.destroy();
+      }
+      assert.deepEqual(stack.faultsFired(), [1, 1]);
+    });
+  });
+
   it('sqs:hang leaves a request unanswered; sqs:throttle answers RequestThrottled, which the SDK classes as a throttle', async () => {
     await withStack({ faults: ['sqs:hang'] }, async (stack) => {
       assert.equal(await unansweredFor(stack.sqsUrl, '/', 800, { 'x-amz-target': 'AmazonSQS.ListQueues', 'content-type': 'application/x-amz-json-1.0' }), true);
