@@ -162,8 +162,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
 /** Parses the faults given as text and checks that the functions they name exist; every problem in one FaultSpecError. */
 function checkFaults(given: (string | Fault)[], functionNames: string[]): Fault[] {
-  const { faults, problems } = parseFaults(given.filter((fault): fault is string => typeof fault === 'string'));
-  const all = [...given.filter((fault): fault is Fault => typeof fault !== 'string'), ...faults];
+  const all: Fault[] = [];
+  const problems: string[] = [];
+  // In the order given: of the faults that fire together, the first decides the answer.
+  for (const item of given) {
+    if (typeof item !== 'string') all.push(item);
+    else {
+      const parsed = parseFaults([item]);
+      all.push(...parsed.faults);
+      problems.push(...parsed.problems);
+    }
+  }
   for (const fault of all) {
     if (fault.functionName !== undefined && !functionNames.includes(fault.functionName)) {
       problems.push(`fault '${fault.spec}': no function named '${fault.functionName}' (the functions are ${functionNames.join(', ')})`);
