@@ -19,6 +19,8 @@ import { runLambench, startTestStack, type CliResult } from './helpers.js';
 
 /** How long a phase's calls still out may run on after its duration (the product's stated grace). */
 const PHASE_END_GRACE_MS = 3000;
+/** Cases on the shared stack running at once. */
+const SHARED_AT_ONCE = 4;
 /** Slack on every time bound: a busy 2-core machine must not fail a case on timing alone. */
 const SLACK_MS = 15_000;
 
@@ -287,7 +289,18 @@ describe('fault matrix: lambench bench against each of the local stack\'s fault 
     // so a crowd of starting processes does not push that setup into the fault's window.
     await waitUntil(() => sending.every(Boolean), 8000);
     shared = await startTestStack({ faults: sharedCases.map((testCase) => testCase.fault) });
-    for (const [index, testCase] of sharedCases.entries()) runs.set(testCase, runCase(testCase, shared, await caseDir(root, `shared-${index}`)));
+    // At most SHARED_AT_ONCE of them at a time: enough to keep the matrix short, few enough that
+    // the load of it does not slow the other test files that run beside it.
+    const queue = [...sharedCases.entries()];
+    const lanes = Array.from({ length: SHARED_AT_ONCE }, async () => {
+      for (let next = queue.shift(); next; next = queue.shift()) {
+        const [index, testCase] = next;
+        const run = runCase(testCase, shared, await caseDir(root, `shared-${index}`));
+        runs.set(testCase, run);
+        await run;
+      }
+    });
+    await Promise.all(lanes);
     // Every run settles here (none rejects: a failed expectation is the case's own test).
     await Promise.allSettled(runs.values());
   });
