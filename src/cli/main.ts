@@ -159,6 +159,11 @@ async function parse(argv: string[]): Promise<void> {
           'reserved-concurrency': { type: 'string', array: true, describe: 'NAME=N: concurrency limit for a function (repeatable)' },
           config: { type: 'string', describe: 'JSON file of per-function settings: {"NAME": {"maximumRetryAttempts": 0, "onFailure": "my-queue"}, …}' },
           set: { type: 'string', array: true, describe: 'NAME.key=value: one setting of one function (repeatable), e.g. flaky.maximumRetryAttempts=0, square.onSuccess=null' },
+          fault: {
+            type: 'string',
+            array: true,
+            describe: "a fault switch (repeatable): SCOPE[:FUNCTION]:KIND [VALUE] [p=P] [FROM..TO], e.g. 'lambda:square:error p=0.2', 'api:latency 50ms..500ms', 'sqs:refuse 3s..5s'",
+          },
           'time-scale': { type: 'number', describe: 'multiplier for async retry delays and event age (default 0.005: 60 s → 300 ms)' },
           region: { type: 'string', default: 'us-east-1', describe: 'region in ARNs and queue URLs' },
           quiet: { type: 'boolean', describe: 'do not print function logs' },

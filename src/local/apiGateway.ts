@@ -18,6 +18,8 @@ import { invocationTypeFromBody, invocationTypeFromHeaders, parseJsonBody, type 
 import type { AsyncInvoker } from './asyncInvoker.js';
 import { AwsServiceError } from './awsErrors.js';
 import { resolveInvocationTarget, type LocalFunction, type ResolvedInvocationTarget } from './functionRegistry.js';
+import type { Fault, FaultPlan } from './faults.js';
+import { breakExchange, drawFrontFault, faultMessage } from './frontFaults.js';
 import { header, parseJsonOr, readBody } from './http.js';
 import { ASYNC_PAYLOAD_LIMIT_BYTES, SYNC_PAYLOAD_LIMIT_BYTES } from './limits.js';
 import { enqueueEvent, invokeWithConcurrency } from './invocation.js';
@@ -43,6 +45,8 @@ export interface ApiGatewayDeps {
   timeoutMs: number;
   /** The status of an accepted Event: 200 unless the API maps 202. */
   asyncStatus: 200 | 202;
+  /** Faults switched on for the `api` front (latency, throttle, status, reset, hang). */
+  faults?: FaultPlan;
 }
 
 /** What the mapping templates read from `$context`. */
@@ -87,8 +91,21 @@ async function handle(deps: ApiGatewayDeps, req: IncomingMessage, res: ServerRes
     res.setHeader('connection', 'close');
     throw tooLarge();
   }
+  const functionName = route.kind === 'square' ? 'square' : (searchParams.get('function') ?? 'square');
+  const fault = await drawFrontFault(deps.faults, 'api', functionName);
+  if (fault && breakExchange(fault, req)) return;
+  if (fault) throw faultAnswer(fault);
   if (route.kind === 'square') await squareIntegration(deps, req, res, context, route.number);
-  else await runIntegration(deps, res, context, body.data, searchParams.get('function') ?? 'square', route.fixed);
+  else await runIntegration(deps, res, context, body.data, functionName, route.fixed);
+}
+
+/** API Gateway's own answers for a throttle or a 5xx fault, with its messages for those statuses. */
+function faultAnswer(fault: Fault): AwsServiceError {
+  const detail = { fault: faultMessage(fault) };
+  if (fault.kind === 'throttle') return new AwsServiceError(429, 'TooManyRequestsException', 'Too Many Requests', detail);
+  const status = fault.status ?? 500;
+  const message = status === 503 ? 'Service Unavailable' : status === 504 ? 'Endpoint request timed out' : 'Internal server error';
+  return new AwsServiceError(status, 'InternalServerErrorException', message, detail);
 }
 
 /** The method for this request, if the API defines one. A trailing slash is ignored, as REST APIs do. */

@@ -120,8 +120,13 @@ const MODULE_EXTENSIONS = new Set(['.js', '.mjs', '.cjs']);
  * then the module's `config`, then `overrides[name]`. Throws FunctionConfigError listing every
  * problem (bad values, unknown keys, overrides for functions that do not exist).
  */
-export async function loadFunctions(region: string, userDir?: string, overrides: Record<string, FunctionConfigOverrides> = {}): Promise<Map<string, LocalFunction>> {
+export async function loadFunctions(
+  region: string,
+  userDir?: string,
+  overrides: Record<string, FunctionConfigOverrides> = {},
+): Promise<{ functions: Map<string, LocalFunction>; skipped: SkippedFile[] }> {
   const functions = new Map<string, LocalFunction>();
+  const skipped: SkippedFile[] = [];
   const names: string[] = [];
   const problems: string[] = [];
   for (const dir of [SAMPLES_DIR, ...(userDir ? [resolve(userDir)] : [])]) {
@@ -135,7 +140,12 @@ export async function loadFunctions(region: string, userDir?: string, overrides:
       const ext = extname(entry);
       if (!MODULE_EXTENSIONS.has(ext) || entry.endsWith('.d.ts')) continue;
       const name = basename(entry, ext);
-      if (!/^[a-zA-Z0-9-_]{1,64}$/.test(name)) continue;
+      // The file name is the function name, and Lambda's names are 1-64 letters, digits, - and _:
+      // a module like my.handler.js cannot be one. Said, not silently passed over.
+      if (!FUNCTION_NAME.test(name)) {
+        skipped.push({ file: join(dir, entry), reason: `'${name}' is not a Lambda function name (1-64 letters, digits, - and _): rename the file, e.g. ${suggestName(name)}${ext}` });
+        continue;
+      }
       const fileUrl = pathToFileURL(join(dir, entry)).href;
       const module = (await withHandlerConsoleOnStderr(() => import(fileUrl))) as { handler?: unknown; config?: unknown };
       if (typeof module.handler !== 'function') {
@@ -157,7 +167,20 @@ export async function loadFunctions(region: string, userDir?: string, overrides:
     if (!names.includes(name)) problems.push(`no function named '${name}' to configure (the functions are ${names.join(', ')})`);
   }
   if (problems.length > 0) throw new FunctionConfigError(problems);
-  return functions;
+  return { functions, skipped };
+}
+
+/** A module in a functions folder that was not loaded, and why. */
+export interface SkippedFile {
+  file: string;
+  reason: string;
+}
+
+const FUNCTION_NAME = /^[a-zA-Z0-9-_]{1,64}$/;
+
+/** A function name close to a file's: other characters become -, cut to 64. */
+function suggestName(name: string): string {
+  return name.replace(/[^a-zA-Z0-9-_]/g, '-').slice(0, 64) || 'my-function';
 }
 
 function resolveConfig(given: FunctionConfigOverrides): FunctionConfig {

@@ -8,7 +8,9 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApiGatewayServer } from './apiGateway.js';
 import { AsyncInvoker, type AsyncCompletion } from './asyncInvoker.js';
-import { DEFAULT_QUEUES, loadFunctions, queuesOf, type FunctionConfig, type FunctionConfigOverrides } from './functionRegistry.js';
+import { DEFAULT_QUEUES, loadFunctions, queuesOf, type FunctionConfig, type FunctionConfigOverrides, type SkippedFile } from './functionRegistry.js';
+import { FaultPlan, FaultSpecError, parseFaults, type Fault } from './faults.js';
+import { faultMessage } from './frontFaults.js';
 import { createLambdaApiServer } from './lambdaApi.js';
 import { FunctionRuntime } from './runtime.js';
 import { startSqsEmulator } from './sqsEmulator.js';
@@ -45,6 +47,12 @@ export interface LocalStackOptions {
   onLog?: (functionName: string, log: string) => void;
   onAsyncCompletion?: (completion: AsyncCompletion) => void;
   onWarning?: (message: string) => void;
+  /**
+   * Fault switches, each in the grammar of `lambench local --fault` (src/local/faults.ts), e.g.
+   * `'lambda:square:error p=0.2'`, `'sqs:refuse 3s..5s'`; windows count from when the stack is listening.
+   * startLocalStack rejects with a FaultSpecError listing every bad one.
+   */
+  faults?: (string | Fault)[];
 }
 
 export interface LocalStack {
@@ -62,6 +70,12 @@ export interface LocalStack {
   timeScale: number;
   /** The environment a shell or a child process needs to use this stack. */
   env: Record<string, string>;
+  /** Modules in the functions folder that were not loaded (a name Lambda does not allow), and why. */
+  skippedFiles: SkippedFile[];
+  /** The fault switches on, normalised, in the order given (a copy). */
+  faults: Fault[];
+  /** How often each fault fired so far, in the order of `faults`. */
+  faultsFired(): number[];
   /** Accepted async events not yet settled. */
   pendingAsync(): number;
   stop(): Promise<void>;
@@ -74,12 +88,16 @@ export const DEFAULT_API_TIMEOUT_MS = 29_000;
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const region = options.region ?? 'us-east-1';
-  const functions = await loadFunctions(region, options.functionsDir, options.functionConfig);
+  const { functions, skipped } = await loadFunctions(region, options.functionsDir, options.functionConfig);
+  const faults = new FaultPlan(checkFaults(options.faults ?? [], [...functions.keys()]));
   const configuredQueues = [...functions.values()].flatMap((fn) => queuesOf(fn.config));
   const queueNames = [...new Set([...Object.values(DEFAULT_QUEUES), ...(options.queues ?? []), ...configuredQueues])];
   const timeScale = options.timeScale ?? DEFAULT_TIME_SCALE;
-  const sqs = await startSqsEmulator({ port: options.sqsPort ?? 0, region, queues: queueNames });
-  const runtime = new FunctionRuntime(options.accountConcurrency, options.onLog);
+  const sqs = await startSqsEmulator({ port: options.sqsPort ?? 0, region, queues: queueNames, faults });
+  const runtime = new FunctionRuntime(options.accountConcurrency, options.onLog, (name) => {
+    const fault = faults.draw('lambda', name, ['error']).fault;
+    return fault && faultMessage(fault);
+  });
   const asyncInvoker = new AsyncInvoker({
     runtime,
     sqs: sqs.client,
@@ -88,7 +106,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ...(options.onAsyncCompletion && { onCompletion: options.onAsyncCompletion }),
     ...(options.onWarning && { onWarning: options.onWarning }),
   });
-  const lambdaServer = createLambdaApiServer({ functions, region, runtime, asyncInvoker });
+  const lambdaServer = createLambdaApiServer({ functions, region, runtime, asyncInvoker, faults });
   const apiServer = createApiGatewayServer({
     functions,
     region,
@@ -96,6 +114,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     asyncInvoker,
     timeoutMs: options.apiTimeoutMs ?? DEFAULT_API_TIMEOUT_MS,
     asyncStatus: options.apiAsyncStatus ?? 200,
+    faults,
   });
   let lambdaUrl: string;
   let apiUrl: string;
@@ -108,6 +127,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     throw error;
   }
   const queues = Object.fromEntries(sqs.queueUrls);
+  // Windows count from here: everything is listening.
+  faults.start();
   return {
     region,
     lambdaUrl,
@@ -127,6 +148,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       AWS_SECRET_ACCESS_KEY: 'test',
       LAMBENCH_API_URL: apiUrl,
     },
+    skippedFiles: skipped,
+    faults: faults.faults.map((fault) => structuredClone(fault)),
+    faultsFired: () => [...faults.fired],
     pendingAsync: () => asyncInvoker.pending,
     async stop() {
       await asyncInvoker.stop();
@@ -134,6 +158,28 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       await sqs.stop();
     },
   };
+}
+
+/** Parses the faults given as text and checks that the functions they name exist; every problem in one FaultSpecError. */
+function checkFaults(given: (string | Fault)[], functionNames: string[]): Fault[] {
+  const all: Fault[] = [];
+  const problems: string[] = [];
+  // In the order given: of the faults that fire together, the first decides the answer.
+  for (const item of given) {
+    if (typeof item !== 'string') all.push(item);
+    else {
+      const parsed = parseFaults([item]);
+      all.push(...parsed.faults);
+      problems.push(...parsed.problems);
+    }
+  }
+  for (const fault of all) {
+    if (fault.functionName !== undefined && !functionNames.includes(fault.functionName)) {
+      problems.push(`fault '${fault.spec}': no function named '${fault.functionName}' (the functions are ${functionNames.join(', ')})`);
+    }
+  }
+  if (problems.length > 0) throw new FaultSpecError(problems.join('; '));
+  return all;
 }
 
 /** Listens on 127.0.0.1 only; resolves to the server's URL. */
@@ -157,5 +203,7 @@ async function close(server: Server): Promise<void> {
 }
 
 export type { AsyncCompletion } from './asyncInvoker.js';
+export { FaultSpecError, describeFault, parseFault, parseFaults } from './faults.js';
+export type { Fault } from './faults.js';
 export { FunctionConfigError, CONFIG_FIELDS, configProblems } from './functionRegistry.js';
-export type { FunctionConfig, FunctionConfigOverrides } from './functionRegistry.js';
+export type { FunctionConfig, FunctionConfigOverrides, SkippedFile } from './functionRegistry.js';

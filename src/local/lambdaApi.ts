@@ -10,6 +10,8 @@ import { AwsServiceError, notFound, sendAwsError } from './awsErrors.js';
 import type { AsyncInvoker } from './asyncInvoker.js';
 import { resolveInvocationTarget, type LocalFunction } from './functionRegistry.js';
 import { header, readBody } from './http.js';
+import type { FaultPlan } from './faults.js';
+import { breakExchange, drawFrontFault, faultMessage, throttleReason } from './frontFaults.js';
 import { enqueueEvent, invokeWithConcurrency } from './invocation.js';
 import type { FunctionRuntime } from './runtime.js';
 
@@ -21,6 +23,8 @@ export interface LambdaApiDeps {
   region: string;
   runtime: FunctionRuntime;
   asyncInvoker: AsyncInvoker;
+  /** Faults switched on for the `lambda` front (latency, throttle, status, reset, hang). */
+  faults?: FaultPlan;
 }
 
 export function createLambdaApiServer(deps: LambdaApiDeps): Server {
@@ -72,6 +76,13 @@ async function handle(deps: LambdaApiDeps, req: IncomingMessage, res: ServerResp
     }
   }
   const clientContext = decodeClientContext(header(req, 'x-amz-client-context'));
+
+  const fault = await drawFrontFault(deps.faults, 'lambda', target.fn.name);
+  if (fault && breakExchange(fault, req)) return;
+  if (fault?.kind === 'throttle') {
+    throw new AwsServiceError(429, 'TooManyRequestsException', `Rate Exceeded. (${faultMessage(fault)})`, { Reason: throttleReason(fault) }, { 'retry-after': '1' });
+  }
+  if (fault?.kind === 'status') throw new AwsServiceError(fault.status!, 'ServiceException', faultMessage(fault));
 
   if (invocationType === 'DryRun') {
     res.writeHead(204, { 'x-amzn-requestid': requestId });

@@ -103,6 +103,8 @@ export class FunctionRuntime {
     private readonly accountConcurrency = 1000,
     /** Every invocation's log (sync and async), as it completes. */
     private readonly onLog?: (functionName: string, log: string) => void,
+    /** A fault switch: the message of an error this run must fail with instead of running the handler, or undefined. */
+    private readonly injectedError?: (functionName: string) => string | undefined,
   ) {
     captureConsole();
   }
@@ -162,7 +164,11 @@ export class FunctionRuntime {
     };
     const heapBefore = process.memoryUsage().heapUsed;
     const start = performance.now();
-    const result = await logContext.run(sink, () => runWithTimeout(environment.handler, input.event, context, fn.config.timeoutSeconds * 1000));
+    const injected = this.injectedError?.(fn.name);
+    const result: RunResult =
+      injected === undefined
+        ? await logContext.run(sink, () => runWithTimeout(environment.handler, input.event, context, fn.config.timeoutSeconds * 1000))
+        : { error: Object.assign(new Error(injected), { name: 'InjectedFault' }), viaCallback: false };
     const durationMs = performance.now() - start;
     const memoryUsedMb = Math.min(fn.config.memorySize, 40 + Math.max(0, Math.round((process.memoryUsage().heapUsed - heapBefore) / 1048576)));
 

@@ -1,36 +1,59 @@
 /**
  * SQS for the local stack: the fauxqs emulator (JSON protocol, as the current SDK speaks it),
- * listening on 127.0.0.1 only. fauxqs's own `startFauxqs` listens on every interface, so the app
- * is built here and bound to loopback. Queues are created through the real SQS API, and the URL
- * CreateQueue returns is the one used everywhere.
+ * listening on 127.0.0.1 only, behind the proxy clients talk to (sqsProxy.ts: where SQS faults
+ * happen). fauxqs's own `startFauxqs` listens on every interface, so the app is built here and
+ * bound to loopback. Queues are created through the real SQS API, and the URL CreateQueue returns
+ * is the one used everywhere.
  */
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { buildApp } from 'fauxqs';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { FaultPlan } from './faults.js';
+import { createSqsProxy } from './sqsProxy.js';
 
 export interface SqsEmulator {
+  /** The proxy's URL: what clients use. */
   endpoint: string;
+  /** The stack's own client: straight to fauxqs, never faulted. */
   client: SQSClient;
-  /** Queue name → the URL CreateQueue returned. */
+  /** Queue name → the URL CreateQueue returned (the proxy's host and port). */
   queueUrls: Map<string, string>;
   createQueue(name: string): Promise<string>;
   stop(): Promise<void>;
 }
 
-export async function startSqsEmulator(options: { port: number; region: string; queues: string[] }): Promise<SqsEmulator> {
+export async function startSqsEmulator(options: { port: number; region: string; queues: string[]; faults?: FaultPlan }): Promise<SqsEmulator> {
   const app = buildApp({ logger: false, defaultRegion: options.region });
-  await app.listen({ port: options.port, host: '127.0.0.1' });
-  const { port } = app.server.address() as AddressInfo;
-  const endpoint = `http://127.0.0.1:${port}`;
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const upstream = { host: '127.0.0.1', port: (app.server.address() as AddressInfo).port };
+  const proxy = createSqsProxy(upstream, options.faults);
+  let proxyPort: number;
+  try {
+    proxyPort = await listenOnLoopback(proxy.server, options.port);
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+  const endpoint = `http://127.0.0.1:${proxyPort}`;
   const client = new SQSClient({
     region: options.region,
-    endpoint,
+    endpoint: `http://${upstream.host}:${upstream.port}`,
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
     maxAttempts: 1,
     // Destination records are written in bursts (thousands of events settling at once): enough
     // sockets that the SDK need not queue, and warn about, them.
     requestHandler: { httpAgent: { keepAlive: true, maxSockets: 256 } },
   });
+  // fauxqs builds a new queue's URL from the Host header: this client presents the proxy's, so the
+  // URLs are the ones clients can reach, and being explicit about its endpoint it still goes to fauxqs.
+  client.middlewareStack.add(
+    (next) => (args) => {
+      (args.request as { headers: Record<string, string> }).headers.host = `127.0.0.1:${proxyPort}`;
+      return next(args);
+    },
+    { step: 'finalizeRequest', name: 'lambenchProxyHostHeader' },
+  );
   const queueUrls = new Map<string, string>();
   const createQueue = async (name: string) => {
     // SQS requires the FifoQueue attribute for a name ending in .fifo.
@@ -39,15 +62,29 @@ export async function startSqsEmulator(options: { port: number; region: string; 
     queueUrls.set(name, QueueUrl);
     return QueueUrl;
   };
-  for (const name of options.queues) await createQueue(name);
-  return {
-    endpoint,
-    client,
-    queueUrls,
-    createQueue,
-    async stop() {
-      client.destroy();
-      await app.close();
-    },
-  };
+  try {
+    for (const name of options.queues) await createQueue(name);
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+  async function stopAll() {
+    client.destroy();
+    proxy.server.closeAllConnections();
+    await new Promise<void>((resolve) => proxy.server.close(() => resolve()));
+    await proxy.stop();
+    await app.close();
+  }
+  return { endpoint, client, queueUrls, createQueue, stop: stopAll };
+}
+
+async function listenOnLoopback(server: Server, port: number): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return (server.address() as AddressInfo).port;
 }

@@ -4,6 +4,7 @@ import { UsageError } from '../../errors.js';
 import { parseDuration } from '../../duration.js';
 import type { FunctionConfig, FunctionConfigOverrides, LocalStack } from '../../local/index.js';
 import { CONFIG_FIELDS, configProblems } from '../../local/functionRegistry.js';
+import { FAULT_EXAMPLES, parseFaults } from '../../local/faults.js';
 import { styleFor } from '../style.js';
 
 export interface LocalArgs {
@@ -19,6 +20,8 @@ export interface LocalArgs {
   config?: string;
   /** `NAME.key=value`, applied after --config and --reserved-concurrency. */
   set?: string[];
+  /** Fault switches in the grammar of src/local/faults.ts, applied after those of --config. */
+  fault?: string[];
   timeScale?: number;
   region?: string;
   quiet?: boolean;
@@ -30,7 +33,14 @@ export async function localCommand(args: LocalArgs): Promise<void> {
   for (const [flag, port] of [['--port', args.port], ['--api-port', args.apiPort], ['--sqs-port', args.sqsPort]] as const) {
     if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) problems.push(`${flag} ${port} must be a port from 0 to 65535 (0 = any free port)`);
   }
-  const functionConfig = await functionConfigFromFlags(args, problems);
+  const configFaults: string[] = [];
+  const functionConfig = await functionConfigFromFlags(args, problems, configFaults);
+  const fromConfig = parseFaults(configFaults);
+  const fromFlags = parseFaults(args.fault ?? []);
+  // Each problem says where the fault came from: "--config F: fault '…': …" or "--fault '…': …".
+  problems.push(...fromConfig.problems.map((problem) => `--config ${args.config}: ${problem}`));
+  problems.push(...fromFlags.problems.map((problem) => problem.replace(/^fault /, '--fault ')));
+  const faults = [...fromConfig.faults, ...fromFlags.faults];
   if (args.timeScale !== undefined && !(args.timeScale > 0 && args.timeScale <= 1)) problems.push(`--time-scale ${args.timeScale} must be above 0 and at most 1 (1 = AWS's real retry delays)`);
   let apiTimeoutMs: number | undefined;
   try {
@@ -57,6 +67,7 @@ export async function localCommand(args: LocalArgs): Promise<void> {
       ...(args.region !== undefined && { region: args.region }),
       ...(args.timeScale !== undefined && { timeScale: args.timeScale }),
       functionConfig,
+      faults,
       ...(!args.quiet && { onLog: (name: string, log: string) => process.stderr.write(log.replace(/^(?=.)/gm, `[${name}] `)) }),
       onWarning: (message) => process.stderr.write(`lambench local: ${message}\n`),
     });
@@ -66,6 +77,8 @@ export async function localCommand(args: LocalArgs): Promise<void> {
     if (code === 'EACCES') throw new UsageError(`not allowed to listen (${(error as Error).message}): use a port above 1024, or 0`, { cause: error });
     throw new UsageError((error as Error).message, { cause: error });
   }
+
+  for (const { file, reason } of stack.skippedFiles) process.stderr.write(`lambench local: skipped ${file}: ${reason}\n`);
 
   // Heard before the endpoints are printed: a supervisor may stop us as soon as it reads them.
   const stopRequested = new Promise<void>((resolve) => {
@@ -82,6 +95,9 @@ export async function localCommand(args: LocalArgs): Promise<void> {
       region: stack.region,
       // null, not absent, for an unreserved function: every setting is spelled out.
       functionConfig: Object.fromEntries(Object.entries(stack.functionConfigs).map(([name, config]) => [name, { ...config, reservedConcurrency: config.reservedConcurrency ?? null }])),
+      // Each in the --fault grammar, normalised: what a user can pass back.
+      faults: stack.faults.map((fault) => fault.spec),
+      skippedFiles: stack.skippedFiles,
     };
     process.stdout.write(`${JSON.stringify(line)}\n`);
   } else {
@@ -89,6 +105,8 @@ export async function localCommand(args: LocalArgs): Promise<void> {
   }
   await stopRequested;
   process.stderr.write('lambench local: stopping…\n');
+  const fired = stack.faultsFired();
+  if (stack.faults.length > 0) process.stderr.write(`lambench local: faults fired: ${stack.faults.map((fault, index) => `${fault.spec} ×${fired[index]}`).join(', ')}\n`);
   await stack.stop();
 }
 
@@ -106,6 +124,8 @@ export function describeStack(stack: LocalStack): string {
     ...describeFunctionConfigs(stack.functionConfigs).map((line) => `    ${line}`),
     `  queues`,
     ...Object.entries(stack.queues).map(([name, url]) => `    ${name.padEnd(queueWidth)}  ${url}`),
+    stack.faults.length === 0 ? `  faults             ${style.dim('none (--fault to switch some on, e.g. --fault \'lambda:square:error p=0.2\')')}` : '  faults',
+    ...stack.faults.map((fault) => `    ${fault.spec}`),
     '',
     'Use it from another shell:',
     `  export AWS_ENDPOINT_URL_LAMBDA=${env.AWS_ENDPOINT_URL_LAMBDA} AWS_ENDPOINT_URL_SQS=${env.AWS_ENDPOINT_URL_SQS}`,
@@ -128,7 +148,7 @@ export function describeStack(stack: LocalStack): string {
  * NAME=N, --set NAME.key=value (the last one wins). Problems are collected, not thrown; the stack
  * itself then rejects names that are not functions.
  */
-async function functionConfigFromFlags(args: LocalArgs, problems: string[]): Promise<Record<string, FunctionConfigOverrides>> {
+async function functionConfigFromFlags(args: LocalArgs, problems: string[], faultLines: string[]): Promise<Record<string, FunctionConfigOverrides>> {
   const functionConfig: Record<string, FunctionConfigOverrides> = {};
   const merge = (name: string, values: FunctionConfigOverrides) => (functionConfig[name] = { ...functionConfig[name], ...values });
 
@@ -144,7 +164,18 @@ async function functionConfigFromFlags(args: LocalArgs, problems: string[]): Pro
       if (document === null || typeof document !== 'object' || Array.isArray(document)) {
         problems.push(`--config ${args.config} must hold a JSON object of function name → settings, e.g. {"flaky": {"maximumRetryAttempts": 0}}`);
       } else {
-        for (const [name, settings] of Object.entries(document)) {
+        for (const [name, value] of Object.entries(document)) {
+          // A top-level "faults" list is the fronts' faults (a function named faults has an object).
+          if (name === 'faults' && Array.isArray(value)) {
+            faultLines.push(...faultList(`--config ${args.config}: faults`, value, problems));
+            continue;
+          }
+          let settings: unknown = value;
+          if (value !== null && typeof value === 'object' && !Array.isArray(value) && 'faults' in value) {
+            const { faults: own, ...rest } = value as { faults: unknown };
+            settings = rest;
+            faultLines.push(...faultList(`--config ${args.config}: ${name}.faults`, own, problems).map((line) => scopeToFunction(line, name)));
+          }
           const found = configProblems(`--config ${args.config}: ${name}`, settings);
           problems.push(...found);
           if (found.length === 0) merge(name, settings as FunctionConfigOverrides);
@@ -181,6 +212,24 @@ async function functionConfigFromFlags(args: LocalArgs, problems: string[]): Pro
     if (found.length === 0) merge(name, { [key]: value });
   }
   return functionConfig;
+}
+
+/** A config file's list of fault lines; a problem (and nothing) when it is not a list of strings. */
+function faultList(subject: string, value: unknown, problems: string[]): string[] {
+  if (Array.isArray(value) && value.every((line) => typeof line === 'string')) return value as string[];
+  problems.push(`${subject} must be a list of faults as --fault writes them, ${FAULT_EXAMPLES}`);
+  return [];
+}
+
+/**
+ * A function's own fault in a config file, written without the function: `error p=0.2` (the
+ * Invoke API and the function itself) or `api:latency 200ms` (the api front) → `lambda:NAME:error
+ * p=0.2`, `api:NAME:latency 200ms`.
+ */
+function scopeToFunction(line: string, name: string): string {
+  const [head = '', ...rest] = line.trim().split(/\s+/);
+  const [front, kind] = head.includes(':') ? head.split(/:(.*)/s) : ['lambda', head];
+  return [`${front}:${name}:${kind}`, ...rest].join(' ');
 }
 
 const SET_VALUE_HINTS = {
