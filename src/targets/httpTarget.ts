@@ -7,7 +7,7 @@
 import { Connections } from './connections.js';
 import type { RequestSigner } from './sigv4.js';
 import type { InvokeRequest, Outcome, OutcomeClass, Target } from './types.js';
-import { headerValue, timedExchange, type Exchange, type ExchangeRequest } from './undiciExchange.js';
+import { ERROR_BODY_LIMIT_BYTES, headerValue, SHOWN_BODY_LIMIT_BYTES, timedExchange, type Exchange, type ExchangeRequest } from './undiciExchange.js';
 import { signingFailure } from './callFailure.js';
 
 export type AsyncVia = 'header' | 'body' | 'url';
@@ -55,8 +55,9 @@ export function createHttpTarget(options: HttpTargetOptions): Target {
     return headers;
   };
 
-  // Read once per answer; a plain function, not a closure made per call.
-  const keepBody = (status: number) => keepOkBodies || status < 200 || status >= 300;
+  // Read once per answer; a plain function, not a closure made per call. A one-off call shows the
+  // body whole; a load test keeps only the start of an error body (its example is 300 characters).
+  const keepBody = keepOkBodies ? () => SHOWN_BODY_LIMIT_BYTES : (status: number) => (status < 200 || status >= 300 ? ERROR_BODY_LIMIT_BYTES : 0);
   const send = (url: URL, method: string, headers: Record<string, string>, request: InvokeRequest, hasBody: boolean, signal: AbortSignal | undefined, lane: number | undefined): Promise<Outcome> => {
     const exchangeRequest: ExchangeRequest = { origin: url.origin, path: `${url.pathname}${url.search}`, method, headers, keepBody };
     if (hasBody) exchangeRequest.body = request.payload;

@@ -14,7 +14,7 @@ import { Connections } from './connections.js';
 import type { ResolvedAwsConfig } from './awsConfig.js';
 import { createInvokeSigner, EMPTY_SHA256, type SignableInvoke } from './invokeSigV4.js';
 import type { InvokeRequest, Outcome, Target } from './types.js';
-import { headerValue, timedExchange, type Exchange, type ExchangeRequest } from './undiciExchange.js';
+import { ERROR_BODY_LIMIT_BYTES, headerValue, SHOWN_BODY_LIMIT_BYTES, timedExchange, type Exchange, type ExchangeRequest } from './undiciExchange.js';
 import { signingFailure } from './callFailure.js';
 
 export interface DirectTargetOptions {
@@ -63,7 +63,10 @@ export function createDirectLambdaTarget(options: DirectTargetOptions): Target {
   const keepOkBodies = options.keepOkBodies ?? false;
   const search = options.qualifier !== undefined ? `?Qualifier=${encodeURIComponent(options.qualifier)}` : '';
   let clockOffsetMs = 0;
-  const keepBody = (status: number, responseHeaders: IncomingHttpHeaders) => keepOkBodies || status >= 300 || responseHeaders['x-amz-function-error'] !== undefined;
+  // A load test keeps only the start of a failure's body (its example is 300 characters).
+  const keepBody = keepOkBodies
+    ? () => SHOWN_BODY_LIMIT_BYTES
+    : (status: number, responseHeaders: IncomingHttpHeaders) => (status >= 300 || responseHeaders['x-amz-function-error'] !== undefined ? ERROR_BODY_LIMIT_BYTES : 0);
   // Made once, not per call: the answer as an outcome, the SDK's way (clock skew corrected as it does).
   const readAnswer = (response: Exchange, outcome: Outcome): Outcome => {
     const { statusCode: status, headers, body } = response;
