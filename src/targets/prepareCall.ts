@@ -75,7 +75,8 @@ export async function prepareCall(options: CallOptions, types: InvocationType[],
   });
   // A template is checked by filling it in once; the sample stands for the payload in every check below.
   const template = read && options.template ? check(() => compileTemplate(read.text, options.templateDir ?? process.cwd())) : undefined;
-  const payloadText = read && (!options.template || template) ? { ...read, text: template ? template.render(0) : read.text, template } : undefined;
+  const sample = template?.render(0);
+  const payloadText = read && (!options.template || template) ? { ...read, ...(sample !== undefined && { text: sample, bytes: Buffer.from(sample, 'utf8') }), template } : undefined;
   let prepared: Prepared | undefined;
   if (spec?.kind === 'http') prepared = prepareHttp(options, types, payloadText, check, problems);
   else if (spec?.kind === 'lambda') prepared = prepareLambda(options, types, payloadText, check, problems);
@@ -99,7 +100,7 @@ export interface PreparedCall {
 
 type Prepared = Omit<PreparedCall, 'spec' | 'payloadText' | 'payloadSource'>;
 
-type PayloadInput = { text: string; source: string; template: PayloadTemplate | undefined };
+type PayloadInput = { text: string; bytes: Buffer; source: string; template: PayloadTemplate | undefined };
 
 function prepareLambda(
   options: CallOptions,
@@ -115,7 +116,7 @@ function prepareLambda(
   for (const [flag, value] of httpOnly) if (value !== undefined) problems.push(`${flag} applies to URL targets only: a function is called through the Invoke API`);
   const logType = check(() => parseLogType(options.logType, types));
   const clientContext = options.clientContext === undefined ? undefined : check(() => encodeClientContext(options.clientContext!));
-  const payload = payloadText && check(() => encodeJsonPayload(payloadText.text, payloadText.source));
+  const payload = payloadText && check(() => encodeJsonPayload(payloadText.text, payloadText.source, payloadText.bytes));
   if (payload) for (const type of types) check(() => checkPayloadSize(payload.length, type));
   if (!payload) return undefined;
   const template = payloadText?.template && !payloadText.template.isStatic ? payloadText.template : undefined;
@@ -149,7 +150,7 @@ function prepareHttp(
   const correlationPath = options.correlationPath === undefined ? DEFAULT_CORRELATION_PATH : options.correlationPath;
   const asyncBodyPath = asyncVia === 'body' ? (options.asyncBodyPath ?? DEFAULT_ASYNC_BODY_PATH) : undefined;
   if (options.asyncBodyPath !== undefined && asyncVia !== 'body') problems.push('--async-body-path only applies with --async-via body');
-  const build = payloadText && check(() => createBodyBuilder(payloadText.text, payloadText.source, { correlationPath, ...(asyncBodyPath && { asyncBodyPath }) }, payloadText.template));
+  const build = payloadText && check(() => createBodyBuilder(payloadText.bytes, payloadText.source, { correlationPath, ...(asyncBodyPath && { asyncBodyPath }) }, payloadText.template));
   if (!build || !asyncVia || !headers) return undefined;
   const probe = build(types[0] ?? 'RequestResponse', 0);
   if (options.needsCorrelation && probe.clientRequestId === undefined) {
