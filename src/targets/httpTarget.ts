@@ -5,6 +5,7 @@
  * is recorded as received: API Gateway answers 200 for an accepted event unless 202 is mapped.
  */
 import { Connections } from './connections.js';
+import { callDeadlineMs, silenceLimitMs } from './deadline.js';
 import type { RequestSigner } from './sigv4.js';
 import type { InvokeRequest, Outcome, OutcomeClass, Target } from './types.js';
 import { ERROR_BODY_LIMIT_BYTES, headerValue, SHOWN_BODY_LIMIT_BYTES, timedExchange, type Exchange, type ExchangeRequest } from './undiciExchange.js';
@@ -27,7 +28,7 @@ export interface HttpTargetOptions {
    * request has (an API maps it into the event with its mapping template). Absent: not sent.
    */
   correlationHeader?: string;
-  /** Whole-request timeout in milliseconds (0 or absent: none). */
+  /** Whole-call deadline in milliseconds (absent: the default, deadline.ts). */
   timeoutMs?: number;
   /** Keep 2xx response bodies (one-off calls show them); a load test only needs error bodies. */
   keepOkBodies?: boolean;
@@ -36,7 +37,8 @@ export interface HttpTargetOptions {
 }
 
 export function createHttpTarget(options: HttpTargetOptions): Target {
-  const connections = new Connections(options.connections ?? 50);
+  const timeoutMs = callDeadlineMs(options.timeoutMs);
+  const connections = new Connections(options.connections ?? 50, silenceLimitMs('http', timeoutMs));
   const asyncHeader = options.asyncHeader.toLowerCase();
   const correlationHeader = options.correlationHeader?.toLowerCase();
 
@@ -62,7 +64,7 @@ export function createHttpTarget(options: HttpTargetOptions): Target {
     const exchangeRequest: ExchangeRequest = { origin: url.origin, path: `${url.pathname}${url.search}`, method, headers, keepBody };
     if (hasBody) exchangeRequest.body = request.payload;
     if (signal) exchangeRequest.signal = signal;
-    if (options.timeoutMs) exchangeRequest.timeoutMs = options.timeoutMs;
+    exchangeRequest.timeoutMs = timeoutMs;
     return timedExchange(connections.for(url.origin, lane), exchangeRequest, request, readAnswer);
   };
 

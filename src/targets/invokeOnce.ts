@@ -80,12 +80,13 @@ export async function invokeOnce(options: InvokeOnceOptions): Promise<InvokeOnce
       aws: { region: options.region, profile: options.profile, endpointUrl: options.endpointUrl },
       ...(prepared.http && { http: prepared.http }),
       ...(options.retries !== undefined && { retries: options.retries }),
+      ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
       maxSockets: 1,
       note: options.note,
     });
     const request = prepared.request(invocationType, 0);
-    const signal = options.timeoutMs ? AbortSignal.timeout(options.timeoutMs) : undefined;
-    const outcome = await target.invoke(request, spec.kind === 'lambda' ? signal : undefined);
+    // Every target holds its calls to a deadline: --timeout, else the default (deadline.ts).
+    const outcome = await target.invoke(request);
     if (outcome.class === 'timeout' && outcome.statusCode === undefined && options.timeoutMs) {
       outcome.errorMessage = `no complete answer within ${options.timeoutMs} ms (--timeout)`;
     }

@@ -11,6 +11,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Connections } from './connections.js';
+import { callDeadlineMs, silenceLimitMs } from './deadline.js';
 import type { ResolvedAwsConfig } from './awsConfig.js';
 import { createInvokeSigner, EMPTY_SHA256, type SignableInvoke } from './invokeSigV4.js';
 import type { InvokeRequest, Outcome, Target } from './types.js';
@@ -22,7 +23,7 @@ export interface DirectTargetOptions {
   qualifier?: string;
   aws: ResolvedAwsConfig;
   connections?: number;
-  /** Whole-call timeout in milliseconds (0 or absent: none). */
+  /** Whole-call deadline in milliseconds (absent: the default, deadline.ts). */
   timeoutMs?: number;
   /** Keep 2xx response bodies; a load test reads only the bodies of failures. */
   keepOkBodies?: boolean;
@@ -58,7 +59,8 @@ export function unsignedInvoke(functionName: string, qualifier: string | undefin
 export function createDirectLambdaTarget(options: DirectTargetOptions): Target {
   const { aws } = options;
   const endpoint = new URL(aws.endpoint ?? `https://lambda.${aws.region}.amazonaws.com`);
-  const connections = new Connections(options.connections ?? 50);
+  const timeoutMs = callDeadlineMs(options.timeoutMs);
+  const connections = new Connections(options.connections ?? 50, silenceLimitMs('lambda', timeoutMs));
   const sign = createInvokeSigner(aws.region, aws.credentials);
   const keepOkBodies = options.keepOkBodies ?? false;
   const search = options.qualifier !== undefined ? `?Qualifier=${encodeURIComponent(options.qualifier)}` : '';
@@ -106,7 +108,7 @@ export function createDirectLambdaTarget(options: DirectTargetOptions): Target {
       const exchangeRequest: ExchangeRequest = { origin: endpoint.origin, path: unsigned.path + search, method: 'POST', headers, keepBody };
       if (request.payload.length > 0) exchangeRequest.body = request.payload;
       if (signal) exchangeRequest.signal = signal;
-      if (options.timeoutMs) exchangeRequest.timeoutMs = options.timeoutMs;
+      exchangeRequest.timeoutMs = timeoutMs;
       return timedExchange(connections.for(endpoint.origin, lane), exchangeRequest, request, readAnswer);
     },
     connectionsOpened: () => connections.opened,

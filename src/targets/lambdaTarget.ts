@@ -5,6 +5,7 @@
  */
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { ResolvedAwsConfig } from './awsConfig.js';
+import { callDeadlineMs } from './deadline.js';
 import type { InvokeRequest, Outcome, Target } from './types.js';
 
 export interface LambdaTargetOptions {
@@ -15,7 +16,7 @@ export interface LambdaTargetOptions {
   retries?: number;
   /** Sockets kept open to the endpoint (the load generator's concurrency). */
   maxSockets?: number;
-  /** Per-call socket timeout in milliseconds (load tests; one-off calls use an abort signal). */
+  /** Whole-call deadline in milliseconds (absent: the default, deadline.ts). */
   timeoutMs?: number;
 }
 
@@ -29,6 +30,7 @@ interface SdkError extends Error {
 
 export function createLambdaTarget(options: LambdaTargetOptions): Target {
   const { aws } = options;
+  const timeoutMs = callDeadlineMs(options.timeoutMs);
   const client = new LambdaClient({
     region: aws.region,
     credentials: aws.credentials,
@@ -36,7 +38,10 @@ export function createLambdaTarget(options: LambdaTargetOptions): Target {
     ...(aws.profile && { profile: aws.profile }),
     maxAttempts: 1 + (options.retries ?? 0),
     requestHandler: {
-      ...(options.timeoutMs && { requestTimeout: options.timeoutMs }),
+      // Until the answer's headers; the handler only warns when it runs out unless told to throw.
+      // The whole call, body included, is held to the deadline by the abort signal below.
+      requestTimeout: timeoutMs,
+      throwOnRequestTimeout: true,
       httpAgent: { keepAlive: true, maxSockets: options.maxSockets ?? 50 },
       httpsAgent: { keepAlive: true, maxSockets: options.maxSockets ?? 50 },
     },
@@ -57,8 +62,15 @@ export function createLambdaTarget(options: LambdaTargetOptions): Target {
       });
       const sentAt = Date.now();
       const start = performance.now();
+      // One controller per call, ended by the deadline or the run's signal (not AbortSignal.any,
+      // which on Node 20 keeps every call's signal alive as long as the run's).
+      const deadline = new AbortController();
+      const timer = setTimeout(() => deadline.abort(new DOMException(`no complete answer within ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
+      const onAbort = () => deadline.abort(signal!.reason);
+      if (signal?.aborted) onAbort();
+      else signal?.addEventListener('abort', onAbort, { once: true });
       try {
-        const output = await client.send(command, signal ? { abortSignal: signal } : {});
+        const output = await client.send(command, { abortSignal: deadline.signal });
         const latencyMs = performance.now() - start;
         const outcome: Outcome = {
           class: output.FunctionError ? 'functionError' : 'ok',
@@ -75,7 +87,16 @@ export function createLambdaTarget(options: LambdaTargetOptions): Target {
         if (output.LogResult) outcome.logResult = Buffer.from(output.LogResult, 'base64').toString('utf8');
         return outcome;
       } catch (error) {
-        return failedOutcome(error as SdkError, sentAt, performance.now() - start, request);
+        const failed = failedOutcome(error as SdkError, sentAt, performance.now() - start, request);
+        const reason: unknown = deadline.signal.reason;
+        if (failed.class === 'timeout' && reason instanceof Error && reason.name === 'TimeoutError') {
+          failed.errorType = 'TimeoutError';
+          failed.errorMessage = reason.message;
+        }
+        return failed;
+      } finally {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
       }
     },
     async close() {
