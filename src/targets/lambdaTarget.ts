@@ -25,6 +25,8 @@ interface SdkError extends Error {
   /** TooManyRequestsException's reason. */
   Reason?: string;
   $metadata?: { httpStatusCode?: number; requestId?: string; attempts?: number };
+  /** Set on the service's own errors (ServiceException); absent when the answer could not be read. */
+  $fault?: 'client' | 'server';
   cause?: unknown;
 }
 
@@ -122,6 +124,12 @@ function failedOutcome(error: SdkError, sentAt: number, latencyMs: number, reque
     outcome.class = 'timeout';
   } else if (status !== undefined) {
     outcome.class = status === 429 ? 'throttled' : 'httpError';
+    // An answer that names no error (a proxy's 503 page, an empty 502) is `Unknown` to the SDK, or a
+    // failed parse of the page: named by its status, as the direct path names it (serviceError).
+    if (error.$fault === undefined || error.name === 'Unknown' || error.name === 'UnknownError') {
+      outcome.errorType = `Http${status}`;
+      outcome.errorMessage = `HTTP ${status}`;
+    }
     outcome.statusCode = status;
     outcome.refusedByService = true;
     if (error.Reason) outcome.reason = error.Reason;
