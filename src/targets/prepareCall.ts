@@ -5,7 +5,7 @@
  */
 import { UsageError } from '../errors.js';
 import type { HttpOptions } from './index.js';
-import { parseAsyncVia, parseHeaders, parseHttpUrl, parseMethod } from './httpOptions.js';
+import { parseAsyncVia, parseHeaderName, parseHeaders, parseHttpUrl, parseMethod } from './httpOptions.js';
 import { checkPayloadSize, encodeClientContext, encodeJsonPayload, formatBytes, readPayloadText } from './payload.js';
 import { compileTemplate, type PayloadTemplate } from './payloadTemplate.js';
 import { createBodyBuilder, DEFAULT_ASYNC_BODY_PATH, DEFAULT_CORRELATION_HEADER, DEFAULT_CORRELATION_PATH } from './requestBody.js';
@@ -143,8 +143,10 @@ function prepareHttp(
   const asyncVia = check(() => parseAsyncVia(options.asyncVia ?? (options.asyncUrl ? 'url' : 'header')));
   const headers = check(() => parseHeaders(options.headers ?? []));
   const method = options.method === undefined ? undefined : check(() => parseMethod(options.method!));
+  if (options.asyncHeader !== undefined) check(() => parseHeaderName(options.asyncHeader!, '--async-header'));
+  if (options.correlationHeader !== undefined) check(() => parseHeaderName(options.correlationHeader!, '--correlation-header'));
   const asyncUrl = options.asyncUrl === undefined ? undefined : check(() => parseHttpUrl(options.asyncUrl!, '--async-url'));
-  if (asyncVia === 'url' && !asyncUrl) problems.push('--async-via url needs --async-url URL: the route that invokes asynchronously (e.g. …/run/async)');
+  if (asyncVia === 'url' && options.asyncUrl === undefined) problems.push('--async-via url needs --async-url URL: the route that invokes asynchronously (e.g. …/run/async)');
   if (asyncVia !== undefined && asyncVia !== 'url' && asyncUrl) problems.push(`--async-url only applies with --async-via url (not ${asyncVia})`);
   if (types.includes('DryRun') && asyncVia !== 'header') problems.push('--type DryRun over HTTP needs --async-via header (the API must map the header to X-Amz-Invocation-Type)');
   const correlationPath = options.correlationPath === undefined ? DEFAULT_CORRELATION_PATH : options.correlationPath;
