@@ -99,6 +99,13 @@ describe('the payload is sent as given', () => {
     }
   });
 
+  it('bench --workers 2: the worker threads send the same bytes', async () => {
+    const result = await runLambench(['bench', `${origin}/run`, '--payload-file', oddFile, '--no-correlation-id', '-w', '2', '-c', '2', '-n', '4', '--json']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(received.length, 4);
+    for (const call of received) assert.deepEqual(call.body, ODD);
+  });
+
   it('body paths that would lose the ID or the flag are usage errors, and nothing is sent', async () => {
     const cases: [string[], RegExp][] = [
       [['--async-via', 'body', '--async-body-path', 'meta'], /--correlation-path 'meta\.clientRequestId' and --async-body-path 'meta' overlap/],

@@ -21,6 +21,8 @@ export const CLIENT_CONTEXT_LIMIT_BYTES = 3583;
 export interface PayloadInput {
   payload?: string;
   payloadFile?: string;
+  /** The payload already read, as bytes (handed to worker threads): it stands for the flags above. */
+  payloadBytes?: Uint8Array;
 }
 
 /**
@@ -40,6 +42,7 @@ export interface PayloadRead {
 }
 
 export async function readPayloadText(input: PayloadInput, stdin: NodeJS.ReadableStream = process.stdin): Promise<PayloadRead> {
+  if (input.payloadBytes !== undefined) return read(Buffer.from(input.payloadBytes), '--payload');
   if (input.payload !== undefined && input.payloadFile !== undefined) {
     throw new UsageError('give either --payload or --payload-file, not both');
   }

@@ -19,6 +19,8 @@ export interface CallOptions {
   target: string;
   payload?: string;
   payloadFile?: string;
+  /** The payload already read, as bytes: what worker threads are handed (see PayloadInput). */
+  payloadBytes?: Uint8Array;
   /** Client-side limit on the whole call, in milliseconds. */
   timeoutMs?: number;
   region?: string;
@@ -80,7 +82,7 @@ export async function prepareCall(options: CallOptions, types: InvocationType[],
   let prepared: Prepared | undefined;
   if (spec?.kind === 'http') prepared = prepareHttp(options, types, payloadText, check, problems);
   else if (spec?.kind === 'lambda') prepared = prepareLambda(options, types, payloadText, check, problems);
-  return spec && prepared && read && payloadText ? { spec, ...prepared, payloadText: read.text, payloadSource: read.source } : undefined;
+  return spec && prepared && read && payloadText ? { spec, ...prepared, payloadText: read.text, payloadBytes: read.bytes, payloadSource: read.source } : undefined;
 }
 
 /** The qualifier flag applies to functions only; for a URL it is reported by prepareHttp. */
@@ -95,10 +97,12 @@ export interface PreparedCall {
   http?: HttpOptions;
   /** The payload as read (from the flag, a file or stdin; a template unfilled): what worker threads are handed. */
   payloadText: string;
+  /** The payload's bytes as read: what is sent (and what worker threads are handed). */
+  payloadBytes: Uint8Array;
   payloadSource: string;
 }
 
-type Prepared = Omit<PreparedCall, 'spec' | 'payloadText' | 'payloadSource'>;
+type Prepared = Omit<PreparedCall, 'spec' | 'payloadText' | 'payloadBytes' | 'payloadSource'>;
 
 type PayloadInput = { text: string; bytes: Buffer; source: string; template: PayloadTemplate | undefined };
 
