@@ -9,7 +9,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { createHttpTarget } from '../src/targets/httpTarget.js';
-import { ERROR_BODY_LIMIT_BYTES } from '../src/targets/undiciExchange.js';
+import { ERROR_BODY_LIMIT_BYTES, SHOWN_BODY_LIMIT_BYTES } from '../src/targets/undiciExchange.js';
 import { runLambench } from './helpers.js';
 
 const BODY_BYTES = 50 * 1024 * 1024;
@@ -58,6 +58,7 @@ describe('error bodies are kept to a bounded prefix, the rest drained', () => {
         assert.equal(outcome.class, 'httpError');
         assert.equal(outcome.statusCode, 500);
         assert.equal(outcome.payload?.length, ERROR_BODY_LIMIT_BYTES);
+        assert.equal(outcome.payloadCut, true);
       }
       // The lane's connection is reused: the 50 MB were read to the end, not left on the socket.
       const again = await load.invoke({ invocationType: 'RequestResponse', payload: Buffer.from('{}') }, undefined, 0);
@@ -66,6 +67,19 @@ describe('error bodies are kept to a bounded prefix, the rest drained', () => {
       assert.equal(load.connectionsOpened?.(), 2);
     } finally {
       await load.close();
+    }
+  });
+
+  it('a one-off call keeps a body whole up to 32 MB and says when it was cut', async () => {
+    const oneOff = createHttpTarget({ url: new URL(url), headers: {}, asyncVia: 'header', asyncHeader: 'InvocationType' });
+    try {
+      const outcome = await oneOff.invoke({ invocationType: 'RequestResponse', payload: Buffer.from('{}') });
+      assert.equal(outcome.statusCode, 500);
+      assert.equal(outcome.payload?.length, SHOWN_BODY_LIMIT_BYTES);
+      assert.equal(outcome.payloadCut, true);
+      assert.equal(Buffer.from(outcome.payload!.subarray(0, 24)).toString(), '{"message":"big failure"');
+    } finally {
+      await oneOff.close();
     }
   });
 });

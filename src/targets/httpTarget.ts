@@ -102,6 +102,7 @@ function readAnswer(response: Exchange, outcome: Outcome): Outcome {
   const errorType = headerValue(headers, 'x-amzn-errortype')?.split(':')[0];
   if (errorType) outcome.errorType = errorType;
   if (body && body.length > 0) outcome.payload = body;
+  if (response.bodyCut) outcome.payloadCut = true;
   if (outcome.class !== 'ok') outcome.errorMessage = (body && errorMessageOf(body)) ?? `HTTP ${statusCode}`;
   return outcome;
 }

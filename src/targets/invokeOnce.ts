@@ -34,6 +34,8 @@ export interface InvokeResultDocument {
   latencyMs: number;
   attempts: number;
   payload?: unknown;
+  /** True when the answer's body was longer than what was kept: `payload` is its start. */
+  payloadCut?: boolean;
   functionError?: string;
   executedVersion?: string;
   logResult?: string;
@@ -124,6 +126,7 @@ export function resultDocument(target: string, invocationType: InvocationType, o
   if (outcome.apigwId) document.apigwId = outcome.apigwId;
   const payload = decodePayload(outcome.payload);
   if (payload !== undefined) document.payload = payload;
+  if (outcome.payloadCut) document.payloadCut = true;
   if (outcome.functionError) document.functionError = outcome.functionError;
   if (outcome.executedVersion) document.executedVersion = outcome.executedVersion;
   if (outcome.logResult !== undefined) {

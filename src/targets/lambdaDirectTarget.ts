@@ -89,6 +89,7 @@ export function createDirectLambdaTarget(options: DirectTargetOptions): Target {
     const executedVersion = headerValue(headers, 'x-amz-executed-version');
     if (executedVersion) outcome.executedVersion = executedVersion;
     if (body && body.length > 0) outcome.payload = body;
+    if (response.bodyCut) outcome.payloadCut = true;
     const logResult = headerValue(headers, 'x-amz-log-result');
     if (logResult) outcome.logResult = Buffer.from(logResult, 'base64').toString('utf8');
     return outcome;

@@ -4,6 +4,7 @@
  * an answer cannot retitle the window or clear the screen. `--json` prints the document as is.
  */
 import { oneLine, terminalSafe } from '../../terminalText.js';
+import { SHOWN_BODY_LIMIT_BYTES } from '../../targets/undiciExchange.js';
 import type { InvokeResultDocument } from '../../targets/invokeOnce.js';
 import type { CompletionRecord } from '../../delivery/completionRecord.js';
 import type { Style } from '../style.js';
@@ -50,6 +51,7 @@ export function renderInvoke(document: InvokeResultDocument, style: Style): stri
   if (document.payload !== undefined) {
     // JSON.stringify escapes C0 controls but not DEL or the 8-bit ones (0x9b is a CSI on its own).
     lines.push(terminalSafe(typeof document.payload === 'string' ? document.payload : JSON.stringify(document.payload, null, 2)));
+    if (document.payloadCut) lines.push(style.yellow(`(the body went on: only its first ${SHOWN_BODY_LIMIT_BYTES / (1024 * 1024)} MB are shown)`));
   }
   return `${lines.join('\n')}\n`;
 }
