@@ -71,14 +71,15 @@ const POSITIVE_VALUE_FLAGS = new Set([
 
 /**
  * `--duration -1s`: yargs reads `-1s` as short flags and complains of an "unexpected argument '1'".
- * Said as what it is, before yargs sees it.
+ * Said as what it is, before yargs sees it. A plain negative number (`-r -3`) yargs takes as the
+ * value, and the flag's own check names it.
  */
 function refuseNegativeValues(argv: string[]): void {
   for (let index = 0; index + 1 < argv.length; index += 1) {
     const flag = argv[index]!;
     const value = argv[index + 1]!;
     if (flag === '--') return;
-    if (POSITIVE_VALUE_FLAGS.has(flag) && /^-\d/.test(value)) throw new UsageError(`${flag} ${value} must be positive`);
+    if (POSITIVE_VALUE_FLAGS.has(flag) && /^-\d/.test(value) && !/^-\d+(\.\d+)?$/.test(value)) throw new UsageError(`${flag} ${value} must be positive`);
   }
 }
 
