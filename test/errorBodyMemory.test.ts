@@ -49,6 +49,17 @@ describe('error bodies are kept to a bounded prefix, the rest drained', () => {
     assert.ok(report.client.peakRssBytes < 200 * MB, `peak RSS ${(report.client.peakRssBytes / MB).toFixed(0)} MB`);
   });
 
+  it('bench --sdk (the SDK client reads bodies whole) -c 8: under 200 MB too', async () => {
+    const origin = new URL(url).origin;
+    const result = await runLambench(['bench', 'f', '--endpoint-url', origin, '--sdk', '-c', '8', '-d', '2s', '--json', '--payload', '{}'], { env: { AWS_REGION: 'us-east-1' }, timeoutMs: 120_000 });
+    assert.equal(result.code, 0, result.stderr);
+    const report = JSON.parse(result.stdout) as { phases: { requests: number; outcomes: Record<string, number> }[]; client: { peakRssBytes: number } };
+    const phase = report.phases[0]!;
+    assert.ok(phase.requests > 0);
+    assert.equal(phase.outcomes.httpError, phase.requests, JSON.stringify(phase.outcomes));
+    assert.ok(report.client.peakRssBytes < 200 * MB, `peak RSS ${(report.client.peakRssBytes / MB).toFixed(0)} MB`);
+  });
+
   it('one-off and load targets alike read the whole answer but keep only what they use', async () => {
     const load = createHttpTarget({ url: new URL(url), headers: {}, asyncVia: 'header', asyncHeader: 'InvocationType', keepOkBodies: false });
     const before = answered;

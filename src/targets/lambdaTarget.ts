@@ -17,6 +17,11 @@ export interface LambdaTargetOptions {
   /** Sockets kept open to the endpoint (the load generator's concurrency). */
   maxSockets?: number;
   /** Whole-call deadline in milliseconds (absent: the default, deadline.ts). */
+  /**
+   * Bytes kept of any response body (a load test keeps only what its error example uses); the rest
+   * is read and dropped. Absent: bodies whole.
+   */
+  bodyLimitBytes?: number;
   timeoutMs?: number;
 }
 
@@ -39,6 +44,7 @@ export function createLambdaTarget(options: LambdaTargetOptions): Target {
     ...(aws.endpoint && { endpoint: aws.endpoint }),
     ...(aws.profile && { profile: aws.profile }),
     maxAttempts: 1 + (options.retries ?? 0),
+    ...(options.bodyLimitBytes !== undefined && { streamCollector: boundedCollector(options.bodyLimitBytes) }),
     requestHandler: {
       // Until the answer's headers; the handler only warns when it runs out unless told to throw.
       // The whole call, body included, is held to the deadline by the abort signal below.
@@ -104,6 +110,25 @@ export function createLambdaTarget(options: LambdaTargetOptions): Target {
     async close() {
       client.destroy();
     },
+  };
+}
+
+/**
+ * The SDK reads every body whole before it looks at it: a proxy's 50 MB error page, eight at a
+ * time, is most of a gigabyte. This keeps the first `limit` bytes and drains the rest.
+ */
+function boundedCollector(limit: number): (stream: unknown) => Promise<Uint8Array> {
+  return async (stream) => {
+    const chunks: Buffer[] = [];
+    let kept = 0;
+    for await (const chunk of stream as AsyncIterable<Uint8Array | string>) {
+      if (kept >= limit) continue;
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      const part = bytes.length <= limit - kept ? bytes : Buffer.from(bytes.subarray(0, limit - kept));
+      chunks.push(part);
+      kept += part.length;
+    }
+    return Buffer.concat(chunks);
   };
 }
 
