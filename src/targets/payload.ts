@@ -89,7 +89,8 @@ async function readPayloadFile(path: string): Promise<Buffer> {
       try {
         ({ bytesRead } = await handle.read(chunk, 0, chunk.length, null));
       } catch (error) {
-        // A pipe with a writer and nothing in it yet.
+        // A pipe with a writer and nothing in it yet: waited on as `cat | lambench …` waits on
+        // its writer (the user's own process; Ctrl-C ends it).
         if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
         await sleep(PIPE_POLL_MS);
         continue;

@@ -1,5 +1,5 @@
 /**
- * The body of each HTTP request, built from the user's payload once parsed: lambench's own
+ * The body of each HTTP request, the user's payload with, written into its text: lambench's own
  * client request ID at a settable path (default `meta.clientRequestId`, as seed 000's APIs carry
  * it), and, when async is asked for in the body, `true` / `false` at another path (default
  * `meta.async`). Both let an async completion be found again behind API Gateway, whose request
@@ -39,8 +39,8 @@ const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
  * (jsonWrite.ts), never by parsing and re-serialising the payload.
  * `perCall`: a payload template with per-call placeholders (its sample render is `bytes`).
  */
-export function createBodyBuilder(payload: Uint8Array | string, source: string, options: BodyOptions, perCall?: PayloadTemplate): BodyBuilder {
-  const bytes = typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload;
+export function createBodyBuilder(given: Uint8Array | string, source: string, options: BodyOptions, perCall?: PayloadTemplate): BodyBuilder {
+  const bytes = typeof given === 'string' ? Buffer.from(given, 'utf8') : given;
   const writes = bodyWrites(options);
   if (perCall && !perCall.isStatic) return templatedBodyBuilder(perCall, bytes, source, options, writes);
   const text = Buffer.from(bytes).toString('utf8');
