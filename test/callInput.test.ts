@@ -80,7 +80,8 @@ describe('a call\'s input and output', () => {
       [['bench', `${origin}/run`, '--rate', 'abc', '-d', '1s'], /^lambench: --rate 'abc' is not a number$/],
       [['bench', `${origin}/run`, '-c', 'two', '-d', '1s'], /^lambench: -c 'two' is not a number$/],
       [['bench', `${origin}/run`, '-c', '1', '--duration', '-1s'], /^lambench: --duration -1s must be positive$/],
-      [['invoke', `${origin}/run`, '--header', 'x-a: one\r\nx-injected: two'], /^lambench: --header 'x-a': its value holds a line break or NUL character/],
+      [['invoke', `${origin}/run`, '--header', 'x-a: one\r\nx-injected: two'], /^lambench: --header 'x-a': its value holds a line break or another control character/],
+      [['invoke', `${origin}/run`, '--header', 'x-b: bell\u0007'], /^lambench: --header 'x-b': its value holds a line break or another control character/],
       [['invoke', `${origin}/run`, '--correlation-header', 'x-id\r\nx-injected: 1'], /^lambench: --correlation-header "x-id\\r\\nx-injected: 1" is not a valid header name/],
       [['invoke', `${origin}/run`, '--payload-file', '/dev/zero'], /^lambench: --payload-file '\/dev\/zero' holds more than 10 MB, more than any target accepts/],
     ];

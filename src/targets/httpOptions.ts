@@ -15,8 +15,11 @@ export function parseHeaders(items: string[]): Record<string, string> {
     const name = item.slice(0, colon).trim();
     if (!TOKEN.test(name)) throw new UsageError(`--header '${item}': '${name}' is not a valid header name`);
     const value = item.slice(colon + 1).trim();
-    // A line break would end the header and start another (header injection); NUL is never valid.
-    if (/[\r\n\0]/.test(value)) throw new UsageError(`--header '${name}': its value holds a line break or NUL character, which a header cannot carry; give the value on one line`);
+    // A line break would end the header and start another (header injection); no other control
+    // character but tab is valid in a value either (undici would refuse it at send time: "could not reach").
+    if (/[\u0000-\u0008\u000a-\u001f\u007f]/.test(value)) {
+      throw new UsageError(`--header '${name}': its value holds a line break or another control character, which a header cannot carry; give the value on one line`);
+    }
     headers[name.toLowerCase()] = value;
   }
   return headers;
