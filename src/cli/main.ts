@@ -122,7 +122,7 @@ async function parse(argv: string[]): Promise<void> {
     'log-type': { type: 'string', describe: 'Tail: return the last 4 KB of the log and its REPORT figures' },
     'client-context': { type: 'string', describe: 'JSON object handed to the function as context.clientContext' },
     retries: { type: 'string', describe: 'SDK retries after the first attempt (throttles included; default 0)' },
-    timeout: { type: 'string', describe: 'give up on the call after this long (e.g. 10s, 500ms)' },
+    timeout: { type: 'string', describe: 'give up on the call after this long (e.g. 10s, 500ms; default 16m: Lambda\'s 15-minute maximum and a minute)' },
     method: { type: 'string', describe: 'URL targets: HTTP method (default POST with a body, GET without)' },
     header: { alias: 'H', type: 'string', nargs: 1, describe: "URL targets: 'name: value' (repeatable), e.g. 'x-api-key: abc'" },
     'async-via': { type: 'string', describe: 'URL targets: how async is asked for: header (default), body or url' },
