@@ -202,3 +202,53 @@ describe('the direct path classifies every answer as the SDK path does', () => {
     }
   });
 });
+
+describe('a gateway or proxy in front of the Invoke API: the same error type both ways', () => {
+  // Answers that carry no x-amzn-ErrorType and no error document: a load balancer's 503 page, a 502, an empty 500.
+  const answers: { name: string; status: number; contentType: string; body: string; errorType: string }[] = [
+    { name: '503 with an HTML page', status: 503, contentType: 'text/html', body: '<html><body>Service Unavailable</body></html>', errorType: 'Http503' },
+    { name: '502 with an empty body', status: 502, contentType: 'text/plain', body: '', errorType: 'Http502' },
+    { name: '500 with JSON that names no error', status: 500, contentType: 'application/json', body: '{"oops":true}', errorType: 'Http500' },
+  ];
+  let server: Server;
+  let url: string;
+  let current = answers[0]!;
+  before(async () => {
+    server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(current.status, { 'content-type': current.contentType, 'x-amzn-requestid': 'gw-1' });
+        res.end(current.body);
+      });
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  for (const answer of answers) {
+    test(answer.name, async () => {
+      current = answer;
+      const aws: ResolvedAwsConfig = { region: 'us-east-1', endpoint: url, loopback: true, credentials: CREDENTIALS };
+      const viaSdk = createLambdaTarget({ functionName: 'square', aws });
+      const direct = createDirectLambdaTarget({ functionName: 'square', aws, userAgent: 'lambench/test' });
+      const request: InvokeRequest = { invocationType: 'RequestResponse', payload: Buffer.from('{}') };
+      try {
+        const outcomes = [await viaSdk.invoke(request), await direct.invoke(request), await direct.invoke(request, undefined, 0)];
+        for (const outcome of outcomes) {
+          assert.equal(outcome.class, 'httpError', JSON.stringify(outcome));
+          assert.equal(outcome.statusCode, answer.status);
+          assert.equal(outcome.errorType, answer.errorType, JSON.stringify(outcome));
+          assert.equal(outcome.refusedByService, true);
+        }
+      } finally {
+        await viaSdk.close();
+        await direct.close();
+      }
+    });
+  }
+});

@@ -6,6 +6,7 @@
  */
 import { ExitCode, LambenchError, UsageError } from '../errors.js';
 import { INVOCATION_TYPE_CHOICES } from '../targets/invocationType.js';
+import { oneLine } from '../terminalText.js';
 
 // The SDK warns on every run that its 2027 releases will need Node 22. lambench supports Node
 // >= 20.19 on purpose; the warning is for the SDK's direct users, not for ours.
@@ -22,12 +23,13 @@ export async function main(argv: string[]): Promise<void> {
 
 function report(error: unknown, debug: boolean): number {
   if (error instanceof LambenchError) {
-    process.stderr.write(`lambench: ${error.message}\n`);
+    // One line, whatever a message quotes (a target's error text, a value typed with a line break in it).
+    process.stderr.write(`lambench: ${oneLine(error.message)}\n`);
     if (debug) process.stderr.write(`${stackOf(error)}\n`);
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`lambench: unexpected error: ${message}${debug ? '' : ' (run with --debug for the stack trace)'}\n`);
+  process.stderr.write(`lambench: unexpected error: ${oneLine(message)}${debug ? '' : ' (run with --debug for the stack trace)'}\n`);
   if (debug) process.stderr.write(`${stackOf(error)}\n`);
   return ExitCode.failed;
 }
@@ -61,7 +63,47 @@ function describeYargsProblem(message: string, argv: string[]): string {
   return message.replace(/\n+/g, ' ');
 }
 
+/** Flags whose value is a count, a rate or a duration: a negative one is a mistake, not another flag. */
+const POSITIVE_VALUE_FLAGS = new Set([
+  '--duration', '-d', '--warmup', '--ramp', '--settle', '--timeout', '--wait-timeout', '--rate', '-r', '--concurrency', '-c',
+  '--requests', '-n', '--max-in-flight', '--workers', '-w', '--retries', '--max',
+]);
+
+/**
+ * `--duration -1s`: yargs reads `-1s` as short flags and complains of an "unexpected argument '1'".
+ * Said as what it is, before yargs sees it. A plain negative number (`-r -3`) yargs takes as the
+ * value, and the flag's own check names it.
+ */
+function refuseNegativeValues(argv: string[]): void {
+  for (let index = 0; index + 1 < argv.length; index += 1) {
+    const flag = argv[index]!;
+    const value = argv[index + 1]!;
+    if (flag === '--') return;
+    if (POSITIVE_VALUE_FLAGS.has(flag) && /^-\d/.test(value) && !/^-\d+(\.\d+)?$/.test(value)) throw new UsageError(`${flag} ${value} must be positive`);
+  }
+}
+
+/**
+ * yargs turns a number flag's text that is not a number into NaN, and the message then says "NaN":
+ * the text as typed is found again and named.
+ */
+function refuseNaN(args: Record<string, unknown>, argv: string[]): void {
+  for (let index = 0; index < argv.length; index += 1) {
+    const token = argv[index]!;
+    if (token === '--') return;
+    const match = /^--?([^=]+)(?:=(.*))?$/.exec(token);
+    if (!match) continue;
+    const key = match[1]!.replace(/-([a-z])/g, (_all, letter: string) => letter.toUpperCase());
+    const value = args[key];
+    if (typeof value === 'number' && Number.isNaN(value)) {
+      const text = match[2] ?? argv[index + 1] ?? '';
+      throw new UsageError(`${token.split('=')[0]} '${text}' is not a number`);
+    }
+  }
+}
+
 async function parse(argv: string[]): Promise<void> {
+  refuseNegativeValues(argv);
   const first = argv[0];
   if (first !== undefined && !first.startsWith('-') && !COMMANDS.includes(first)) {
     throw new UsageError(`unknown command '${first}': use ${COMMANDS.join(', ')} (lambench --help lists them)`);
@@ -80,7 +122,7 @@ async function parse(argv: string[]): Promise<void> {
     'log-type': { type: 'string', describe: 'Tail: return the last 4 KB of the log and its REPORT figures' },
     'client-context': { type: 'string', describe: 'JSON object handed to the function as context.clientContext' },
     retries: { type: 'string', describe: 'SDK retries after the first attempt (throttles included; default 0)' },
-    timeout: { type: 'string', describe: 'give up on the call after this long (e.g. 10s, 500ms)' },
+    timeout: { type: 'string', describe: 'give up on the call after this long (e.g. 10s, 500ms; default 16m: Lambda\'s 15-minute maximum and a minute)' },
     method: { type: 'string', describe: 'URL targets: HTTP method (default POST with a body, GET without)' },
     header: { alias: 'H', type: 'string', nargs: 1, describe: "URL targets: 'name: value' (repeatable), e.g. 'x-api-key: abc'" },
     'async-via': { type: 'string', describe: 'URL targets: how async is asked for: header (default), body or url' },
@@ -123,6 +165,7 @@ async function parse(argv: string[]): Promise<void> {
     .scriptName('lambench')
     .usage('$0 <command> [options]\n\nInvoke and load-test AWS Lambda; prove that async work was delivered.')
     .option('debug', { type: 'boolean', global: true, describe: 'print stack traces with errors' })
+    .middleware((args) => refuseNaN(args, argv), true)
     .command(
       'invoke [target]',
       'one invocation: status, request ID, latency, payload',

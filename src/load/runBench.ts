@@ -168,7 +168,7 @@ export async function runBench(options: BenchOptions): Promise<ReportDocument> {
   const onWorkers = async (phase: PhaseConfig) => {
     const { runPhaseOnWorkers } = await import('./workerPool.js');
     return runPhaseOnWorkers(phase, workers, {
-      base: { call: { ...callOptions, payload: call.payloadText, payloadFile: undefined }, types, target: targetOptions, raw: raw !== undefined, expect: expect !== undefined },
+      base: { call: { ...callOptions, payload: call.payloadText, payloadBytes: call.payloadBytes, payloadFile: undefined }, types, target: targetOptions, raw: raw !== undefined, expect: expect !== undefined },
       ...(raw && { rawText: raw.write }),
       ...(expect && { expect }),
       ...(options.signal && { signal: options.signal }),

@@ -13,7 +13,7 @@ export function networkFailure(error: UndiciError, timeoutMs: number | undefined
   // A DOMException's legacy numeric `code` (23 for a timeout) is not an error name: strings only.
   const code = [error.code, cause?.code].find((value): value is string => typeof value === 'string');
   if (error.name === 'TimeoutError' || cause?.name === 'TimeoutError' || (code !== undefined && TIMEOUT_CODES.has(code))) {
-    return { class: 'timeout', errorType: code ?? 'TimeoutError', errorMessage: timeoutMs ? `no complete answer within ${timeoutMs} ms (--timeout)` : error.message };
+    return { class: 'timeout', errorType: code ?? 'TimeoutError', errorMessage: timeoutMs && error.name === 'TimeoutError' ? `no complete answer within ${timeoutMs} ms` : error.message };
   }
   if (error.name === 'AbortError') return { class: 'timeout', errorType: 'Interrupted', errorMessage: error.message || 'aborted' };
   return { class: 'networkError', errorType: code ?? error.name, errorMessage: cause?.message ?? error.message };

@@ -10,7 +10,8 @@
  * server ever answer in a way only undici reads.
  */
 import { Agent, Client } from 'undici';
-import { Http1Connection, type Http1Request } from './http1Connection.js';
+import { HTTP_SILENCE_LIMIT_MS } from './deadline.js';
+import { DEFAULT_TIMEOUTS, Http1Connection, type Http1Request } from './http1Connection.js';
 import type { Dispatcher } from 'undici';
 
 const KEEP_ALIVE_MS = 30_000;
@@ -32,9 +33,13 @@ export class Connections {
     this.opened += 1;
   };
 
-  /** `pooled`: how many connections the shared pool may open per origin. */
-  constructor(pooled: number) {
-    this.pool = new Agent({ connections: pooled, keepAliveTimeout: KEEP_ALIVE_MS, pipelining: 1 });
+  /**
+   * `pooled`: how many connections the shared pool may open per origin; `silenceMs`: how long a
+   * connection with a call on it may stay silent before the call ends (undici's headers and body
+   * timeouts, the lane connection's idle limit).
+   */
+  constructor(pooled: number, private readonly silenceMs = HTTP_SILENCE_LIMIT_MS) {
+    this.pool = new Agent({ connections: pooled, keepAliveTimeout: KEEP_ALIVE_MS, pipelining: 1, headersTimeout: silenceMs, bodyTimeout: silenceMs });
     this.pool.on('connect', this.onConnect);
     this.closers.push(() => this.pool.close());
   }
@@ -54,11 +59,11 @@ export class Connections {
     if (this.lean) {
       let sessions = this.tlsSessions.get(origin);
       if (!sessions) this.tlsSessions.set(origin, (sessions = {}));
-      const connection = new Http1Connection(origin, this.onConnect, sessions);
+      const connection = new Http1Connection(origin, this.onConnect, sessions, { ...DEFAULT_TIMEOUTS, idleMs: this.silenceMs });
       this.closers.push(() => connection.close());
       return connection;
     }
-    const client = new Client(origin, { keepAliveTimeout: KEEP_ALIVE_MS, pipelining: 1 });
+    const client = new Client(origin, { keepAliveTimeout: KEEP_ALIVE_MS, pipelining: 1, headersTimeout: this.silenceMs, bodyTimeout: this.silenceMs });
     client.on('connect', this.onConnect);
     this.closers.push(() => client.close());
     return client;

@@ -40,7 +40,7 @@ const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const INVALID_HEADER_VALUE = /[\r\n\0]/;
 /** The bytes of a call refused before it was written. */
 const NOTHING = Buffer.alloc(0);
-/** As undici's defaults: a connection (TCP and TLS) must be up within 10 s, and an answer may go quiet for at most 300 s, whatever --timeout says. */
+/** As undici's defaults: a connection (TCP and TLS) must be up within 10 s, and an answer may go quiet for at most 300 s (Connections sets the quiet limit per target: deadline.ts). */
 export const DEFAULT_TIMEOUTS = { connectMs: 10_000, idleMs: 300_000 };
 /** A server's `Keep-Alive: timeout=N` is trusted to N − 1 s, so a lane never writes into a closing connection. */
 const KEEP_ALIVE_MARGIN_MS = 1000;

@@ -1,6 +1,7 @@
 /** The HTTP-only inputs of `invoke` (and later `bench`), checked before anything is sent. */
 import { UsageError } from '../errors.js';
 import type { AsyncVia } from './httpTarget.js';
+import { refuseUserInfo } from './targetSpec.js';
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 export const ASYNC_VIA_CHOICES: AsyncVia[] = ['header', 'body', 'url'];
@@ -13,9 +14,21 @@ export function parseHeaders(items: string[]): Record<string, string> {
     if (colon < 0) throw new UsageError(`--header '${item}' has no colon: write it as name:value, e.g. --header 'x-api-key: abc123'`);
     const name = item.slice(0, colon).trim();
     if (!TOKEN.test(name)) throw new UsageError(`--header '${item}': '${name}' is not a valid header name`);
-    headers[name.toLowerCase()] = item.slice(colon + 1).trim();
+    const value = item.slice(colon + 1).trim();
+    // A line break would end the header and start another (header injection); no other control
+    // character but tab is valid in a value either (undici would refuse it at send time: "could not reach").
+    if (/[\u0000-\u0008\u000a-\u001f\u007f]/.test(value)) {
+      throw new UsageError(`--header '${name}': its value holds a line break or another control character, which a header cannot carry; give the value on one line`);
+    }
+    headers[name.toLowerCase()] = value;
   }
   return headers;
+}
+
+/** A header name given on its own (`--async-header`, `--correlation-header`). */
+export function parseHeaderName(text: string, flag: string): string {
+  if (!TOKEN.test(text)) throw new UsageError(`${flag} ${JSON.stringify(text)} is not a valid header name: use letters, digits and -, e.g. X-Amz-Invocation-Type`);
+  return text;
 }
 
 export function parseAsyncVia(text: string): AsyncVia {
@@ -38,5 +51,6 @@ export function parseHttpUrl(text: string, flag: string): URL {
     throw new UsageError(`${flag} '${text}' is not a valid URL`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`${flag} '${text}' must be an http:// or https:// URL`);
+  refuseUserInfo(url, flag);
   return url;
 }

@@ -5,9 +5,10 @@
  * is recorded as received: API Gateway answers 200 for an accepted event unless 202 is mapped.
  */
 import { Connections } from './connections.js';
+import { callDeadlineMs, silenceLimitMs } from './deadline.js';
 import type { RequestSigner } from './sigv4.js';
 import type { InvokeRequest, Outcome, OutcomeClass, Target } from './types.js';
-import { headerValue, timedExchange, type Exchange, type ExchangeRequest } from './undiciExchange.js';
+import { ERROR_BODY_LIMIT_BYTES, headerValue, SHOWN_BODY_LIMIT_BYTES, timedExchange, type Exchange, type ExchangeRequest } from './undiciExchange.js';
 import { signingFailure } from './callFailure.js';
 
 export type AsyncVia = 'header' | 'body' | 'url';
@@ -27,7 +28,7 @@ export interface HttpTargetOptions {
    * request has (an API maps it into the event with its mapping template). Absent: not sent.
    */
   correlationHeader?: string;
-  /** Whole-request timeout in milliseconds (0 or absent: none). */
+  /** Whole-call deadline in milliseconds (absent: the default, deadline.ts). */
   timeoutMs?: number;
   /** Keep 2xx response bodies (one-off calls show them); a load test only needs error bodies. */
   keepOkBodies?: boolean;
@@ -36,7 +37,8 @@ export interface HttpTargetOptions {
 }
 
 export function createHttpTarget(options: HttpTargetOptions): Target {
-  const connections = new Connections(options.connections ?? 50);
+  const timeoutMs = callDeadlineMs(options.timeoutMs);
+  const connections = new Connections(options.connections ?? 50, silenceLimitMs('http', timeoutMs));
   const asyncHeader = options.asyncHeader.toLowerCase();
   const correlationHeader = options.correlationHeader?.toLowerCase();
 
@@ -55,13 +57,14 @@ export function createHttpTarget(options: HttpTargetOptions): Target {
     return headers;
   };
 
-  // Read once per answer; a plain function, not a closure made per call.
-  const keepBody = (status: number) => keepOkBodies || status < 200 || status >= 300;
+  // Read once per answer; a plain function, not a closure made per call. A one-off call shows the
+  // body whole; a load test keeps only the start of an error body (its example is 300 characters).
+  const keepBody = keepOkBodies ? () => SHOWN_BODY_LIMIT_BYTES : (status: number) => (status < 200 || status >= 300 ? ERROR_BODY_LIMIT_BYTES : 0);
   const send = (url: URL, method: string, headers: Record<string, string>, request: InvokeRequest, hasBody: boolean, signal: AbortSignal | undefined, lane: number | undefined): Promise<Outcome> => {
     const exchangeRequest: ExchangeRequest = { origin: url.origin, path: `${url.pathname}${url.search}`, method, headers, keepBody };
     if (hasBody) exchangeRequest.body = request.payload;
     if (signal) exchangeRequest.signal = signal;
-    if (options.timeoutMs) exchangeRequest.timeoutMs = options.timeoutMs;
+    exchangeRequest.timeoutMs = timeoutMs;
     return timedExchange(connections.for(url.origin, lane), exchangeRequest, request, readAnswer);
   };
 
@@ -99,6 +102,7 @@ function readAnswer(response: Exchange, outcome: Outcome): Outcome {
   const errorType = headerValue(headers, 'x-amzn-errortype')?.split(':')[0];
   if (errorType) outcome.errorType = errorType;
   if (body && body.length > 0) outcome.payload = body;
+  if (response.bodyCut) outcome.payloadCut = true;
   if (outcome.class !== 'ok') outcome.errorMessage = (body && errorMessageOf(body)) ?? `HTTP ${statusCode}`;
   return outcome;
 }

@@ -5,6 +5,7 @@
 import { regionFromArn, resolveAwsConfig, type AwsOptions } from './awsConfig.js';
 import type { AsyncVia } from './httpTarget.js';
 import type { TargetSpec } from './targetSpec.js';
+import { ERROR_BODY_LIMIT_BYTES } from './undiciExchange.js';
 import type { Target } from './types.js';
 
 export interface HttpOptions {
@@ -82,6 +83,7 @@ export async function createTarget(spec: TargetSpec, options: TargetOptions): Pr
     ...(options.retries !== undefined && { retries: options.retries }),
     ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
     ...(options.maxSockets !== undefined && { maxSockets: options.maxSockets }),
+    ...(options.forLoad && { bodyLimitBytes: ERROR_BODY_LIMIT_BYTES }),
   });
 }
 

@@ -34,6 +34,8 @@ export interface InvokeResultDocument {
   latencyMs: number;
   attempts: number;
   payload?: unknown;
+  /** True when the answer's body was longer than what was kept: `payload` is its start. */
+  payloadCut?: boolean;
   functionError?: string;
   executedVersion?: string;
   logResult?: string;
@@ -80,12 +82,13 @@ export async function invokeOnce(options: InvokeOnceOptions): Promise<InvokeOnce
       aws: { region: options.region, profile: options.profile, endpointUrl: options.endpointUrl },
       ...(prepared.http && { http: prepared.http }),
       ...(options.retries !== undefined && { retries: options.retries }),
+      ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
       maxSockets: 1,
       note: options.note,
     });
     const request = prepared.request(invocationType, 0);
-    const signal = options.timeoutMs ? AbortSignal.timeout(options.timeoutMs) : undefined;
-    const outcome = await target.invoke(request, spec.kind === 'lambda' ? signal : undefined);
+    // Every target holds its calls to a deadline: --timeout, else the default (deadline.ts).
+    const outcome = await target.invoke(request);
     if (outcome.class === 'timeout' && outcome.statusCode === undefined && options.timeoutMs) {
       outcome.errorMessage = `no complete answer within ${options.timeoutMs} ms (--timeout)`;
     }
@@ -123,6 +126,7 @@ export function resultDocument(target: string, invocationType: InvocationType, o
   if (outcome.apigwId) document.apigwId = outcome.apigwId;
   const payload = decodePayload(outcome.payload);
   if (payload !== undefined) document.payload = payload;
+  if (outcome.payloadCut) document.payloadCut = true;
   if (outcome.functionError) document.functionError = outcome.functionError;
   if (outcome.executedVersion) document.executedVersion = outcome.executedVersion;
   if (outcome.logResult !== undefined) {

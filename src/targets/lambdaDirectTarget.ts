@@ -11,10 +11,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Connections } from './connections.js';
+import { callDeadlineMs, silenceLimitMs } from './deadline.js';
 import type { ResolvedAwsConfig } from './awsConfig.js';
 import { createInvokeSigner, EMPTY_SHA256, type SignableInvoke } from './invokeSigV4.js';
 import type { InvokeRequest, Outcome, Target } from './types.js';
-import { headerValue, timedExchange, type Exchange, type ExchangeRequest } from './undiciExchange.js';
+import { ERROR_BODY_LIMIT_BYTES, headerValue, SHOWN_BODY_LIMIT_BYTES, timedExchange, type Exchange, type ExchangeRequest } from './undiciExchange.js';
 import { signingFailure } from './callFailure.js';
 
 export interface DirectTargetOptions {
@@ -22,7 +23,7 @@ export interface DirectTargetOptions {
   qualifier?: string;
   aws: ResolvedAwsConfig;
   connections?: number;
-  /** Whole-call timeout in milliseconds (0 or absent: none). */
+  /** Whole-call deadline in milliseconds (absent: the default, deadline.ts). */
   timeoutMs?: number;
   /** Keep 2xx response bodies; a load test reads only the bodies of failures. */
   keepOkBodies?: boolean;
@@ -58,12 +59,16 @@ export function unsignedInvoke(functionName: string, qualifier: string | undefin
 export function createDirectLambdaTarget(options: DirectTargetOptions): Target {
   const { aws } = options;
   const endpoint = new URL(aws.endpoint ?? `https://lambda.${aws.region}.amazonaws.com`);
-  const connections = new Connections(options.connections ?? 50);
+  const timeoutMs = callDeadlineMs(options.timeoutMs);
+  const connections = new Connections(options.connections ?? 50, silenceLimitMs('lambda', timeoutMs));
   const sign = createInvokeSigner(aws.region, aws.credentials);
   const keepOkBodies = options.keepOkBodies ?? false;
   const search = options.qualifier !== undefined ? `?Qualifier=${encodeURIComponent(options.qualifier)}` : '';
   let clockOffsetMs = 0;
-  const keepBody = (status: number, responseHeaders: IncomingHttpHeaders) => keepOkBodies || status >= 300 || responseHeaders['x-amz-function-error'] !== undefined;
+  // A load test keeps only the start of a failure's body (its example is 300 characters).
+  const keepBody = keepOkBodies
+    ? () => SHOWN_BODY_LIMIT_BYTES
+    : (status: number, responseHeaders: IncomingHttpHeaders) => (status >= 300 || responseHeaders['x-amz-function-error'] !== undefined ? ERROR_BODY_LIMIT_BYTES : 0);
   // Made once, not per call: the answer as an outcome, the SDK's way (clock skew corrected as it does).
   const readAnswer = (response: Exchange, outcome: Outcome): Outcome => {
     const { statusCode: status, headers, body } = response;
@@ -84,6 +89,7 @@ export function createDirectLambdaTarget(options: DirectTargetOptions): Target {
     const executedVersion = headerValue(headers, 'x-amz-executed-version');
     if (executedVersion) outcome.executedVersion = executedVersion;
     if (body && body.length > 0) outcome.payload = body;
+    if (response.bodyCut) outcome.payloadCut = true;
     const logResult = headerValue(headers, 'x-amz-log-result');
     if (logResult) outcome.logResult = Buffer.from(logResult, 'base64').toString('utf8');
     return outcome;
@@ -103,7 +109,7 @@ export function createDirectLambdaTarget(options: DirectTargetOptions): Target {
       const exchangeRequest: ExchangeRequest = { origin: endpoint.origin, path: unsigned.path + search, method: 'POST', headers, keepBody };
       if (request.payload.length > 0) exchangeRequest.body = request.payload;
       if (signal) exchangeRequest.signal = signal;
-      if (options.timeoutMs) exchangeRequest.timeoutMs = options.timeoutMs;
+      exchangeRequest.timeoutMs = timeoutMs;
       return timedExchange(connections.for(endpoint.origin, lane), exchangeRequest, request, readAnswer);
     },
     connectionsOpened: () => connections.opened,

@@ -5,6 +5,7 @@
  */
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { ResolvedAwsConfig } from './awsConfig.js';
+import { callDeadlineMs } from './deadline.js';
 import type { InvokeRequest, Outcome, Target } from './types.js';
 
 export interface LambdaTargetOptions {
@@ -15,7 +16,12 @@ export interface LambdaTargetOptions {
   retries?: number;
   /** Sockets kept open to the endpoint (the load generator's concurrency). */
   maxSockets?: number;
-  /** Per-call socket timeout in milliseconds (load tests; one-off calls use an abort signal). */
+  /** Whole-call deadline in milliseconds (absent: the default, deadline.ts). */
+  /**
+   * Bytes kept of any response body (a load test keeps only what its error example uses); the rest
+   * is read and dropped. Absent: bodies whole.
+   */
+  bodyLimitBytes?: number;
   timeoutMs?: number;
 }
 
@@ -24,19 +30,26 @@ interface SdkError extends Error {
   /** TooManyRequestsException's reason. */
   Reason?: string;
   $metadata?: { httpStatusCode?: number; requestId?: string; attempts?: number };
+  /** Set on the service's own errors (ServiceException); absent when the answer could not be read. */
+  $fault?: 'client' | 'server';
   cause?: unknown;
 }
 
 export function createLambdaTarget(options: LambdaTargetOptions): Target {
   const { aws } = options;
+  const timeoutMs = callDeadlineMs(options.timeoutMs);
   const client = new LambdaClient({
     region: aws.region,
     credentials: aws.credentials,
     ...(aws.endpoint && { endpoint: aws.endpoint }),
     ...(aws.profile && { profile: aws.profile }),
     maxAttempts: 1 + (options.retries ?? 0),
+    ...(options.bodyLimitBytes !== undefined && { streamCollector: boundedCollector(options.bodyLimitBytes) }),
     requestHandler: {
-      ...(options.timeoutMs && { requestTimeout: options.timeoutMs }),
+      // Until the answer's headers; the handler only warns when it runs out unless told to throw.
+      // The whole call, body included, is held to the deadline by the abort signal below.
+      requestTimeout: timeoutMs,
+      throwOnRequestTimeout: true,
       httpAgent: { keepAlive: true, maxSockets: options.maxSockets ?? 50 },
       httpsAgent: { keepAlive: true, maxSockets: options.maxSockets ?? 50 },
     },
@@ -57,8 +70,15 @@ export function createLambdaTarget(options: LambdaTargetOptions): Target {
       });
       const sentAt = Date.now();
       const start = performance.now();
+      // One controller per call, ended by the deadline or the run's signal (not AbortSignal.any,
+      // which on Node 20 keeps every call's signal alive as long as the run's).
+      const deadline = new AbortController();
+      const timer = setTimeout(() => deadline.abort(new DOMException(`no complete answer within ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
+      const onAbort = () => deadline.abort(signal!.reason);
+      if (signal?.aborted) onAbort();
+      else signal?.addEventListener('abort', onAbort, { once: true });
       try {
-        const output = await client.send(command, signal ? { abortSignal: signal } : {});
+        const output = await client.send(command, { abortSignal: deadline.signal });
         const latencyMs = performance.now() - start;
         const outcome: Outcome = {
           class: output.FunctionError ? 'functionError' : 'ok',
@@ -75,12 +95,40 @@ export function createLambdaTarget(options: LambdaTargetOptions): Target {
         if (output.LogResult) outcome.logResult = Buffer.from(output.LogResult, 'base64').toString('utf8');
         return outcome;
       } catch (error) {
-        return failedOutcome(error as SdkError, sentAt, performance.now() - start, request);
+        const failed = failedOutcome(error as SdkError, sentAt, performance.now() - start, request);
+        const reason: unknown = deadline.signal.reason;
+        if (failed.class === 'timeout' && reason instanceof Error && reason.name === 'TimeoutError') {
+          failed.errorType = 'TimeoutError';
+          failed.errorMessage = reason.message;
+        }
+        return failed;
+      } finally {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
       }
     },
     async close() {
       client.destroy();
     },
+  };
+}
+
+/**
+ * The SDK reads every body whole before it looks at it: a proxy's 50 MB error page, eight at a
+ * time, is most of a gigabyte. This keeps the first `limit` bytes and drains the rest.
+ */
+function boundedCollector(limit: number): (stream: unknown) => Promise<Uint8Array> {
+  return async (stream) => {
+    const chunks: Buffer[] = [];
+    let kept = 0;
+    for await (const chunk of stream as AsyncIterable<Uint8Array | string>) {
+      if (kept >= limit) continue;
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      const part = bytes.length <= limit - kept ? bytes : Buffer.from(bytes.subarray(0, limit - kept));
+      chunks.push(part);
+      kept += part.length;
+    }
+    return Buffer.concat(chunks);
   };
 }
 
@@ -101,6 +149,12 @@ function failedOutcome(error: SdkError, sentAt: number, latencyMs: number, reque
     outcome.class = 'timeout';
   } else if (status !== undefined) {
     outcome.class = status === 429 ? 'throttled' : 'httpError';
+    // An answer that names no error (a proxy's 503 page, an empty 502) is `Unknown` to the SDK, or a
+    // failed parse of the page: named by its status, as the direct path names it (serviceError).
+    if (error.$fault === undefined || error.name === 'Unknown' || error.name === 'UnknownError') {
+      outcome.errorType = `Http${status}`;
+      outcome.errorMessage = `HTTP ${status}`;
+    }
     outcome.statusCode = status;
     outcome.refusedByService = true;
     if (error.Reason) outcome.reason = error.Reason;

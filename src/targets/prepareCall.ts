@@ -5,7 +5,7 @@
  */
 import { UsageError } from '../errors.js';
 import type { HttpOptions } from './index.js';
-import { parseAsyncVia, parseHeaders, parseHttpUrl, parseMethod } from './httpOptions.js';
+import { parseAsyncVia, parseHeaderName, parseHeaders, parseHttpUrl, parseMethod } from './httpOptions.js';
 import { checkPayloadSize, encodeClientContext, encodeJsonPayload, formatBytes, readPayloadText } from './payload.js';
 import { compileTemplate, type PayloadTemplate } from './payloadTemplate.js';
 import { createBodyBuilder, DEFAULT_ASYNC_BODY_PATH, DEFAULT_CORRELATION_HEADER, DEFAULT_CORRELATION_PATH } from './requestBody.js';
@@ -19,6 +19,8 @@ export interface CallOptions {
   target: string;
   payload?: string;
   payloadFile?: string;
+  /** The payload already read, as bytes: what worker threads are handed (see PayloadInput). */
+  payloadBytes?: Uint8Array;
   /** Client-side limit on the whole call, in milliseconds. */
   timeoutMs?: number;
   region?: string;
@@ -75,11 +77,12 @@ export async function prepareCall(options: CallOptions, types: InvocationType[],
   });
   // A template is checked by filling it in once; the sample stands for the payload in every check below.
   const template = read && options.template ? check(() => compileTemplate(read.text, options.templateDir ?? process.cwd())) : undefined;
-  const payloadText = read && (!options.template || template) ? { ...read, text: template ? template.render(0) : read.text, template } : undefined;
+  const sample = template?.render(0);
+  const payloadText = read && (!options.template || template) ? { ...read, ...(sample !== undefined && { text: sample, bytes: Buffer.from(sample, 'utf8') }), template } : undefined;
   let prepared: Prepared | undefined;
   if (spec?.kind === 'http') prepared = prepareHttp(options, types, payloadText, check, problems);
   else if (spec?.kind === 'lambda') prepared = prepareLambda(options, types, payloadText, check, problems);
-  return spec && prepared && read && payloadText ? { spec, ...prepared, payloadText: read.text, payloadSource: read.source } : undefined;
+  return spec && prepared && read && payloadText ? { spec, ...prepared, payloadText: read.text, payloadBytes: read.bytes, payloadSource: read.source } : undefined;
 }
 
 /** The qualifier flag applies to functions only; for a URL it is reported by prepareHttp. */
@@ -94,12 +97,14 @@ export interface PreparedCall {
   http?: HttpOptions;
   /** The payload as read (from the flag, a file or stdin; a template unfilled): what worker threads are handed. */
   payloadText: string;
+  /** The payload's bytes as read: what is sent (and what worker threads are handed). */
+  payloadBytes: Uint8Array;
   payloadSource: string;
 }
 
-type Prepared = Omit<PreparedCall, 'spec' | 'payloadText' | 'payloadSource'>;
+type Prepared = Omit<PreparedCall, 'spec' | 'payloadText' | 'payloadBytes' | 'payloadSource'>;
 
-type PayloadInput = { text: string; source: string; template: PayloadTemplate | undefined };
+type PayloadInput = { text: string; bytes: Buffer; source: string; template: PayloadTemplate | undefined };
 
 function prepareLambda(
   options: CallOptions,
@@ -115,7 +120,7 @@ function prepareLambda(
   for (const [flag, value] of httpOnly) if (value !== undefined) problems.push(`${flag} applies to URL targets only: a function is called through the Invoke API`);
   const logType = check(() => parseLogType(options.logType, types));
   const clientContext = options.clientContext === undefined ? undefined : check(() => encodeClientContext(options.clientContext!));
-  const payload = payloadText && check(() => encodeJsonPayload(payloadText.text, payloadText.source));
+  const payload = payloadText && check(() => encodeJsonPayload(payloadText.text, payloadText.source, payloadText.bytes));
   if (payload) for (const type of types) check(() => checkPayloadSize(payload.length, type));
   if (!payload) return undefined;
   const template = payloadText?.template && !payloadText.template.isStatic ? payloadText.template : undefined;
@@ -142,14 +147,16 @@ function prepareHttp(
   const asyncVia = check(() => parseAsyncVia(options.asyncVia ?? (options.asyncUrl ? 'url' : 'header')));
   const headers = check(() => parseHeaders(options.headers ?? []));
   const method = options.method === undefined ? undefined : check(() => parseMethod(options.method!));
+  if (options.asyncHeader !== undefined) check(() => parseHeaderName(options.asyncHeader!, '--async-header'));
+  if (options.correlationHeader !== undefined) check(() => parseHeaderName(options.correlationHeader!, '--correlation-header'));
   const asyncUrl = options.asyncUrl === undefined ? undefined : check(() => parseHttpUrl(options.asyncUrl!, '--async-url'));
-  if (asyncVia === 'url' && !asyncUrl) problems.push('--async-via url needs --async-url URL: the route that invokes asynchronously (e.g. …/run/async)');
+  if (asyncVia === 'url' && options.asyncUrl === undefined) problems.push('--async-via url needs --async-url URL: the route that invokes asynchronously (e.g. …/run/async)');
   if (asyncVia !== undefined && asyncVia !== 'url' && asyncUrl) problems.push(`--async-url only applies with --async-via url (not ${asyncVia})`);
   if (types.includes('DryRun') && asyncVia !== 'header') problems.push('--type DryRun over HTTP needs --async-via header (the API must map the header to X-Amz-Invocation-Type)');
   const correlationPath = options.correlationPath === undefined ? DEFAULT_CORRELATION_PATH : options.correlationPath;
   const asyncBodyPath = asyncVia === 'body' ? (options.asyncBodyPath ?? DEFAULT_ASYNC_BODY_PATH) : undefined;
   if (options.asyncBodyPath !== undefined && asyncVia !== 'body') problems.push('--async-body-path only applies with --async-via body');
-  const build = payloadText && check(() => createBodyBuilder(payloadText.text, payloadText.source, { correlationPath, ...(asyncBodyPath && { asyncBodyPath }) }, payloadText.template));
+  const build = payloadText && check(() => createBodyBuilder(payloadText.bytes, payloadText.source, { correlationPath, ...(asyncBodyPath && { asyncBodyPath }) }, payloadText.template));
   if (!build || !asyncVia || !headers) return undefined;
   const probe = build(types[0] ?? 'RequestResponse', 0);
   if (options.needsCorrelation && probe.clientRequestId === undefined) {

@@ -47,5 +47,21 @@ function parseUrl(text: string): URL {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new UsageError(`'${text}' uses ${url.protocol.slice(0, -1)}: only http:// and https:// URLs can be invoked`);
   }
+  refuseUserInfo(url, 'the target URL');
   return url;
+}
+
+/**
+ * `https://user:password@host/…`: not sent (neither undici nor a gateway takes it from the URL) and
+ * the URL is printed and saved in reports, password and all. Refused, naming the URL without it.
+ */
+export function refuseUserInfo(url: URL, what: string): void {
+  if (url.username === '' && url.password === '') return;
+  const shown = new URL(url.href);
+  shown.username = '';
+  shown.password = '';
+  throw new UsageError(
+    `${what} ${shown.href} has a user name or password in it, which lambench would neither send nor keep secret: ` +
+      `remove it and pass --header 'authorization: Basic <base64 of user:password>'`,
+  );
 }

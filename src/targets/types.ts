@@ -35,8 +35,10 @@ export interface Outcome {
   executedVersion?: string;
   /** `Handled` or `Unhandled` when the function failed (arrives with a 200). */
   functionError?: string;
-  /** The response body. */
+  /** The response body (or its first bytes: see payloadCut). */
   payload?: Uint8Array;
+  /** True when the body went on past what was kept of it (undiciExchange.ts says how much is kept). */
+  payloadCut?: boolean;
   /** Decoded tail of the function's log (Invoke API with LogType Tail). */
   logResult?: string;
   /** The service's error name (e.g. ResourceNotFoundException, an HTTP `x-amzn-ErrorType`) or the network error code. */

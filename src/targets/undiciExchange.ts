@@ -32,14 +32,31 @@ export interface ExchangeRequest {
   signal?: AbortSignal;
   /** Whole-call limit in milliseconds: one timer, cleared when the call ends. */
   timeoutMs?: number;
-  /** Whether to buffer the body of this response (decided on its status and headers). */
-  keepBody: (statusCode: number, headers: IncomingHttpHeaders) => boolean;
+  /**
+   * How many bytes of this response's body to keep (decided on its status and headers): 0 keeps
+   * none. The rest is read and dropped, so a huge answer costs the client no more than this.
+   */
+  keepBody: (statusCode: number, headers: IncomingHttpHeaders) => number;
 }
+
+/**
+ * Bytes kept of a body a caller shows whole (`invoke` prints the payload): well above the largest
+ * answer Lambda (6 MB) or API Gateway (10 MB) gives, so only a foreign server's flood is cut.
+ */
+export const SHOWN_BODY_LIMIT_BYTES = 32 * 1024 * 1024;
+/**
+ * Bytes kept of an error body in a load test, which keeps 300 characters of it as an example:
+ * enough for any error document's message, little enough that eight 50 MB error pages in flight
+ * cost nothing (issue 11: they took the client to 791 MB when kept whole).
+ */
+export const ERROR_BODY_LIMIT_BYTES = 64 * 1024;
 
 export interface Exchange {
   statusCode: number;
   headers: IncomingHttpHeaders;
   body?: Buffer;
+  /** True when the body was longer than what was kept of it (`body` is its first bytes). */
+  bodyCut?: boolean;
 }
 
 /**
@@ -92,6 +109,8 @@ class CallHandler implements Dispatcher.DispatchHandler {
   private timer: NodeJS.Timeout | undefined;
   private response: Exchange | undefined;
   private chunks: Buffer[] | undefined;
+  /** Bytes of the body still to keep; what comes after is read and dropped. */
+  private room = 0;
   private done = false;
   readonly sentAt = Date.now();
   private readonly start = performance.now();
@@ -139,11 +158,23 @@ class CallHandler implements Dispatcher.DispatchHandler {
     // 1xx informational answers come before the real one.
     if (statusCode < 200) return;
     this.response = { statusCode, headers };
-    this.chunks = this.request.keepBody(statusCode, headers) ? [] : undefined;
+    this.room = this.request.keepBody(statusCode, headers);
+    this.chunks = this.room > 0 ? [] : undefined;
   }
 
   onResponseData(_controller: Controller, chunk: Buffer): void {
-    this.chunks?.push(chunk);
+    const chunks = this.chunks;
+    if (chunks === undefined) return;
+    const room = this.room;
+    if (chunk.length <= room) {
+      chunks.push(chunk);
+      this.room = room - chunk.length;
+      return;
+    }
+    // A copy of the part kept: a view would pin the whole chunk.
+    if (room > 0) chunks.push(Buffer.from(chunk.subarray(0, room)));
+    this.room = 0;
+    this.response!.bodyCut = true;
   }
 
   onResponseEnd(): void {

@@ -1,4 +1,10 @@
-/** Human output of one invocation. */
+/**
+ * Human output of one invocation. Everything the target or a queue sent back (IDs, error text, the
+ * log tail, the payload, the completion record) is foreign text: it is made terminal-safe here, so
+ * an answer cannot retitle the window or clear the screen. `--json` prints the document as is.
+ */
+import { oneLine, terminalSafe } from '../../terminalText.js';
+import { SHOWN_BODY_LIMIT_BYTES } from '../../targets/undiciExchange.js';
 import type { InvokeResultDocument } from '../../targets/invokeOnce.js';
 import type { CompletionRecord } from '../../delivery/completionRecord.js';
 import type { Style } from '../style.js';
@@ -10,7 +16,7 @@ export function renderInvoke(document: InvokeResultDocument, style: Style): stri
   const failed = document.outcome !== 'ok';
   const mark = failed ? style.red('✖') : style.green('✔');
   const status = document.statusCode !== undefined ? `${document.statusCode} ${STATUS_NOTES[document.statusCode] ?? ''}`.trim() : 'no response';
-  const errorNote = document.functionError ? style.red(` with function error ${document.functionError}`) : '';
+  const errorNote = document.functionError ? style.red(` with function error ${oneLine(document.functionError)}`) : '';
   lines.push(`${mark} ${style.bold(document.target)}  ${document.invocationType} → ${status}${errorNote}  ${formatMs(document.latencyMs)}`);
   const http = document.asyncVia !== undefined;
   const rows: [string, string | undefined][] = [
@@ -22,14 +28,14 @@ export function renderInvoke(document: InvokeResultDocument, style: Style): stri
     ['attempts', http ? undefined : String(document.attempts)],
     ['error', document.errorType || document.errorMessage ? [document.errorType, document.errorMessage].filter(Boolean).join(': ') : undefined],
   ];
-  for (const [label, value] of rows) if (value !== undefined) lines.push(`  ${style.dim(label.padEnd(18))}${value}`);
+  for (const [label, value] of rows) if (value !== undefined) lines.push(`  ${style.dim(label.padEnd(18))}${oneLine(value)}`);
   if (document.invocationType === 'Event' && document.outcome === 'ok' && document.completion === undefined) {
     lines.push(style.dim(`  ${http ? 'accepted' : 'queued by Lambda'}; add --wait --destination-queue URL to see it complete`));
   }
   if (document.completion !== undefined) lines.push(...renderCompletion(document.completion, document.endToEndMs, style));
   if (document.logResult !== undefined) {
     lines.push(style.dim('  log (last 4 KB)'));
-    for (const line of document.logResult.replace(/\n$/, '').split('\n')) lines.push(`    ${line}`);
+    for (const line of terminalSafe(document.logResult).replace(/\n$/, '').split('\n')) lines.push(`    ${line}`);
   }
   if (document.report) {
     const r = document.report;
@@ -43,7 +49,9 @@ export function renderInvoke(document: InvokeResultDocument, style: Style): stri
     lines.push(`  ${style.dim('report'.padEnd(18))}${parts.join(' · ')}`);
   }
   if (document.payload !== undefined) {
-    lines.push(typeof document.payload === 'string' ? document.payload : JSON.stringify(document.payload, null, 2));
+    // JSON.stringify escapes C0 controls but not DEL or the 8-bit ones (0x9b is a CSI on its own).
+    lines.push(terminalSafe(typeof document.payload === 'string' ? document.payload : JSON.stringify(document.payload, null, 2)));
+    if (document.payloadCut) lines.push(style.yellow(`(the body went on: only its first ${SHOWN_BODY_LIMIT_BYTES / (1024 * 1024)} MB are shown)`));
   }
   return `${lines.join('\n')}\n`;
 }
@@ -52,7 +60,8 @@ function renderCompletion(record: CompletionRecord | null, endToEndMs: number | 
   if (record === null) return [style.yellow('  no completion record arrived before --wait-timeout')];
   const ok = record.condition === 'Success';
   const where = record.kind === 'deadLetter' ? 'dead-letter queue' : 'destination';
-  const lines = [`  ${style.dim('completion'.padEnd(18))}${ok ? style.green(record.condition) : style.red(record.condition)} (${where})`];
+  const condition = oneLine(record.condition);
+  const lines = [`  ${style.dim('completion'.padEnd(18))}${ok ? style.green(condition) : style.red(condition)} (${where})`];
   if (record.attempts !== undefined) lines.push(`  ${style.dim('attempts (async)'.padEnd(18))}${record.attempts}`);
   if (record.completedAt !== undefined) {
     const after = endToEndMs !== undefined ? ` (${formatMs(endToEndMs)} after the send)` : '';
@@ -60,11 +69,11 @@ function renderCompletion(record: CompletionRecord | null, endToEndMs: number | 
   }
   const response = record.responsePayload as { errorType?: string; errorMessage?: string } | undefined;
   if (record.functionError && response?.errorMessage !== undefined) {
-    lines.push(`  ${style.dim('function error'.padEnd(18))}${record.functionError}: ${response.errorType ?? 'Error'}: ${response.errorMessage}`);
+    lines.push(`  ${style.dim('function error'.padEnd(18))}${oneLine(`${record.functionError}: ${response.errorType ?? 'Error'}: ${response.errorMessage}`)}`);
   } else if (record.responsePayload !== undefined) {
-    lines.push(`  ${style.dim('response'.padEnd(18))}${JSON.stringify(record.responsePayload)}`);
+    lines.push(`  ${style.dim('response'.padEnd(18))}${oneLine(JSON.stringify(record.responsePayload))}`);
   }
-  if (record.errorMessage !== undefined) lines.push(`  ${style.dim('error'.padEnd(18))}${record.errorMessage}`);
+  if (record.errorMessage !== undefined) lines.push(`  ${style.dim('error'.padEnd(18))}${oneLine(record.errorMessage)}`);
   return lines;
 }
 
