@@ -51,7 +51,8 @@ export async function emitReport(report: ReportDocument, args: ReportOutputArgs,
 /**
  * Exit 130 for a run this process interrupted (`live`); 3 when every call of a phase was refused
  * as not found or not allowed, or none reached the target (it is wrong or down, not slow: nothing
- * was measured); 1 for failed thresholds or verified delivery with events missing; otherwise nothing.
+ * was measured), or a phase's delivery could not be verified (a queue could not be read through);
+ * 1 for failed thresholds or verified delivery with events missing; otherwise nothing.
  */
 export async function judge(report: ReportDocument, live = true): Promise<void> {
   if (live && report.interrupted) throw new InterruptedError('interrupted: the report covers what was measured before Ctrl-C');
@@ -63,6 +64,14 @@ export async function judge(report: ReportDocument, live = true): Promise<void> 
   if (unreachable) {
     const kind = firstFailure(unreachable);
     throw new TargetUnavailableError(`no call of the ${unreachable.name} phase reached the target${kind ? ` (${kind})` : ''}: check the URL or endpoint, and that it is up`);
+  }
+  // Delivery that could not be verified (a queue unreadable, hung, or its backlog not read through): AWS could not be reached, not a loss.
+  const unverified = report.interrupted ? undefined : report.phases.find((phase) => (phase.delivery?.unverified ?? 0) > 0);
+  if (unverified) {
+    const delivery = unverified.delivery!;
+    throw new TargetUnavailableError(
+      `delivery unverified: ${delivery.unverified} of ${delivery.accepted} accepted events of the ${unverified.name} phase could not be looked for (${delivery.unverifiedReasons?.[0] ?? 'a queue could not be read'}): the report says what was found; check SQS, or raise --settle for a backlog`,
+    );
   }
   const failed = report.thresholds.filter((result) => !result.passed);
   const problems: string[] = [];
