@@ -71,6 +71,8 @@ export interface DeliveryTrackerOptions {
    * promise is awaited first (poll deletes a record only once it was printed).
    */
   onRecord?: (record: CompletionRecord, match: TrackedInvocation | undefined) => Verdict | Promise<Verdict>;
+  /** False once the caller has stopped reading (poll --max): a message received after that is handed back unread, uncounted. */
+  stillReading?: () => boolean;
   /** Sees each message that is not a completion record, once; returning 'delete' deletes it (poll --delete never does). */
   onMalformed?: (message: Message) => Verdict;
 }
@@ -356,6 +358,7 @@ export class DeliveryTracker {
 
   /** Decides what one received message is (ours, a duplicate, someone else's) and its fate. */
   private consider(message: Message, queueUrl: string): { action: 'delete' | 'release' | Promise<'delete' | 'release'>; isNew: boolean; ours: boolean; record?: CompletionRecord } {
+    if (this.options.stillReading?.() === false) return { action: 'release', isNew: false, ours: false };
     const messageId = message.MessageId ?? message.ReceiptHandle ?? '';
     const seen = this.matchedMessageIds.has(messageId) || this.unmatchedMessageIds.has(messageId) || this.malformedMessageIds.has(messageId);
     const record = decodeCompletionMessage(message, queueUrl, this.options.clientRequestIdPath);

@@ -5,7 +5,9 @@
  * through; otherwise they are unverified, with the reason this gives.
  */
 import { clock, unreadableReason, type SqsFailure } from './sqsFailure.js';
-import { RECEIVE_GRACE_MS } from './sqsClient.js';
+
+/** Beyond its long-poll wait, how late a read's answer may be before the queue counts as not answering. */
+const LATE_ANSWER_MS = 2_000;
 
 export class QueueReading {
   /** The failing streak under way: set by a failed read, ended by a read that succeeds. */
@@ -50,7 +52,8 @@ export class QueueReading {
   /** Why events that could be on this queue cannot be called missing now, or undefined when it was read through. */
   unverifiedReason(now = Date.now()): string | undefined {
     if (this.failing) return unreadableReason(this.failing.failure, this.failing.since);
-    const hungSince = [...this.inFlight.values()].filter((startedAt) => now - startedAt > this.waitSeconds * 1000 + RECEIVE_GRACE_MS).sort((a, b) => a - b)[0];
+    // A long poll answers within its wait: one out this much longer is an SQS that stopped answering.
+    const hungSince = [...this.inFlight.values()].filter((startedAt) => now - startedAt > this.waitSeconds * 1000 + LATE_ANSWER_MS).sort((a, b) => a - b)[0];
     if (hungSince !== undefined) return `SQS stopped answering from ${clock(hungSince)} (a read begun then had no answer)`;
     if (this.lastClearReadAt === 0) return this.lastForeignAt === 0 ? 'no read of the queue completed' : "the queue's backlog was not read through in --settle";
     if (this.lastForeignAt > this.lastClearReadAt) return "the queue's backlog was not read through in --settle";

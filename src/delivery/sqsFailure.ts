@@ -22,7 +22,8 @@ export function describeSqsFailure(error: unknown): SqsFailure {
   if (NON_EXISTENT.has(err?.name)) return { kind: 'missingQueue', code: err.name, message };
   if (err?.$metadata?.httpStatusCode !== undefined) return { kind: 'refused', code: err.name, message };
   // Our deadline (an AbortSignal) or the SDK's request timeout: the call was made and never answered.
-  if (err?.name === 'AbortError' || err?.name === 'TimeoutError' || err?.code === 'ETIMEDOUT') return { kind: 'noAnswer', code: 'no answer', message };
+  // (The SDK also names a reset socket TimeoutError, with code ECONNRESET: that one is unreachable.)
+  if (err?.name === 'AbortError' || err?.code === 'ETIMEDOUT' || (err?.name === 'TimeoutError' && !err.code)) return { kind: 'noAnswer', code: 'no answer', message };
   const code = err?.code ?? (err?.cause as { code?: string } | undefined)?.code ?? err?.name ?? 'Error';
   return { kind: 'unreachable', code, message };
 }
