@@ -302,7 +302,6 @@ export class DeliveryTracker {
   private async poll(queueUrl: string, poller: number): Promise<void> {
     const { signal } = this.controller;
     const reading = this.reading.get(queueUrl)!;
-    let idleRounds = 0;
     let failures = 0;
     while (!signal.aborted) {
       let messages: Message[];
@@ -349,10 +348,9 @@ export class DeliveryTracker {
       // A failed delete leaves the message in the queue: seen again later, it is a known one.
       await this.deleteBatches(queueUrl, toDelete).catch(() => {});
       if (fresh > 0) this.lastNewMessageAt = Date.now();
-      // Only messages seen before (others', whose hold ended): back off, so that reading does
-      // not keep raising their receive count (up to 5 s between reads while nothing new comes).
-      idleRounds = messages.length > 0 && fresh === 0 ? idleRounds + 1 : 0;
-      if (idleRounds > 0) await sleep(Math.min(5000, 250 * 2 ** idleRounds), signal);
+      // No back-off for messages seen before: each read hides them for HOLD_SECONDS again, so a
+      // message is read at most once per hold (what its receive count grows by), and backing off
+      // here would leave this run's records unread behind a backlog.
     }
   }
 
