@@ -6,6 +6,7 @@
  */
 import type { LatencySummary } from '../metrics/histogram.js';
 import type { CompletionCondition } from './completionRecord.js';
+import type { TrackedInvocation } from './deliveryTracker.js';
 
 export interface DeliveryReport {
   accepted: number;
@@ -47,4 +48,26 @@ export function foreignNote(delivery: DeliveryReport): string | undefined {
 export function deliveryEquation(delivery: DeliveryReport): string {
   const unverified = delivery.unverified ?? 0;
   return `accepted ${delivery.accepted} = succeeded ${delivery.succeeded} + failed ${delivery.failed} + missing ${delivery.missing}${unverified > 0 ? ` + unverified ${unverified}` : ''}`;
+}
+
+/** Adds each invocation to the counts; pending ones are unverified when a queue could not be read through, else missing. */
+export function countInvocations(report: DeliveryReport, invocations: TrackedInvocation[], unreadable: boolean): void {
+  for (const tracked of invocations) {
+    report.duplicates += tracked.duplicates;
+    if (tracked.state === 'pending' && unreadable) {
+      report.unverified = (report.unverified ?? 0) + 1;
+      continue;
+    }
+    if (tracked.state === 'pending') {
+      report.missing += 1;
+      if (report.missingExamples.length < 10) report.missingExamples.push({ ...(tracked.requestId && { requestId: tracked.requestId }), ...(tracked.clientRequestId && { clientRequestId: tracked.clientRequestId }) });
+      continue;
+    }
+    report[tracked.state] += 1;
+    if (tracked.failedVia?.destination) report.failedVia.onFailureDestination += 1;
+    if (tracked.failedVia?.deadLetter) report.failedVia.deadLetterQueue += 1;
+    if (tracked.condition) report.conditions[tracked.condition] = (report.conditions[tracked.condition] ?? 0) + 1;
+    const attempts = tracked.attempts === undefined ? 'unknown' : String(tracked.attempts);
+    report.attempts[attempts] = (report.attempts[attempts] ?? 0) + 1;
+  }
 }

@@ -11,7 +11,6 @@
 import {
   DeleteMessageBatchCommand,
   DeleteMessageCommand,
-  GetQueueAttributesCommand,
   ReceiveMessageCommand,
   type Message,
   type SQSClient,
@@ -19,12 +18,14 @@ import {
 import { TargetUnavailableError } from '../errors.js';
 import { createHistogram, encodeHistogram, recordMs, summarize } from '../metrics/histogram.js';
 import { decodeCompletionMessage, type CompletionCondition, type CompletionRecord } from './completionRecord.js';
-import type { DeliveryReport } from './deliveryReport.js';
+import { countInvocations, type DeliveryReport } from './deliveryReport.js';
+import { checkQueue } from './queueCheck.js';
 import { HeldMessages, HOLD_SECONDS } from './heldMessages.js';
 import { QueueReading } from './queueReading.js';
 import { UnclaimedRecords, type Unclaimed } from './unclaimedRecords.js';
 import { RECEIVE_GRACE_MS, sqsCallOptions } from './sqsClient.js';
-import { describeSqsFailure, queueError } from './sqsFailure.js';
+import { Changes, sleep } from './waiting.js';
+import { describeSqsFailure } from './sqsFailure.js';
 
 export type { DeliveryReport } from './deliveryReport.js';
 
@@ -82,16 +83,6 @@ export interface DeliveryTrackerOptions {
 const BACKLOG_PER_POLLER = 250;
 const MAX_POLLERS = 16;
 
-function redriveMaxReceiveCount(policy: string | undefined): number | undefined {
-  if (!policy) return undefined;
-  try {
-    const count = Number((JSON.parse(policy) as { maxReceiveCount?: unknown }).maxReceiveCount);
-    return Number.isFinite(count) ? count : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 export class DeliveryTracker {
   private readonly byRequestId = new Map<string, TrackedInvocation>();
   private readonly byClientRequestId = new Map<string, TrackedInvocation>();
@@ -110,7 +101,7 @@ export class DeliveryTracker {
   /** Others' records being held, by request ID and client request ID, in case one is ours after all (see expect). */
   private readonly unclaimed = new UnclaimedRecords();
   private readonly lateDeletions: Promise<void>[] = [];
-  private listeners: (() => void)[] = [];
+  private readonly changes = new Changes();
   private pendingCount = 0;
   /** When a message this tracker had not seen before last arrived (epoch ms). */
   lastNewMessageAt = Date.now();
@@ -172,30 +163,7 @@ export class DeliveryTracker {
   async checkQueues(): Promise<void> {
     await Promise.all(
       this.options.queueUrls.map(async (queueUrl) => {
-        let attributes: Record<string, string> | undefined;
-        try {
-          ({ Attributes: attributes } = await this.options.sqs.send(
-            new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn', 'RedrivePolicy', 'ApproximateNumberOfMessages'] }),
-            sqsCallOptions(this.hardStop.signal),
-          ));
-        } catch (error) {
-          throw queueError(queueUrl, error);
-        }
-        const maxReceiveCount = redriveMaxReceiveCount(attributes?.RedrivePolicy);
-        if (maxReceiveCount !== undefined) {
-          this.options.onWarning?.(
-            `${queueUrl} has a redrive policy (maxReceiveCount ${maxReceiveCount}): messages lambench reads but does not match are handed back, yet each read counts toward it`,
-          );
-        }
-        const backlog = Number(attributes?.ApproximateNumberOfMessages);
-        if (Number.isFinite(backlog)) {
-          this.reading.get(queueUrl)!.backlog = backlog;
-          if (backlog >= BACKLOG_PER_POLLER) {
-            this.options.onWarning?.(
-              `${queueUrl} holds about ${backlog} messages already: lambench reads past them to find this run's records (each hidden for up to ${HOLD_SECONDS} s, then handed back; none deleted), which takes about ${Math.ceil(backlog / 10)} reads; events not found before --settle ends are reported unverified, not missing`,
-            );
-          }
-        }
+        this.reading.get(queueUrl)!.backlog = await checkQueue(this.options.sqs, queueUrl, this.hardStop.signal, BACKLOG_PER_POLLER, this.options.onWarning);
       }),
     );
   }
@@ -215,12 +183,12 @@ export class DeliveryTracker {
    * be read: its pollers keep trying until then, and report() says which events are unverified.
    */
   async settle(settleMs: number, signal?: AbortSignal): Promise<void> {
-    await this.until(() => this.pendingCount === 0, settleMs, signal);
+    await this.changes.until(() => this.pendingCount === 0, settleMs, signal);
   }
 
   /** Resolves once no new message has arrived for `idleMs` (the queues look drained). */
   async drained(idleMs: number, signal?: AbortSignal): Promise<void> {
-    await this.until(() => Date.now() - this.lastNewMessageAt >= idleMs, Number.POSITIVE_INFINITY, signal, Math.min(250, idleMs));
+    await this.changes.until(() => Date.now() - this.lastNewMessageAt >= idleMs, Number.POSITIVE_INFINITY, signal, Math.min(250, idleMs));
   }
 
   /**
@@ -273,24 +241,7 @@ export class DeliveryTracker {
     // Pending events are missing only if every queue they could be on was read through.
     const reasons = this.pendingCount > 0 ? this.unverifiedReasons() : [];
     if (reasons.length > 0) report.unverifiedReasons = reasons;
-    for (const tracked of this.invocations) {
-      report.duplicates += tracked.duplicates;
-      if (tracked.state === 'pending' && reasons.length > 0) {
-        report.unverified! += 1;
-        continue;
-      }
-      if (tracked.state === 'pending') {
-        report.missing += 1;
-        if (report.missingExamples.length < 10) report.missingExamples.push({ ...(tracked.requestId && { requestId: tracked.requestId }), ...(tracked.clientRequestId && { clientRequestId: tracked.clientRequestId }) });
-        continue;
-      }
-      report[tracked.state] += 1;
-      if (tracked.failedVia?.destination) report.failedVia.onFailureDestination += 1;
-      if (tracked.failedVia?.deadLetter) report.failedVia.deadLetterQueue += 1;
-      if (tracked.condition) report.conditions[tracked.condition] = (report.conditions[tracked.condition] ?? 0) + 1;
-      const attempts = tracked.attempts === undefined ? 'unknown' : String(tracked.attempts);
-      report.attempts[attempts] = (report.attempts[attempts] ?? 0) + 1;
-    }
+    countInvocations(report, this.invocations, reasons.length > 0);
     const endToEnd = summarize(this.histogram);
     if (endToEnd) {
       report.endToEnd = endToEnd;
@@ -396,7 +347,7 @@ export class DeliveryTracker {
       }
       if (tracked.counted) {
         this.pendingCount -= 1;
-        this.notify();
+        this.changes.notify();
       }
       return;
     }
@@ -433,42 +384,4 @@ export class DeliveryTracker {
     }
     return reasons;
   }
-
-  private notify(): void {
-    const listeners = this.listeners;
-    this.listeners = [];
-    for (const listener of listeners) listener();
-  }
-
-  private async until(done: () => boolean, timeoutMs: number, signal?: AbortSignal, tickMs?: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!done() && Date.now() < deadline && !signal?.aborted) {
-      const wait = Math.max(1, Math.min(deadline - Date.now(), tickMs ?? 1000));
-      await new Promise<void>((resolve) => {
-        const listener = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-        const timer = setTimeout(() => {
-          this.listeners = this.listeners.filter((other) => other !== listener);
-          resolve();
-        }, wait);
-        this.listeners.push(listener);
-      });
-    }
-  }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
