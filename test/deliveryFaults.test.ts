@@ -6,6 +6,9 @@
  */
 import { GetQueueAttributesCommand, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { judge } from '../src/cli/reportOutput.js';
 import { TargetUnavailableError } from '../src/errors.js';
@@ -86,6 +89,35 @@ describe('delivery verification under SQS faults', () => {
     });
   }
 
+  it('bench --verify-delivery --out --json, SQS refusing once the run is under way: the report is on stdout and in --out, then exit 3', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lambench-faults-'));
+    const out = join(dir, 'o.json');
+    proxy.setMode('pass');
+    const before = proxy.connections();
+    // The queue check uses the first connections; a third one can only be a poller's: the run has begun.
+    const watch = setInterval(() => proxy.connections() - before >= 3 && proxy.setMode('refuse'), 5);
+    try {
+      const env = { AWS_ENDPOINT_URL_SQS: proxy.url, AWS_ENDPOINT_URL_LAMBDA: stack.lambdaUrl, AWS_REGION: stack.region, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
+      const args = ['bench', 'square', '-t', 'sync,async', '-c', '2', '-n', '10', '--verify-delivery', '--destination-queue', stack.queues['lambench-success']!, '--dlq', stack.queues['lambench-dlq']!, '--settle', '2s', '--out', out, '--json'];
+      const result = await runLambench(args, { env, timeoutMs: 60_000 });
+      assert.equal(result.code, 3, result.stderr);
+      const report = JSON.parse(result.stdout);
+      assert.deepEqual(JSON.parse(await readFile(out, 'utf8')), report, '--out holds the same report');
+      const delivery = report.phases[1].delivery;
+      assert.equal(delivery.accepted, 10);
+      assert.equal(delivery.missing, 0);
+      assert.equal(delivery.succeeded + delivery.failed + delivery.unverified, 10);
+      assert.ok(delivery.unverified > 0);
+      assert.match(result.stderr.trimEnd().split('\n').at(-1)!, /^lambench: delivery unverified: \d+ of 10 accepted events of the async phase could not be looked for \(.*SQS unreachable from /);
+    } finally {
+      clearInterval(watch);
+      proxy.setMode('pass');
+      await rm(dir, { recursive: true, force: true });
+    }
+    for (let round = 0; round < 100 && stack.pendingAsync() > 0; round += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+    await runLambench(['poll', stack.queues['lambench-success']!, stack.queues['lambench-dlq']!, '--delete', '--json'], { env: { AWS_ENDPOINT_URL_SQS: stack.sqsUrl, AWS_REGION: stack.region } });
+  });
+
   it('poll against an SQS that accepts connections and never answers ends with exit 3 and one line, within its deadline', async () => {
     proxy.setMode('hang');
     const startedAt = Date.now();
@@ -138,6 +170,7 @@ describe('delivery verification under SQS faults', () => {
     assert.ok(delivery.backlogAtStart! >= 10_000 && delivery.backlogAtStart! <= 10_000 + earlier.visible + earlier.hidden);
     assert.ok(delivery.foreignMessages <= 10_000);
     assert.ok(notes.some((note) => /holds about \d+ messages already: lambench reads past them/.test(note)), notes.join('\n'));
+    assert.match(renderHtmlReport(report), /messages not from this run seen, each hidden for up to 60 s while reading past it, then handed back; none deleted/);
     assert.match(renderReportTable(report), /async: the queues held \d+ messages before the run; \d+ messages not from this run seen, each hidden for up to 60 s while reading past it, then handed back; none deleted/);
     const left = await count();
     assert.equal(left.visible + left.hidden, earlier.visible + earlier.hidden + 10_000, 'every foreign message is still there');
