@@ -128,9 +128,9 @@ export class DeliveryTracker {
     if (sent.requestId) this.byRequestId.set(sent.requestId, tracked);
     if (sent.clientRequestId) this.byClientRequestId.set(sent.clientRequestId, tracked);
     // Its record may have been read before the 202 came back (or a worker thread told us): claim it now.
-    for (const key of [sent.requestId, sent.clientRequestId]) {
-      if (key) for (const unclaimed of this.unclaimed.take(key)) this.claim(tracked, unclaimed);
-    }
+    // (Two plain checks: expect() runs once per async call, on the load's hot path.)
+    if (sent.requestId) for (const unclaimed of this.unclaimed.take(sent.requestId)) this.claim(tracked, unclaimed);
+    if (sent.clientRequestId) for (const unclaimed of this.unclaimed.take(sent.clientRequestId)) this.claim(tracked, unclaimed);
     return tracked;
   }
 

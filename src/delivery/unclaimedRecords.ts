@@ -16,6 +16,8 @@ export interface Unclaimed {
 /** Beyond this many, the oldest are forgotten (a huge backlog of others' records must not grow memory without end). */
 const MAX_UNCLAIMED = 100_000;
 
+const NONE: readonly Unclaimed[] = [];
+
 export class UnclaimedRecords {
   private readonly byKey = new Map<string, Unclaimed[]>();
 
@@ -36,9 +38,9 @@ export class UnclaimedRecords {
   }
 
   /** Removes and returns the records filed under `key`. */
-  take(key: string): Unclaimed[] {
+  take(key: string): readonly Unclaimed[] {
     const list = this.byKey.get(key);
-    if (!list) return [];
+    if (!list) return NONE;
     this.byKey.delete(key);
     for (const unclaimed of list) {
       const other = unclaimed.record.requestId === key ? unclaimed.record.clientRequestId : unclaimed.record.requestId;

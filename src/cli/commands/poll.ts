@@ -145,5 +145,5 @@ function renderSummary(result: PollResult, style: Style): string {
     result.outputClosed ? 'stopped: stdout was closed' : undefined,
     report.endToEnd ? `end-to-end p50 ${formatMs(report.endToEnd.p50 / 1000)}, p99 ${formatMs(report.endToEnd.p99 / 1000)}, max ${formatMs(report.endToEnd.max / 1000)}` : undefined,
   ].filter(Boolean);
-  return `${report.missing > 0 ? style.red(line) : style.green(line)}\n${extras.map((extra) => `  ${extra}\n`).join('')}`;
+  return `${report.missing > 0 || (report.unverified ?? 0) > 0 ? style.red(line) : style.green(line)}\n${extras.map((extra) => `  ${extra}\n`).join('')}`;
 }
