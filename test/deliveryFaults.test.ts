@@ -118,6 +118,21 @@ describe('delivery verification under SQS faults', () => {
     await runLambench(['poll', stack.queues['lambench-success']!, stack.queues['lambench-dlq']!, '--delete', '--json'], { env: { AWS_ENDPOINT_URL_SQS: stack.sqsUrl, AWS_REGION: stack.region } });
   });
 
+  it('poll whose SQS goes away while it reads: exit 3, one line saying since when, not a silent exit 0', async () => {
+    proxy.setMode('pass');
+    const before = proxy.connections();
+    // The queue check opens the first connection, the second poller the second: reading has begun.
+    const watch = setInterval(() => proxy.connections() - before >= 2 && proxy.setMode('refuse'), 5);
+    try {
+      const result = await runLambench(['poll', stack.queues['lambench-failure']!], { env: { AWS_ENDPOINT_URL_SQS: proxy.url, AWS_REGION: stack.region }, timeoutMs: 40_000 });
+      assert.equal(result.code, 3, result.stderr);
+      assert.match(result.stderr.trimEnd().split('\n').at(-1)!, /^lambench: SQS could not be read \(.*lambench-failure: SQS unreachable from \d\d:\d\d:\d\d\.\d{3} UTC \(\w+\)\) after 0 records printed: check the SQS endpoint/);
+    } finally {
+      clearInterval(watch);
+      proxy.setMode('pass');
+    }
+  });
+
   it('poll against an SQS that accepts connections and never answers ends with exit 3 and one line, within its deadline', async () => {
     proxy.setMode('hang');
     const startedAt = Date.now();

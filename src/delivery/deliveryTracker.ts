@@ -212,6 +212,16 @@ export class DeliveryTracker {
     if (notHandedBack > 0) this.options.onWarning?.(`${notHandedBack} messages not from this run could not be handed back now: they become visible again by themselves within ${HOLD_SECONDS} s`);
   }
 
+  /** `<queue URL>: <why>` for each queue whose reads fail or hang now (a backlog not read through is not a failure). */
+  failingQueues(): string[] {
+    const reasons: string[] = [];
+    for (const [queueUrl, reading] of this.reading) {
+      const reason = reading.failureReason();
+      if (reason) reasons.push(`${queueUrl}: ${reason}`);
+    }
+    return reasons;
+  }
+
   /** Throws the first queue's reason when some queue could not be read through (for a single `invoke --wait`). */
   throwIfUnverified(): void {
     for (const [queueUrl, reading] of this.reading) {

@@ -5,7 +5,7 @@
  * printed it, and printing that fails (stdout closed) stops the poll at once.
  */
 import { readFile } from 'node:fs/promises';
-import { UsageError } from '../errors.js';
+import { TargetUnavailableError, UsageError } from '../errors.js';
 import type { AwsOptions } from '../targets/awsConfig.js';
 import type { CompletionRecord } from './completionRecord.js';
 import { openDeliveryTracker } from './openTracker.js';
@@ -78,6 +78,7 @@ export async function pollQueues(options: PollOptions): Promise<PollResult> {
     },
   });
   for (const sent of options.correlate ?? []) tracker.expect(sent);
+  let failing: string[] = [];
   try {
     tracker.start();
     // `done` ends whichever wait lost the race below, so no timer outlives the poll.
@@ -96,8 +97,14 @@ export async function pollQueues(options: PollOptions): Promise<PollResult> {
         done.abort();
       }
     }
+    // Read before close(): stopping ends the reads under way, which is not a failure of SQS.
+    failing = tracker.failingQueues();
   } finally {
     await close();
+  }
+  // Without a run to correlate, a queue that could not be read has no report to say it in.
+  if (!options.correlate && failing.length > 0) {
+    throw new TargetUnavailableError(`SQS could not be read (${failing[0]}${failing.length > 1 ? `; and ${failing.length - 1} more queue${failing.length > 2 ? 's' : ''}` : ''}) after ${result.records} record${result.records === 1 ? '' : 's'} printed: check the SQS endpoint and that it is up`);
   }
   if (options.correlate) {
     const report = tracker.report();

@@ -51,12 +51,19 @@ export class QueueReading {
 
   /** Why events that could be on this queue cannot be called missing now, or undefined when it was read through. */
   unverifiedReason(now = Date.now()): string | undefined {
+    const failure = this.failureReason(now);
+    if (failure) return failure;
+    if (this.lastClearReadAt === 0) return this.lastForeignAt === 0 ? 'no read of the queue completed' : "the queue's backlog was not read through in --settle";
+    if (this.lastForeignAt > this.lastClearReadAt) return "the queue's backlog was not read through in --settle";
+    return undefined;
+  }
+
+  /** Why the queue cannot be read now (its reads fail, or one hangs), or undefined. */
+  failureReason(now = Date.now()): string | undefined {
     if (this.failing) return unreadableReason(this.failing.failure, this.failing.since);
     // A long poll answers within its wait: one out this much longer is an SQS that stopped answering.
     const hungSince = [...this.inFlight.values()].filter((startedAt) => now - startedAt > this.waitSeconds * 1000 + LATE_ANSWER_MS).sort((a, b) => a - b)[0];
     if (hungSince !== undefined) return `SQS stopped answering from ${clock(hungSince)} (a read begun then had no answer)`;
-    if (this.lastClearReadAt === 0) return this.lastForeignAt === 0 ? 'no read of the queue completed' : "the queue's backlog was not read through in --settle";
-    if (this.lastForeignAt > this.lastClearReadAt) return "the queue's backlog was not read through in --settle";
     return undefined;
   }
 }
