@@ -15,6 +15,7 @@ import { TargetUnavailableError } from '../src/errors.js';
 import { runBench } from '../src/load/runBench.js';
 import type { LocalStack } from '../src/local/index.js';
 import { renderHtmlReport } from '../src/report/html.js';
+import { mergeReports } from '../src/report/merge.js';
 import { renderReportTable } from '../src/report/table.js';
 import { runLambench, sqsClient, startTestStack } from './helpers.js';
 import { startFaultProxy, type FaultMode, type FaultProxy } from './support/faultProxy.js';
@@ -82,6 +83,12 @@ describe('delivery verification under SQS faults', () => {
       assert.match(table, / unverified, not missing: .*SQS (unreachable|stopped answering) from /);
       assert.match(renderHtmlReport(report), /accepted = succeeded \+ failed \+ missing \+ unverified/);
       await assert.rejects(judge(report), (error: Error) => error instanceof TargetUnavailableError && /^delivery unverified: \d+ of 20 accepted events of the async phase could not be looked for/.test(error.message));
+      // Shards' unverified events add up, as the other counts do (the reasons once each).
+      const shard = (index: number) => ({ source: `shard${index}`, report: { ...report, shard: { index, of: 2 }, config: { ...report.config!, shard: { index, of: 2 } } } });
+      const merged = mergeReports([shard(1), shard(2)]).phases[1]!.delivery!;
+      assert.equal(merged.unverified, 2 * delivery.unverified!);
+      assert.equal(merged.accepted, merged.succeeded + merged.failed + merged.missing + merged.unverified!);
+      assert.deepEqual(merged.unverifiedReasons, delivery.unverifiedReasons);
       // Let the stack's pending deliveries land and clear them, so the next case starts clean.
       for (let round = 0; round < 100 && stack.pendingAsync() > 0; round += 1) await new Promise((resolve) => setTimeout(resolve, 50));
       const cleared = await runLambench(['poll', stack.queues['lambench-success']!, stack.queues['lambench-dlq']!, '--delete', '--json'], { env: { AWS_ENDPOINT_URL_SQS: stack.sqsUrl, AWS_REGION: stack.region } });
