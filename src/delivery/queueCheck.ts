@@ -21,13 +21,13 @@ export async function checkQueue(sqs: SQSClient, queueUrl: string, signal: Abort
   }
   const maxReceiveCount = redriveMaxReceiveCount(attributes?.RedrivePolicy);
   if (maxReceiveCount !== undefined) {
-    warn?.(`${queueUrl} has a redrive policy (maxReceiveCount ${maxReceiveCount}): messages lambench reads but does not match are handed back, yet each read counts toward it`);
+    warn?.(`${queueUrl} has a redrive policy (maxReceiveCount ${maxReceiveCount}): messages lambench reads but does not match are hidden for up to ${HOLD_SECONDS} s and then handed back, never deleted, yet each read counts toward it`);
   }
   const backlog = Number(attributes?.ApproximateNumberOfMessages);
   if (!Number.isFinite(backlog)) return undefined;
   if (backlog >= sayBacklogFrom) {
     warn?.(
-      `${queueUrl} holds about ${backlog} messages already: lambench reads past them to find this run's records (each hidden for up to ${HOLD_SECONDS} s, then handed back; none deleted), which takes about ${Math.ceil(backlog / 10)} reads; events not found before --settle ends are reported unverified, not missing`,
+      `${queueUrl} holds about ${backlog} messages already: lambench reads past them to find this run's records (each hidden for up to ${HOLD_SECONDS} s, then handed back; none deleted), which takes about ${Math.ceil(backlog / 10)} reads; events whose records are not found before the reading ends (--settle) are reported unverified, not missing`,
     );
   }
   return backlog;
