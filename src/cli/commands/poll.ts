@@ -62,7 +62,6 @@ export async function pollCommand(args: PollArgs): Promise<void> {
     });
   } finally {
     process.removeListener('SIGINT', onSignal);
-    output.release();
   }
   const skipped = result.malformed > 0 ? `; ${result.malformed} message${result.malformed === 1 ? '' : 's'} not a completion record, skipped (left in the queue)` : '';
   const closed = result.outputClosed ? '; stopped: stdout was closed' : '';
@@ -87,13 +86,16 @@ export async function pollCommand(args: PollArgs): Promise<void> {
   }
 }
 
-/** Lines to stdout, each resolving once written (true) or once stdout turned out closed (false). */
+/**
+ * Lines to stdout, each resolving once written (true) or once stdout turned out closed (false).
+ * Its error listener stays for the rest of the process: a write after the poll (the summary) may
+ * fail too, and must not become an uncaught EPIPE.
+ */
 class StdoutLines {
   readonly closed = new AbortController();
-  private readonly onError = () => this.closed.abort();
 
   constructor() {
-    process.stdout.on('error', this.onError);
+    process.stdout.on('error', () => this.closed.abort());
   }
 
   write(text: string): Promise<boolean> {
@@ -104,11 +106,6 @@ class StdoutLines {
         resolve(!error);
       });
     });
-  }
-
-  /** Keeps swallowing stdout errors (a later write may still fail) while the process ends. */
-  release(): void {
-    if (!this.closed.signal.aborted) process.stdout.removeListener('error', this.onError);
   }
 }
 
