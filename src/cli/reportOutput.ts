@@ -51,13 +51,22 @@ export async function emitReport(report: ReportDocument, args: ReportOutputArgs,
 
 /**
  * Exit 130 for a run this process interrupted (`live`); 3 when no call of a phase got an answer
- * from the target (see unanswered: it is wrong, down or mute, not slow: nothing was measured);
+ * from the target (see unanswered: it is wrong, down or mute, not slow: nothing was measured)
+ * or a phase's delivery could not be verified (a queue could not be read through);
  * 1 for failed thresholds or verified delivery with events missing; otherwise nothing.
  */
 export async function judge(report: ReportDocument, live = true): Promise<void> {
   if (live && report.interrupted) throw new InterruptedError('interrupted: the report covers what was measured before Ctrl-C');
   const silent = report.phases.find(unanswered);
   if (silent) throw new TargetUnavailableError(unansweredVerdict(silent));
+  // Delivery that could not be verified (a queue unreadable, hung, or its backlog not read through): AWS could not be reached, not a loss.
+  const unverified = report.interrupted ? undefined : report.phases.find((phase) => (phase.delivery?.unverified ?? 0) > 0);
+  if (unverified) {
+    const delivery = unverified.delivery!;
+    throw new TargetUnavailableError(
+      `delivery unverified: ${delivery.unverified} of ${delivery.accepted} accepted events of the ${unverified.name} phase could not be looked for (${delivery.unverifiedReasons?.[0] ?? 'a queue could not be read'}): the report says what was found; check SQS, or raise --settle for a backlog`,
+    );
+  }
   const failed = report.thresholds.filter((result) => !result.passed);
   const problems: string[] = [];
   if (failed.length > 0) {

@@ -2,20 +2,32 @@
  * Proves async delivery: long-polls destination queues and DLQs with several pollers each,
  * decodes both record kinds, and matches every message to an invocation of this run by Lambda's
  * request ID or by lambench's client request ID (the only key behind API Gateway). Its result
- * reconciles: accepted = succeeded + failed + missing. A matched message is deleted (unless told
- * to keep it); a message that matches nothing is handed back at once, never deleted.
+ * reconciles: accepted = succeeded + failed + missing + unverified. A matched message is deleted
+ * (unless told to keep it); a message that matches nothing is never deleted: it stays hidden for a
+ * bounded time (HOLD_SECONDS) so the pollers get past a backlog, and is handed back when the
+ * tracker stops. A queue that cannot be read never ends the run: its pollers keep trying with
+ * backoff, and events that could be on it are reported unverified, with the reason, not missing.
  */
 import {
-  ChangeMessageVisibilityBatchCommand,
   DeleteMessageBatchCommand,
-  GetQueueAttributesCommand,
+  DeleteMessageCommand,
   ReceiveMessageCommand,
   type Message,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { TargetUnavailableError } from '../errors.js';
-import { createHistogram, encodeHistogram, recordMs, summarize, type LatencySummary } from '../metrics/histogram.js';
+import { createHistogram, encodeHistogram, recordMs, summarize } from '../metrics/histogram.js';
 import { decodeCompletionMessage, type CompletionCondition, type CompletionRecord } from './completionRecord.js';
+import { countInvocations, type DeliveryReport } from './deliveryReport.js';
+import { checkQueue } from './queueCheck.js';
+import { HeldMessages, HOLD_SECONDS } from './heldMessages.js';
+import { QueueReading } from './queueReading.js';
+import { UnclaimedRecords, type Unclaimed } from './unclaimedRecords.js';
+import { RECEIVE_GRACE_MS, sqsCallOptions } from './sqsClient.js';
+import { Changes, sleep } from './waiting.js';
+import { describeSqsFailure } from './sqsFailure.js';
+
+export type { DeliveryReport } from './deliveryReport.js';
 
 export interface SentInvocation {
   requestId?: string;
@@ -39,6 +51,8 @@ export interface TrackedInvocation extends SentInvocation {
   record?: CompletionRecord;
 }
 
+type Verdict = 'delete' | 'release' | void;
+
 /** What to do with a matched message: delete it (default), or leave it for others (`--keep`). */
 export type MatchedPolicy = 'delete' | 'keep';
 
@@ -54,42 +68,20 @@ export interface DeliveryTrackerOptions {
   onWarning?: (message: string) => void;
   /**
    * Sees every decoded record as it arrives, matched or not. Returning 'delete' deletes it even
-   * when it matched nothing (only `poll --delete` asks for that); 'release' hands it back.
+   * when it matched nothing (only `poll --delete` asks for that); 'release' hands it back. A
+   * promise is awaited first (poll deletes a record only once it was printed).
    */
-  onRecord?: (record: CompletionRecord, match: TrackedInvocation | undefined) => 'delete' | 'release' | void;
+  onRecord?: (record: CompletionRecord, match: TrackedInvocation | undefined) => Verdict | Promise<Verdict>;
+  /** False once the caller has stopped reading (poll --max): a message received after that is handed back unread, uncounted. */
+  stillReading?: () => boolean;
+  /** Sees each message that is not a completion record, once; returning 'delete' deletes it (poll --delete never does). */
+  onMalformed?: (message: Message) => Verdict;
 }
 
-export interface DeliveryReport {
-  accepted: number;
-  succeeded: number;
-  failed: number;
-  failedVia: { onFailureDestination: number; deadLetterQueue: number };
-  missing: number;
-  duplicates: number;
-  conditions: Partial<Record<CompletionCondition, number>>;
-  /** approximateInvokeCount → invocations; 'unknown' when only the DLQ reported it. */
-  attempts: Record<string, number>;
-  /** Send to completion record timestamp, in microseconds. */
-  endToEnd?: LatencySummary;
-  endToEndHistogram?: string;
-  foreignMessages: number;
-  malformedMessages: number;
-  missingExamples: { requestId?: string; clientRequestId?: string }[];
-}
 
-const NON_EXISTENT = new Set(['QueueDoesNotExist', 'AWS.SimpleQueueService.NonExistentQueue']);
-/** The longest stop() waits for a receive under way (long poll + request timeout headroom). */
-const STOP_GRACE_MS = 12_000;
-
-function redriveMaxReceiveCount(policy: string | undefined): number | undefined {
-  if (!policy) return undefined;
-  try {
-    const count = Number((JSON.parse(policy) as { maxReceiveCount?: unknown }).maxReceiveCount);
-    return Number.isFinite(count) ? count : undefined;
-  } catch {
-    return undefined;
-  }
-}
+/** A queue holding at least this many messages before the run gets one more poller per this many (up to MAX_POLLERS). */
+const BACKLOG_PER_POLLER = 250;
+const MAX_POLLERS = 16;
 
 export class DeliveryTracker {
   private readonly byRequestId = new Map<string, TrackedInvocation>();
@@ -99,15 +91,28 @@ export class DeliveryTracker {
   private readonly unmatchedMessageIds = new Set<string>();
   private readonly malformedMessageIds = new Set<string>();
   private readonly histogram = createHistogram();
+  /** Ends the polling loops (a read under way is let finish). */
   private readonly controller = new AbortController();
+  /** Ends every SQS call still under way, once stop() has waited long enough for them. */
+  private readonly hardStop = new AbortController();
   private readonly pollers: Promise<void>[] = [];
-  private listeners: (() => void)[] = [];
+  private readonly reading = new Map<string, QueueReading>();
+  private readonly held = new HeldMessages();
+  /** Others' records being held, by request ID and client request ID, in case one is ours after all (see expect). */
+  private readonly unclaimed = new UnclaimedRecords();
+  private readonly lateDeletions: Promise<void>[] = [];
+  private readonly changes = new Changes();
   private pendingCount = 0;
-  private failure: Error | undefined;
   /** When a message this tracker had not seen before last arrived (epoch ms). */
   lastNewMessageAt = Date.now();
 
-  constructor(private readonly options: DeliveryTrackerOptions) {}
+  constructor(private readonly options: DeliveryTrackerOptions) {
+    for (const queueUrl of options.queueUrls) this.reading.set(queueUrl, new QueueReading(queueUrl, this.waitSeconds));
+  }
+
+  private get waitSeconds(): number {
+    return this.options.waitTimeSeconds ?? 1;
+  }
 
   /**
    * Registers an accepted async invocation; its completion may arrive before or after. An
@@ -122,7 +127,27 @@ export class DeliveryTracker {
     }
     if (sent.requestId) this.byRequestId.set(sent.requestId, tracked);
     if (sent.clientRequestId) this.byClientRequestId.set(sent.clientRequestId, tracked);
+    // Its record may have been read before the 202 came back (or a worker thread told us): claim it now.
+    // (Two plain checks: expect() runs once per async call, on the load's hot path.)
+    if (sent.requestId) for (const unclaimed of this.unclaimed.take(sent.requestId)) this.claim(tracked, unclaimed);
+    if (sent.clientRequestId) for (const unclaimed of this.unclaimed.take(sent.clientRequestId)) this.claim(tracked, unclaimed);
     return tracked;
+  }
+
+  /** A record read before its invocation was expected: now ours, matched and (unless kept) deleted. */
+  private claim(tracked: TrackedInvocation, { record, messageId, queueUrl, receiptHandle }: Unclaimed): void {
+    if (this.matchedMessageIds.has(messageId)) return;
+    this.unmatchedMessageIds.delete(messageId);
+    this.matchedMessageIds.add(messageId);
+    this.apply(tracked, record);
+    if (this.options.matched === 'keep') return;
+    this.held.forget(messageId);
+    const deletion = this.options.sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: receiptHandle }), sqsCallOptions(this.hardStop.signal)).then(
+      () => {},
+      // Not deleted: it becomes visible again when its hold ends, and is then a known record of ours.
+      () => {},
+    );
+    this.lateDeletions.push(deletion);
   }
 
   get pending(): number {
@@ -130,50 +155,46 @@ export class DeliveryTracker {
   }
 
   /**
-   * Fails fast, before anything is sent, on a queue that does not exist or cannot be reached; and
-   * warns where the queue has a redrive policy: every read of a message that is not ours (handed
-   * back at once, as the contract asks) counts toward its maxReceiveCount.
+   * Fails fast, before anything is sent, on a queue that does not exist or cannot be reached
+   * (each call has a deadline: an SQS that never answers fails here too); warns where the queue
+   * has a redrive policy (every read of a message that is not ours counts toward its
+   * maxReceiveCount) and where it holds a backlog the pollers must read past.
    */
   async checkQueues(): Promise<void> {
     await Promise.all(
       this.options.queueUrls.map(async (queueUrl) => {
-        let attributes: Record<string, string> | undefined;
-        try {
-          ({ Attributes: attributes } = await this.options.sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn', 'RedrivePolicy'] })));
-        } catch (error) {
-          throw queueError(queueUrl, error);
-        }
-        const maxReceiveCount = redriveMaxReceiveCount(attributes?.RedrivePolicy);
-        if (maxReceiveCount !== undefined) {
-          this.options.onWarning?.(
-            `${queueUrl} has a redrive policy (maxReceiveCount ${maxReceiveCount}): messages lambench reads but does not match are handed back, yet each read counts toward it`,
-          );
-        }
+        this.reading.get(queueUrl)!.backlog = await checkQueue(this.options.sqs, queueUrl, this.hardStop.signal, BACKLOG_PER_POLLER, this.options.onWarning);
       }),
     );
   }
 
+  /** Starts the pollers: by default 4 a queue, more (up to 16) for a queue with a backlog to read past. */
   start(): void {
-    const perQueue = this.options.pollersPerQueue ?? 4;
+    const base = this.options.pollersPerQueue ?? 4;
     for (const queueUrl of this.options.queueUrls) {
-      for (let i = 0; i < perQueue; i += 1) this.pollers.push(this.poll(queueUrl));
+      const backlog = this.reading.get(queueUrl)!.backlog ?? 0;
+      const perQueue = Math.max(base, Math.min(MAX_POLLERS, Math.floor(backlog / BACKLOG_PER_POLLER)));
+      for (let i = 0; i < perQueue; i += 1) this.pollers.push(this.poll(queueUrl, this.pollers.length));
     }
   }
 
-  /** Resolves once nothing is pending, or after `settleMs`; rejects if a poller failed. */
+  /**
+   * Resolves once nothing is pending, or after `settleMs`. Never rejects for a queue that cannot
+   * be read: its pollers keep trying until then, and report() says which events are unverified.
+   */
   async settle(settleMs: number, signal?: AbortSignal): Promise<void> {
-    await this.until(() => this.pendingCount === 0, settleMs, signal);
+    await this.changes.until(() => this.pendingCount === 0, settleMs, signal);
   }
 
   /** Resolves once no new message has arrived for `idleMs` (the queues look drained). */
   async drained(idleMs: number, signal?: AbortSignal): Promise<void> {
-    await this.until(() => Date.now() - this.lastNewMessageAt >= idleMs, Number.POSITIVE_INFINITY, signal, Math.min(250, idleMs));
+    await this.changes.until(() => Date.now() - this.lastNewMessageAt >= idleMs, Number.POSITIVE_INFINITY, signal, Math.min(250, idleMs));
   }
 
   /**
-   * Stops polling; a receive under way is let finish (at most the long-poll wait) and its messages
-   * settled. An SQS that stops answering cannot hold this up past `STOP_GRACE_MS` (the client's
-   * request timeout ends such a receive anyway).
+   * Stops polling; a receive under way is let finish (at most its long-poll wait plus the time an
+   * answer may take) and its messages settled, then any SQS call still under way is ended. The
+   * messages still hidden are handed back (bounded: see HeldMessages).
    */
   async stop(): Promise<void> {
     this.controller.abort();
@@ -181,10 +202,32 @@ export class DeliveryTracker {
     await Promise.race([
       Promise.allSettled(this.pollers),
       new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, STOP_GRACE_MS);
+        timer = setTimeout(resolve, this.waitSeconds * 1000 + RECEIVE_GRACE_MS);
       }),
     ]);
     clearTimeout(timer);
+    this.hardStop.abort();
+    await Promise.allSettled([...this.pollers, ...this.lateDeletions]);
+    const { notHandedBack } = await this.held.handBack(this.options.sqs);
+    if (notHandedBack > 0) this.options.onWarning?.(`${notHandedBack} messages not from this run could not be handed back now: they become visible again by themselves within ${HOLD_SECONDS} s`);
+  }
+
+  /** `<queue URL>: <why>` for each queue whose reads fail or hang now (a backlog not read through is not a failure). */
+  failingQueues(): string[] {
+    const reasons: string[] = [];
+    for (const [queueUrl, reading] of this.reading) {
+      const reason = reading.failureReason();
+      if (reason) reasons.push(`${queueUrl}: ${reason}`);
+    }
+    return reasons;
+  }
+
+  /** Throws the first queue's reason when some queue could not be read through (for a single `invoke --wait`). */
+  throwIfUnverified(): void {
+    for (const [queueUrl, reading] of this.reading) {
+      const reason = reading.unverifiedReason();
+      if (reason) throw new TargetUnavailableError(`cannot tell whether the event completed: ${queueUrl}: ${reason}`);
+    }
   }
 
   report(): DeliveryReport {
@@ -197,24 +240,18 @@ export class DeliveryTracker {
       duplicates: 0,
       conditions: {},
       attempts: {},
+      unverified: 0,
       foreignMessages: this.unmatchedMessageIds.size,
       malformedMessages: this.malformedMessageIds.size,
+      foreignHiddenSeconds: HOLD_SECONDS,
       missingExamples: [],
     };
-    for (const tracked of this.invocations) {
-      report.duplicates += tracked.duplicates;
-      if (tracked.state === 'pending') {
-        report.missing += 1;
-        if (report.missingExamples.length < 10) report.missingExamples.push({ ...(tracked.requestId && { requestId: tracked.requestId }), ...(tracked.clientRequestId && { clientRequestId: tracked.clientRequestId }) });
-        continue;
-      }
-      report[tracked.state] += 1;
-      if (tracked.failedVia?.destination) report.failedVia.onFailureDestination += 1;
-      if (tracked.failedVia?.deadLetter) report.failedVia.deadLetterQueue += 1;
-      if (tracked.condition) report.conditions[tracked.condition] = (report.conditions[tracked.condition] ?? 0) + 1;
-      const attempts = tracked.attempts === undefined ? 'unknown' : String(tracked.attempts);
-      report.attempts[attempts] = (report.attempts[attempts] ?? 0) + 1;
-    }
+    const backlogs = [...this.reading.values()].map((reading) => reading.backlog).filter((backlog): backlog is number => backlog !== undefined);
+    if (backlogs.length > 0) report.backlogAtStart = backlogs.reduce((a, b) => a + b, 0);
+    // Pending events are missing only if every queue they could be on was read through.
+    const reasons = this.pendingCount > 0 ? this.unverifiedReasons() : [];
+    if (reasons.length > 0) report.unverifiedReasons = reasons;
+    countInvocations(report, this.invocations, reasons.length > 0);
     const endToEnd = summarize(this.histogram);
     if (endToEnd) {
       report.endToEnd = endToEnd;
@@ -223,59 +260,71 @@ export class DeliveryTracker {
     return report;
   }
 
-  private async poll(queueUrl: string): Promise<void> {
+  private async poll(queueUrl: string, poller: number): Promise<void> {
     const { signal } = this.controller;
-    let idleRounds = 0;
+    const reading = this.reading.get(queueUrl)!;
+    let failures = 0;
     while (!signal.aborted) {
       let messages: Message[];
+      const startedAt = reading.began(poller);
       try {
-        // Never aborted: a long poll cut short can still take messages off the queue, which would
-        // then stay invisible to everyone for the visibility timeout. stop() waits for it instead.
+        // Not ended by stop() at once: a long poll cut short can still take messages off the queue.
+        // stop() lets it finish within its deadline (long-poll wait + RECEIVE_GRACE_MS) first.
         const received = await this.options.sqs.send(
           new ReceiveMessageCommand({
             QueueUrl: queueUrl,
             MaxNumberOfMessages: 10,
-            WaitTimeSeconds: this.options.waitTimeSeconds ?? 1,
-            VisibilityTimeout: 30,
+            WaitTimeSeconds: this.waitSeconds,
+            VisibilityTimeout: HOLD_SECONDS,
             MessageAttributeNames: ['All'],
             MessageSystemAttributeNames: ['SentTimestamp'],
           }),
+          sqsCallOptions(this.hardStop.signal, this.waitSeconds),
         );
         messages = received.Messages ?? [];
       } catch (error) {
-        this.fail(queueError(queueUrl, error));
-        return;
+        if (this.hardStop.signal.aborted) return void reading.ended(poller);
+        // The queue cannot be read now: say since when and why, and keep trying (SQS may come back).
+        reading.failed(poller, startedAt, describeSqsFailure(error));
+        failures += 1;
+        await sleep(Math.min(5000, 250 * 2 ** failures), signal);
+        continue;
       }
+      failures = 0;
       const toDelete: Message[] = [];
-      const toRelease: Message[] = [];
       let fresh = 0;
-      for (const message of messages) {
-        const { action, isNew } = this.consider(message, queueUrl);
+      let freshForeign = 0;
+      const considered = messages.map((message) => this.consider(message, queueUrl));
+      const actions = await Promise.all(considered.map((one) => one.action));
+      messages.forEach((message, index) => {
+        const { isNew, ours, record } = considered[index]!;
         if (isNew) fresh += 1;
-        (action === 'delete' ? toDelete : toRelease).push(message);
-      }
-      try {
-        await Promise.all([this.batch(queueUrl, toDelete, 'delete'), this.batch(queueUrl, toRelease, 'release')]);
-      } catch (error) {
-        this.fail(queueError(queueUrl, error));
-        return;
-      }
+        if (isNew && !ours) freshForeign += 1;
+        const messageId = message.MessageId ?? message.ReceiptHandle!;
+        if (actions[index] === 'delete') toDelete.push(message);
+        else this.held.hold(messageId, queueUrl, message.ReceiptHandle!, startedAt);
+        if (record && !ours && actions[index] !== 'delete') this.unclaimed.add({ record, messageId, queueUrl, receiptHandle: message.ReceiptHandle! });
+      });
+      reading.succeeded(poller, freshForeign);
+      // A failed delete leaves the message in the queue: seen again later, it is a known one.
+      await this.deleteBatches(queueUrl, toDelete).catch(() => {});
       if (fresh > 0) this.lastNewMessageAt = Date.now();
-      // Only messages seen before (others', handed back at once): back off, so that reading does
-      // not keep raising their receive count (up to 5 s between reads while nothing new comes).
-      idleRounds = messages.length > 0 && fresh === 0 ? idleRounds + 1 : 0;
-      if (idleRounds > 0) await sleep(Math.min(5000, 250 * 2 ** idleRounds), signal);
+      // No back-off for messages seen before: each read hides them for HOLD_SECONDS again, so a
+      // message is read at most once per hold (what its receive count grows by), and backing off
+      // here would leave this run's records unread behind a backlog.
     }
   }
 
   /** Decides what one received message is (ours, a duplicate, someone else's) and its fate. */
-  private consider(message: Message, queueUrl: string): { action: 'delete' | 'release'; isNew: boolean } {
+  private consider(message: Message, queueUrl: string): { action: 'delete' | 'release' | Promise<'delete' | 'release'>; isNew: boolean; ours: boolean; record?: CompletionRecord } {
+    if (this.options.stillReading?.() === false) return { action: 'release', isNew: false, ours: false };
     const messageId = message.MessageId ?? message.ReceiptHandle ?? '';
     const seen = this.matchedMessageIds.has(messageId) || this.unmatchedMessageIds.has(messageId) || this.malformedMessageIds.has(messageId);
     const record = decodeCompletionMessage(message, queueUrl, this.options.clientRequestIdPath);
     if (record === undefined) {
       this.malformedMessageIds.add(messageId);
-      return { action: 'release', isNew: !seen };
+      const verdict = seen ? undefined : this.options.onMalformed?.(message);
+      return { action: verdict === 'delete' ? 'delete' : 'release', isNew: !seen, ours: false };
     }
     const match = (record.requestId && this.byRequestId.get(record.requestId)) || (record.clientRequestId && this.byClientRequestId.get(record.clientRequestId)) || undefined;
     if (!seen || (match && !this.matchedMessageIds.has(messageId))) {
@@ -289,8 +338,8 @@ export class DeliveryTracker {
     }
     const verdict = seen ? undefined : this.options.onRecord?.(record, match);
     const keep = this.options.matched === 'keep';
-    const action = verdict === 'delete' || (verdict !== 'release' && match && !keep) ? 'delete' : 'release';
-    return { action, isNew: !seen };
+    const decide = (said: Verdict): 'delete' | 'release' => (said === 'delete' || (said !== 'release' && match && !keep) ? 'delete' : 'release');
+    return { action: verdict instanceof Promise ? verdict.then(decide, () => 'release' as const) : decide(verdict), isNew: !seen, ours: Boolean(match), record };
   }
 
   private apply(tracked: TrackedInvocation, record: CompletionRecord): void {
@@ -308,7 +357,7 @@ export class DeliveryTracker {
       }
       if (tracked.counted) {
         this.pendingCount -= 1;
-        this.notify();
+        this.changes.notify();
       }
       return;
     }
@@ -327,68 +376,22 @@ export class DeliveryTracker {
     tracked.duplicates += 1;
   }
 
-  private async batch(queueUrl: string, messages: Message[], action: 'delete' | 'release'): Promise<void> {
+  private async deleteBatches(queueUrl: string, messages: Message[]): Promise<void> {
     for (let start = 0; start < messages.length; start += 10) {
-      const entries = messages.slice(start, start + 10).map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle! }));
-      if (action === 'delete') await this.options.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
-      else await this.options.sqs.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: queueUrl, Entries: entries.map((entry) => ({ ...entry, VisibilityTimeout: 0 })) }));
+      const batch = messages.slice(start, start + 10);
+      for (const message of batch) this.held.forget(message.MessageId ?? message.ReceiptHandle!);
+      const entries = batch.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle! }));
+      await this.options.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }), sqsCallOptions(this.hardStop.signal));
     }
   }
 
-  private fail(error: Error): void {
-    this.failure ??= error;
-    this.notify();
-  }
-
-  private notify(): void {
-    const listeners = this.listeners;
-    this.listeners = [];
-    for (const listener of listeners) listener();
-  }
-
-  private async until(done: () => boolean, timeoutMs: number, signal?: AbortSignal, tickMs?: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!done() && Date.now() < deadline && !signal?.aborted) {
-      if (this.failure) throw this.failure;
-      const wait = Math.max(1, Math.min(deadline - Date.now(), tickMs ?? 1000));
-      await new Promise<void>((resolve) => {
-        const listener = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-        const timer = setTimeout(() => {
-          this.listeners = this.listeners.filter((other) => other !== listener);
-          resolve();
-        }, wait);
-        this.listeners.push(listener);
-      });
+  /** `<queue URL>: <why>` for each queue that could not be read through (empty when all were). */
+  private unverifiedReasons(): string[] {
+    const reasons: string[] = [];
+    for (const [queueUrl, reading] of this.reading) {
+      const reason = reading.unverifiedReason();
+      if (reason) reasons.push(`${queueUrl}: ${reason}`);
     }
-    if (this.failure) throw this.failure;
+    return reasons;
   }
-}
-
-function queueError(queueUrl: string, error: unknown): TargetUnavailableError {
-  const err = error as Error & { code?: string; $metadata?: { httpStatusCode?: number } };
-  if (NON_EXISTENT.has(err.name)) {
-    return new TargetUnavailableError(`the queue ${queueUrl} does not exist: check the URL, the region and the SQS endpoint (AWS_ENDPOINT_URL_SQS)`, { cause: error });
-  }
-  if (err.$metadata?.httpStatusCode !== undefined) {
-    return new TargetUnavailableError(`SQS refused to read ${queueUrl}: ${err.name}: ${err.message}`, { cause: error });
-  }
-  const code = err.code ?? (err.cause as { code?: string } | undefined)?.code ?? err.name;
-  return new TargetUnavailableError(`could not reach SQS for ${queueUrl} (${code}): check the SQS endpoint (AWS_ENDPOINT_URL_SQS; poll --endpoint-url)`, { cause: error });
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

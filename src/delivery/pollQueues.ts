@@ -1,10 +1,11 @@
 /**
  * `lambench poll`: reads destination queues and DLQs, hands every decoded record to the caller,
  * and, given a run's results, correlates them. Non-destructive unless asked: every message goes
- * back to its queue at once.
+ * back to its queue when the poll ends. With --delete, a record is deleted only once the caller
+ * printed it, and printing that fails (stdout closed) stops the poll at once.
  */
 import { readFile } from 'node:fs/promises';
-import { UsageError } from '../errors.js';
+import { TargetUnavailableError, UsageError } from '../errors.js';
 import type { AwsOptions } from '../targets/awsConfig.js';
 import type { CompletionRecord } from './completionRecord.js';
 import { openDeliveryTracker } from './openTracker.js';
@@ -24,30 +25,60 @@ export interface PollOptions {
   idleMs?: number;
   signal?: AbortSignal;
   note: (message: string) => void;
-  onRecord: (record: CompletionRecord, match: TrackedInvocation | undefined) => void;
+  /** Prints one record; resolves false when it could not (stdout closed): the poll then stops, deleting nothing more. */
+  onRecord: (record: CompletionRecord, match: TrackedInvocation | undefined) => Promise<boolean>;
 }
 
 export interface PollResult {
+  /** Records printed. */
   records: number;
+  /** Records deleted (--delete: each only after it was printed), and how many of them were not from the run (--correlate). */
+  deleted: number;
+  foreignDeleted: number;
+  /** Messages that are not completion records: skipped, left in the queue. */
+  malformed: number;
+  /** --max was reached: the queues were not read through. */
+  stoppedAtMax: boolean;
+  /** Printing failed (stdout closed): the poll stopped there. */
+  outputClosed: boolean;
   /** With correlate: the delivery accounting of the run's invocations. */
   report?: DeliveryReport;
 }
 
 export async function pollQueues(options: PollOptions): Promise<PollResult> {
-  let records = 0;
+  // Records given to onRecord (printed or being printed: --max counts these, so never more than N are printed).
+  let claimed = 0;
+  const result: PollResult = { records: 0, deleted: 0, foreignDeleted: 0, malformed: 0, stoppedAtMax: false, outputClosed: false };
   const full = new AbortController();
   const { tracker, close } = await openDeliveryTracker(options.queueUrls, options.aws, options.note, {
     pollersPerQueue: 2,
     matched: options.deleteRecords ? 'delete' : 'keep',
-    onRecord: (record, match) => {
-      if (options.max !== undefined && records >= options.max) return 'release';
-      records += 1;
-      options.onRecord(record, match);
-      if (options.max !== undefined && records >= options.max) full.abort();
-      return options.deleteRecords ? 'delete' : 'release';
+    stillReading: () => options.max === undefined || claimed < options.max,
+    onMalformed: () => {
+      result.malformed += 1;
+      return 'release';
+    },
+    onRecord: async (record, match) => {
+      if (full.signal.aborted) return 'release';
+      if (options.max !== undefined && claimed >= options.max) return 'release';
+      claimed += 1;
+      if (options.max !== undefined && claimed >= options.max) result.stoppedAtMax = true;
+      const printed = await options.onRecord(record, match);
+      if (!printed) {
+        result.outputClosed = true;
+        full.abort();
+        return 'release';
+      }
+      result.records += 1;
+      if (result.stoppedAtMax) full.abort();
+      if (!options.deleteRecords) return 'release';
+      result.deleted += 1;
+      if (!match) result.foreignDeleted += 1;
+      return 'delete';
     },
   });
   for (const sent of options.correlate ?? []) tracker.expect(sent);
+  let failing: string[] = [];
   try {
     tracker.start();
     // `done` ends whichever wait lost the race below, so no timer outlives the poll.
@@ -66,10 +97,27 @@ export async function pollQueues(options: PollOptions): Promise<PollResult> {
         done.abort();
       }
     }
+    // Read before close(): stopping ends the reads under way, which is not a failure of SQS.
+    failing = tracker.failingQueues();
   } finally {
     await close();
   }
-  return { records, ...(options.correlate && { report: tracker.report() }) };
+  // Without a run to correlate, a queue that could not be read has no report to say it in.
+  if (!options.correlate && failing.length > 0) {
+    throw new TargetUnavailableError(`SQS could not be read (${failing[0]}${failing.length > 1 ? `; and ${failing.length - 1} more queue${failing.length > 2 ? 's' : ''}` : ''}) after ${result.records} record${result.records === 1 ? '' : 's'} printed: check the SQS endpoint and that it is up`);
+  }
+  if (options.correlate) {
+    const report = tracker.report();
+    // Stopped at --max before the queues were read through: what was not found was not looked for.
+    if (result.stoppedAtMax && report.missing > 0) {
+      report.unverified = (report.unverified ?? 0) + report.missing;
+      report.unverifiedReasons = [...(report.unverifiedReasons ?? []), `not read: stopped at --max ${options.max}`];
+      report.missing = 0;
+      report.missingExamples = [];
+    }
+    result.report = report;
+  }
+  return result;
 }
 
 /**

@@ -3,12 +3,21 @@
  * endpoint is configured, the queue URL says where the queue lives: its region
  * (`sqs.<region>.amazonaws.com`), and for a local emulator its origin, with `*.localhost` hosts
  * (which do not always resolve) read as 127.0.0.1.
+ *
+ * Every call has a deadline that ends it: an SQS that accepts connections and never answers
+ * must not hold a run (or `poll`) forever. The SDK's requestTimeout only logs a warning unless
+ * throwOnRequestTimeout is set, so it is set; and each call lambench makes carries its own
+ * overall deadline (sqsCallOptions) so that retries cannot stack the attempts' timeouts up.
  */
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { isLoopbackHost, resolveAwsConfig, type AwsOptions } from '../targets/awsConfig.js';
 
-/** A receive long-polls for at most 20 s; anything slower than this is an SQS that stopped answering. */
-const REQUEST_TIMEOUT_MS = 25_000;
+/** One attempt of a call that is not a long poll: SQS answers these in milliseconds. */
+const ATTEMPT_TIMEOUT_MS = 5_000;
+/** A whole call (all its attempts) that is not a long poll. */
+export const SQS_CALL_DEADLINE_MS = 10_000;
+/** Beyond its long-poll wait, how long a receive may take to answer before it counts as hung. */
+export const RECEIVE_GRACE_MS = 4_000;
 
 export async function createSqsClient(options: AwsOptions, queueUrls: string[], note: (message: string) => void): Promise<SQSClient> {
   const configured = options.endpointUrl ?? (process.env.AWS_ENDPOINT_URL_SQS || process.env.AWS_ENDPOINT_URL || undefined);
@@ -21,8 +30,19 @@ export async function createSqsClient(options: AwsOptions, queueUrls: string[], 
     credentials: aws.credentials,
     ...(aws.endpoint && { endpoint: aws.endpoint, useQueueUrlAsEndpoint: false }),
     maxAttempts: 3,
-    requestHandler: { requestTimeout: REQUEST_TIMEOUT_MS, connectionTimeout: 5_000 },
+    requestHandler: { requestTimeout: ATTEMPT_TIMEOUT_MS, connectionTimeout: 5_000, throwOnRequestTimeout: true },
   });
+}
+
+/**
+ * The per-call options that bound one SQS call: each attempt's timeout, and an overall deadline
+ * (also ended by `stop`, when given). A receive's attempt may take its long-poll wait plus
+ * RECEIVE_GRACE_MS; anything else gets ATTEMPT_TIMEOUT_MS an attempt, SQS_CALL_DEADLINE_MS in all.
+ */
+export function sqsCallOptions(stop?: AbortSignal, waitSeconds?: number): { requestTimeout: number; abortSignal: AbortSignal } {
+  const requestTimeout = waitSeconds === undefined ? ATTEMPT_TIMEOUT_MS : waitSeconds * 1000 + RECEIVE_GRACE_MS;
+  const deadline = AbortSignal.timeout(waitSeconds === undefined ? SQS_CALL_DEADLINE_MS : 2 * requestTimeout);
+  return { requestTimeout, abortSignal: stop ? AbortSignal.any([stop, deadline]) : deadline };
 }
 
 function parse(url: string): URL | undefined {

@@ -6,7 +6,7 @@
  * Every string in a report is untrusted (a function's error message, a payload, a queue URL), so
  * markup is only ever made by `el`, which escapes every text child and attribute value it is given.
  */
-import type { DeliveryReport } from '../delivery/deliveryTracker.js';
+import { foreignNote, type DeliveryReport } from '../delivery/deliveryReport.js';
 import { decodeHistogram } from '../metrics/histogram.js';
 import { clientWarnings, loadLabel, phaseWarnings, type ClientUsage, type PhaseReport, type ReportDocument, type RunSettings, type ShardSummary } from './reportDocument.js';
 import { formatMicros } from './table.js';
@@ -512,7 +512,7 @@ interface FunnelStage {
   of?: { name: string; count: number };
 }
 
-/** Sent → accepted → succeeded, failed, missing: each a bar on the scale of what was sent. */
+/** Sent → accepted → succeeded, failed, missing (, unverified): each a bar on the scale of what was sent. */
 function funnel(phase: PhaseReport, index: number, delivery: DeliveryReport): Html {
   const sent = phase.requests + phase.dropped;
   const accepted = { name: 'accepted', count: delivery.accepted };
@@ -522,6 +522,8 @@ function funnel(phase: PhaseReport, index: number, delivery: DeliveryReport): Ht
     { name: 'succeeded', count: delivery.succeeded, colour: '#16a34a', of: accepted },
     { name: 'failed', count: delivery.failed, colour: '#dc2626', of: accepted },
     { name: 'missing', count: delivery.missing, colour: '#94a3b8', of: accepted },
+    // Only when some could not be looked for (a queue unreadable, or its backlog not read through).
+    ...((delivery.unverified ?? 0) > 0 ? [{ name: 'unverified', count: delivery.unverified!, colour: '#f59e0b', of: accepted }] : []),
   ];
   const span = FUNNEL.width - FUNNEL.label - FUNNEL.value;
   const width = (count: number) => (sent > 0 ? (span * Math.min(count, sent)) / sent : 0);
@@ -583,12 +585,16 @@ function attemptsChart(attempts: Record<string, number>): Child {
 function deliveryFacts(delivery: DeliveryReport): Html {
   const conditions = Object.entries(delivery.conditions ?? {}).map(([condition, count]) => `${condition} ${formatCount(count ?? 0)}`);
   const facts: [string, Child][] = [
-    ['accepted = succeeded + failed + missing', `${formatCount(delivery.accepted)} = ${formatCount(delivery.succeeded)} + ${formatCount(delivery.failed)} + ${formatCount(delivery.missing)}`],
+    (delivery.unverified ?? 0) > 0
+      ? ['accepted = succeeded + failed + missing + unverified', `${formatCount(delivery.accepted)} = ${formatCount(delivery.succeeded)} + ${formatCount(delivery.failed)} + ${formatCount(delivery.missing)} + ${formatCount(delivery.unverified!)}`]
+      : ['accepted = succeeded + failed + missing', `${formatCount(delivery.accepted)} = ${formatCount(delivery.succeeded)} + ${formatCount(delivery.failed)} + ${formatCount(delivery.missing)}`],
+    ...(delivery.unverifiedReasons?.length ? [['unverified because', el('ul', { class: 'plain' }, delivery.unverifiedReasons.map((reason) => el('li', {}, reason)))] as [string, Child]] : []),
     ['end-to-end p50 / p99 / max', delivery.endToEnd ? `${formatMicros(delivery.endToEnd.p50)} / ${formatMicros(delivery.endToEnd.p99)} / ${formatMicros(delivery.endToEnd.max)}` : '—'],
     ['failures reported by', `on-failure destination ${formatCount(delivery.failedVia?.onFailureDestination ?? 0)}, dead-letter queue ${formatCount(delivery.failedVia?.deadLetterQueue ?? 0)}`],
     ['conditions', conditions.join(', ') || '—'],
     ['duplicate records', formatCount(delivery.duplicates ?? 0)],
     ['foreign / malformed messages', `${formatCount(delivery.foreignMessages ?? 0)} / ${formatCount(delivery.malformedMessages ?? 0)}`],
+    ...[foreignNote(delivery)].filter((note): note is string => note !== undefined).map((note): [string, Child] => ['messages not from this run', note]),
   ];
   const missing = delivery.missingExamples ?? [];
   if (missing.length > 0) {

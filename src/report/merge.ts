@@ -174,6 +174,7 @@ function mergeDelivery(parts: DeliveryReport[]): DeliveryReport | undefined {
     failed: total((part) => part.failed),
     failedVia: { onFailureDestination: total((part) => part.failedVia.onFailureDestination), deadLetterQueue: total((part) => part.failedVia.deadLetterQueue) },
     missing: total((part) => part.missing),
+    unverified: total((part) => part.unverified ?? 0),
     duplicates: total((part) => part.duplicates),
     conditions: addCounts(parts.map((part) => part.conditions)),
     attempts: addCounts(parts.map((part) => part.attempts)) as Record<string, number>,
@@ -182,6 +183,13 @@ function mergeDelivery(parts: DeliveryReport[]): DeliveryReport | undefined {
     malformedMessages: Math.max(...parts.map((part) => part.malformedMessages)),
     missingExamples: parts.flatMap((part) => part.missingExamples).slice(0, MISSING_EXAMPLES),
   };
+  const reasons = [...new Set(parts.flatMap((part) => part.unverifiedReasons ?? []))];
+  if (reasons.length > 0) merged.unverifiedReasons = reasons;
+  const hidden = parts.map((part) => part.foreignHiddenSeconds).filter((seconds): seconds is number => seconds !== undefined);
+  if (hidden.length > 0) merged.foreignHiddenSeconds = Math.max(...hidden);
+  // Shards read the same queues: each saw the same backlog.
+  const backlogs = parts.map((part) => part.backlogAtStart).filter((count): count is number => count !== undefined);
+  if (backlogs.length > 0) merged.backlogAtStart = Math.max(...backlogs);
   const encoded = parts.map((part) => part.endToEndHistogram).filter((histogram): histogram is string => histogram !== undefined);
   if (encoded.length > 0) {
     const endToEnd = addHistograms(encoded);

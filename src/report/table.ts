@@ -3,6 +3,7 @@ import type { LatencySummary } from '../metrics/histogram.js';
 import { clientWarnings, loadLabel, phaseWarnings, type PhaseReport, type ReportDocument } from './reportDocument.js';
 import { formatThresholdValue } from './thresholds.js';
 import { oneLine } from '../terminalText.js';
+import { deliveryEquation, foreignNote } from '../delivery/deliveryReport.js';
 
 export function renderReportTable(report: ReportDocument): string {
   const phases = report.phases;
@@ -26,13 +27,14 @@ export function renderReportTable(report: ReportDocument): string {
   if (phases.some((phase) => phase.delivery)) {
     rows.push(['delivered', ...phases.map((phase) => (phase.delivery ? `${phase.delivery.succeeded}/${phase.delivery.accepted}` : '—'))]);
     rows.push(['failed / missing', ...phases.map((phase) => (phase.delivery ? `${phase.delivery.failed} / ${phase.delivery.missing}` : '—'))]);
+    if (phases.some((phase) => (phase.delivery?.unverified ?? 0) > 0)) rows.push(['unverified', ...phases.map((phase) => (phase.delivery ? String(phase.delivery.unverified ?? 0) : '—'))]);
     rows.push(['attempts', ...phases.map((phase) => (phase.delivery ? Object.entries(phase.delivery.attempts).map(([attempts, count]) => `${attempts}×${count}`).join(' ') || '—' : '—'))]);
     rows.push(['end-to-end p50', ...phases.map((phase) => us(phase.delivery?.endToEnd ?? null, 'p50'))]);
     rows.push(['end-to-end p99', ...phases.map((phase) => us(phase.delivery?.endToEnd ?? null, 'p99'))]);
   }
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
   const lines = rows.map((row) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[0]!) : cell.padStart(widths[column]!))).join('   '));
-  const notes = phases.flatMap((phase) => [phase.loadNote, ...phaseWarnings(phase, report.config)].map((note) => `  ${phase.name}: ${note}`));
+  const notes = phases.flatMap((phase) => [phase.loadNote, ...phaseWarnings(phase, report.config), ...deliveryNotes(phase)].map((note) => `  ${phase.name}: ${note}`));
   const client = report.client;
   const clientLine = client
     ? [
@@ -59,6 +61,17 @@ export function renderReportTable(report: ReportDocument): string {
       ...(verdicts.length ? ['thresholds', ...verdicts] : []),
     ].join('\n') + '\n'
   );
+}
+
+/** What the delivery figures cannot say by themselves: why events are unverified, what was done to others' messages. */
+function deliveryNotes(phase: PhaseReport): string[] {
+  const delivery = phase.delivery;
+  if (!delivery) return [];
+  const unverified = delivery.unverified ?? 0;
+  return [
+    ...(unverified > 0 ? [`${deliveryEquation(delivery)}: ${unverified} unverified, not missing: ${(delivery.unverifiedReasons ?? []).map(oneLine).join('; ')}`] : []),
+    ...[foreignNote(delivery)].filter((note): note is string => note !== undefined),
+  ];
 }
 
 /** Failure kinds shown per phase in the table (the report keeps up to 20). */

@@ -103,6 +103,7 @@ export async function invokeOnce(options: InvokeOnceOptions): Promise<InvokeOnce
       });
       waiter.tracker.start();
       await waiter.tracker.settle(options.wait!.timeoutMs);
+      if (tracked.state === 'pending') waiter.tracker.throwIfUnverified();
       document.completion = tracked.record ?? null;
       if (tracked.endToEndMs !== undefined) document.endToEndMs = tracked.endToEndMs;
     }

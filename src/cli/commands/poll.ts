@@ -1,7 +1,10 @@
 /** `lambench poll <queue-url..>`: print decoded completion records, optionally correlated with a run. */
-import { CallFailedError, InterruptedError, UsageError } from '../../errors.js';
+import { CallFailedError, InterruptedError, TargetUnavailableError, UsageError } from '../../errors.js';
 import type { CompletionRecord } from '../../delivery/completionRecord.js';
-import type { DeliveryReport, TrackedInvocation } from '../../delivery/deliveryTracker.js';
+import { deliveryEquation } from '../../delivery/deliveryReport.js';
+import type { TrackedInvocation } from '../../delivery/deliveryTracker.js';
+import type { PollResult } from '../../delivery/pollQueues.js';
+import { oneLine } from '../../terminalText.js';
 import { parseHttpUrl } from '../../targets/httpOptions.js';
 import { formatMs } from '../render/invokeText.js';
 import { styleFor, type Style } from '../style.js';
@@ -37,6 +40,10 @@ export async function pollCommand(args: PollArgs): Promise<void> {
   const interrupt = new AbortController();
   const onSignal = () => interrupt.abort();
   process.once('SIGINT', onSignal);
+  // A closed stdout (`poll --delete | head -2`) stops the poll at once and quietly: no record is
+  // deleted that was not written, and the EPIPE is not an uncaught error with a stack trace.
+  const output = new StdoutLines();
+  const stop = AbortSignal.any([interrupt.signal, output.closed.signal]);
   let result;
   try {
     result = await pollQueues({
@@ -46,53 +53,94 @@ export async function pollCommand(args: PollArgs): Promise<void> {
       ...(args.max !== undefined && { max: args.max }),
       ...(correlate && { correlate }),
       ...(args.delete && { deleteRecords: true }),
-      signal: interrupt.signal,
+      signal: stop,
       note: (message) => process.stderr.write(`lambench: note: ${message}\n`),
       onRecord: (record, match) => {
         const line = args.json ? JSON.stringify({ type: 'record', ...record, ...(match && { matched: true, endToEndMs: match.endToEndMs }) }) : renderRecord(record, match, Boolean(correlate), style);
-        process.stdout.write(`${line}\n`);
+        return output.write(`${line}\n`);
       },
     });
   } finally {
     process.removeListener('SIGINT', onSignal);
   }
+  const skipped = result.malformed > 0 ? `; ${result.malformed} message${result.malformed === 1 ? '' : 's'} not a completion record, skipped (left in the queue)` : '';
+  const closed = result.outputClosed ? '; stopped: stdout was closed' : '';
   if (result.report) {
-    if (args.json) process.stdout.write(`${JSON.stringify({ type: 'summary', records: result.records, delivery: result.report })}\n`);
-    else process.stderr.write(renderSummary(result.report, style));
-  } else if (!args.json) {
-    process.stderr.write(style.dim(`${result.records} record${result.records === 1 ? '' : 's'}${args.delete ? ', deleted' : ', all left in the queue'}\n`));
+    if (args.json && !result.outputClosed) await output.write(`${JSON.stringify({ type: 'summary', records: result.records, deleted: result.deleted, malformed: result.malformed, delivery: result.report })}\n`);
+    if (!args.json) process.stderr.write(renderSummary(result, style));
+  } else {
+    const fate = args.delete ? `${result.deleted} deleted (each after it was printed), the rest left in the queue` : 'all left in the queue';
+    const line = `${result.records} record${result.records === 1 ? '' : 's'} printed, ${fate}${skipped}${closed}`;
+    // Under --json stdout holds records only: the count goes to stderr when something needs saying.
+    if (!args.json || skipped || closed) process.stderr.write(`${args.json ? 'lambench: note: ' : ''}${style.dim(line)}\n`);
   }
+  if (result.outputClosed) return;
   if (interrupt.signal.aborted && !args.follow) throw new InterruptedError('interrupted');
-  if (result.report && result.report.missing > 0) {
-    throw new CallFailedError(`delivery incomplete: ${result.report.missing} of ${result.report.accepted} accepted events have no completion record in the queues`);
+  const report = result.report;
+  if (report && report.missing > 0) {
+    throw new CallFailedError(`delivery incomplete: ${report.missing} of ${report.accepted} accepted events have no completion record in the queues`);
+  }
+  const unreadable = report?.unverifiedReasons?.find((reason) => !reason.startsWith('not read: stopped at --max'));
+  if (report && unreadable) {
+    throw new TargetUnavailableError(`delivery unverified: ${report.unverified} of ${report.accepted} accepted events could not be looked for (${unreadable})`);
   }
 }
 
+/**
+ * Lines to stdout, each resolving once written (true) or once stdout turned out closed (false).
+ * Its error listener stays for the rest of the process: a write after the poll (the summary) may
+ * fail too, and must not become an uncaught EPIPE.
+ */
+class StdoutLines {
+  readonly closed = new AbortController();
+
+  constructor() {
+    process.stdout.on('error', () => this.closed.abort());
+  }
+
+  write(text: string): Promise<boolean> {
+    if (this.closed.signal.aborted) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      process.stdout.write(text, (error) => {
+        if (error) this.closed.abort();
+        resolve(!error);
+      });
+    });
+  }
+}
+
+/** One record as a line; every string from the queue goes through oneLine (a record must not steer the terminal). */
 function renderRecord(record: CompletionRecord, match: TrackedInvocation | undefined, correlating: boolean, style: Style): string {
   const ok = record.condition === 'Success';
   const parts = [
     ok ? style.green('✔') : style.red('✖'),
-    (ok ? style.green : style.red)(record.condition.padEnd(16)),
-    record.requestId ?? record.clientRequestId ?? '(no request ID)',
+    (ok ? style.green : style.red)(oneLine(String(record.condition)).padEnd(16)),
+    oneLine(record.requestId ?? record.clientRequestId ?? '(no request ID)'),
     record.kind === 'deadLetter' ? 'dlq' : 'destination',
   ];
   if (record.attempts !== undefined) parts.push(`attempts ${record.attempts}`);
   if (match?.endToEndMs !== undefined) parts.push(`+${formatMs(match.endToEndMs)}`);
   if (correlating) parts.push(match ? 'in this run' : style.dim('not in this run'));
   const response = record.responsePayload as { errorType?: string; errorMessage?: string } | undefined;
-  const detail = record.errorMessage ?? (record.functionError ? `${record.functionError}: ${response?.errorType ?? 'Error'}: ${response?.errorMessage ?? ''}` : JSON.stringify(record.responsePayload ?? null));
+  const detail = oneLine(record.errorMessage ?? (record.functionError ? `${record.functionError}: ${response?.errorType ?? 'Error'}: ${response?.errorMessage ?? ''}` : JSON.stringify(record.responsePayload ?? null)));
   parts.push(style.dim(detail.length > 120 ? `${detail.slice(0, 117)}…` : detail));
   return parts.join('  ');
 }
 
-function renderSummary(report: DeliveryReport, style: Style): string {
-  const line = `accepted ${report.accepted} = succeeded ${report.succeeded} + failed ${report.failed} + missing ${report.missing}`;
+function renderSummary(result: PollResult, style: Style): string {
+  const report = result.report!;
+  const line = deliveryEquation(report);
+  const foreignLeft = report.foreignMessages - result.foreignDeleted;
   const extras = [
+    (report.unverified ?? 0) > 0 ? `unverified ${report.unverified}, not missing: ${(report.unverifiedReasons ?? []).map(oneLine).join('; ')}` : undefined,
     report.failed > 0 ? `failed via on-failure destination ${report.failedVia.onFailureDestination}, DLQ ${report.failedVia.deadLetterQueue}` : undefined,
     report.duplicates > 0 ? `duplicates ${report.duplicates}` : undefined,
-    report.foreignMessages > 0 ? `${report.foreignMessages} messages not from this run (left in the queue)` : undefined,
+    report.foreignMessages > 0
+      ? `${report.foreignMessages} messages not from this run: ${result.foreignDeleted > 0 ? `${result.foreignDeleted} printed and deleted (--delete), ` : ''}${foreignLeft} left in the queue`
+      : undefined,
     report.malformedMessages > 0 ? `${report.malformedMessages} malformed messages (left in the queue)` : undefined,
+    result.outputClosed ? 'stopped: stdout was closed' : undefined,
     report.endToEnd ? `end-to-end p50 ${formatMs(report.endToEnd.p50 / 1000)}, p99 ${formatMs(report.endToEnd.p99 / 1000)}, max ${formatMs(report.endToEnd.max / 1000)}` : undefined,
   ].filter(Boolean);
-  return `${report.missing > 0 ? style.red(line) : style.green(line)}\n${extras.map((extra) => `  ${extra}\n`).join('')}`;
+  return `${report.missing > 0 || (report.unverified ?? 0) > 0 ? style.red(line) : style.green(line)}\n${extras.map((extra) => `  ${extra}\n`).join('')}`;
 }
