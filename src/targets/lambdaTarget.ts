@@ -114,15 +114,32 @@ export function createLambdaTarget(options: LambdaTargetOptions): Target {
 }
 
 /**
+ * Past the kept prefix, this much more is read and dropped so the connection can serve the next
+ * call; a body longer still ends its connection instead (as undici's dump interceptor does, past 1 MB).
+ */
+const DRAIN_LIMIT_BYTES = 1024 * 1024;
+
+/**
  * The SDK reads every body whole before it looks at it: a proxy's 50 MB error page, eight at a
- * time, is most of a gigabyte. This keeps the first `limit` bytes and drains the rest.
+ * time, is most of a gigabyte. This keeps the first `limit` bytes and drains up to
+ * DRAIN_LIMIT_BYTES more. Draining all of it would bound what is kept but not what is read: Node's
+ * HTTP client allocates a Buffer per read, and on Node 24 eight lanes draining 50 MB bodies held
+ * over 300 MB of them awaiting collection.
  */
 function boundedCollector(limit: number): (stream: unknown) => Promise<Uint8Array> {
   return async (stream) => {
     const chunks: Buffer[] = [];
     let kept = 0;
+    let dropped = 0;
     for await (const chunk of stream as AsyncIterable<Uint8Array | string>) {
-      if (kept >= limit) continue;
+      if (kept >= limit) {
+        dropped += chunk.length;
+        if (dropped > DRAIN_LIMIT_BYTES) {
+          (stream as { destroy?: () => void }).destroy?.();
+          break;
+        }
+        continue;
+      }
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
       const part = bytes.length <= limit - kept ? bytes : Buffer.from(bytes.subarray(0, limit - kept));
       chunks.push(part);

@@ -166,12 +166,13 @@ class CallHandler implements Dispatcher.DispatchHandler {
     const chunks = this.chunks;
     if (chunks === undefined) return;
     const room = this.room;
+    // Copies of what is kept: a lane connection's chunk is a view of its read buffer, valid only
+    // during this call (http1Connection.ts), and a view of part of a chunk would pin all of it.
     if (chunk.length <= room) {
-      chunks.push(chunk);
+      chunks.push(Buffer.from(chunk));
       this.room = room - chunk.length;
       return;
     }
-    // A copy of the part kept: a view would pin the whole chunk.
     if (room > 0) chunks.push(Buffer.from(chunk.subarray(0, room)));
     this.room = 0;
     this.response!.bodyCut = true;
