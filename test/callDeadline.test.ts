@@ -14,6 +14,7 @@ import { createHttpTarget } from '../src/targets/httpTarget.js';
 import { createDirectLambdaTarget } from '../src/targets/lambdaDirectTarget.js';
 import { createLambdaTarget } from '../src/targets/lambdaTarget.js';
 import type { Target } from '../src/targets/types.js';
+import { SWEPT_DEADLINE_MS } from '../src/targets/undiciExchange.js';
 import { CREDENTIALS, runLambench } from './helpers.js';
 
 const DEADLINE_MS = 400;
@@ -87,6 +88,24 @@ describe('every call has a deadline', () => {
       }
     });
   }
+
+  it(`a deadline of ${SWEPT_DEADLINE_MS / 1000} s or more, on calls under a run's signal, is kept by sweeping the run's list (no timer per call)`, { timeout: 30_000 }, async () => {
+    // An HTTP target: its connections may stay silent 300 s, so only the deadline can end these calls
+    // (an Invoke API connection's silence limit is the deadline itself, and could win the race).
+    const http = createHttpTarget({ url: new URL(`${silentOrigin}/run`), headers: {}, asyncVia: 'header', asyncHeader: 'InvocationType', timeoutMs: SWEPT_DEADLINE_MS });
+    const run = new AbortController();
+    try {
+      const call = (lane: number | undefined) => http.invoke({ invocationType: 'RequestResponse', payload: Buffer.from('{}') }, run.signal, lane);
+      const outcomes = await Promise.all([call(0), call(undefined)]);
+      for (const outcome of outcomes) {
+        assert.equal(outcome.class, 'timeout', JSON.stringify(outcome));
+        assert.equal(outcome.errorMessage, `no complete answer within ${SWEPT_DEADLINE_MS} ms`);
+        assert.ok(outcome.latencyMs >= SWEPT_DEADLINE_MS - 5, `ended at ${outcome.latencyMs} ms`);
+      }
+    } finally {
+      await http.close();
+    }
+  });
 
   it('without --timeout the deadline is Lambda\'s 15 minutes and a minute; an HTTP connection silent for 300 s ends sooner', () => {
     assert.equal(DEFAULT_CALL_DEADLINE_MS, 960_000);

@@ -9,8 +9,10 @@
  * Per call there is one handler object (a class: its methods are shared, not closures made per
  * call) and one promise. Abort signals: the run's one signal is listened to once; the calls in
  * flight hang on an intrusive list (a Set of controllers cost 10 µs of CPU per call here, mostly
- * in the garbage collector, against about 25 µs for the whole call). A timeout is one timer per
- * call, not `AbortSignal.any` (which, on Node 20, kept every call's signal alive as long as the run's).
+ * in the garbage collector, against about 25 µs for the whole call). A short timeout is one timer
+ * per call, not `AbortSignal.any` (which, on Node 20, kept every call's signal alive as long as the
+ * run's); a deadline of SWEPT_DEADLINE_MS or more (the default 16 minutes, deadline.ts) costs a
+ * call on a run's list no timer at all: the list is swept for late calls every SWEEP_EVERY_MS.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
@@ -70,6 +72,33 @@ type Controller = Parameters<NonNullable<Dispatcher.DispatchHandler['onRequestSt
 /** The calls in flight under one signal, as a doubly linked list through their handlers. */
 interface InFlight {
   head: CallHandler | undefined;
+  /** Ends the listed calls past their deadline; runs while the list has calls. */
+  sweeper: NodeJS.Timeout | undefined;
+}
+
+/** Deadlines this long or longer are checked by sweeping the run's list, not by a timer per call. */
+export const SWEPT_DEADLINE_MS = 5_000;
+/** How often the list is swept: a swept deadline ends its call at most this late (5% of the shortest). */
+const SWEEP_EVERY_MS = 250;
+
+function startSweeper(list: InFlight): NodeJS.Timeout {
+  const sweeper = setInterval(() => {
+    if (!list.head) {
+      clearInterval(sweeper);
+      list.sweeper = undefined;
+      return;
+    }
+    const now = performance.now();
+    // Ending a call takes it off the list at once: read its successor first.
+    for (let call: CallHandler | undefined = list.head; call; ) {
+      const next: CallHandler | undefined = call.next;
+      if (call.deadlineAt <= now) call.expire();
+      call = next;
+    }
+  }, SWEEP_EVERY_MS);
+  // A sweep never keeps the process alive: the calls it watches do, through their sockets.
+  sweeper.unref();
+  return sweeper;
 }
 
 const inFlight = new WeakMap<AbortSignal, InFlight>();
@@ -81,7 +110,7 @@ function abortReason(signal: AbortSignal): Error {
 function callsUnder(signal: AbortSignal): InFlight {
   let calls = inFlight.get(signal);
   if (!calls) {
-    const list: InFlight = { head: undefined };
+    const list: InFlight = { head: undefined, sweeper: undefined };
     calls = list;
     inFlight.set(signal, list);
     signal.addEventListener('abort', () => {
@@ -107,6 +136,8 @@ class CallHandler implements Dispatcher.DispatchHandler {
   private previous: CallHandler | undefined;
   private list: InFlight | undefined;
   private timer: NodeJS.Timeout | undefined;
+  /** When a swept deadline runs out (performance.now() time); never, without one. */
+  deadlineAt = Number.POSITIVE_INFINITY;
   private response: Exchange | undefined;
   private chunks: Buffer[] | undefined;
   /** Bytes of the body still to keep; what comes after is read and dropped. */
@@ -132,7 +163,20 @@ class CallHandler implements Dispatcher.DispatchHandler {
       if (list.head) list.head.previous = this;
       list.head = this;
     }
-    if (timeoutMs) this.timer = setTimeout(() => this.stop(new DOMException(`no complete answer within ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
+    if (timeoutMs) {
+      const list = this.list;
+      if (list && timeoutMs >= SWEPT_DEADLINE_MS) {
+        this.deadlineAt = this.start + timeoutMs;
+        list.sweeper ??= startSweeper(list);
+      } else {
+        this.timer = setTimeout(() => this.expire(), timeoutMs);
+      }
+    }
+  }
+
+  /** The call's deadline ran out. */
+  expire(): void {
+    this.stop(new DOMException(`no complete answer within ${this.request.timeoutMs} ms`, 'TimeoutError'));
   }
 
   /** Interrupt or timeout: aborts the call through its transport, or ends it now if it has not started. */
