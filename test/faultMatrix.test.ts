@@ -48,8 +48,6 @@ interface MatrixCase {
   /** The run's own length: phase durations plus --settle. */
   runMs: number;
   expect: Expected;
-  /** Why this case may fail until another part of issue 11 is merged (said with its failure). */
-  pending?: string;
 }
 
 interface Phase {
@@ -103,7 +101,6 @@ const sqsExpectation: Expected = {
     assert.ok((delivery.unverified ?? 0) > 0, 'the events not read before SQS went away are unverified');
   },
 };
-const PENDING_SQS = 'pending the delivery fixes (issue 11 items 1 and 4)';
 
 const CASES: MatrixCase[] = [
   {
@@ -174,7 +171,6 @@ const CASES: MatrixCase[] = [
       errorType: 'CutAtPhaseEnd',
       check: (phase) => assert.equal(phase.cutAtEnd, phase.requests, 'the report says how many were cut'),
     },
-    pending: 'pending the phase-end grace (issue 11 item 5) and the one exit-3 rule',
   },
   {
     name: 'never answers (api front): the calls out are cut 3 s after the phase and counted as timeout, exit 3',
@@ -188,11 +184,10 @@ const CASES: MatrixCase[] = [
       errorType: 'CutAtPhaseEnd',
       check: (phase) => assert.equal(phase.cutAtEnd, phase.requests, 'the report says how many were cut'),
     },
-    pending: 'pending the phase-end grace (issue 11 item 5) and the one exit-3 rule',
   },
-  { name: 'SQS refuses connections during --verify-delivery: report written, delivery unverified, exit 3', fault: `sqs:refuse ${SQS_WINDOW}`, bench: asyncVerified, runMs: 8000, expect: sqsExpectation, pending: PENDING_SQS },
-  { name: 'SQS calls hang during --verify-delivery: report written, delivery unverified, exit 3', fault: `sqs:hang ${SQS_WINDOW}`, bench: asyncVerified, runMs: 8000, expect: sqsExpectation, pending: PENDING_SQS },
-  { name: 'SQS throttles during --verify-delivery: report written, delivery unverified, exit 3', fault: `sqs:throttle ${SQS_WINDOW}`, bench: asyncVerified, runMs: 8000, expect: sqsExpectation, pending: PENDING_SQS },
+  { name: 'SQS refuses connections during --verify-delivery: report written, delivery unverified, exit 3', fault: `sqs:refuse ${SQS_WINDOW}`, bench: asyncVerified, runMs: 8000, expect: sqsExpectation },
+  { name: 'SQS calls hang during --verify-delivery: report written, delivery unverified, exit 3', fault: `sqs:hang ${SQS_WINDOW}`, bench: asyncVerified, runMs: 8000, expect: sqsExpectation },
+  { name: 'SQS throttles during --verify-delivery: report written, delivery unverified, exit 3', fault: `sqs:throttle ${SQS_WINDOW}`, bench: asyncVerified, runMs: 8000, expect: sqsExpectation },
 ];
 
 interface Run {
@@ -312,10 +307,7 @@ describe('fault matrix: lambench bench against each of the local stack\'s fault 
 
   for (const testCase of CASES) {
     it(`${testCase.fault} — ${testCase.name}`, async () => {
-      await checkCase(testCase, await runs.get(testCase)!).catch((error: Error) => {
-        if (testCase.pending) error.message = `(${testCase.pending}) ${error.message}`;
-        throw error;
-      });
+      await checkCase(testCase, await runs.get(testCase)!);
     });
   }
 });
