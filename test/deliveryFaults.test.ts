@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { judge } from '../src/cli/reportOutput.js';
 import { TargetUnavailableError } from '../src/errors.js';
-import { runBench } from '../src/load/runBench.js';
+import { runBench } from '../src/run/runBench.js';
 import type { LocalStack } from '../src/local/index.js';
 import { renderHtmlReport } from '../src/report/html.js';
 import { mergeReports } from '../src/report/merge.js';

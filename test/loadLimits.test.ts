@@ -11,7 +11,7 @@ import { describe, it } from 'node:test';
 import { judge } from '../src/cli/reportOutput.js';
 import { LambenchError } from '../src/errors.js';
 import { connectionsAllowed, descriptorProblem, descriptorRoom, SPARE_DESCRIPTORS } from '../src/load/fileDescriptors.js';
-import { checkRun } from '../src/load/runBench.js';
+import { checkRun } from '../src/run/runBench.js';
 import { Recorder } from '../src/metrics/recorder.js';
 import { phaseReport } from '../src/report/reportDocument.js';
 import { REPO_ROOT } from './helpers.js';

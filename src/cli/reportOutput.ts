@@ -70,7 +70,7 @@ export async function judge(report: ReportDocument, live = true): Promise<void> 
   const failed = report.thresholds.filter((result) => !result.passed);
   const problems: string[] = [];
   if (failed.length > 0) {
-    const { formatThresholdValue } = await import('../report/thresholds.js');
+    const { formatThresholdValue } = await import('../thresholds/thresholds.js');
     problems.push(`thresholds failed: ${failed.map((result) => `${result.threshold} (${result.phase}: ${formatThresholdValue(result.metric, result.actual)})`).join(', ')}`);
   }
   // Verified delivery with events unaccounted for is the contract's "delivery incomplete" (exit 1); failed events were delivered to a failure queue and are counted.

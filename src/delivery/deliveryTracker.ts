@@ -23,7 +23,7 @@ import { checkQueue } from './queueCheck.js';
 import { HeldMessages, HOLD_SECONDS } from './heldMessages.js';
 import { QueueReading } from './queueReading.js';
 import { UnclaimedRecords, type Unclaimed } from './unclaimedRecords.js';
-import { RECEIVE_GRACE_MS, sqsCallOptions } from './sqsClient.js';
+import { RECEIVE_GRACE_MS, sqsCallOptions } from '../aws/sqsClient.js';
 import { Changes, sleep } from './waiting.js';
 import { describeSqsFailure } from './sqsFailure.js';
 

@@ -11,7 +11,7 @@ import type { ShardInfo } from '../load/split.js';
 
 export type { ShardInfo };
 import type { InvocationType } from '../targets/types.js';
-import type { ThresholdResult } from './thresholds.js';
+import type { ThresholdResult } from '../thresholds/thresholds.js';
 
 export const SCHEMA_VERSION = 1;
 

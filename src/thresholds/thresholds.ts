@@ -3,7 +3,7 @@
  * `rps>=50`, optionally for one phase: `async:p99<2s`. Parsed before anything is sent.
  */
 import { UsageError } from '../errors.js';
-import type { PhaseReport } from './reportDocument.js';
+import type { PhaseReport } from '../report/reportDocument.js';
 
 export type ThresholdMetric = 'p50' | 'p90' | 'p99' | 'p999' | 'max' | 'mean' | 'errors' | 'delivered' | 'rps';
 
