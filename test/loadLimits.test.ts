@@ -13,7 +13,7 @@ import { LambenchError } from '../src/errors.js';
 import { connectionsAllowed, descriptorProblem, descriptorRoom, SPARE_DESCRIPTORS } from '../src/load/fileDescriptors.js';
 import { checkRun } from '../src/run/runBench.js';
 import { Recorder } from '../src/metrics/recorder.js';
-import { phaseReport } from '../src/report/reportDocument.js';
+import { phaseReport } from '../src/run/phaseReport.js';
 import { REPO_ROOT } from './helpers.js';
 
 async function usageMessage(options: Parameters<typeof checkRun>[0]): Promise<string> {

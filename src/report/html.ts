@@ -11,7 +11,7 @@ import { decodeHistogram } from '../metrics/histogram.js';
 import { clientWarnings, loadLabel, phaseWarnings, type ClientUsage, type PhaseReport, type ReportDocument, type RunSettings, type ShardSummary } from './reportDocument.js';
 import { formatMicros } from './table.js';
 import { formatThresholdValue } from '../thresholds/thresholds.js';
-import type { LoadShape } from '../load/phaseRunner.js';
+import type { LoadShape } from '../config/load.js';
 
 // ---------------------------------------------------------------------------------------------
 // Markup: the only way text becomes HTML here.
