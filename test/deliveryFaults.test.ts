@@ -10,7 +10,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { judge } from '../src/cli/reportOutput.js';
+import { judge } from '../src/run/verdict.js';
 import { TargetUnavailableError } from '../src/errors.js';
 import { runBench } from '../src/run/runBench.js';
 import type { LocalStack } from '../src/local/index.js';

@@ -5,7 +5,8 @@ import type { BenchRunOptions } from '../../run/runBench.js';
 import type { ReportDocument } from '../../report/reportDocument.js';
 import { callOptionsFrom, notePrinter, parsePositiveDuration, type CallArgs } from '../callArgs.js';
 import { listenForInterrupts, type RunInterrupts } from '../interrupts.js';
-import { checkOutputs, emitReport, judge, type ReportOutputArgs } from '../reportOutput.js';
+import { checkOutputs, emitReport, type ReportOutputArgs } from '../reportOutput.js';
+import { judge } from '../../run/verdict.js';
 
 export interface BenchArgs extends CallArgs, ReportOutputArgs {
   type?: string;

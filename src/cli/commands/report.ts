@@ -7,7 +7,8 @@ import { basename } from 'node:path';
 import { UsageError } from '../../errors.js';
 import type { ReportDocument } from '../../report/reportDocument.js';
 import { notePrinter } from '../callArgs.js';
-import { checkOutputs, emitReport, judge, type ReportOutputArgs } from '../reportOutput.js';
+import { checkOutputs, emitReport, type ReportOutputArgs } from '../reportOutput.js';
+import { judge } from '../../run/verdict.js';
 import { styleFor } from '../style.js';
 
 export interface ReportArgs extends ReportOutputArgs {

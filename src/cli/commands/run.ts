@@ -10,7 +10,8 @@ import { benchFlags, runWithProgress, type BenchArgs } from './bench.js';
 import { notePrinter } from '../callArgs.js';
 import { listenForInterrupts } from '../interrupts.js';
 import type { ReportDocument } from '../../report/reportDocument.js';
-import { checkOutputs, emitReport, judge } from '../reportOutput.js';
+import { checkOutputs, emitReport } from '../reportOutput.js';
+import { judge } from '../../run/verdict.js';
 
 export interface RunArgs extends Omit<BenchArgs, 'target'> {
   file?: string;
