@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { LocalStack } from '../src/local/index.js';
 import { slotOffsetMs } from '../src/load/openLoop.js';
-import { runBench } from '../src/load/runBench.js';
+import { runBench } from '../src/run/runBench.js';
 import type { PhaseReport } from '../src/report/reportDocument.js';
 import { renderReportTable } from '../src/report/table.js';
 import { runLambench, startTestStack } from './helpers.js';

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import type { ResolvedAwsConfig } from '../src/targets/awsConfig.js';
+import type { ResolvedAwsConfig } from '../src/aws/awsConfig.js';
 import { callDeadlineMs, DEFAULT_CALL_DEADLINE_MS, HTTP_SILENCE_LIMIT_MS, silenceLimitMs } from '../src/targets/deadline.js';
 import { createHttpTarget } from '../src/targets/httpTarget.js';
 import { createDirectLambdaTarget } from '../src/targets/lambdaDirectTarget.js';

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { judge, unanswered } from '../src/cli/reportOutput.js';
+import { judge, unanswered } from '../src/run/verdict.js';
 import { ExitCode, LambenchError } from '../src/errors.js';
 import type { PhaseReport, ReportDocument } from '../src/report/reportDocument.js';
 import { runLambench } from './helpers.js';

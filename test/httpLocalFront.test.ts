@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { LocalStack } from '../src/local/index.js';
-import { invokeOnce, type InvokeOnceOptions } from '../src/targets/invokeOnce.js';
+import { invokeOnce, type InvokeOnceOptions } from '../src/run/invokeOnce.js';
 import { startTestStack } from './helpers.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;

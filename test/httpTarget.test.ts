@@ -12,7 +12,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { invokeOnce, type InvokeOnceOptions } from '../src/targets/invokeOnce.js';
+import { invokeOnce, type InvokeOnceOptions } from '../src/run/invokeOnce.js';
 import { REPO_ROOT, runLambench } from './helpers.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;

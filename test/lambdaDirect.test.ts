@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { LocalStack } from '../src/local/index.js';
-import type { ResolvedAwsConfig } from '../src/targets/awsConfig.js';
+import type { ResolvedAwsConfig } from '../src/aws/awsConfig.js';
 import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { createInvokeSigner } from '../src/targets/invokeSigV4.js';

@@ -8,12 +8,12 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { judge } from '../src/cli/reportOutput.js';
+import { judge } from '../src/run/verdict.js';
 import { LambenchError } from '../src/errors.js';
 import { connectionsAllowed, descriptorProblem, descriptorRoom, SPARE_DESCRIPTORS } from '../src/load/fileDescriptors.js';
-import { checkRun } from '../src/load/runBench.js';
+import { checkRun } from '../src/run/runBench.js';
 import { Recorder } from '../src/metrics/recorder.js';
-import { phaseReport } from '../src/report/reportDocument.js';
+import { phaseReport } from '../src/run/phaseReport.js';
 import { REPO_ROOT } from './helpers.js';
 
 async function usageMessage(options: Parameters<typeof checkRun>[0]): Promise<string> {

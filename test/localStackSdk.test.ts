@@ -15,7 +15,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { LocalStack } from '../src/local/index.js';
-import { parseReportLine } from '../src/targets/lambdaLog.js';
+import { parseReportLine } from '../src/aws/lambdaLog.js';
 import { decode, lambdaClient, receiveMatching, sqsClient, startTestStack } from './helpers.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;

@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { slotsBefore, slotOffsetMs } from '../src/load/openLoop.js';
-import { runBench } from '../src/load/runBench.js';
+import { runBench } from '../src/run/runBench.js';
 import { mergeReports } from '../src/report/merge.js';
 
 const quiet = { note: () => {} };

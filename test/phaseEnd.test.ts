@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { IN_FLIGHT_GRACE_MS, runBench, type BenchOptions } from '../src/load/runBench.js';
+import { IN_FLIGHT_GRACE_MS, runBench, type BenchOptions } from '../src/run/runBench.js';
 import type { PhaseReport } from '../src/report/reportDocument.js';
 import { renderReportTable } from '../src/report/table.js';
 import { startTestStack } from './helpers.js';

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { benchOptionsFrom, withFlags } from '../src/profiles/benchOptions.js';
+import { benchOptionsFrom, withFlags } from '../src/run/benchOptions.js';
 import { checkProfile, loadProfile, payloadText } from '../src/profiles/profile.js';
 import { REPO_ROOT, runLambench } from './helpers.js';
 

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runBench } from '../src/load/runBench.js';
+import { runBench } from '../src/run/runBench.js';
 import { createHistogram, decodeHistogram, encodeHistogram, recordMs } from '../src/metrics/histogram.js';
 import { mergeReports } from '../src/report/merge.js';
 import type { ReportDocument } from '../src/report/reportDocument.js';

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { LocalStack } from '../src/local/index.js';
-import { runBench } from '../src/load/runBench.js';
+import { runBench } from '../src/run/runBench.js';
 import { splitEvenly, workerPhases } from '../src/load/split.js';
 import { createHistogram, recordMs } from '../src/metrics/histogram.js';
 import { Recorder } from '../src/metrics/recorder.js';

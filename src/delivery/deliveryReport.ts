@@ -6,7 +6,7 @@
  */
 import type { LatencySummary } from '../metrics/histogram.js';
 import type { CompletionCondition } from './completionRecord.js';
-import type { TrackedInvocation } from './deliveryTracker.js';
+import type { TrackedInvocation } from './ledger.js';
 
 export interface DeliveryReport {
   accepted: number;

@@ -17,39 +17,20 @@ import {
 } from '@aws-sdk/client-sqs';
 import { TargetUnavailableError } from '../errors.js';
 import { createHistogram, encodeHistogram, recordMs, summarize } from '../metrics/histogram.js';
-import { decodeCompletionMessage, type CompletionCondition, type CompletionRecord } from './completionRecord.js';
+import { decodeCompletionMessage, type CompletionRecord } from './completionRecord.js';
+import type { SentInvocation, TrackedInvocation } from './ledger.js';
 import { countInvocations, type DeliveryReport } from './deliveryReport.js';
 import { checkQueue } from './queueCheck.js';
 import { HeldMessages, HOLD_SECONDS } from './heldMessages.js';
 import { QueueReading } from './queueReading.js';
 import { UnclaimedRecords, type Unclaimed } from './unclaimedRecords.js';
-import { RECEIVE_GRACE_MS, sqsCallOptions } from './sqsClient.js';
+import { RECEIVE_GRACE_MS, sqsCallOptions } from '../aws/sqsClient.js';
 import { Changes, sleep } from './waiting.js';
 import { describeSqsFailure } from './sqsFailure.js';
 
 export type { DeliveryReport } from './deliveryReport.js';
 
-export interface SentInvocation {
-  requestId?: string;
-  clientRequestId?: string;
-  /** Epoch milliseconds. */
-  sentAt: number;
-}
-
-export interface TrackedInvocation extends SentInvocation {
-  state: 'pending' | 'succeeded' | 'failed';
-  condition?: CompletionCondition;
-  /** Where a failure was reported: the on-failure destination, the DLQ, or both. */
-  failedVia?: { destination: boolean; deadLetter: boolean };
-  attempts?: number;
-  completedAt?: number;
-  endToEndMs?: number;
-  /** Completion messages beyond the first report of each kind (at-least-once delivery). */
-  duplicates: number;
-  /** False for a warm-up call: matched and cleaned up, not reported. */
-  counted: boolean;
-  record?: CompletionRecord;
-}
+export type { SentInvocation, TrackedInvocation } from './ledger.js';
 
 type Verdict = 'delete' | 'release' | void;
 

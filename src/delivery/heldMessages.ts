@@ -6,7 +6,7 @@
  * bounded; any not handed back become visible by themselves when their hold ends.
  */
 import { ChangeMessageVisibilityBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { sqsCallOptions } from './sqsClient.js';
+import { sqsCallOptions } from '../aws/sqsClient.js';
 
 /** How long a received message stays hidden from everyone (the ReceiveMessage VisibilityTimeout). */
 export const HOLD_SECONDS = 60;

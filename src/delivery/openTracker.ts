@@ -2,7 +2,7 @@
  * A delivery tracker with its own SQS client, its queues checked before anything is sent (a wrong
  * queue URL fails the run up front). Shared by `invoke --wait`, `bench --verify-delivery` and `poll`.
  */
-import type { AwsOptions } from '../targets/awsConfig.js';
+import type { AwsOptions } from '../aws/awsConfig.js';
 import type { DeliveryTracker, DeliveryTrackerOptions } from './deliveryTracker.js';
 
 export interface OpenTracker {
@@ -17,7 +17,7 @@ export async function openDeliveryTracker(
   note: (message: string) => void,
   options: Omit<DeliveryTrackerOptions, 'sqs' | 'queueUrls'> = {},
 ): Promise<OpenTracker> {
-  const [{ createSqsClient }, { DeliveryTracker }] = await Promise.all([import('./sqsClient.js'), import('./deliveryTracker.js')]);
+  const [{ createSqsClient }, { DeliveryTracker }] = await Promise.all([import('../aws/sqsClient.js'), import('./deliveryTracker.js')]);
   const queueUrls = [...new Set(queues.filter((url): url is string => Boolean(url)))];
   const sqs = await createSqsClient(aws, queueUrls, note);
   const tracker = new DeliveryTracker({ onWarning: note, ...options, sqs, queueUrls });

@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { TargetUnavailableError, UsageError } from '../errors.js';
-import type { AwsOptions } from '../targets/awsConfig.js';
+import type { AwsOptions } from '../aws/awsConfig.js';
 import type { CompletionRecord } from './completionRecord.js';
 import { openDeliveryTracker } from './openTracker.js';
 import type { DeliveryReport, SentInvocation, TrackedInvocation } from './deliveryTracker.js';

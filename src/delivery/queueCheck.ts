@@ -5,7 +5,7 @@
  */
 import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { HOLD_SECONDS } from './heldMessages.js';
-import { sqsCallOptions } from './sqsClient.js';
+import { sqsCallOptions } from '../aws/sqsClient.js';
 import { queueError } from './sqsFailure.js';
 
 /** Returns the messages the queue holds now (ApproximateNumberOfMessages), when SQS says. */

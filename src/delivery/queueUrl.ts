@@ -1,8 +1,8 @@
 /** A queue named in a profile, by name rather than URL: its URL as SQS gives it (GetQueueUrl). */
 import { GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import { TargetUnavailableError, UsageError, messageOf } from '../errors.js';
-import type { AwsOptions } from '../targets/awsConfig.js';
-import { createSqsClient, sqsCallOptions } from './sqsClient.js';
+import type { AwsOptions } from '../aws/awsConfig.js';
+import { createSqsClient, sqsCallOptions } from '../aws/sqsClient.js';
 
 export async function lookUpQueueUrls(names: string[], aws: AwsOptions, note: (message: string) => void): Promise<Map<string, string>> {
   const urls = new Map<string, string>();

@@ -3,8 +3,8 @@
  * common, but when the target slows down, fewer calls are sent: queueing stays hidden from the
  * latency. The report says so plainly; the open loop is the measure that does not hide it.
  */
-import { sleep } from './openLoop.js';
-import type { ScheduleShare } from './phaseRunner.js';
+import type { ScheduleShare } from '../config/load.js';
+import { sleep } from '../time.js';
 import type { Outcome } from '../targets/types.js';
 import type { LoadDriver, RunLimit, RunStats } from './types.js';
 

@@ -4,7 +4,8 @@
  * (coordinated-omission free, as wrk2 does). A call that cannot start because `maxInFlight`
  * calls are already out is counted as dropped, never queued silently.
  */
-import type { ScheduleShare } from './phaseRunner.js';
+import type { ScheduleShare } from '../config/load.js';
+import { sleep } from '../time.js';
 import { LATE_SEND_MS, type LoadDriver, type RunLimit, type RunStats } from './types.js';
 
 /**
@@ -113,18 +114,4 @@ export function slotsBefore(durationMs: number, rate: number, rampMs: number | u
   while (slots > 0 && offsetOf(slots - 1) >= durationMs) slots -= 1;
   while (offsetOf(slots) < durationMs) slots += 1;
   return slots;
-}
-
-export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -11,22 +11,9 @@ import { runClosedLoop } from './closedLoop.js';
 import { runOpenLoop } from './openLoop.js';
 import { CUT_AT_PHASE_END, phaseCalls, type PhaseCalls } from './phaseCalls.js';
 import type { LoadDriver, RunStats } from './types.js';
+import type { LoadShape, ScheduleShare } from '../config/load.js';
 
-/**
- * How calls are sent. `rampMs`: the measured run starts gently and reaches the full load after
- * this long (open loop: the arrival rate climbs linearly from 0; closed loop: the workers join
- * one after another); the ramp is part of the run's duration and is measured.
- */
-export type LoadShape = { kind: 'closed'; concurrency: number; rampMs?: number } | { kind: 'open'; rate: number; maxInFlight: number; rampMs?: number };
-
-/**
- * This thread's or shard's share of a phase: open loop, slots `index`, `index + of`, `index + 2·of`…
- * of the whole schedule; closed loop, the numbers its calls take (so {{seq}} never overlaps).
- */
-export interface ScheduleShare {
-  index: number;
-  of: number;
-}
+export type { LoadShape, ScheduleShare };
 
 /** Where accepted async events go to be accounted for (counted: measured, not warm-up). */
 export type ExpectSink = (sent: SentInvocation, counted: boolean) => void;

@@ -4,13 +4,10 @@
  * of the requests. Open loop: each part sends every nth slot of the one schedule, so the parts
  * together send exactly the single-sender schedule, each call still measured from its intended time.
  */
-import type { LoadShape, PhaseConfig, ScheduleShare } from './phaseRunner.js';
+import type { LoadShape, ScheduleShare, ShardInfo } from '../config/load.js';
+import type { PhaseConfig } from './phaseRunner.js';
 
-/** `--shard i/n`: this run sends share `index` (1-based, as written) of `of` of the load. */
-export interface ShardInfo {
-  index: number;
-  of: number;
-}
+export type { ShardInfo };
 
 /** Splits a whole into `parts` near-equal whole shares: 10 over 4 → 3, 3, 2, 2. */
 export function splitEvenly(whole: number, parts: number): number[] {
@@ -31,7 +28,6 @@ export function workerPhases(phase: PhaseConfig, workers: number): PhaseConfig[]
   const maxInFlight = splitEvenly(load.maxInFlight, workers).map((share) => Math.max(1, share));
   return maxInFlight.map((share, index) => ({ ...phase, load: { ...load, maxInFlight: share }, share: shareOf(index) }));
 }
-
 
 /**
  * A shard's part of the load, split so that no two shards overlap: closed loop, its part of the

@@ -9,26 +9,13 @@
 import { readdir } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { FunctionConfig, LocalFunction } from './localFunction.js';
 import { withHandlerConsoleOnStderr } from './runtime.js';
+
+export type { FunctionConfig, LocalFunction };
 
 export const ACCOUNT_ID = '000000000000';
 export const DEFAULT_QUEUES = { onSuccess: 'lambench-success', onFailure: 'lambench-failure', deadLetter: 'lambench-dlq' };
-
-export interface FunctionConfig {
-  memorySize: number;
-  timeoutSeconds: number;
-  /** Absent: the function uses the account's unreserved concurrency. 0: async events are dropped (ZeroReservedConcurrency). */
-  reservedConcurrency?: number;
-  maximumRetryAttempts: number;
-  maximumEventAgeSeconds: number;
-  /** Queue names; null turns a destination off. */
-  onSuccess: string | null;
-  onFailure: string | null;
-  deadLetterQueue: string | null;
-  /** Published versions besides $LATEST, and aliases pointing at them. */
-  versions: string[];
-  aliases: Record<string, string>;
-}
 
 /**
  * What a module's `config`, a config file or `LocalStackOptions.functionConfig` may set for one
@@ -36,14 +23,6 @@ export interface FunctionConfig {
  * `reservedConcurrency: null` to drop a module's reservation.
  */
 export type FunctionConfigOverrides = Partial<Omit<FunctionConfig, 'reservedConcurrency'>> & { reservedConcurrency?: number | null; timeout?: number };
-
-export interface LocalFunction {
-  name: string;
-  /** Unqualified ARN. */
-  arn: string;
-  fileUrl: string;
-  config: FunctionConfig;
-}
 
 /** Every function's configuration problems, in one error (one problem per `problems` entry). */
 export class FunctionConfigError extends Error {

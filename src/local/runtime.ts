@@ -8,7 +8,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { format } from 'node:util';
-import type { LocalFunction } from './functionRegistry.js';
+import type { LocalFunction } from './localFunction.js';
 import { RESPONSE_LIMIT_BYTES } from './limits.js';
 
 type Handler = (event: unknown, context: LambdaContext, callback: (error?: unknown, result?: unknown) => void) => unknown;

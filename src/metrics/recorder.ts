@@ -2,7 +2,7 @@
  * The only thing the hot path writes to: plain counters and HdrHistograms (integer µs). Each call
  * is recorded once; formatting, files and progress display read snapshots, never the other way.
  */
-import { parseReportLine } from '../targets/lambdaLog.js';
+import { parseReportLine } from '../aws/lambdaLog.js';
 import type { Outcome, OutcomeClass } from '../targets/types.js';
 import { createHistogram, decodeHistogram, encodeHistogram, recordMs } from './histogram.js';
 

@@ -9,7 +9,7 @@ import { dirname, resolve } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { parseDuration } from '../duration.js';
 import { UsageError, messageOf } from '../errors.js';
-import { checkThresholdsApply, parseThreshold, type Threshold } from '../report/thresholds.js';
+import { checkThresholdsApply, parseThreshold, type Threshold } from '../thresholds/thresholds.js';
 import { parseInvocationType } from '../targets/invocationType.js';
 import { compileTemplate } from '../targets/payloadTemplate.js';
 import type { InvocationType } from '../targets/types.js';

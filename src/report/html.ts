@@ -10,8 +10,8 @@ import { foreignNote, type DeliveryReport } from '../delivery/deliveryReport.js'
 import { decodeHistogram } from '../metrics/histogram.js';
 import { clientWarnings, loadLabel, phaseWarnings, type ClientUsage, type PhaseReport, type ReportDocument, type RunSettings, type ShardSummary } from './reportDocument.js';
 import { formatMicros } from './table.js';
-import { formatThresholdValue } from './thresholds.js';
-import type { LoadShape } from '../load/phaseRunner.js';
+import { formatThresholdValue } from '../thresholds/thresholds.js';
+import type { LoadShape } from '../config/load.js';
 
 // ---------------------------------------------------------------------------------------------
 // Markup: the only way text becomes HTML here.

@@ -9,7 +9,7 @@ import { UsageError } from '../errors.js';
 import { createHistogram, decodeHistogram, encodeHistogram, summarize } from '../metrics/histogram.js';
 import { addErrorKind, RECORDED_CLASSES, type ErrorKind } from '../metrics/recorder.js';
 import { loadNote, ratePerSecond, type LambdaFigures, type PhaseReport, type ReportDocument, type ShardSummary } from './reportDocument.js';
-import { evaluateThresholds, parseThreshold } from './thresholds.js';
+import { evaluateThresholds, parseThreshold } from '../thresholds/thresholds.js';
 
 export interface NamedReport {
   /** Where it came from (a file name), for messages. */

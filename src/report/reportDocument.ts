@@ -4,14 +4,13 @@
  */
 import { availableParallelism } from 'node:os';
 import type { DeliveryReport } from '../delivery/deliveryTracker.js';
-import { encodeHistogram, summarize, type LatencySummary } from '../metrics/histogram.js';
+import type { LoadShape, ShardInfo } from '../config/load.js';
+import type { LatencySummary } from '../metrics/histogram.js';
 import type { ErrorKind, RecordedClass } from '../metrics/recorder.js';
-import type { LoadShape, PhaseResult } from '../load/phaseRunner.js';
-import type { ShardInfo } from '../load/split.js';
 
 export type { ShardInfo };
 import type { InvocationType } from '../targets/types.js';
-import type { ThresholdResult } from './thresholds.js';
+import type { ThresholdResult } from '../thresholds/thresholds.js';
 
 export const SCHEMA_VERSION = 1;
 
@@ -214,52 +213,4 @@ export function loadNote(load: LoadShape): string {
 /** `count` per second over `ms`, to 2 decimals (0 over no time). */
 export function ratePerSecond(count: number, ms: number): number {
   return ms > 0 ? Math.round((count * 1000 * 100) / ms) / 100 : 0;
-}
-
-export function phaseReport(result: PhaseResult): PhaseReport {
-  const { recorder, config } = result;
-  const durationMs = Math.round(result.elapsedMs);
-  // Open loop: rates are over the schedule's window, not the time the last answers took to come.
-  const window = result.sendWindowMs !== undefined && result.sendWindowMs > 0 ? result.sendWindowMs : undefined;
-  const report: PhaseReport = {
-    name: config.name,
-    invocationType: config.invocationType,
-    load: config.load,
-    startedAt: new Date(result.startedAt).toISOString(),
-    loadNote: loadNote(config.load),
-    requests: recorder.completed,
-    unsent: recorder.unsent,
-    dropped: recorder.outcomes.dropped,
-    cutAtEnd: recorder.cutAtEnd,
-    sentLate: result.sentLate,
-    ...(result.connectionsOpened !== undefined && { connectionsOpened: result.connectionsOpened }),
-    durationMs,
-    ...(window !== undefined && { sendWindowMs: Math.round(window) }),
-    throughputPerSecond: ratePerSecond(recorder.completed, window ?? durationMs),
-    ...(window !== undefined && { offeredPerSecond: ratePerSecond(result.started + recorder.outcomes.dropped, window) }),
-    status: Object.fromEntries([...recorder.status].sort(([a], [b]) => a - b).map(([code, count]) => [String(code), count])),
-    outcomes: { ...recorder.outcomes },
-    latencyUs: summarize(recorder.latency) ?? null,
-    serviceTimeUs: summarize(recorder.serviceTime) ?? null,
-    histograms: { latency: encodeHistogram(recorder.latency), serviceTime: encodeHistogram(recorder.serviceTime) },
-    perSecond: [...recorder.perSecond],
-  };
-  if (recorder.lambda.reports > 0) {
-    report.lambda = {
-      reports: recorder.lambda.reports,
-      coldStarts: recorder.lambda.initDuration.totalCount,
-      durationUs: summarize(recorder.lambda.duration) ?? null,
-      billedDurationUs: summarize(recorder.lambda.billedDuration) ?? null,
-      initDurationUs: summarize(recorder.lambda.initDuration) ?? null,
-      maxMemoryUsedMb: recorder.lambda.maxMemoryUsedMb,
-      histograms: {
-        duration: encodeHistogram(recorder.lambda.duration),
-        billedDuration: encodeHistogram(recorder.lambda.billedDuration),
-        initDuration: encodeHistogram(recorder.lambda.initDuration),
-      },
-    };
-  }
-  if (recorder.errorKinds.size > 0) report.errors = [...recorder.errorKinds.values()].sort((a, b) => b.count - a.count);
-  if (result.delivery) report.delivery = result.delivery;
-  return report;
 }

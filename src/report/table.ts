@@ -1,7 +1,7 @@
 /** The terminal table of a report: phases side by side. Reads only the report document. */
 import type { LatencySummary } from '../metrics/histogram.js';
 import { clientWarnings, loadLabel, phaseWarnings, type PhaseReport, type ReportDocument } from './reportDocument.js';
-import { formatThresholdValue } from './thresholds.js';
+import { formatThresholdValue } from '../thresholds/thresholds.js';
 import { oneLine } from '../terminalText.js';
 import { deliveryEquation, foreignNote } from '../delivery/deliveryReport.js';
 

@@ -6,7 +6,7 @@
  */
 import { Connections } from './connections.js';
 import { callDeadlineMs, silenceLimitMs } from './deadline.js';
-import type { RequestSigner } from './sigv4.js';
+import type { RequestSigner } from '../aws/sigv4.js';
 import type { InvokeRequest, Outcome, OutcomeClass, Target } from './types.js';
 import { ERROR_BODY_LIMIT_BYTES, headerValue, SHOWN_BODY_LIMIT_BYTES, timedExchange, type Exchange, type ExchangeRequest } from './undiciExchange.js';
 import { signingFailure } from './callFailure.js';

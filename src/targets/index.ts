@@ -2,7 +2,7 @@
  * Builds the Target for what the user named. Transports are imported lazily: a one-off call loads
  * only the SDK (or undici) it needs.
  */
-import { regionFromArn, resolveAwsConfig, type AwsOptions } from './awsConfig.js';
+import { regionFromArn, resolveAwsConfig, type AwsOptions } from '../aws/awsConfig.js';
 import type { AsyncVia } from './httpTarget.js';
 import type { TargetSpec } from './targetSpec.js';
 import { ERROR_BODY_LIMIT_BYTES } from './undiciExchange.js';
@@ -41,7 +41,7 @@ export async function createTarget(spec: TargetSpec, options: TargetOptions): Pr
     const http = options.http ?? { headers: {}, asyncVia: 'header', asyncHeader: 'InvocationType' };
     let signer;
     if (http.sigv4) {
-      const { createSigV4Signer, regionFromApiUrl } = await import('./sigv4.js');
+      const { createSigV4Signer, regionFromApiUrl } = await import('../aws/sigv4.js');
       // The URL's own origin decides loopback (dummy credentials) and no endpoint env applies.
       const aws = await resolveAwsConfig({ ...options.aws, endpointUrl: spec.url.origin }, 'LAMBDA', options.note, regionFromApiUrl(spec.url));
       signer = createSigV4Signer(options.aws.region ?? aws.region, aws.credentials);

@@ -4,7 +4,7 @@
  * retried throttle would vanish into an inflated latency.
  */
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import type { ResolvedAwsConfig } from './awsConfig.js';
+import type { ResolvedAwsConfig } from '../aws/awsConfig.js';
 import { callDeadlineMs } from './deadline.js';
 import type { InvokeRequest, Outcome, Target } from './types.js';
 

@@ -1,11 +1,12 @@
 /** `lambench bench <target>`: run, show progress on a TTY, print and save the report, judge thresholds. */
 import { UsageError } from '../../errors.js';
 import type { Recorder } from '../../metrics/recorder.js';
-import type { BenchRunOptions } from '../../load/runBench.js';
+import type { BenchRunOptions } from '../../run/runBench.js';
 import type { ReportDocument } from '../../report/reportDocument.js';
 import { callOptionsFrom, notePrinter, parsePositiveDuration, type CallArgs } from '../callArgs.js';
 import { listenForInterrupts, type RunInterrupts } from '../interrupts.js';
-import { checkOutputs, emitReport, judge, type ReportOutputArgs } from '../reportOutput.js';
+import { checkOutputs, emitReport, type ReportOutputArgs } from '../reportOutput.js';
+import { judge } from '../../run/verdict.js';
 
 export interface BenchArgs extends CallArgs, ReportOutputArgs {
   type?: string;
@@ -74,7 +75,7 @@ export function benchFlags(args: BenchArgs): Partial<BenchRunOptions> {
  * until its report is written, or one of its own for the run), and live progress on a TTY (not with --json).
  */
 export async function runWithProgress(options: BenchRunOptions, args: { json?: boolean }, note: (message: string) => void, interrupts?: RunInterrupts): Promise<ReportDocument> {
-  const { runBench } = await import('../../load/runBench.js');
+  const { runBench } = await import('../../run/runBench.js');
   const own = interrupts ? undefined : listenForInterrupts();
   const { stop, cut } = (interrupts ?? own)!;
   const progress = args.json || !process.stderr.isTTY ? undefined : await startProgress();

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { CallFailedError, InterruptedError } from '../../errors.js';
 import type { ReportDocument } from '../../report/reportDocument.js';
 import { listenForInterrupts } from '../interrupts.js';
-import { invokeOnce, type InvokeResultDocument } from '../../targets/invokeOnce.js';
+import { invokeOnce, type InvokeResultDocument } from '../../run/invokeOnce.js';
 import { formatMs, renderInvoke } from '../render/invokeText.js';
 import { checkOutputs } from '../reportOutput.js';
 import { styleFor } from '../style.js';
@@ -64,7 +64,7 @@ export async function demoCommand(args: DemoArgs = {}): Promise<void> {
     out(`${style.dim('── 6. the main job: the shipped profile profiles/square-sync-vs-async.yaml: sync against async on square, open loop, every async event accounted for')}\n`);
     out(`$ lambench run profiles/square-sync-vs-async.yaml --out ${outputs.out} --html ${outputs.html}\n`);
     const { loadProfile } = await import('../../profiles/profile.js');
-    const { benchOptionsFrom } = await import('../../profiles/benchOptions.js');
+    const { benchOptionsFrom } = await import('../../run/benchOptions.js');
     const { runWithProgress } = await import('./bench.js');
     const { emitReport } = await import('../reportOutput.js');
     const loaded = await loadProfile(DEMO_PROFILE);

@@ -1,6 +1,6 @@
 /** `lambench invoke <target>`: parse, call, render; the outcome decides the exit code. */
 import { CallFailedError } from '../../errors.js';
-import { invokeOnce } from '../../targets/invokeOnce.js';
+import { invokeOnce } from '../../run/invokeOnce.js';
 import { outcomeError } from '../../targets/outcomeError.js';
 import { callOptionsFrom, notePrinter, type CallArgs } from '../callArgs.js';
 import { parseDuration } from '../../duration.js';

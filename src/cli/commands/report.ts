@@ -7,7 +7,8 @@ import { basename } from 'node:path';
 import { UsageError } from '../../errors.js';
 import type { ReportDocument } from '../../report/reportDocument.js';
 import { notePrinter } from '../callArgs.js';
-import { checkOutputs, emitReport, judge, type ReportOutputArgs } from '../reportOutput.js';
+import { checkOutputs, emitReport, type ReportOutputArgs } from '../reportOutput.js';
+import { judge } from '../../run/verdict.js';
 import { styleFor } from '../style.js';
 
 export interface ReportArgs extends ReportOutputArgs {
@@ -22,7 +23,7 @@ export async function reportCommand(args: ReportArgs): Promise<void> {
   if (files.length === 0) throw new UsageError('name a report: lambench report report.json (or --merge a.json b.json … for shards)');
   if (files.length > 1 && !args.merge) throw new UsageError(`${files.length} reports given: add --merge to combine the shards of one run, or give one report (compare two with --compare)`);
   const { readReport } = await import('../../report/readReport.js');
-  const { parseThreshold, evaluateThresholds } = await import('../../report/thresholds.js');
+  const { parseThreshold, evaluateThresholds } = await import('../../thresholds/thresholds.js');
   const thresholds = ([] as string[]).concat(args.threshold ?? []).map((text) => parseThreshold(text));
   await checkOutputs(args);
   const inputs = await Promise.all(files.map(async (source) => ({ source, report: await readReport(source) })));

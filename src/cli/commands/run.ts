@@ -5,12 +5,13 @@
  */
 import { UsageError } from '../../errors.js';
 import type { LocalStack } from '../../local/index.js';
-import type { ProfileOptions } from '../../profiles/benchOptions.js';
+import type { ProfileOptions } from '../../run/benchOptions.js';
 import { benchFlags, runWithProgress, type BenchArgs } from './bench.js';
 import { notePrinter } from '../callArgs.js';
 import { listenForInterrupts } from '../interrupts.js';
 import type { ReportDocument } from '../../report/reportDocument.js';
-import { checkOutputs, emitReport, judge } from '../reportOutput.js';
+import { checkOutputs, emitReport } from '../reportOutput.js';
+import { judge } from '../../run/verdict.js';
 
 export interface RunArgs extends Omit<BenchArgs, 'target'> {
   file?: string;
@@ -22,7 +23,7 @@ export interface RunArgs extends Omit<BenchArgs, 'target'> {
 export async function runCommand(args: RunArgs): Promise<void> {
   if (!args.file) throw new UsageError('name a profile: lambench run profiles/square-sync-vs-async.yaml');
   const { loadProfile, LOCAL_STACK_VARIABLES } = await import('../../profiles/profile.js');
-  const { benchOptionsFrom, withFlags } = await import('../../profiles/benchOptions.js');
+  const { benchOptionsFrom, withFlags } = await import('../../run/benchOptions.js');
   const loaded = await loadProfile(args.file);
   const useLocal = args.local ?? Boolean(loaded.profile.localStack);
   const note = notePrinter();
@@ -33,7 +34,7 @@ export async function runCommand(args: RunArgs): Promise<void> {
     const options = withFlags(benchOptionsFrom(loaded, (queue) => queue, withLocalPlaceholders(useLocal, LOCAL_STACK_VARIABLES)), flags);
     // The same checks a run makes on its merged options (a ramp longer than the phase…), with
     // stand-in endpoints for the local stack's variables: nothing is started or sent.
-    const { checkRun } = await import('../../load/runBench.js');
+    const { checkRun } = await import('../../run/runBench.js');
     const standIns = useLocal ? { ...process.env, ...Object.fromEntries(LOCAL_STACK_VARIABLES.map((name) => [name, 'http://127.0.0.1:1'])) } : process.env;
     try {
       await checkRun(withFlags(benchOptionsFrom(loaded, (queue) => queue, standIns), flags));

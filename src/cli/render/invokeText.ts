@@ -5,7 +5,7 @@
  */
 import { oneLine, terminalSafe } from '../../terminalText.js';
 import { SHOWN_BODY_LIMIT_BYTES } from '../../targets/undiciExchange.js';
-import type { InvokeResultDocument } from '../../targets/invokeOnce.js';
+import type { InvokeResultDocument } from '../../run/invokeOnce.js';
 import type { CompletionRecord } from '../../delivery/completionRecord.js';
 import type { Style } from '../style.js';
 

@@ -4,12 +4,12 @@
  */
 import { UsageError } from '../errors.js';
 import type { CompletionRecord } from '../delivery/completionRecord.js';
-import { createTarget } from './index.js';
-import { parseInvocationType } from './invocationType.js';
-import { parseReportLine, type ReportFigures } from './lambdaLog.js';
-import { decodePayload } from './payloadCodec.js';
-import { prepareCall, type CallOptions } from './prepareCall.js';
-import type { InvocationType, Outcome, Target } from './types.js';
+import { createTarget } from '../targets/index.js';
+import { parseInvocationType } from '../targets/invocationType.js';
+import { parseReportLine, type ReportFigures } from '../aws/lambdaLog.js';
+import { decodePayload } from '../targets/payloadCodec.js';
+import { prepareCall, type CallOptions } from '../targets/prepareCall.js';
+import type { InvocationType, Outcome, Target } from '../targets/types.js';
 
 
 export interface InvokeOnceOptions extends CallOptions {

@@ -5,8 +5,8 @@
  */
 import { resolve } from 'node:path';
 import { parseDuration } from '../duration.js';
-import type { BenchRunOptions } from '../load/runBench.js';
-import { deliveryVerified, expandVariables, isUrl, modesOf, payloadText, type LoadedProfile } from './profile.js';
+import type { BenchRunOptions } from './runBench.js';
+import { deliveryVerified, expandVariables, isUrl, modesOf, payloadText, type LoadedProfile } from '../profiles/profile.js';
 
 /** What the profile sets: a bench run's options. */
 export type ProfileOptions = BenchRunOptions;

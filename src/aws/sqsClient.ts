@@ -10,7 +10,7 @@
  * overall deadline (sqsCallOptions) so that retries cannot stack the attempts' timeouts up.
  */
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { isLoopbackHost, resolveAwsConfig, type AwsOptions } from '../targets/awsConfig.js';
+import { isLoopbackHost, resolveAwsConfig, type AwsOptions } from './awsConfig.js';
 
 /** One attempt of a call that is not a long poll: SQS answers these in milliseconds. */
 const ATTEMPT_TIMEOUT_MS = 5_000;

@@ -9,17 +9,18 @@ import { RawFile } from '../metrics/rawFile.js';
 import { openDeliveryTracker } from '../delivery/openTracker.js';
 import { UsageError } from '../errors.js';
 import type { Recorder } from '../metrics/recorder.js';
-import { clientUsage, loadNote, phaseReport, SCHEMA_VERSION, type ReportDocument, type RunSettings } from '../report/reportDocument.js';
-import { checkThresholdsApply, evaluateThresholds, parseThreshold, type Threshold } from '../report/thresholds.js';
+import { clientUsage, loadNote, SCHEMA_VERSION, type ReportDocument, type RunSettings } from '../report/reportDocument.js';
+import { phaseReport } from './phaseReport.js';
+import { checkThresholdsApply, evaluateThresholds, parseThreshold, type Threshold } from '../thresholds/thresholds.js';
 import { createTarget } from '../targets/index.js';
 import { parseInvocationType } from '../targets/invocationType.js';
 import { VERSION } from '../version.js';
 import { prepareCall, type CallOptions, type PreparedCall } from '../targets/prepareCall.js';
 import type { InvocationType } from '../targets/types.js';
-import { SECOND_INTERRUPT } from './phaseCalls.js';
-import { runPhase, type ExpectSink, type LoadShape, type PhaseConfig, type PhaseResult, type ScheduleShare } from './phaseRunner.js';
-import { splitForShard, type ShardInfo } from './split.js';
-import { connectionsAllowed, descriptorProblem, descriptorRoom, type DescriptorRoom } from './fileDescriptors.js';
+import { SECOND_INTERRUPT } from '../load/phaseCalls.js';
+import { runPhase, type ExpectSink, type LoadShape, type PhaseConfig, type PhaseResult, type ScheduleShare } from '../load/phaseRunner.js';
+import { splitForShard, type ShardInfo } from '../load/split.js';
+import { connectionsAllowed, descriptorProblem, descriptorRoom, type DescriptorRoom } from '../load/fileDescriptors.js';
 
 export interface BenchOptions extends CallOptions {
   /** Comma-separated invocation types, one phase each: `sync,async`. */
@@ -166,7 +167,7 @@ export async function runBench(options: BenchOptions): Promise<ReportDocument> {
   const expect: ExpectSink | undefined = tracker ? (sent, counted) => tracker.tracker.expect(sent, counted) : undefined;
   const { stdin: _stdin, signal: _signal, cutSignal: _cutSignal, note: _note, onPhase: _onPhase, ...callOptions } = options;
   const onWorkers = async (phase: PhaseConfig) => {
-    const { runPhaseOnWorkers } = await import('./workerPool.js');
+    const { runPhaseOnWorkers } = await import('../load/workerPool.js');
     return runPhaseOnWorkers(phase, workers, {
       base: { call: { ...callOptions, payload: call.payloadText, payloadBytes: call.payloadBytes, payloadFile: undefined }, types, target: targetOptions, raw: raw !== undefined, expect: expect !== undefined },
       ...(raw && { rawText: raw.write }),

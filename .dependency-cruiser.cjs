@@ -1,0 +1,88 @@
+/**
+ * The layering of src/, checked by `npm run lint:layers` (part of `npm test`): a new upward arrow or
+ * import circle fails the build. See the README's "Layout".
+ *
+ * Layers, top to bottom. A folder may import its own files, any folder in a LOWER layer and the
+ * files at src/'s root; never a higher layer, and never another folder of its own layer (peers
+ * stay apart, so no two folders import each other). This is issue 12's list
+ *   cli → run → load, delivery, report, profiles → targets, metrics, thresholds → config, aws → errors, time
+ * with the peers ordered where the code has a real arrow between them:
+ *   - delivery sits under load and report: load hands accepted events to the tracker (SentInvocation)
+ *     and the report carries the tracker's DeliveryReport; delivery imports neither.
+ *   - metrics sits under delivery (its histograms) and over targets: the recorder takes a target's Outcome.
+ * `src/local` (the local stack) is a tool the CLI starts: only src/cli imports it, and it imports
+ * nothing of the core.
+ */
+const layers = [
+  ['cli'],
+  ['run'],
+  ['load', 'report', 'profiles'],
+  ['delivery'],
+  ['metrics'],
+  ['targets', 'thresholds'],
+  ['config', 'aws'],
+];
+/** errors.ts, time.ts, version.ts, duration.ts, terminalText.ts: the bottom, importable by all. */
+const ROOT_FILE = '^src/[^/]+\\.ts$';
+const any = (folders) => `^src/(${folders.join('|')})/`;
+
+const layerRules = layers.flatMap((layer, index) => {
+  const higher = layers.slice(0, index).flat();
+  return layer
+    .map((folder) => ({ folder, banned: [...higher, ...layer.filter((peer) => peer !== folder)] }))
+    .filter(({ banned }) => banned.length > 0)
+    .map(({ folder, banned }) => ({
+      name: `layer-${folder}`,
+      severity: 'error',
+      comment: `src/${folder} imports only its own files, lower layers and src/*.ts: not ${banned.join(', ')}`,
+      from: { path: `^src/${folder}/` },
+      to: { path: any(banned) },
+    }));
+});
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'An import circle: move what both sides need (a type, a helper) down into a module both import.',
+      from: {},
+      to: { circular: true },
+    },
+    ...layerRules,
+    {
+      name: 'root-files-are-the-bottom',
+      severity: 'error',
+      comment: 'src/*.ts (errors, time, version, …) are imported by every layer, so they import no folder of src/.',
+      from: { path: ROOT_FILE },
+      to: { path: '^src/[^/]+/' },
+    },
+    {
+      name: 'local-only-from-cli',
+      severity: 'error',
+      comment: 'src/local is a tool the CLI starts (lambench local, demo, run --local), never something the core imports.',
+      from: { path: '^src/', pathNot: '^src/(cli|local)/' },
+      to: { path: '^src/local/' },
+    },
+    {
+      name: 'local-stands-alone',
+      severity: 'error',
+      comment: 'src/local imports nothing of the core (only its own files and src/*.ts), so it can be started or dropped on its own.',
+      from: { path: '^src/local/' },
+      to: { path: '^src/[^/]+/', pathNot: '^src/local/' },
+    },
+    {
+      name: 'folder-in-a-layer',
+      severity: 'error',
+      comment: `Every folder of src/ has a place in the layers of .dependency-cruiser.cjs: add a new folder to the list there (and to the README's Layout).`,
+      from: { path: '^src/[^/]+/', pathNot: `${any([...layers.flat(), 'local'])}` },
+      to: {},
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    // Type-only imports are arrows too: a type from a higher layer ties the folders together as much as a value.
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+  },
+};

@@ -1,0 +1,26 @@
+/**
+ * The load part of a run's configuration: what the schedulers take and what the report shows.
+ * Types only, below load and report alike, so neither imports the other.
+ */
+
+/**
+ * How calls are sent. `rampMs`: the measured run starts gently and reaches the full load after
+ * this long (open loop: the arrival rate climbs linearly from 0; closed loop: the workers join
+ * one after another); the ramp is part of the run's duration and is measured.
+ */
+export type LoadShape = { kind: 'closed'; concurrency: number; rampMs?: number } | { kind: 'open'; rate: number; maxInFlight: number; rampMs?: number };
+
+/**
+ * This thread's or shard's share of a phase: open loop, slots `index`, `index + of`, `index + 2·of`…
+ * of the whole schedule; closed loop, the numbers its calls take (so {{seq}} never overlaps).
+ */
+export interface ScheduleShare {
+  index: number;
+  of: number;
+}
+
+/** `--shard i/n`: this run sends share `index` (1-based, as written) of `of` of the load. */
+export interface ShardInfo {
+  index: number;
+  of: number;
+}
