@@ -2,7 +2,7 @@
  * One invocation, as `lambench invoke` makes it: inputs checked (every problem listed) before
  * anything is sent, one call, and a result document that `--json` prints as is.
  */
-import { UsageError } from '../errors.js';
+import { TargetUnavailableError, UsageError } from '../errors.js';
 import type { CompletionRecord } from '../delivery/completionRecord.js';
 import { createTarget } from '../targets/index.js';
 import { parseInvocationType } from '../targets/invocationType.js';
@@ -46,6 +46,8 @@ export interface InvokeResultDocument {
   reason?: string;
   clientRequestId?: string;
   completion?: CompletionRecord | null;
+  /** Event with --wait: why the completion could not be looked for (a queue could not be read), when it could not. */
+  completionUnverified?: string;
   /** Event with --wait: from the send to the completion record's timestamp, in milliseconds. */
   endToEndMs?: number;
 }
@@ -103,7 +105,16 @@ export async function invokeOnce(options: InvokeOnceOptions): Promise<InvokeOnce
       });
       waiter.tracker.start();
       await waiter.tracker.settle(options.wait!.timeoutMs);
-      if (tracked.state === 'pending') waiter.tracker.throwIfUnverified();
+      // A queue that could not be read is not a lost event: the call's own answer is still shown,
+      // with why its completion is unknown (the command then exits 3).
+      if (tracked.state === 'pending') {
+        try {
+          waiter.tracker.throwIfUnverified();
+        } catch (error) {
+          if (!(error instanceof TargetUnavailableError)) throw error;
+          document.completionUnverified = error.message;
+        }
+      }
       document.completion = tracked.record ?? null;
       if (tracked.endToEndMs !== undefined) document.endToEndMs = tracked.endToEndMs;
     }

@@ -1,5 +1,5 @@
 /** `lambench invoke <target>`: parse, call, render; the outcome decides the exit code. */
-import { CallFailedError } from '../../errors.js';
+import { CallFailedError, TargetUnavailableError } from '../../errors.js';
 import { invokeOnce } from '../../run/invokeOnce.js';
 import { outcomeError } from '../../targets/outcomeError.js';
 import { callOptionsFrom, notePrinter, type CallArgs } from '../callArgs.js';
@@ -40,6 +40,7 @@ export async function invokeCommand(args: InvokeArgs): Promise<void> {
   }
   const error = outcomeError(outcome, target);
   if (error) throw error;
+  if (document.completionUnverified) throw new TargetUnavailableError(document.completionUnverified);
   if (document.completion === null) throw new CallFailedError('no completion record arrived before --wait-timeout: the event may still be in flight, or lost');
   if (document.completion && document.completion.condition !== 'Success') {
     throw new CallFailedError(`the event did not succeed: ${document.completion.condition} after ${document.completion.attempts ?? '?'} attempts`);

@@ -32,7 +32,8 @@ export function renderInvoke(document: InvokeResultDocument, style: Style): stri
   if (document.invocationType === 'Event' && document.outcome === 'ok' && document.completion === undefined) {
     lines.push(style.dim(`  ${http ? 'accepted' : 'queued by Lambda'}; add --wait --destination-queue URL to see it complete`));
   }
-  if (document.completion !== undefined) lines.push(...renderCompletion(document.completion, document.endToEndMs, style));
+  if (document.completionUnverified) lines.push(style.yellow(`  completion unknown: ${oneLine(document.completionUnverified)}`));
+  else if (document.completion !== undefined) lines.push(...renderCompletion(document.completion, document.endToEndMs, style));
   if (document.logResult !== undefined) {
     lines.push(style.dim('  log (last 4 KB)'));
     for (const line of terminalSafe(document.logResult).replace(/\n$/, '').split('\n')) lines.push(`    ${line}`);
