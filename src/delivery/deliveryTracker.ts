@@ -23,7 +23,7 @@ import { checkQueue } from './queueCheck.js';
 import { HeldMessages, HOLD_SECONDS } from './heldMessages.js';
 import { QueueReading } from './queueReading.js';
 import { UnclaimedRecords, type Unclaimed } from './unclaimedRecords.js';
-import { RECEIVE_GRACE_MS, sqsCallOptions } from './sqsClient.js';
+import { RECEIVE_GRACE_MS, withSqsDeadline } from './sqsClient.js';
 import { Changes, sleep } from './waiting.js';
 import { describeSqsFailure } from './sqsFailure.js';
 
@@ -142,7 +142,8 @@ export class DeliveryTracker {
     this.apply(tracked, record);
     if (this.options.matched === 'keep') return;
     this.held.forget(messageId);
-    const deletion = this.options.sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: receiptHandle }), sqsCallOptions(this.hardStop.signal)).then(
+    const command = new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: receiptHandle });
+    const deletion = withSqsDeadline((options) => this.options.sqs.send(command, options), this.hardStop.signal).then(
       () => {},
       // Not deleted: it becomes visible again when its hold ends, and is then a known record of ours.
       () => {},
@@ -270,17 +271,15 @@ export class DeliveryTracker {
       try {
         // Not ended by stop() at once: a long poll cut short can still take messages off the queue.
         // stop() lets it finish within its deadline (long-poll wait + RECEIVE_GRACE_MS) first.
-        const received = await this.options.sqs.send(
-          new ReceiveMessageCommand({
-            QueueUrl: queueUrl,
-            MaxNumberOfMessages: 10,
-            WaitTimeSeconds: this.waitSeconds,
-            VisibilityTimeout: HOLD_SECONDS,
-            MessageAttributeNames: ['All'],
-            MessageSystemAttributeNames: ['SentTimestamp'],
-          }),
-          sqsCallOptions(this.hardStop.signal, this.waitSeconds),
-        );
+        const command = new ReceiveMessageCommand({
+          QueueUrl: queueUrl,
+          MaxNumberOfMessages: 10,
+          WaitTimeSeconds: this.waitSeconds,
+          VisibilityTimeout: HOLD_SECONDS,
+          MessageAttributeNames: ['All'],
+          MessageSystemAttributeNames: ['SentTimestamp'],
+        });
+        const received = await withSqsDeadline((options) => this.options.sqs.send(command, options), this.hardStop.signal, this.waitSeconds);
         messages = received.Messages ?? [];
       } catch (error) {
         if (this.hardStop.signal.aborted) return void reading.ended(poller);
@@ -381,7 +380,8 @@ export class DeliveryTracker {
       const batch = messages.slice(start, start + 10);
       for (const message of batch) this.held.forget(message.MessageId ?? message.ReceiptHandle!);
       const entries = batch.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle! }));
-      await this.options.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }), sqsCallOptions(this.hardStop.signal));
+      const command = new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries });
+      await withSqsDeadline((options) => this.options.sqs.send(command, options), this.hardStop.signal);
     }
   }
 

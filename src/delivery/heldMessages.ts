@@ -6,7 +6,7 @@
  * bounded; any not handed back become visible by themselves when their hold ends.
  */
 import { ChangeMessageVisibilityBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { sqsCallOptions } from './sqsClient.js';
+import { withSqsDeadline } from './sqsClient.js';
 
 /** How long a received message stays hidden from everyone (the ReceiveMessage VisibilityTimeout). */
 export const HOLD_SECONDS = 60;
@@ -59,10 +59,8 @@ export class HeldMessages {
           continue;
         }
         try {
-          const out = await sqs.send(
-            new ChangeMessageVisibilityBatchCommand({ QueueUrl: batch.queueUrl, Entries: batch.entries.map((entry, index) => ({ Id: String(index), ReceiptHandle: entry.receiptHandle, VisibilityTimeout: 0 })) }),
-            sqsCallOptions(deadline),
-          );
+          const command = new ChangeMessageVisibilityBatchCommand({ QueueUrl: batch.queueUrl, Entries: batch.entries.map((entry, index) => ({ Id: String(index), ReceiptHandle: entry.receiptHandle, VisibilityTimeout: 0 })) });
+          const out = await withSqsDeadline((options) => sqs.send(command, options), deadline);
           const failed = out.Failed?.length ?? 0;
           handedBack += batch.entries.length - failed;
           notHandedBack += failed;
