@@ -44,6 +44,8 @@ export interface PollResult {
   stoppedAtMax: boolean;
   /** Writing failed (stdout closed): the poll stopped there. */
   outputClosed: boolean;
+  /** The signal ended the reading (Ctrl-C before the poll was done; not one that came while it closed). */
+  interrupted: boolean;
   /** With correlate: the delivery accounting of the run's invocations. */
   report?: DeliveryReport;
 }
@@ -53,7 +55,7 @@ export async function pollQueues(options: PollOptions): Promise<PollResult> {
   let claimed = 0;
   // Once the poll has decided to stop, records still coming in are handed back unread, uncounted.
   let ending = false;
-  const result: PollResult = { records: 0, deleted: 0, foreignDeleted: 0, malformed: 0, stoppedAtMax: false, outputClosed: false };
+  const result: PollResult = { records: 0, deleted: 0, foreignDeleted: 0, malformed: 0, stoppedAtMax: false, outputClosed: false, interrupted: false };
   const full = new AbortController();
   // One record at a time, across pollers and queues: each write waits for the one before it.
   let turn: Promise<unknown> = Promise.resolve();
@@ -124,6 +126,7 @@ export async function pollQueues(options: PollOptions): Promise<PollResult> {
     }
     // Read before close(): stopping ends the reads under way, which is not a failure of SQS.
     failing = tracker.failingQueues();
+    result.interrupted = Boolean(options.signal?.aborted);
     // Done reading: the record being written finishes, then the last one written is deleted
     // (--delete) if the output is still open — the end of the output is its confirmation.
     ending = true;

@@ -76,7 +76,8 @@ export async function pollCommand(args: PollArgs): Promise<void> {
     if (!args.json || skipped || closed) process.stderr.write(`${args.json ? 'lambench: note: ' : ''}${style.dim(line)}\n`);
   }
   if (result.outputClosed) return;
-  if (interrupt.signal.aborted && !args.follow) throw new InterruptedError('interrupted');
+  // Ctrl-C that came while the poll was closing (handing messages back) interrupted nothing.
+  if (result.interrupted && interrupt.signal.aborted && !args.follow) throw new InterruptedError('interrupted');
   const report = result.report;
   if (report && report.missing > 0) {
     throw new CallFailedError(`delivery incomplete: ${report.missing} of ${report.accepted} accepted events have no completion record in the queues`);
