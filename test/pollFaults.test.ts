@@ -1,6 +1,7 @@
 /**
  * `lambench poll` when its output goes away or it is told to stop early: a closed stdout stops
- * reading and deleting at once, quietly, having deleted only records it printed; --max and
+ * reading and deleting at once, quietly, having deleted at most one record more than the reader
+ * read (a record is deleted once the line after it was written); --max and
  * --delete counts say what really happened; malformed messages are counted, not silently skipped;
  * a record's text cannot steer the terminal.
  */
@@ -49,7 +50,10 @@ describe('poll: closed output, --max, --delete, malformed and hostile records', 
     return Number(Attributes!.ApproximateNumberOfMessages) + Number(Attributes!.ApproximateNumberOfMessagesNotVisible);
   }
 
-  /** `lambench poll … | head -<lines>`: the reader closes stdout after `lines` lines (0: at once). */
+  /**
+   * `lambench poll … | head -<lines>`: the reader takes `lines` lines, then closes stdout (0: at
+   * once). `read` is what it took: exactly `lines`, whatever else came in the same chunk.
+   */
   function pollIntoClosingPipe(args: string[], lines: number): Promise<{ code: number | null; stderr: string; read: number }> {
     const childEnv: Record<string, string> = { NO_COLOR: '1', PATH: process.env.PATH ?? '', AWS_CONFIG_FILE: '/nonexistent/config', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials', ...env };
     const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'lambench.js'), 'poll', ...args], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -66,7 +70,7 @@ describe('poll: closed output, --max, --delete, malformed and hostile records', 
     return new Promise((resolve) =>
       child.on('close', (code) => {
         clearTimeout(timer);
-        resolve({ code, stderr, read: text.split('\n').length - 1 });
+        resolve({ code, stderr, read: Math.min(lines, text.split('\n').length - 1) });
       }),
     );
   }
@@ -76,21 +80,33 @@ describe('poll: closed output, --max, --delete, malformed and hostile records', 
     const result = await pollIntoClosingPipe([queueUrl, '--delete', '--json'], 0);
     assert.equal(result.code, 0, result.stderr);
     assert.doesNotMatch(result.stderr, /EPIPE|\n\s+at /, 'no stack trace');
-    assert.match(result.stderr, /^lambench: note: 0 records printed, 0 deleted \(each after it was printed\), the rest left in the queue; stopped: stdout was closed\n$/m);
+    assert.match(result.stderr, /^lambench: note: 0 records written to stdout, 0 deleted \(each once the line after it was written, or at the end\), the rest left in the queue; stopped: stdout was closed\n$/m);
     assert.equal(await messagesIn(queueUrl), 30, 'every record is still in the queue');
   });
 
-  it('poll --delete | head -2: stops at once, deletes exactly what it printed, no stack trace', async () => {
+  it('poll --delete | head -2: stops at once, deletes at most one record more than the reader read, no stack trace', async () => {
     const queueUrl = await queueWith(Array.from({ length: 40 }, (_, i) => record(`head-${i}`)));
     const result = await pollIntoClosingPipe([queueUrl, '--delete', '--json'], 2);
     assert.equal(result.code, 0, result.stderr);
     assert.doesNotMatch(result.stderr, /EPIPE|\n\s+at /);
-    const said = /(\d+) records printed, (\d+) deleted \(each after it was printed\), the rest left in the queue; stopped: stdout was closed/.exec(result.stderr);
+    assert.equal(result.read, 2);
+    const said = /(\d+) records (?:written to stdout|printed), (\d+) deleted/.exec(result.stderr);
     assert.ok(said, result.stderr);
-    const [printed, deleted] = [Number(said[1]), Number(said[2])];
-    assert.equal(deleted, printed);
-    assert.ok(printed >= result.read && printed < 40, `printed ${printed}, read ${result.read}`);
-    assert.equal(await messagesIn(queueUrl), 40 - deleted, 'what was not printed is still in the queue');
+    const [written, deleted] = [Number(said[1]), Number(said[2])];
+    // The pipe takes more lines than the reader reads: what counts is what the reader took.
+    assert.ok(deleted <= result.read + 1, `${deleted} deleted, the reader read ${result.read} (at most one written but unread may be deleted)`);
+    assert.ok(deleted >= result.read - 1, `${deleted} deleted: each line read but the last is followed by another written`);
+    assert.ok(written >= result.read && written < 40, `written ${written}, read ${result.read}`);
+    assert.match(result.stderr, /^lambench: note: \d+ records written to stdout, \d+ deleted \(each once the line after it was written, or at the end\), the rest left in the queue; stopped: stdout was closed\n$/m);
+    assert.equal(await messagesIn(queueUrl), 40 - deleted, 'what was not deleted is still in the queue');
+  });
+
+  it('poll --delete with a reader that reads everything: every record written is deleted (the last one at the end)', async () => {
+    const queueUrl = await queueWith(Array.from({ length: 25 }, (_, i) => record(`all-${i}`)));
+    const result = await runLambench(['poll', queueUrl, '--delete', '--json'], { env });
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout.trim().split('\n').length, 25);
+    assert.equal(await messagesIn(queueUrl), 0);
   });
 
   it('poll --correlate --max N: events not reached are "not read", not missing; --delete counts the foreign records it deleted', async () => {
@@ -114,7 +130,7 @@ describe('poll: closed output, --max, --delete, malformed and hostile records', 
     const deleted = await runLambench(['poll', queueUrl, '--correlate', run, '--delete'], { env });
     assert.equal(deleted.code, 0, deleted.stderr);
     assert.match(deleted.stderr, /accepted 6 = succeeded 6 \+ failed 0 \+ missing 0\n/);
-    assert.match(deleted.stderr, /\n {2}40 messages not from this run: 40 printed and deleted \(--delete\), 0 left in the queue\n/);
+    assert.match(deleted.stderr, /\n {2}40 messages not from this run: 40 written and deleted \(--delete\), 0 left in the queue\n/);
     assert.equal(await messagesIn(queueUrl), 0);
   });
 
@@ -125,7 +141,7 @@ describe('poll: closed output, --max, --delete, malformed and hostile records', 
     assert.equal(result.code, 0, result.stderr);
     assert.doesNotMatch(result.stdout, /[\u001b\u0007]/, 'nothing from the record reaches the terminal as a control sequence');
     assert.match(result.stdout, /evil-id/);
-    assert.match(result.stderr, /1 record printed, all left in the queue; 2 messages not a completion record, skipped \(left in the queue\)\n/);
+    assert.match(result.stderr, /1 record written to stdout, all left in the queue; 2 messages not a completion record, skipped \(left in the queue\)\n/);
     assert.equal(await messagesIn(queueUrl), 3);
     const json = await runLambench(['poll', queueUrl, '--json'], { env });
     assert.equal(JSON.parse(json.stdout.trim()).requestId, '\u001b]0;owned\u0007evil-id', 'JSON output stays exact');

@@ -24,7 +24,7 @@ import { checkQueue } from './queueCheck.js';
 import { HeldMessages, HOLD_SECONDS } from './heldMessages.js';
 import { QueueReading } from './queueReading.js';
 import { UnclaimedRecords, type Unclaimed } from './unclaimedRecords.js';
-import { RECEIVE_GRACE_MS, sqsCallOptions } from '../aws/sqsClient.js';
+import { RECEIVE_GRACE_MS, withSqsDeadline } from '../aws/sqsClient.js';
 import { Changes, sleep } from './waiting.js';
 import { describeSqsFailure } from './sqsFailure.js';
 
@@ -32,7 +32,15 @@ export type { DeliveryReport } from './deliveryReport.js';
 
 export type { SentInvocation, TrackedInvocation } from './ledger.js';
 
-type Verdict = 'delete' | 'release' | void;
+/**
+ * What to do with a record handed to onRecord: 'delete' it now, 'release' it (handed back at the
+ * end), or 'hold' it: keep it hidden, its fate to be decided by the caller later (deleteHeld), or
+ * handed back at the end like a released one.
+ */
+type Verdict = 'delete' | 'release' | 'hold' | void;
+
+/** What becomes of a message read: deleted now, or left held (handed back at the end, unless deleteHeld deletes it first). */
+type Action = 'delete' | 'release';
 
 /** What to do with a matched message: delete it (default), or leave it for others (`--keep`). */
 export type MatchedPolicy = 'delete' | 'keep';
@@ -48,9 +56,11 @@ export interface DeliveryTrackerOptions {
   /** Told once per queue whose redrive policy our reads count toward (see checkQueues). */
   onWarning?: (message: string) => void;
   /**
-   * Sees every decoded record as it arrives, matched or not. Returning 'delete' deletes it even
-   * when it matched nothing (only `poll --delete` asks for that); 'release' hands it back. A
-   * promise is awaited first (poll deletes a record only once it was printed).
+   * Sees every decoded record as it arrives, matched or not (several may be under way at once:
+   * the caller orders them if it must). Returning 'delete' deletes it even when it matched
+   * nothing; 'release' hands it back; 'hold' leaves its fate to a later deleteHeld() (poll
+   * --delete, which deletes a record only once the line after it was written too). A promise is
+   * awaited first.
    */
   onRecord?: (record: CompletionRecord, match: TrackedInvocation | undefined) => Verdict | Promise<Verdict>;
   /** False once the caller has stopped reading (poll --max): a message received after that is handed back unread, uncounted. */
@@ -82,6 +92,7 @@ export class DeliveryTracker {
   /** Others' records being held, by request ID and client request ID, in case one is ours after all (see expect). */
   private readonly unclaimed = new UnclaimedRecords();
   private readonly lateDeletions: Promise<void>[] = [];
+  private readonly heldDeletions = new Set<Promise<void>>();
   private readonly changes = new Changes();
   private pendingCount = 0;
   /** When a message this tracker had not seen before last arrived (epoch ms). */
@@ -115,6 +126,28 @@ export class DeliveryTracker {
     return tracked;
   }
 
+  /**
+   * Deletes a message this tracker read and still holds hidden (one whose record was given a
+   * 'hold' verdict). Resolves true once SQS deleted it; false when it is no longer held (handed
+   * back, or its hold over) or SQS did not delete it (it is then handed back at the end).
+   */
+  async deleteHeld(messageId: string): Promise<boolean> {
+    const entry = this.held.take(messageId);
+    if (!entry) return false;
+    const command = new DeleteMessageCommand({ QueueUrl: entry.queueUrl, ReceiptHandle: entry.receiptHandle });
+    const deletion = withSqsDeadline((options) => this.options.sqs.send(command, options), this.hardStop.signal).then(
+      () => true,
+      () => {
+        this.held.restore(messageId, entry);
+        return false;
+      },
+    );
+    // stop() waits for it; once done it is let go (poll --follow --delete makes one a record).
+    const settled = deletion.then(() => void this.heldDeletions.delete(settled));
+    this.heldDeletions.add(settled);
+    return deletion;
+  }
+
   /** A record read before its invocation was expected: now ours, matched and (unless kept) deleted. */
   private claim(tracked: TrackedInvocation, { record, messageId, queueUrl, receiptHandle }: Unclaimed): void {
     if (this.matchedMessageIds.has(messageId)) return;
@@ -123,7 +156,8 @@ export class DeliveryTracker {
     this.apply(tracked, record);
     if (this.options.matched === 'keep') return;
     this.held.forget(messageId);
-    const deletion = this.options.sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: receiptHandle }), sqsCallOptions(this.hardStop.signal)).then(
+    const command = new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: receiptHandle });
+    const deletion = withSqsDeadline((options) => this.options.sqs.send(command, options), this.hardStop.signal).then(
       () => {},
       // Not deleted: it becomes visible again when its hold ends, and is then a known record of ours.
       () => {},
@@ -188,7 +222,7 @@ export class DeliveryTracker {
     ]);
     clearTimeout(timer);
     this.hardStop.abort();
-    await Promise.allSettled([...this.pollers, ...this.lateDeletions]);
+    await Promise.allSettled([...this.pollers, ...this.lateDeletions, ...this.heldDeletions]);
     const { notHandedBack } = await this.held.handBack(this.options.sqs);
     if (notHandedBack > 0) this.options.onWarning?.(`${notHandedBack} messages not from this run could not be handed back now: they become visible again by themselves within ${HOLD_SECONDS} s`);
   }
@@ -251,17 +285,15 @@ export class DeliveryTracker {
       try {
         // Not ended by stop() at once: a long poll cut short can still take messages off the queue.
         // stop() lets it finish within its deadline (long-poll wait + RECEIVE_GRACE_MS) first.
-        const received = await this.options.sqs.send(
-          new ReceiveMessageCommand({
-            QueueUrl: queueUrl,
-            MaxNumberOfMessages: 10,
-            WaitTimeSeconds: this.waitSeconds,
-            VisibilityTimeout: HOLD_SECONDS,
-            MessageAttributeNames: ['All'],
-            MessageSystemAttributeNames: ['SentTimestamp'],
-          }),
-          sqsCallOptions(this.hardStop.signal, this.waitSeconds),
-        );
+        const command = new ReceiveMessageCommand({
+          QueueUrl: queueUrl,
+          MaxNumberOfMessages: 10,
+          WaitTimeSeconds: this.waitSeconds,
+          VisibilityTimeout: HOLD_SECONDS,
+          MessageAttributeNames: ['All'],
+          MessageSystemAttributeNames: ['SentTimestamp'],
+        });
+        const received = await withSqsDeadline((options) => this.options.sqs.send(command, options), this.hardStop.signal, this.waitSeconds);
         messages = received.Messages ?? [];
       } catch (error) {
         if (this.hardStop.signal.aborted) return void reading.ended(poller);
@@ -275,6 +307,9 @@ export class DeliveryTracker {
       const toDelete: Message[] = [];
       let fresh = 0;
       let freshForeign = 0;
+      // Every message received is hidden until deleted or handed back: held from now on, so that a
+      // record's fate can be decided while others are handled (deleteHeld).
+      for (const message of messages) this.held.hold(message.MessageId ?? message.ReceiptHandle!, queueUrl, message.ReceiptHandle!, startedAt);
       const considered = messages.map((message) => this.consider(message, queueUrl));
       const actions = await Promise.all(considered.map((one) => one.action));
       messages.forEach((message, index) => {
@@ -283,7 +318,7 @@ export class DeliveryTracker {
         if (isNew && !ours) freshForeign += 1;
         const messageId = message.MessageId ?? message.ReceiptHandle!;
         if (actions[index] === 'delete') toDelete.push(message);
-        else this.held.hold(messageId, queueUrl, message.ReceiptHandle!, startedAt);
+        // Only the facts matching needs are kept (UnclaimedRecords), not the record.
         if (record && !ours && actions[index] !== 'delete') this.unclaimed.add({ record, messageId, queueUrl, receiptHandle: message.ReceiptHandle! });
       });
       reading.succeeded(poller, freshForeign);
@@ -297,7 +332,7 @@ export class DeliveryTracker {
   }
 
   /** Decides what one received message is (ours, a duplicate, someone else's) and its fate. */
-  private consider(message: Message, queueUrl: string): { action: 'delete' | 'release' | Promise<'delete' | 'release'>; isNew: boolean; ours: boolean; record?: CompletionRecord } {
+  private consider(message: Message, queueUrl: string): { action: Action | Promise<Action>; isNew: boolean; ours: boolean; record?: CompletionRecord } {
     if (this.options.stillReading?.() === false) return { action: 'release', isNew: false, ours: false };
     const messageId = message.MessageId ?? message.ReceiptHandle ?? '';
     const seen = this.matchedMessageIds.has(messageId) || this.unmatchedMessageIds.has(messageId) || this.malformedMessageIds.has(messageId);
@@ -319,7 +354,7 @@ export class DeliveryTracker {
     }
     const verdict = seen ? undefined : this.options.onRecord?.(record, match);
     const keep = this.options.matched === 'keep';
-    const decide = (said: Verdict): 'delete' | 'release' => (said === 'delete' || (said !== 'release' && match && !keep) ? 'delete' : 'release');
+    const decide = (said: Verdict): Action => (said === 'delete' || (said === undefined && match && !keep) ? 'delete' : 'release');
     return { action: verdict instanceof Promise ? verdict.then(decide, () => 'release' as const) : decide(verdict), isNew: !seen, ours: Boolean(match), record };
   }
 
@@ -362,7 +397,8 @@ export class DeliveryTracker {
       const batch = messages.slice(start, start + 10);
       for (const message of batch) this.held.forget(message.MessageId ?? message.ReceiptHandle!);
       const entries = batch.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle! }));
-      await this.options.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }), sqsCallOptions(this.hardStop.signal));
+      const command = new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries });
+      await withSqsDeadline((options) => this.options.sqs.send(command, options), this.hardStop.signal);
     }
   }
 

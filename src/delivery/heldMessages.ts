@@ -6,7 +6,7 @@
  * bounded; any not handed back become visible by themselves when their hold ends.
  */
 import { ChangeMessageVisibilityBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { sqsCallOptions } from '../aws/sqsClient.js';
+import { withSqsDeadline } from '../aws/sqsClient.js';
 
 /** How long a received message stays hidden from everyone (the ReceiveMessage VisibilityTimeout). */
 export const HOLD_SECONDS = 60;
@@ -14,7 +14,7 @@ export const HOLD_SECONDS = 60;
 const HAND_BACK_PARALLEL = 8;
 const HAND_BACK_DEADLINE_MS = 10_000;
 
-interface Held {
+export interface Held {
   queueUrl: string;
   receiptHandle: string;
   /** When its hold ends by itself (epoch ms). */
@@ -31,6 +31,18 @@ export class HeldMessages {
 
   forget(messageId: string): void {
     this.held.delete(messageId);
+  }
+
+  /** Stops holding a message and returns how it is held (to delete it), if it still is. */
+  take(messageId: string): Held | undefined {
+    const entry = this.held.get(messageId);
+    this.held.delete(messageId);
+    return entry && entry.until > Date.now() ? entry : undefined;
+  }
+
+  /** Holds again a message taken (its deletion failed), unless a newer read holds it already. */
+  restore(messageId: string, entry: Held): void {
+    if (!this.held.has(messageId)) this.held.set(messageId, entry);
   }
 
   /** Hands back what is still hidden; returns how many were handed back and how many could not be. */
@@ -59,10 +71,8 @@ export class HeldMessages {
           continue;
         }
         try {
-          const out = await sqs.send(
-            new ChangeMessageVisibilityBatchCommand({ QueueUrl: batch.queueUrl, Entries: batch.entries.map((entry, index) => ({ Id: String(index), ReceiptHandle: entry.receiptHandle, VisibilityTimeout: 0 })) }),
-            sqsCallOptions(deadline),
-          );
+          const command = new ChangeMessageVisibilityBatchCommand({ QueueUrl: batch.queueUrl, Entries: batch.entries.map((entry, index) => ({ Id: String(index), ReceiptHandle: entry.receiptHandle, VisibilityTimeout: 0 })) });
+          const out = await withSqsDeadline((options) => sqs.send(command, options), deadline);
           const failed = out.Failed?.length ?? 0;
           handedBack += batch.entries.length - failed;
           notHandedBack += failed;

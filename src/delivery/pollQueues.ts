@@ -1,8 +1,11 @@
 /**
  * `lambench poll`: reads destination queues and DLQs, hands every decoded record to the caller,
  * and, given a run's results, correlates them. Non-destructive unless asked: every message goes
- * back to its queue when the poll ends. With --delete, a record is deleted only once the caller
- * printed it, and printing that fails (stdout closed) stops the poll at once.
+ * back to its queue when the poll ends. With --delete, records are written one at a time, and a
+ * record is deleted only once the line after it was written too (the last one: once the poll ends
+ * with its output still open): a reader that stops early (`| head -2`) has taken the lines before
+ * the one it stopped at, so at most one record written but unread is deleted. A write that fails
+ * (stdout closed) stops the poll at once and deletes nothing more.
  */
 import { readFile } from 'node:fs/promises';
 import { TargetUnavailableError, UsageError } from '../errors.js';
@@ -25,56 +28,80 @@ export interface PollOptions {
   idleMs?: number;
   signal?: AbortSignal;
   note: (message: string) => void;
-  /** Prints one record; resolves false when it could not (stdout closed): the poll then stops, deleting nothing more. */
+  /** Writes one record; resolves false when it could not (stdout closed): the poll then stops, deleting nothing more. Never called again before the last call resolved. */
   onRecord: (record: CompletionRecord, match: TrackedInvocation | undefined) => Promise<boolean>;
 }
 
 export interface PollResult {
-  /** Records printed. */
+  /** Records written to the output. */
   records: number;
-  /** Records deleted (--delete: each only after it was printed), and how many of them were not from the run (--correlate). */
+  /** Records deleted (--delete: each once the line after it was written, or the poll ended), and how many of them were not from the run (--correlate). */
   deleted: number;
   foreignDeleted: number;
   /** Messages that are not completion records: skipped, left in the queue. */
   malformed: number;
   /** --max was reached: the queues were not read through. */
   stoppedAtMax: boolean;
-  /** Printing failed (stdout closed): the poll stopped there. */
+  /** Writing failed (stdout closed): the poll stopped there. */
   outputClosed: boolean;
+  /** The signal ended the reading (Ctrl-C before the poll was done; not one that came while it closed). */
+  interrupted: boolean;
   /** With correlate: the delivery accounting of the run's invocations. */
   report?: DeliveryReport;
 }
 
 export async function pollQueues(options: PollOptions): Promise<PollResult> {
-  // Records given to onRecord (printed or being printed: --max counts these, so never more than N are printed).
+  // Records given to onRecord (written or waiting their turn: --max counts these, so never more than N are written).
   let claimed = 0;
-  const result: PollResult = { records: 0, deleted: 0, foreignDeleted: 0, malformed: 0, stoppedAtMax: false, outputClosed: false };
+  // Once the poll has decided to stop, records still coming in are handed back unread, uncounted.
+  let ending = false;
+  const result: PollResult = { records: 0, deleted: 0, foreignDeleted: 0, malformed: 0, stoppedAtMax: false, outputClosed: false, interrupted: false };
   const full = new AbortController();
+  // One record at a time, across pollers and queues: each write waits for the one before it.
+  let turn: Promise<unknown> = Promise.resolve();
+  // --delete: the last record written, not deleted until the line after it is written too.
+  let unconfirmed: { messageId: string; foreign: boolean } | undefined;
+  const confirm = async () => {
+    const last = unconfirmed;
+    unconfirmed = undefined;
+    if (!last || !(await tracker.deleteHeld(last.messageId))) return;
+    result.deleted += 1;
+    if (last.foreign) result.foreignDeleted += 1;
+  };
   const { tracker, close } = await openDeliveryTracker(options.queueUrls, options.aws, options.note, {
     pollersPerQueue: 2,
-    matched: options.deleteRecords ? 'delete' : 'keep',
-    stillReading: () => options.max === undefined || claimed < options.max,
+    // Nothing is deleted by the tracker itself: under --delete this poll decides, record by record (confirm).
+    matched: 'keep',
+    stillReading: () => !ending && (options.max === undefined || claimed < options.max),
     onMalformed: () => {
       result.malformed += 1;
       return 'release';
     },
-    onRecord: async (record, match) => {
-      if (full.signal.aborted) return 'release';
+    onRecord: (record, match) => {
+      if (full.signal.aborted || ending) return 'release';
       if (options.max !== undefined && claimed >= options.max) return 'release';
       claimed += 1;
-      if (options.max !== undefined && claimed >= options.max) result.stoppedAtMax = true;
-      const printed = await options.onRecord(record, match);
-      if (!printed) {
-        result.outputClosed = true;
-        full.abort();
-        return 'release';
-      }
-      result.records += 1;
-      if (result.stoppedAtMax) full.abort();
-      if (!options.deleteRecords) return 'release';
-      result.deleted += 1;
-      if (!match) result.foreignDeleted += 1;
-      return 'delete';
+      const lastOfMax = options.max !== undefined && claimed >= options.max;
+      if (lastOfMax) result.stoppedAtMax = true;
+      const handled = turn.then(async (): Promise<'release' | 'hold'> => {
+        if (full.signal.aborted) return 'release';
+        const written = await options.onRecord(record, match);
+        if (!written) {
+          // The reader is gone: the record written before this one may not have been read; it stays.
+          result.outputClosed = true;
+          full.abort();
+          return 'release';
+        }
+        result.records += 1;
+        if (lastOfMax) full.abort();
+        if (!options.deleteRecords || record.messageId === undefined) return 'release';
+        // This line was written, so the reader was still reading: the record before it is deleted now.
+        await confirm();
+        unconfirmed = { messageId: record.messageId, foreign: !match };
+        return 'hold';
+      });
+      turn = handled.catch(() => {});
+      return handled;
     },
   });
   for (const sent of options.correlate ?? []) tracker.expect(sent);
@@ -99,7 +126,14 @@ export async function pollQueues(options: PollOptions): Promise<PollResult> {
     }
     // Read before close(): stopping ends the reads under way, which is not a failure of SQS.
     failing = tracker.failingQueues();
+    result.interrupted = Boolean(options.signal?.aborted);
+    // Done reading: the record being written finishes, then the last one written is deleted
+    // (--delete) if the output is still open — the end of the output is its confirmation.
+    ending = true;
+    await turn;
+    if (!result.outputClosed) await confirm();
   } finally {
+    ending = true;
     await close();
   }
   // Without a run to correlate, a queue that could not be read has no report to say it in.

@@ -5,17 +5,15 @@
  */
 import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { HOLD_SECONDS } from './heldMessages.js';
-import { sqsCallOptions } from '../aws/sqsClient.js';
+import { withSqsDeadline } from '../aws/sqsClient.js';
 import { queueError } from './sqsFailure.js';
 
 /** Returns the messages the queue holds now (ApproximateNumberOfMessages), when SQS says. */
 export async function checkQueue(sqs: SQSClient, queueUrl: string, signal: AbortSignal, sayBacklogFrom: number, warn?: (message: string) => void): Promise<number | undefined> {
   let attributes: Record<string, string> | undefined;
   try {
-    ({ Attributes: attributes } = await sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn', 'RedrivePolicy', 'ApproximateNumberOfMessages'] }),
-      sqsCallOptions(signal),
-    ));
+    const command = new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn', 'RedrivePolicy', 'ApproximateNumberOfMessages'] });
+    ({ Attributes: attributes } = await withSqsDeadline((options) => sqs.send(command, options), signal));
   } catch (error) {
     throw queueError(queueUrl, error);
   }

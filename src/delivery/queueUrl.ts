@@ -2,7 +2,7 @@
 import { GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import { TargetUnavailableError, UsageError, messageOf } from '../errors.js';
 import type { AwsOptions } from '../aws/awsConfig.js';
-import { createSqsClient, sqsCallOptions } from '../aws/sqsClient.js';
+import { createSqsClient, withSqsDeadline } from '../aws/sqsClient.js';
 
 export async function lookUpQueueUrls(names: string[], aws: AwsOptions, note: (message: string) => void): Promise<Map<string, string>> {
   const urls = new Map<string, string>();
@@ -11,7 +11,7 @@ export async function lookUpQueueUrls(names: string[], aws: AwsOptions, note: (m
   try {
     for (const name of names) {
       try {
-        const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: name }), sqsCallOptions());
+        const { QueueUrl } = await withSqsDeadline((options) => sqs.send(new GetQueueUrlCommand({ QueueName: name }), options));
         if (QueueUrl) urls.set(name, QueueUrl);
       } catch (error) {
         const code = (error as { name?: string }).name ?? '';

@@ -183,6 +183,9 @@ export async function runBench(options: BenchOptions): Promise<ReportDocument> {
   const usageAtStart = process.resourceUsage();
   const wallStart = performance.now();
   const results: PhaseResult[] = [];
+  // Interrupted means Ctrl-C came before the phases (and their settle) were done: one that comes
+  // while the tracker closes and hands messages back ends nothing that was measured.
+  let interrupted = false;
   try {
     tracker?.tracker.start();
     for (const type of types) {
@@ -217,6 +220,7 @@ export async function runBench(options: BenchOptions): Promise<ReportDocument> {
       }
       results.push(result);
     }
+    interrupted = Boolean(options.signal?.aborted);
   } finally {
     clearTimeout(graceTimer);
     options.signal?.removeEventListener('abort', startGrace);
@@ -253,7 +257,7 @@ export async function runBench(options: BenchOptions): Promise<ReportDocument> {
     phases,
     // A shard holds part of the load: its rules are judged on the merged report (report --merge).
     thresholds: options.shard ? [] : evaluateThresholds(thresholds, phases),
-    interrupted: Boolean(options.signal?.aborted),
+    interrupted,
     client: clientUsage(workers, usageAtStart, wallStart),
   };
 }

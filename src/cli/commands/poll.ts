@@ -40,8 +40,9 @@ export async function pollCommand(args: PollArgs): Promise<void> {
   const interrupt = new AbortController();
   const onSignal = () => interrupt.abort();
   process.once('SIGINT', onSignal);
-  // A closed stdout (`poll --delete | head -2`) stops the poll at once and quietly: no record is
-  // deleted that was not written, and the EPIPE is not an uncaught error with a stack trace.
+  // A closed stdout (`poll --delete | head -2`) stops the poll at once and quietly: a record is
+  // deleted only once the line after it was written (pollQueues), so at most one written but
+  // unread is deleted, and the EPIPE is not an uncaught error with a stack trace.
   const output = new StdoutLines();
   const stop = AbortSignal.any([interrupt.signal, output.closed.signal]);
   let result;
@@ -69,13 +70,14 @@ export async function pollCommand(args: PollArgs): Promise<void> {
     if (args.json && !result.outputClosed) await output.write(`${JSON.stringify({ type: 'summary', records: result.records, deleted: result.deleted, malformed: result.malformed, delivery: result.report })}\n`);
     if (!args.json) process.stderr.write(renderSummary(result, style));
   } else {
-    const fate = args.delete ? `${result.deleted} deleted (each after it was printed), the rest left in the queue` : 'all left in the queue';
-    const line = `${result.records} record${result.records === 1 ? '' : 's'} printed, ${fate}${skipped}${closed}`;
+    const fate = args.delete ? `${result.deleted} deleted (each once the line after it was written, or at the end), the rest left in the queue` : 'all left in the queue';
+    const line = `${result.records} record${result.records === 1 ? '' : 's'} written to stdout, ${fate}${skipped}${closed}`;
     // Under --json stdout holds records only: the count goes to stderr when something needs saying.
     if (!args.json || skipped || closed) process.stderr.write(`${args.json ? 'lambench: note: ' : ''}${style.dim(line)}\n`);
   }
   if (result.outputClosed) return;
-  if (interrupt.signal.aborted && !args.follow) throw new InterruptedError('interrupted');
+  // Ctrl-C that came while the poll was closing (handing messages back) interrupted nothing.
+  if (result.interrupted && interrupt.signal.aborted && !args.follow) throw new InterruptedError('interrupted');
   const report = result.report;
   if (report && report.missing > 0) {
     throw new CallFailedError(`delivery incomplete: ${report.missing} of ${report.accepted} accepted events have no completion record in the queues`);
@@ -136,7 +138,7 @@ function renderSummary(result: PollResult, style: Style): string {
     report.failed > 0 ? `failed via on-failure destination ${report.failedVia.onFailureDestination}, DLQ ${report.failedVia.deadLetterQueue}` : undefined,
     report.duplicates > 0 ? `duplicates ${report.duplicates}` : undefined,
     report.foreignMessages > 0
-      ? `${report.foreignMessages} messages not from this run: ${result.foreignDeleted > 0 ? `${result.foreignDeleted} printed and deleted (--delete), ` : ''}${foreignLeft} left in the queue`
+      ? `${report.foreignMessages} messages not from this run: ${result.foreignDeleted > 0 ? `${result.foreignDeleted} written and deleted (--delete), ` : ''}${foreignLeft} left in the queue`
       : undefined,
     report.malformedMessages > 0 ? `${report.malformedMessages} malformed messages (left in the queue)` : undefined,
     result.outputClosed ? 'stopped: stdout was closed' : undefined,
