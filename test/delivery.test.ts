@@ -88,11 +88,14 @@ describe('delivery verification', () => {
     const tracker = new DeliveryTracker({ sqs, queueUrls: [queueUrl], pollersPerQueue: 2 });
     tracker.start();
     try {
-      tracker.expect(await sendEvent('square', { number: 5 }));
+      const tracked = tracker.expect(await sendEvent('square', { number: 5 }));
       await tracker.settle(10_000);
       await tracker.drained(1500);
       const report = tracker.report();
       assert.equal(report.succeeded, 1);
+      // A load test keeps the figures, not the record (keepRecords is for invoke --wait).
+      assert.equal(tracked.record, undefined);
+      assert.equal(tracked.condition, 'Success');
       assert.equal(report.foreignMessages, 1);
       assert.equal(report.malformedMessages, 1);
     } finally {
@@ -106,11 +109,12 @@ describe('delivery verification', () => {
   it('--keep leaves matched messages too; a second message for one event is a duplicate', async () => {
     const queueUrl = stack.queues['lambench-success']!;
     const sent = await sendEvent('square', { number: 6 });
-    const tracker = new DeliveryTracker({ sqs, queueUrls: [queueUrl], pollersPerQueue: 2, matched: 'keep' });
+    const tracker = new DeliveryTracker({ sqs, queueUrls: [queueUrl], pollersPerQueue: 2, matched: 'keep', keepRecords: true });
     tracker.start();
     try {
-      tracker.expect(sent);
+      const tracked = tracker.expect(sent);
       await tracker.settle(10_000);
+      assert.equal(tracked.record?.requestId, sent.requestId, 'keepRecords: the matched record is kept');
       await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ version: '1.0', timestamp: new Date().toISOString(), requestContext: { requestId: sent.requestId, condition: 'Success', approximateInvokeCount: 1 } }) }));
       await tracker.drained(1500);
       const report = tracker.report();

@@ -67,6 +67,11 @@ export interface DeliveryTrackerOptions {
   stillReading?: () => boolean;
   /** Sees each message that is not a completion record, once; returning 'delete' deletes it (poll --delete never does). */
   onMalformed?: (message: Message) => Verdict;
+  /**
+   * Keep each matched record on its invocation (`invoke --wait` shows it). Off, an invocation keeps
+   * only the figures the report needs: a load test's 100,000 records of 25 KB would be 2.5 GB.
+   */
+  keepRecords?: boolean;
 }
 
 
@@ -363,7 +368,7 @@ export class DeliveryTracker {
     if (tracked.state === 'pending') {
       tracked.state = failure ? 'failed' : 'succeeded';
       tracked.condition = record.condition;
-      tracked.record = record;
+      if (this.options.keepRecords) tracked.record = record;
       if (failure) tracked.failedVia = { destination: record.kind === 'destination', deadLetter: record.kind === 'deadLetter' };
       if (record.attempts !== undefined) tracked.attempts = record.attempts;
       if (record.completedAt !== undefined) {

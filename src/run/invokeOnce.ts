@@ -77,7 +77,7 @@ export async function invokeOnce(options: InvokeOnceOptions): Promise<InvokeOnce
 
   // The queues are checked before the call, so a wrong queue URL sends nothing.
   const waiter = options.wait
-    ? await (await import('../delivery/openTracker.js')).openDeliveryTracker([options.wait.destinationQueue, options.wait.dlq], { region: options.region, profile: options.profile }, options.note, { pollersPerQueue: 1 })
+    ? await (await import('../delivery/openTracker.js')).openDeliveryTracker([options.wait.destinationQueue, options.wait.dlq], { region: options.region, profile: options.profile }, options.note, { pollersPerQueue: 1, keepRecords: true })
     : undefined;
   try {
     const target = await createTarget(spec, {
