@@ -1,5 +1,5 @@
 /**
- * Ctrl-C and SIGTERM during a load run (`bench`, `run`, `demo`), counted: the first stops sending
+ * Ctrl-C and SIGTERM during a load run (`bench`, `run`, `demo`) or a `poll`, counted: the first stops sending
  * and gives the calls in flight a grace period; the second cuts them at once (they count as
  * interrupted) and what was measured is still written (raw lines, the partial report, `--out`,
  * `--html`), then the run exits 130; the third exits 130 at once, without the report, for a user
@@ -20,6 +20,8 @@ export interface RunInterrupts {
 export function listenForInterrupts(
   say: (message: string) => void = (message) => process.stderr.write(`lambench: ${message}\n`),
   exit: (code: number) => void = (code) => process.exit(code),
+  /** What a second signal does, as said to the user (poll has no calls to cut, only messages to hand back). */
+  secondMeans = 'cutting the calls in flight now; the partial report is still written',
 ): RunInterrupts {
   const stop = new AbortController();
   const cut = new AbortController();
@@ -29,7 +31,7 @@ export function listenForInterrupts(
     // The first is said by the verdict (exit 130, "interrupted"), as it always was.
     if (signals === 1) stop.abort();
     else if (signals === 2) {
-      say('second interrupt: cutting the calls in flight now; the partial report is still written (a third exits at once, without it)');
+      say(`second interrupt: ${secondMeans} (a third exits at once, without it)`);
       cut.abort();
     } else {
       say('third interrupt: exiting now, without the report');

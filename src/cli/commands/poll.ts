@@ -8,6 +8,7 @@ import { oneLine } from '../../terminalText.js';
 import { parseHttpUrl } from '../../targets/httpOptions.js';
 import { formatMs } from '../render/invokeText.js';
 import { styleFor, type Style } from '../style.js';
+import { listenForInterrupts } from '../interrupts.js';
 
 export interface PollArgs {
   queueUrl?: string[];
@@ -37,14 +38,14 @@ export async function pollCommand(args: PollArgs): Promise<void> {
   if (problems.length > 0) throw new UsageError(problems.join('; '));
 
   const style = styleFor(process.stdout);
-  const interrupt = new AbortController();
-  const onSignal = () => interrupt.abort();
-  process.once('SIGINT', onSignal);
+  // Ctrl-C (or SIGTERM) stops reading; a second one while held messages are handed back still lets
+  // the summary be written; a third exits at once (held messages reappear when their hold ends).
+  const interrupts = listenForInterrupts(undefined, undefined, 'the messages still held are being handed back (at most 10 s), then the summary is written');
   // A closed stdout (`poll --delete | head -2`) stops the poll at once and quietly: a record is
   // deleted only once the line after it was written (pollQueues), so at most one written but
   // unread is deleted, and the EPIPE is not an uncaught error with a stack trace.
   const output = new StdoutLines();
-  const stop = AbortSignal.any([interrupt.signal, output.closed.signal]);
+  const stop = AbortSignal.any([interrupts.stop, output.closed.signal]);
   let result;
   try {
     result = await pollQueues({
@@ -62,7 +63,7 @@ export async function pollCommand(args: PollArgs): Promise<void> {
       },
     });
   } finally {
-    process.removeListener('SIGINT', onSignal);
+    interrupts.dispose();
   }
   const skipped = result.malformed > 0 ? `; ${result.malformed} message${result.malformed === 1 ? '' : 's'} not a completion record, skipped (left in the queue)` : '';
   const closed = result.outputClosed ? '; stopped: stdout was closed' : '';
@@ -77,7 +78,7 @@ export async function pollCommand(args: PollArgs): Promise<void> {
   }
   if (result.outputClosed) return;
   // Ctrl-C that came while the poll was closing (handing messages back) interrupted nothing.
-  if (result.interrupted && interrupt.signal.aborted && !args.follow) throw new InterruptedError('interrupted');
+  if (result.interrupted && interrupts.stop.aborted && !args.follow) throw new InterruptedError('interrupted');
   const report = result.report;
   if (report && report.missing > 0) {
     throw new CallFailedError(`delivery incomplete: ${report.missing} of ${report.accepted} accepted events have no completion record in the queues`);
