@@ -12,7 +12,8 @@ import { CallFailedError, InterruptedError } from '../../errors.js';
 import type { ReportDocument } from '../../report/reportDocument.js';
 import { listenForInterrupts } from '../interrupts.js';
 import { invokeOnce, type InvokeResultDocument } from '../../run/invokeOnce.js';
-import { formatMs, renderInvoke } from '../render/invokeText.js';
+import { renderInvoke } from '../render/invokeText.js';
+import { formatLatencyMs } from '../../latencyText.js';
 import { checkOutputs } from '../reportOutput.js';
 import { styleFor } from '../style.js';
 
@@ -81,10 +82,10 @@ export async function demoCommand(args: DemoArgs = {}): Promise<void> {
     if (report.interrupted) throw new InterruptedError('interrupted: the report covers what was measured before Ctrl-C');
     const benchDelivery = report.phases[1]?.delivery;
 
-    out(`${style.bold('In short')}: sync answered in ${formatMs(sync.latencyMs)} with the result; async was accepted in ${formatMs(accepted.latencyMs)}`);
+    out(`${style.bold('In short')}: sync answered in ${formatLatencyMs(sync.latencyMs)} with the result; async was accepted in ${formatLatencyMs(accepted.latencyMs)}`);
     out(accepted.completion ? `, and its completion record proves it ran (${accepted.completion.condition}, ${accepted.completion.attempts} attempt).\n` : ', but no completion record arrived.\n');
     if (viaGateway.completion) {
-      out(`Through API Gateway the event was accepted with ${viaGateway.statusCode} (not 202) and completed ${formatMs(viaGateway.endToEndMs ?? 0)} after the send.\n`);
+      out(`Through API Gateway the event was accepted with ${viaGateway.statusCode} (not 202) and completed ${formatLatencyMs(viaGateway.endToEndMs ?? 0)} after the send.\n`);
     }
     out(`${style.bold('Reports')}: ${resolve(outputs.out)} (JSON, with the HdrHistograms) and ${resolve(outputs.html)} (open it in a browser: latency percentiles, outcomes, throughput, the delivery funnel).\n`);
     out(style.dim('Next: `lambench run profiles/<scenario>.yaml` runs the other shipped scenarios; `lambench local` keeps a stack running for your own calls; see README.md.\n'));
