@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { CallFailedError, InterruptedError } from '../../errors.js';
 import type { ReportDocument } from '../../report/reportDocument.js';
 import { listenForInterrupts } from '../interrupts.js';
+import { useLocalStackEnvironment } from '../awsEnvironment.js';
 import { invokeOnce, type InvokeResultDocument } from '../../run/invokeOnce.js';
 import { renderInvoke } from '../render/invokeText.js';
 import { formatLatencyMs } from '../../latencyText.js';
@@ -34,8 +35,7 @@ export async function demoCommand(args: DemoArgs = {}): Promise<void> {
   const stack = await startLocalStack({});
   try {
     // The demo talks only to its own stack: none of the user's AWS settings may leak in.
-    for (const key of ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_ENDPOINT_URL', 'AWS_SESSION_TOKEN']) delete process.env[key];
-    Object.assign(process.env, stack.env);
+    useLocalStackEnvironment(stack.env);
     out(`${style.bold('lambench demo')}: a local Lambda (${stack.lambdaUrl}), API Gateway (${stack.apiUrl}) and SQS (${stack.sqsUrl}) on 127.0.0.1\n\n`);
     const queues = { destinationQueue: stack.queues['lambench-success']!, dlq: stack.queues['lambench-dlq']! };
     const failureQueue = stack.queues['lambench-failure']!;
