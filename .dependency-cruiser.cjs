@@ -22,7 +22,7 @@ const layers = [
   ['targets', 'thresholds'],
   ['config', 'aws'],
 ];
-/** errors.ts, time.ts, version.ts, duration.ts, terminalText.ts: the bottom, importable by all. */
+/** errors.ts, time.ts, version.ts, duration.ts, terminalText.ts, latencyText.ts: the bottom, importable by all. */
 const ROOT_FILE = '^src/[^/]+\\.ts$';
 const any = (folders) => `^src/(${folders.join('|')})/`;
 

@@ -44,7 +44,7 @@ describe('lambench invoke (child process)', () => {
     const result = await lambench(['invoke', 'square', '--payload', '{"number": 4}'], { env });
     assert.equal(result.code, 0, result.stderr);
     const lines = result.stdout.split('\n');
-    assert.match(lines[0]!, /^✔ square {2}RequestResponse → 200 OK {2}\d+(\.\d)? ms$/);
+    assert.match(lines[0]!, /^✔ square {2}RequestResponse → 200 OK {2}(\d+ µs|\d+\.\d ms)$/);
     assert.match(result.stdout, /\n {2}request ID {8}[0-9a-f-]{36}\n/);
     assert.match(result.stdout, /\n {2}executed version  \$LATEST\n/);
     assert.match(result.stdout, /\n {2}attempts {10}1\n/);

@@ -16,7 +16,7 @@ import { startLocalStack, type LocalStack } from '../src/local/index.js';
 import { decodeHistogram } from '../src/metrics/histogram.js';
 import { percentileCurve, renderHtmlReport, stepPoints } from '../src/report/html.js';
 import { readReport } from '../src/report/readReport.js';
-import { formatMicros } from '../src/report/table.js';
+import { formatLatencyUs } from '../src/latencyText.js';
 import type { ReportDocument } from '../src/report/reportDocument.js';
 import { runLambench } from './helpers.js';
 
@@ -208,7 +208,7 @@ describe('HTML report of a real sync + async run', () => {
       const summary = await view.$$eval('table.summary tbody tr', (rows) => rows.map((row) => [...row.children].map((cell) => cell.textContent!.trim())));
       const row = (label: string) => summary.find(([first]) => first === label)!.slice(1);
       assert.deepEqual(row('calls'), [String(sync!.requests), String(async!.requests)]);
-      assert.deepEqual(row('latency p99'), [sync!.latencyUs!.p99, async!.latencyUs!.p99].map(formatMicros));
+      assert.deepEqual(row('latency p99'), [sync!.latencyUs!.p99, async!.latencyUs!.p99].map(formatLatencyUs));
       assert.deepEqual(row('cold starts'), [String(sync!.lambda!.coldStarts), '—']);
       assert.deepEqual(row('delivered'), ['—', `${delivery.succeeded}/${delivery.accepted}`]);
       const verdicts = await view.$$eval('.thresholds li', (items) => items.map((item) => [item.className, item.querySelector('code')!.textContent]));

@@ -6,6 +6,7 @@
  */
 import type { LatencySummary } from '../metrics/histogram.js';
 import type { PhaseReport, ReportDocument } from './reportDocument.js';
+import { formatLatencyUs } from '../latencyText.js';
 
 export type Verdict = 'better' | 'worse' | 'same' | 'n/a';
 
@@ -126,9 +127,7 @@ export function format(value: number | null, unit: ComparedFigure['unit']): stri
   if (value === null) return '—';
   switch (unit) {
     case 'us':
-      if (value >= 1_000_000) return `${(value / 1_000_000).toFixed(2)} s`;
-      if (value >= 1000) return `${(value / 1000).toFixed(1)} ms`;
-      return `${Math.round(value)} µs`;
+      return formatLatencyUs(value);
     case 'perSecond':
       return `${value.toFixed(1)}/s`;
     case 'fraction':

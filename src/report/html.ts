@@ -9,7 +9,7 @@
 import { foreignNote, type DeliveryReport } from '../delivery/deliveryReport.js';
 import { decodeHistogram } from '../metrics/histogram.js';
 import { clientWarnings, loadLabel, phaseWarnings, type ClientUsage, type PhaseReport, type ReportDocument, type RunSettings, type ShardSummary } from './reportDocument.js';
-import { formatMicros } from './table.js';
+import { formatLatencyMs, formatLatencyUs } from '../latencyText.js';
 import { formatThresholdValue } from '../thresholds/thresholds.js';
 import type { LoadShape } from '../config/load.js';
 
@@ -171,8 +171,8 @@ function headlineCard(phase: PhaseReport, index: number): Html {
   const attempted = phase.requests + phase.dropped;
   const errors = attempted > 0 ? (attempted - (phase.outcomes?.ok ?? 0)) / attempted : undefined;
   const figures: [string, string][] = [
-    ['p50', formatMicros(phase.latencyUs?.p50)],
-    ['p99', formatMicros(phase.latencyUs?.p99)],
+    ['p50', formatLatencyUs(phase.latencyUs?.p50)],
+    ['p99', formatLatencyUs(phase.latencyUs?.p99)],
     ['throughput', `${formatNumber(phase.throughputPerSecond, 1)}/s`],
     ['errors', errors === undefined ? '—' : formatPercent(errors)],
     ...(phase.delivery ? [['delivered', phase.delivery.accepted > 0 ? formatPercent(phase.delivery.succeeded / phase.delivery.accepted) : '—'] as [string, string]] : []),
@@ -291,7 +291,7 @@ function seriesPath(line: Series, x: Scale, y: Scale): Html {
     line.points.length > 1
       ? el('path', { d: pathOf(line.points, x, y), fill: 'none', stroke: line.colour, 'stroke-width': 2.2, 'stroke-linejoin': 'round', 'stroke-dasharray': line.dashed ? '7 5' : undefined }, el('title', {}, line.label))
       : null,
-    line.endDot ? el('circle', { cx: round(x(lastX)), cy: round(y(lastY)), r: 3.5, fill: line.colour }, el('title', {}, `${line.label}: max ${formatMs(lastY)}`)) : null,
+    line.endDot ? el('circle', { cx: round(x(lastX)), cy: round(y(lastY)), r: 3.5, fill: line.colour }, el('title', {}, `${line.label}: max ${formatLatencyMs(lastY)}`)) : null,
   );
 }
 
@@ -589,7 +589,7 @@ function deliveryFacts(delivery: DeliveryReport): Html {
       ? ['accepted = succeeded + failed + missing + unverified', `${formatCount(delivery.accepted)} = ${formatCount(delivery.succeeded)} + ${formatCount(delivery.failed)} + ${formatCount(delivery.missing)} + ${formatCount(delivery.unverified!)}`]
       : ['accepted = succeeded + failed + missing', `${formatCount(delivery.accepted)} = ${formatCount(delivery.succeeded)} + ${formatCount(delivery.failed)} + ${formatCount(delivery.missing)}`],
     ...(delivery.unverifiedReasons?.length ? [['unverified because', el('ul', { class: 'plain' }, delivery.unverifiedReasons.map((reason) => el('li', {}, reason)))] as [string, Child]] : []),
-    ['end-to-end p50 / p99 / max', delivery.endToEnd ? `${formatMicros(delivery.endToEnd.p50)} / ${formatMicros(delivery.endToEnd.p99)} / ${formatMicros(delivery.endToEnd.max)}` : '—'],
+    ['end-to-end p50 / p99 / max', delivery.endToEnd ? `${formatLatencyUs(delivery.endToEnd.p50)} / ${formatLatencyUs(delivery.endToEnd.p99)} / ${formatLatencyUs(delivery.endToEnd.max)}` : '—'],
     ['failures reported by', `on-failure destination ${formatCount(delivery.failedVia?.onFailureDestination ?? 0)}, dead-letter queue ${formatCount(delivery.failedVia?.deadLetterQueue ?? 0)}`],
     ['conditions', conditions.join(', ') || '—'],
     ['duplicate records', formatCount(delivery.duplicates ?? 0)],
@@ -618,18 +618,18 @@ function summaryTable(phases: PhaseReport[]): Html {
     ['throughput', ...perPhase((phase) => `${formatNumber(phase.throughputPerSecond, 1)}/s`)],
   ];
   if (phases.some((phase) => phase.offeredPerSecond !== undefined)) rows.push(['offered', ...perPhase((phase) => (phase.offeredPerSecond !== undefined ? `${formatNumber(phase.offeredPerSecond, 1)}/s` : '—'))]);
-  for (const key of ['p50', 'p90', 'p99', 'p999', 'max'] as const) rows.push([`latency ${key === 'p999' ? 'p99.9' : key}`, ...perPhase((phase) => formatMicros(phase.latencyUs?.[key]))]);
-  rows.push(['service time p99', ...perPhase((phase) => formatMicros(phase.serviceTimeUs?.p99))]);
+  for (const key of ['p50', 'p90', 'p99', 'p999', 'max'] as const) rows.push([`latency ${key === 'p999' ? 'p99.9' : key}`, ...perPhase((phase) => formatLatencyUs(phase.latencyUs?.[key]))]);
+  rows.push(['service time p99', ...perPhase((phase) => formatLatencyUs(phase.serviceTimeUs?.p99))]);
   if (phases.some((phase) => phase.lambda)) {
-    rows.push(['lambda duration p99', ...perPhase((phase) => formatMicros(phase.lambda?.durationUs?.p99))]);
+    rows.push(['lambda duration p99', ...perPhase((phase) => formatLatencyUs(phase.lambda?.durationUs?.p99))]);
     rows.push(['cold starts', ...perPhase((phase) => (phase.lambda ? formatCount(phase.lambda.coldStarts) : '—'))]);
     rows.push(['max memory used', ...perPhase((phase) => (phase.lambda ? `${formatCount(phase.lambda.maxMemoryUsedMb)} MB` : '—'))]);
   }
   if (phases.some((phase) => phase.delivery)) {
     rows.push(['delivered', ...perPhase((phase) => (phase.delivery ? `${formatCount(phase.delivery.succeeded)}/${formatCount(phase.delivery.accepted)}` : '—'))]);
     rows.push(['failed / missing', ...perPhase((phase) => (phase.delivery ? `${formatCount(phase.delivery.failed)} / ${formatCount(phase.delivery.missing)}` : '—'))]);
-    rows.push(['end-to-end p50', ...perPhase((phase) => formatMicros(phase.delivery?.endToEnd?.p50))]);
-    rows.push(['end-to-end p99', ...perPhase((phase) => formatMicros(phase.delivery?.endToEnd?.p99))]);
+    rows.push(['end-to-end p50', ...perPhase((phase) => formatLatencyUs(phase.delivery?.endToEnd?.p50))]);
+    rows.push(['end-to-end p99', ...perPhase((phase) => formatLatencyUs(phase.delivery?.endToEnd?.p99))]);
   }
   return el(
     'div',
@@ -774,10 +774,6 @@ function definitionList(facts: [string, Child][]): Html {
 
 function describeLoad(load: LoadShape | undefined): string {
   return load ? loadLabel(load, true) : '—';
-}
-
-function formatMs(ms: number): string {
-  return formatMicros(Math.round(ms * 1000));
 }
 
 function formatAxisMs(ms: number): string {

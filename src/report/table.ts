@@ -3,6 +3,7 @@ import type { LatencySummary } from '../metrics/histogram.js';
 import { clientWarnings, loadLabel, phaseWarnings, type PhaseReport, type ReportDocument } from './reportDocument.js';
 import { formatThresholdValue } from '../thresholds/thresholds.js';
 import { oneLine } from '../terminalText.js';
+import { formatLatencyUs } from '../latencyText.js';
 import { deliveryEquation, foreignNote } from '../delivery/deliveryReport.js';
 
 export function renderReportTable(report: ReportDocument): string {
@@ -78,15 +79,7 @@ function deliveryNotes(phase: PhaseReport): string[] {
 const ERROR_KINDS_SHOWN = 3;
 
 function us(summary: LatencySummary | null, key: keyof LatencySummary): string {
-  return summary ? formatMicros(summary[key]) : '—';
-}
-
-/** A latency in integer microseconds as people read it: `850 µs`, `12.3 ms`, `1.25 s`. */
-export function formatMicros(value: number | undefined): string {
-  if (value === undefined || value === null || !Number.isFinite(value)) return '—';
-  if (value >= 1_000_000) return `${(value / 1_000_000).toFixed(2)} s`;
-  if (value >= 1000) return `${(value / 1000).toFixed(1)} ms`;
-  return `${value} µs`;
+  return summary ? formatLatencyUs(summary[key]) : '—';
 }
 
 function outcomes(phase: PhaseReport): string {

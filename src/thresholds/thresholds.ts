@@ -3,6 +3,7 @@
  * `rps>=50`, optionally for one phase: `async:p99<2s`. Parsed before anything is sent.
  */
 import { UsageError } from '../errors.js';
+import { formatLatencyUs } from '../latencyText.js';
 
 /**
  * What a rule reads of one phase: the report's PhaseReport has all of it. Named here, not imported,
@@ -112,10 +113,10 @@ function compare(actual: number, operator: Threshold['operator'], value: number)
   return actual >= value;
 }
 
-/** The measured value in the threshold's own terms: `12.3 ms`, `0.5%`, `48.2/s`. */
+/** The measured value in the threshold's own terms: `12.3 ms` (as the report table prints it), `0.5%`, `48.2/s`. */
 export function formatThresholdValue(metric: ThresholdMetric, actual: number | null): string {
   if (actual === null) return 'no data';
   if (metric === 'errors' || metric === 'delivered') return `${(actual * 100).toFixed(2)}%`;
   if (metric === 'rps') return `${actual.toFixed(1)}/s`;
-  return `${(actual / 1000).toFixed(2)} ms`;
+  return formatLatencyUs(actual);
 }

@@ -1,5 +1,6 @@
 /** `lambench bench <target>`: run, show progress on a TTY, print and save the report, judge thresholds. */
 import { UsageError } from '../../errors.js';
+import { formatLatencyUs } from '../../latencyText.js';
 import type { Recorder } from '../../metrics/recorder.js';
 import type { BenchRunOptions } from '../../run/runBench.js';
 import type { ReportDocument } from '../../report/reportDocument.js';
@@ -102,7 +103,7 @@ async function startProgress(): Promise<{ follow: (recorder: Recorder, phase: { 
   const timer = setInterval(() => {
     if (!current) return;
     const s = current.recorder.snapshot();
-    spinner.text = `${current.name}: ${(s.elapsedMs / 1000).toFixed(0)} s · ${s.completed} calls · ${s.ratePerSecond.toFixed(0)}/s · p99 ${(s.p99Us / 1000).toFixed(1)} ms · errors ${s.errors}${s.dropped ? ` · dropped ${s.dropped}` : ''}`;
+    spinner.text = `${current.name}: ${(s.elapsedMs / 1000).toFixed(0)} s · ${s.completed} calls · ${s.ratePerSecond.toFixed(0)}/s · p99 ${formatLatencyUs(s.p99Us)} · errors ${s.errors}${s.dropped ? ` · dropped ${s.dropped}` : ''}`;
   }, 250);
   return {
     follow: (recorder, phase) => {

@@ -11,8 +11,10 @@ import { fileURLToPath } from 'node:url';
 import { CallFailedError, InterruptedError } from '../../errors.js';
 import type { ReportDocument } from '../../report/reportDocument.js';
 import { listenForInterrupts } from '../interrupts.js';
+import { useLocalStackEnvironment } from '../awsEnvironment.js';
 import { invokeOnce, type InvokeResultDocument } from '../../run/invokeOnce.js';
-import { formatMs, renderInvoke } from '../render/invokeText.js';
+import { renderInvoke } from '../render/invokeText.js';
+import { formatLatencyMs } from '../../latencyText.js';
 import { checkOutputs } from '../reportOutput.js';
 import { styleFor } from '../style.js';
 
@@ -33,8 +35,7 @@ export async function demoCommand(args: DemoArgs = {}): Promise<void> {
   const stack = await startLocalStack({});
   try {
     // The demo talks only to its own stack: none of the user's AWS settings may leak in.
-    for (const key of ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_ENDPOINT_URL', 'AWS_SESSION_TOKEN']) delete process.env[key];
-    Object.assign(process.env, stack.env);
+    useLocalStackEnvironment(stack.env);
     out(`${style.bold('lambench demo')}: a local Lambda (${stack.lambdaUrl}), API Gateway (${stack.apiUrl}) and SQS (${stack.sqsUrl}) on 127.0.0.1\n\n`);
     const queues = { destinationQueue: stack.queues['lambench-success']!, dlq: stack.queues['lambench-dlq']! };
     const failureQueue = stack.queues['lambench-failure']!;
@@ -81,10 +82,10 @@ export async function demoCommand(args: DemoArgs = {}): Promise<void> {
     if (report.interrupted) throw new InterruptedError('interrupted: the report covers what was measured before Ctrl-C');
     const benchDelivery = report.phases[1]?.delivery;
 
-    out(`${style.bold('In short')}: sync answered in ${formatMs(sync.latencyMs)} with the result; async was accepted in ${formatMs(accepted.latencyMs)}`);
+    out(`${style.bold('In short')}: sync answered in ${formatLatencyMs(sync.latencyMs)} with the result; async was accepted in ${formatLatencyMs(accepted.latencyMs)}`);
     out(accepted.completion ? `, and its completion record proves it ran (${accepted.completion.condition}, ${accepted.completion.attempts} attempt).\n` : ', but no completion record arrived.\n');
     if (viaGateway.completion) {
-      out(`Through API Gateway the event was accepted with ${viaGateway.statusCode} (not 202) and completed ${formatMs(viaGateway.endToEndMs ?? 0)} after the send.\n`);
+      out(`Through API Gateway the event was accepted with ${viaGateway.statusCode} (not 202) and completed ${formatLatencyMs(viaGateway.endToEndMs ?? 0)} after the send.\n`);
     }
     out(`${style.bold('Reports')}: ${resolve(outputs.out)} (JSON, with the HdrHistograms) and ${resolve(outputs.html)} (open it in a browser: latency percentiles, outcomes, throughput, the delivery funnel).\n`);
     out(style.dim('Next: `lambench run profiles/<scenario>.yaml` runs the other shipped scenarios; `lambench local` keeps a stack running for your own calls; see README.md.\n'));

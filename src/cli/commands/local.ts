@@ -1,10 +1,9 @@
 /** `lambench local`: the local stack in the foreground until Ctrl-C. */
-import { readFile } from 'node:fs/promises';
 import { UsageError } from '../../errors.js';
 import { parseDuration } from '../../duration.js';
-import type { FunctionConfig, FunctionConfigOverrides, LocalStack } from '../../local/index.js';
-import { CONFIG_FIELDS, configProblems } from '../../local/functionRegistry.js';
-import { FAULT_EXAMPLES, parseFaults } from '../../local/faults.js';
+import type { FunctionConfig, LocalStack } from '../../local/index.js';
+import { parseFaults } from '../../local/faults.js';
+import { readFunctionSettings } from '../../local/settings.js';
 import { styleFor } from '../style.js';
 
 export interface LocalArgs {
@@ -33,9 +32,9 @@ export async function localCommand(args: LocalArgs): Promise<void> {
   for (const [flag, port] of [['--port', args.port], ['--api-port', args.apiPort], ['--sqs-port', args.sqsPort]] as const) {
     if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) problems.push(`${flag} ${port} must be a port from 0 to 65535 (0 = any free port)`);
   }
-  const configFaults: string[] = [];
-  const functionConfig = await functionConfigFromFlags(args, problems, configFaults);
-  const fromConfig = parseFaults(configFaults);
+  const { functionConfig, faultLines, problems: settingProblems } = await readFunctionSettings(args);
+  problems.push(...settingProblems);
+  const fromConfig = parseFaults(faultLines);
   const fromFlags = parseFaults(args.fault ?? []);
   // Each problem says where the fault came from: "--config F: fault '…': …" or "--fault '…': …".
   problems.push(...fromConfig.problems.map((problem) => `--config ${args.config}: ${problem}`));
@@ -141,116 +140,6 @@ export function describeStack(stack: LocalStack): string {
     style.dim('Ctrl-C stops it.'),
     '',
   ].join('\n');
-}
-
-/**
- * The per-function overrides the flags ask for, in order: --config FILE, --reserved-concurrency
- * NAME=N, --set NAME.key=value (the last one wins). Problems are collected, not thrown; the stack
- * itself then rejects names that are not functions.
- */
-async function functionConfigFromFlags(args: LocalArgs, problems: string[], faultLines: string[]): Promise<Record<string, FunctionConfigOverrides>> {
-  const functionConfig: Record<string, FunctionConfigOverrides> = {};
-  const merge = (name: string, values: FunctionConfigOverrides) => (functionConfig[name] = { ...functionConfig[name], ...values });
-
-  if (args.config !== undefined) {
-    let document: unknown;
-    try {
-      document = JSON.parse(await readFile(args.config, 'utf8'));
-    } catch (error) {
-      const reason = error instanceof SyntaxError ? `is not JSON (${error.message})` : `cannot be read (${(error as Error).message})`;
-      problems.push(`--config ${args.config} ${reason}: it must hold {"NAME": {"maximumRetryAttempts": 0, …}, …}`);
-    }
-    if (document !== undefined) {
-      if (document === null || typeof document !== 'object' || Array.isArray(document)) {
-        problems.push(`--config ${args.config} must hold a JSON object of function name → settings, e.g. {"flaky": {"maximumRetryAttempts": 0}}`);
-      } else {
-        for (const [name, value] of Object.entries(document)) {
-          // A top-level "faults" list is the fronts' faults (a function named faults has an object).
-          if (name === 'faults' && Array.isArray(value)) {
-            faultLines.push(...faultList(`--config ${args.config}: faults`, value, problems));
-            continue;
-          }
-          let settings: unknown = value;
-          if (value !== null && typeof value === 'object' && !Array.isArray(value) && 'faults' in value) {
-            const { faults: own, ...rest } = value as { faults: unknown };
-            settings = rest;
-            faultLines.push(...faultList(`--config ${args.config}: ${name}.faults`, own, problems).map((line) => scopeToFunction(line, name)));
-          }
-          const found = configProblems(`--config ${args.config}: ${name}`, settings);
-          problems.push(...found);
-          if (found.length === 0) merge(name, settings as FunctionConfigOverrides);
-        }
-      }
-    }
-  }
-
-  for (const item of args.reservedConcurrency ?? []) {
-    const match = /^([a-zA-Z0-9-_]+)=(\d+)$/.exec(item);
-    if (match) merge(match[1]!, { reservedConcurrency: Number(match[2]) });
-    else problems.push(`--reserved-concurrency '${item}' must look like NAME=N, e.g. sleep=5`);
-  }
-
-  for (const item of args.set ?? []) {
-    const match = /^([a-zA-Z0-9-_]+)\.([a-zA-Z]+)=(.*)$/s.exec(item);
-    if (!match) {
-      problems.push(`--set '${item}' must look like NAME.key=value, e.g. flaky.maximumRetryAttempts=0 or square.onSuccess=null`);
-      continue;
-    }
-    const [, name, key, text] = match as unknown as [string, string, string, string];
-    const field = Object.hasOwn(CONFIG_FIELDS, key) ? CONFIG_FIELDS[key as keyof typeof CONFIG_FIELDS] : undefined;
-    if (field === undefined) {
-      problems.push(`--set ${item}: unknown key '${key}' (known: ${Object.keys(CONFIG_FIELDS).join(', ')})`);
-      continue;
-    }
-    const value = parseSetValue(field.kind, text);
-    if (value === undefined) {
-      problems.push(`--set ${item}: ${key} takes ${SET_VALUE_HINTS[field.kind]}`);
-      continue;
-    }
-    const found = configProblems(`--set ${name}`, { [key]: value });
-    problems.push(...found);
-    if (found.length === 0) merge(name, { [key]: value });
-  }
-  return functionConfig;
-}
-
-/** A config file's list of fault lines; a problem (and nothing) when it is not a list of strings. */
-function faultList(subject: string, value: unknown, problems: string[]): string[] {
-  if (Array.isArray(value) && value.every((line) => typeof line === 'string')) return value as string[];
-  problems.push(`${subject} must be a list of faults as --fault writes them, ${FAULT_EXAMPLES}`);
-  return [];
-}
-
-/**
- * A function's own fault in a config file, written without the function: `error p=0.2` (the
- * Invoke API and the function itself) or `api:latency 200ms` (the api front) → `lambda:NAME:error
- * p=0.2`, `api:NAME:latency 200ms`.
- */
-function scopeToFunction(line: string, name: string): string {
-  const [head = '', ...rest] = line.trim().split(/\s+/);
-  const [front, kind] = head.includes(':') ? head.split(/:(.*)/s) : ['lambda', head];
-  return [`${front}:${name}:${kind}`, ...rest].join(' ');
-}
-
-const SET_VALUE_HINTS = {
-  number: 'a number',
-  numberOrNull: 'a number, or null',
-  queueOrNull: 'a queue name, or null to turn it off',
-  list: 'a JSON list, e.g. ["1","2"]',
-  map: 'a JSON object, e.g. {"live":"1"}',
-} as const;
-
-/** A --set value read by its field's kind; undefined when it cannot be one. */
-function parseSetValue(kind: keyof typeof SET_VALUE_HINTS, text: string): unknown {
-  const trimmed = text.trim();
-  if (trimmed === 'null' && (kind === 'numberOrNull' || kind === 'queueOrNull')) return null;
-  if (kind === 'number' || kind === 'numberOrNull') return trimmed !== '' && Number.isFinite(Number(trimmed)) ? Number(trimmed) : undefined;
-  if (kind === 'queueOrNull') return text;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 /** One aligned line per function: concurrency, timeout, retries, max event age, destinations and DLQ. */

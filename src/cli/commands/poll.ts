@@ -6,7 +6,7 @@ import type { TrackedInvocation } from '../../delivery/deliveryTracker.js';
 import type { PollResult } from '../../delivery/pollQueues.js';
 import { oneLine } from '../../terminalText.js';
 import { parseHttpUrl } from '../../targets/httpOptions.js';
-import { formatMs } from '../render/invokeText.js';
+import { formatLatencyMs, formatLatencyUs } from '../../latencyText.js';
 import { styleFor, type Style } from '../style.js';
 import { listenForInterrupts } from '../interrupts.js';
 
@@ -122,7 +122,7 @@ function renderRecord(record: CompletionRecord, match: TrackedInvocation | undef
     record.kind === 'deadLetter' ? 'dlq' : 'destination',
   ];
   if (record.attempts !== undefined) parts.push(`attempts ${record.attempts}`);
-  if (match?.endToEndMs !== undefined) parts.push(`+${formatMs(match.endToEndMs)}`);
+  if (match?.endToEndMs !== undefined) parts.push(`+${formatLatencyMs(match.endToEndMs)}`);
   if (correlating) parts.push(match ? 'in this run' : style.dim('not in this run'));
   const response = record.responsePayload as { errorType?: string; errorMessage?: string } | undefined;
   const detail = oneLine(record.errorMessage ?? (record.functionError ? `${record.functionError}: ${response?.errorType ?? 'Error'}: ${response?.errorMessage ?? ''}` : JSON.stringify(record.responsePayload ?? null)));
@@ -143,7 +143,7 @@ function renderSummary(result: PollResult, style: Style): string {
       : undefined,
     report.malformedMessages > 0 ? `${report.malformedMessages} malformed messages (left in the queue)` : undefined,
     result.outputClosed ? 'stopped: stdout was closed' : undefined,
-    report.endToEnd ? `end-to-end p50 ${formatMs(report.endToEnd.p50 / 1000)}, p99 ${formatMs(report.endToEnd.p99 / 1000)}, max ${formatMs(report.endToEnd.max / 1000)}` : undefined,
+    report.endToEnd ? `end-to-end p50 ${formatLatencyUs(report.endToEnd.p50)}, p99 ${formatLatencyUs(report.endToEnd.p99)}, max ${formatLatencyUs(report.endToEnd.max)}` : undefined,
   ].filter(Boolean);
   return `${report.missing > 0 || (report.unverified ?? 0) > 0 ? style.red(line) : style.green(line)}\n${extras.map((extra) => `  ${extra}\n`).join('')}`;
 }

@@ -9,6 +9,7 @@ import type { ProfileOptions } from '../../run/benchOptions.js';
 import { benchFlags, runWithProgress, type BenchArgs } from './bench.js';
 import { notePrinter } from '../callArgs.js';
 import { listenForInterrupts } from '../interrupts.js';
+import { useLocalStackEnvironment } from '../awsEnvironment.js';
 import type { ReportDocument } from '../../report/reportDocument.js';
 import { checkOutputs, emitReport } from '../reportOutput.js';
 import { judge } from '../../run/verdict.js';
@@ -72,8 +73,7 @@ async function startStack(settings: boolean | { timeScale?: number; apiAsyncStat
   const { startLocalStack } = await import('../../local/index.js');
   const stack = await startLocalStack({ ...(typeof settings === 'object' && settings) });
   // This run talks only to its own stack: none of the user's AWS settings may leak in.
-  for (const key of ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_ENDPOINT_URL', 'AWS_SESSION_TOKEN']) delete process.env[key];
-  Object.assign(process.env, stack.env);
+  useLocalStackEnvironment(stack.env);
   process.stderr.write(`lambench: local stack on 127.0.0.1 (Lambda ${stack.lambdaUrl}, API ${stack.apiUrl}, SQS ${stack.sqsUrl})\n`);
   return stack;
 }

@@ -8,6 +8,7 @@ import { SHOWN_BODY_LIMIT_BYTES } from '../../targets/undiciExchange.js';
 import type { InvokeResultDocument } from '../../run/invokeOnce.js';
 import type { CompletionRecord } from '../../delivery/completionRecord.js';
 import type { Style } from '../style.js';
+import { formatLatencyMs } from '../../latencyText.js';
 
 const STATUS_NOTES: Record<number, string> = { 200: 'OK', 202: 'Accepted', 204: 'No Content (dry run: the call would be allowed)' };
 
@@ -17,7 +18,7 @@ export function renderInvoke(document: InvokeResultDocument, style: Style): stri
   const mark = failed ? style.red('✖') : style.green('✔');
   const status = document.statusCode !== undefined ? `${document.statusCode} ${STATUS_NOTES[document.statusCode] ?? ''}`.trim() : 'no response';
   const errorNote = document.functionError ? style.red(` with function error ${oneLine(document.functionError)}`) : '';
-  lines.push(`${mark} ${style.bold(document.target)}  ${document.invocationType} → ${status}${errorNote}  ${formatMs(document.latencyMs)}`);
+  lines.push(`${mark} ${style.bold(document.target)}  ${document.invocationType} → ${status}${errorNote}  ${formatLatencyMs(document.latencyMs)}`);
   const http = document.asyncVia !== undefined;
   const rows: [string, string | undefined][] = [
     ['request ID', document.requestId],
@@ -65,7 +66,7 @@ function renderCompletion(record: CompletionRecord | null, endToEndMs: number | 
   const lines = [`  ${style.dim('completion'.padEnd(18))}${ok ? style.green(condition) : style.red(condition)} (${where})`];
   if (record.attempts !== undefined) lines.push(`  ${style.dim('attempts (async)'.padEnd(18))}${record.attempts}`);
   if (record.completedAt !== undefined) {
-    const after = endToEndMs !== undefined ? ` (${formatMs(endToEndMs)} after the send)` : '';
+    const after = endToEndMs !== undefined ? ` (${formatLatencyMs(endToEndMs)} after the send)` : '';
     lines.push(`  ${style.dim('completed at'.padEnd(18))}${new Date(record.completedAt).toISOString()}${after}`);
   }
   const response = record.responsePayload as { errorType?: string; errorMessage?: string } | undefined;
@@ -76,10 +77,4 @@ function renderCompletion(record: CompletionRecord | null, endToEndMs: number | 
   }
   if (record.errorMessage !== undefined) lines.push(`  ${style.dim('error'.padEnd(18))}${oneLine(record.errorMessage)}`);
   return lines;
-}
-
-export function formatMs(ms: number): string {
-  if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`;
-  if (ms >= 100) return `${ms.toFixed(0)} ms`;
-  return `${ms.toFixed(1)} ms`;
 }
