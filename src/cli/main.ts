@@ -3,6 +3,10 @@
  * only place that turns an error into an exit code, and the only place that prints it: one line,
  * with the stack only under --debug. `process.exitCode` is set, never `process.exit()`, so piped
  * output is never cut short.
+ *
+ * Over 300 lines on purpose: it is the whole command-line grammar (every command's flags, their
+ * help and checks) in one place, so `--help` and parsing cannot drift apart; the commands
+ * themselves live in commands/ and are loaded only when asked for.
  */
 import { ExitCode, LambenchError, UsageError } from '../errors.js';
 import { INVOCATION_TYPE_CHOICES } from '../targets/invocationType.js';

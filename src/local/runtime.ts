@@ -3,6 +3,9 @@
  * environment imports its own copy of the module (a cold start, timed as Init Duration), serves one
  * invocation at a time, and is reused while warm. Logs written with `console` during an invocation
  * are captured per request (AsyncLocalStorage) and framed by START / END / REPORT lines.
+ *
+ * Over 300 lines on purpose: one execution environment's whole life (import, init, invoke,
+ * callback and promise handlers, timeout, logs and the REPORT line) reads best in one place.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createRequire } from 'node:module';

@@ -14,7 +14,8 @@
  * resets, malformed answers and TLS.
  *
  * It speaks the handler API of undici's dispatchers (onRequestStart … onResponseEnd), so the
- * exchange code (undiciExchange.ts) drives either without knowing which. A chunk handed to
+ * exchange code (undiciExchange.ts) drives either without knowing which. Over 300 lines on
+ * purpose: the connection and its response parser are one state machine over one socket. A chunk handed to
  * `onResponseData` is valid only during that call (a handler copies what it keeps): plain-TCP
  * connections read into one buffer that all of this thread's lanes share (`onread`), instead of
  * a new Buffer per read. Measured with 8 lanes draining 50 MB error bodies for 2 s: peak RSS 85 →
