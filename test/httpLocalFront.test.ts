@@ -4,10 +4,12 @@
  * the gateway's own failures (504, 400) are classified as a client would need them.
  */
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { LocalStack } from '../src/local/index.js';
 import { invokeOnce, type InvokeOnceOptions } from '../src/run/invokeOnce.js';
-import { startTestStack } from './helpers.js';
+import { runLambench, startTestStack } from './helpers.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 type Call = { awsRequestId: string; event: { meta?: { clientRequestId?: string; async?: boolean } } };
@@ -94,6 +96,26 @@ describe('lambench invoke <url> against the local API Gateway front', () => {
   });
 
   it('--wait on a URL without the correlation ID is refused before sending', async () => {
+    const ranBefore = calls().length;
     await assert.rejects(call({ target: `${stack.apiUrl}/square/7`, type: 'event', correlationPath: null, wait: success() }), /--wait on a URL finds completions by lambench's client request ID: keep it on/);
+    // Refused before sending: a counting server as the target receives nothing, from the use case or the command.
+    let received = 0;
+    const counting = createServer((req, res) => {
+      received += 1;
+      req.resume();
+      res.end('{}');
+    });
+    await new Promise<void>((resolve) => counting.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(counting.address() as AddressInfo).port}/square/7`;
+      await assert.rejects(call({ target: url, type: 'event', correlationPath: null, wait: success() }), /--wait on a URL finds completions by lambench's client request ID: keep it on/);
+      const cli = await runLambench(['invoke', url, '--type', 'Event', '--no-correlation-id', '--wait', '--destination-queue', stack.queues['lambench-success']!], { env: { AWS_ENDPOINT_URL_SQS: stack.sqsUrl, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' } });
+      assert.equal(cli.code, 2, cli.stderr);
+      assert.match(cli.stderr, /--wait on a URL finds completions by lambench's client request ID: keep it on/);
+      assert.equal(received, 0, 'no request reached the target');
+    } finally {
+      await new Promise<void>((resolve) => counting.close(() => resolve()));
+    }
+    assert.equal(calls().length, ranBefore, 'the function never ran');
   });
 });

@@ -178,6 +178,35 @@ describe('lambench run on the local stack it starts', () => {
       assert.equal(delivery.succeeded, delivery.accepted);
       assert.equal(report.config.payload.template, true);
       assert.match(result.stdout, /delivered>=100%/);
+      // Counts that reconcile: the profile's 50/s for --duration 1s is 50 calls a phase, each with one
+      // outcome, each in the latency histograms and the per-second series; every async call accepted
+      // is accounted for once (succeeded + failed + missing), each by one completion record.
+      assert.deepEqual([report.config.load, report.config.durationMs], [{ kind: 'open', rate: 50, maxInFlight: 100 }, 1000]);
+      for (const phase of report.phases) {
+        const calls = `${phase.name}: ${JSON.stringify({ requests: phase.requests, dropped: phase.dropped, unsent: phase.unsent, outcomes: phase.outcomes, status: phase.status })}`;
+        assert.equal(phase.requests + phase.dropped, 50, `${calls}: 50/s × 1 s`);
+        assert.equal(phase.requests, 50, calls);
+        assert.equal(phase.unsent, 0, calls);
+        assert.equal(Object.values(phase.outcomes as Record<string, number>).reduce((total, count) => total + count, 0), 50, `${calls}: one outcome per call`);
+        assert.equal(phase.outcomes.ok, 50, `${calls}: errors<1% of 50 calls is none`);
+        assert.deepEqual(phase.status, phase.name === 'sync' ? { 200: 50 } : { 202: 50 }, calls);
+        assert.equal(phase.latencyUs.count, 50, `${calls}: latency count + unsent = calls`);
+        assert.equal(phase.serviceTimeUs.count, 50, calls);
+        assert.equal(phase.perSecond.reduce((total: number, count: number) => total + count, 0), 50, `${calls}: the per-second series adds up`);
+        assert.equal(phase.throughputPerSecond, 50, calls);
+      }
+      assert.equal(report.phases[0].delivery, undefined, 'the sync phase has no delivery to verify');
+      const counts = { accepted: delivery.accepted, succeeded: delivery.succeeded, failed: delivery.failed, missing: delivery.missing, unverified: delivery.unverified, duplicates: delivery.duplicates };
+      assert.deepEqual(counts, { accepted: 50, succeeded: 50, failed: 0, missing: 0, unverified: 0, duplicates: 0 });
+      assert.deepEqual(delivery.failedVia, { onFailureDestination: 0, deadLetterQueue: 0 });
+      assert.deepEqual(delivery.conditions, { Success: 50 }, 'one Success record per accepted call');
+      assert.equal(Object.values(delivery.attempts as Record<string, number>).reduce((total, count) => total + count, 0), delivery.succeeded + delivery.failed, 'one attempts entry per completion');
+      assert.equal(delivery.endToEnd.count, 50, 'an end-to-end time for each delivered call');
+      assert.deepEqual(
+        report.thresholds.map((result: { threshold: string; metric: string; phase: string; passed: boolean; actual: number }) => [result.threshold, result.phase, result.passed, result.metric === 'p99' ? 'latency' : result.actual]),
+        [['errors<1%', 'sync', true, 0], ['errors<1%', 'async', true, 0], ['delivered>=100%', 'async', true, 1], ['sync:p99<1s', 'sync', true, 'latency']],
+      );
+      assert.equal(report.thresholds[3].actual, report.phases[0].latencyUs.p99);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

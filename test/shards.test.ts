@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runBench } from '../src/run/runBench.js';
-import { createHistogram, decodeHistogram, encodeHistogram, recordMs } from '../src/metrics/histogram.js';
+import { createHistogram, decodeHistogram, encodeHistogram, recordMs, type LatencySummary } from '../src/metrics/histogram.js';
 import { mergeReports } from '../src/report/merge.js';
 import type { ReportDocument } from '../src/report/reportDocument.js';
 import { compileTemplate } from '../src/targets/payloadTemplate.js';
@@ -74,18 +74,34 @@ async function listen(server: Server): Promise<string> {
 
 /**
  * The bucket-level check: the merged histogram's encoding (every bucket's count; no timestamps in
- * it) equals that of one histogram fed every raw sample; so do its percentiles.
+ * it) equals that of one histogram fed every raw sample. Its percentiles, and the summary the report
+ * shows (`latencyUs`), are checked against the raw samples themselves (nearest rank over all of
+ * them, sorted), within the histogram's 3 significant digits: a merge that lost or doubled a shard,
+ * or a summary taken from another histogram, fails here even if the encodings were not compared.
  */
-function assertSameHistogram(merged: string, samplesMs: number[], what: string): void {
+function assertSameHistogram(merged: string, summary: LatencySummary | null, samplesMs: number[], what: string): void {
   const expected = createHistogram();
   for (const ms of samplesMs) recordMs(expected, ms);
   assert.equal(merged, encodeHistogram(expected), `${what}: bucket counts`);
   const actual = decodeHistogram(merged);
   const roundTrip = decodeHistogram(encodeHistogram(expected));
   assert.equal(actual.totalCount, samplesMs.length, `${what}: count`);
+  // As recordMs stores them: whole microseconds, at least 1.
+  const sortedUs = samplesMs.map((ms) => Math.max(1, Math.round(ms * 1000))).sort((a, b) => a - b);
+  const rank = (percentile: number) => sortedUs[Math.max(0, Math.ceil((percentile / 100) * sortedUs.length) - 1)]!;
+  // One HdrHistogram bucket at 3 significant digits is at most 1/1024 of its value wide (+1 µs for rounding).
+  const near = (value: number, exact: number, label: string) =>
+    assert.ok(Math.abs(value - exact) <= exact / 1024 + 1, `${what}: ${label} ${value} µs, from the raw samples ${exact} µs`);
   for (const percentile of [1, 10, 50, 90, 99, 99.9, 100]) {
     assert.equal(actual.getValueAtPercentile(percentile), roundTrip.getValueAtPercentile(percentile), `${what}: p${percentile}`);
+    near(actual.getValueAtPercentile(percentile), rank(percentile), `p${percentile}`);
   }
+  assert.ok(summary, `${what}: a summary`);
+  assert.equal(summary.count, samplesMs.length, `${what}: summary count`);
+  near(summary.min, sortedUs[0]!, 'summary min');
+  near(summary.max, sortedUs.at(-1)!, 'summary max');
+  near(summary.mean, sortedUs.reduce((total, us) => total + us, 0) / sortedUs.length, 'summary mean');
+  for (const [key, percentile] of [['p50', 50], ['p90', 90], ['p99', 99], ['p999', 99.9]] as const) near(summary[key], rank(percentile), `summary ${key}`);
 }
 
 async function rawLines(path: string): Promise<{ latencyMs?: number; serviceTimeMs?: number; outcome: string }[]> {
@@ -129,8 +145,8 @@ describe('shards', () => {
     assert.deepEqual(merged.thresholds.map((result) => [result.threshold, result.passed]), [['p99<10s', true]], 'judged once, on the whole run');
     const lines = (await Promise.all([1, 2, 3].map((index) => rawLines(join(dir, `open-${index}.ndjson`))))).flat();
     assert.equal(lines.length, 150);
-    assertSameHistogram(phase.histograms.latency, lines.map((line) => line.latencyMs!), 'latency');
-    assertSameHistogram(phase.histograms.serviceTime, lines.map((line) => line.serviceTimeMs!), 'service time');
+    assertSameHistogram(phase.histograms.latency, phase.latencyUs, lines.map((line) => line.latencyMs!), 'latency');
+    assertSameHistogram(phase.histograms.serviceTime, phase.serviceTimeUs, lines.map((line) => line.serviceTimeMs!), 'service time');
   });
 
   it('closed loop: concurrency and requests split over shards; call numbers never overlap', { timeout: 60_000 }, async () => {
