@@ -6,12 +6,12 @@
  * Every string in a report is untrusted (a function's error message, a payload, a queue URL), so
  * markup is only ever made by `el`, which escapes every text child and attribute value it is given.
  */
-import { foreignNote, type DeliveryReport } from '../delivery/deliveryReport.js';
-import { decodeHistogram } from '../metrics/histogram.js';
-import { clientWarnings, loadLabel, phaseWarnings, type ClientUsage, type PhaseReport, type ReportDocument, type RunSettings, type ShardSummary } from './reportDocument.js';
-import { formatLatencyMs, formatLatencyUs } from '../latencyText.js';
-import { formatThresholdValue } from '../thresholds/thresholds.js';
-import type { LoadShape } from '../config/load.js';
+import { foreignNote, type DeliveryReport } from '../../delivery/deliveryReport.js';
+import { decodeHistogram } from '../../metrics/histogram.js';
+import { clientWarnings, loadLabel, phaseWarnings, type ClientUsage, type PhaseReport, type ReportDocument, type RunSettings, type ShardSummary } from '../reportDocument.js';
+import { formatLatencyMs, formatLatencyUs } from '../../latencyText.js';
+import { formatThresholdValue } from '../../thresholds/thresholds.js';
+import type { LoadShape } from '../../config/load.js';
 
 // ---------------------------------------------------------------------------------------------
 // Markup: the only way text becomes HTML here.
