@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { clientWarnings, type ClientUsage } from '../src/report/reportDocument.js';
 import { renderReportTable } from '../src/report/table.js';
-import { renderHtmlReport } from '../src/report/html.js';
+import { renderHtmlReport } from '../src/report/html/index.js';
 
 const usage = (workers: number, cpuMs: number, wallMs: number, cores?: number): ClientUsage => ({
   workers,

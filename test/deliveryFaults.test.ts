@@ -14,7 +14,7 @@ import { judge } from '../src/run/verdict.js';
 import { TargetUnavailableError } from '../src/errors.js';
 import { runBench } from '../src/run/runBench.js';
 import type { LocalStack } from '../src/local/index.js';
-import { renderHtmlReport } from '../src/report/html.js';
+import { renderHtmlReport } from '../src/report/html/index.js';
 import { mergeReports } from '../src/report/merge.js';
 import { renderReportTable } from '../src/report/table.js';
 import { runLambench, sqsClient, startTestStack } from './helpers.js';

@@ -14,7 +14,7 @@ import { after, before, describe, it, type TestContext } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startLocalStack, type LocalStack } from '../src/local/index.js';
 import { decodeHistogram } from '../src/metrics/histogram.js';
-import { percentileCurve, renderHtmlReport, stepPoints } from '../src/report/html.js';
+import { percentileCurve, renderHtmlReport, stepPoints } from '../src/report/html/index.js';
 import { readReport } from '../src/report/readReport.js';
 import { formatLatencyUs } from '../src/latencyText.js';
 import type { ReportDocument } from '../src/report/reportDocument.js';

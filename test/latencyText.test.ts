@@ -9,7 +9,7 @@ import { formatLatencyMs, formatLatencyUs } from '../src/latencyText.js';
 import { evaluateThresholds, formatThresholdValue, parseThreshold } from '../src/thresholds/thresholds.js';
 import { renderReportTable } from '../src/report/table.js';
 import { compareReports, renderComparison } from '../src/report/compare.js';
-import { renderHtmlReport } from '../src/report/html.js';
+import { renderHtmlReport } from '../src/report/html/index.js';
 import { renderInvoke } from '../src/cli/render/invokeText.js';
 import type { PhaseReport, ReportDocument } from '../src/report/reportDocument.js';
 import type { LatencySummary } from '../src/metrics/histogram.js';

@@ -39,7 +39,7 @@ export async function emitReport(report: ReportDocument, args: ReportOutputArgs,
     written.push(...(await writeHgrmFiles(report, args.hgrm)));
   }
   if (args.html !== undefined) {
-    const { renderHtmlReport } = await import('../report/html.js');
+    const { renderHtmlReport } = await import('../report/html/index.js');
     await writeFile(args.html, renderHtmlReport(report));
     written.push(args.html);
   }
