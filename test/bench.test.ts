@@ -8,14 +8,13 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { LocalStack } from '../src/local/index.js';
 import { slotOffsetMs } from '../src/load/openLoop.js';
 import { runBench } from '../src/run/runBench.js';
 import type { PhaseReport } from '../src/report/reportDocument.js';
 import { renderReportTable } from '../src/report/table.js';
-import { runLambench, startTestStack } from './helpers.js';
+import { listen, runLambench, startTestStack } from './helpers.js';
 
 const quiet = { note: () => {} };
 
@@ -34,11 +33,6 @@ function delayServer(delayMs: (n: number) => number) {
     stall: (ms: number) => (stallUntil = Date.now() + ms),
     count: () => count,
   };
-}
-
-async function listen(server: Server): Promise<string> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
 }
 
 const close = (server: Server) => new Promise<void>((resolve) => server.close(() => resolve()));

@@ -2,6 +2,8 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import { spawn } from 'node:child_process';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../src/local/index.js';
@@ -114,4 +116,10 @@ export function startLocalProcess(args: string[]) {
   });
   firstLine.catch(() => {});
   return { child, exited, firstLine, output: () => ({ stdout, stderr }) };
+}
+
+/** Starts `server` on 127.0.0.1, on any free port; resolves to its URL (`http://127.0.0.1:PORT` + `path`). */
+export async function listen(server: Server, path = '/'): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`;
 }

@@ -13,7 +13,10 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { invokeOnce, type InvokeOnceOptions } from '../src/run/invokeOnce.js';
-import { REPO_ROOT, runLambench } from './helpers.js';
+import { listen as listenAt, REPO_ROOT, runLambench } from './helpers.js';
+
+/** This file's servers are addressed by origin (no trailing slash). */
+const listen = (server: Server) => listenAt(server, '');
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -22,10 +25,6 @@ interface Seen {
   url: string;
   headers: IncomingMessage['headers'];
   body: string;
-}
-
-function listen(server: Server): Promise<string> {
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {

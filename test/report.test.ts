@@ -5,7 +5,6 @@
 import assert from 'node:assert/strict';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -13,7 +12,7 @@ import { compareReports, renderComparison, type ComparedFigure } from '../src/re
 import type { LatencySummary } from '../src/metrics/histogram.js';
 import type { DeliveryReport } from '../src/delivery/deliveryReport.js';
 import type { PhaseReport, ReportDocument } from '../src/report/reportDocument.js';
-import { runLambench } from './helpers.js';
+import { listen, runLambench } from './helpers.js';
 
 function delayServer(delayMs: number, failEvery = 0): Server {
   let count = 0;
@@ -81,11 +80,6 @@ const KNOWN_NEW = knownReport([
   }),
   knownPhase('async', { requests: 100, throughputPerSecond: 50, latencyUs: ASYNC_LATENCY, serviceTimeUs: ASYNC_LATENCY, outcomes: { ok: 100 }, delivery: delivery(100, 0, 3_000_000) }),
 ]);
-
-async function listen(server: Server): Promise<string> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-}
 
 describe('lambench report', () => {
   let dir: string;

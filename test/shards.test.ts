@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -17,7 +16,7 @@ import { mergeReports } from '../src/report/merge.js';
 import type { ReportDocument } from '../src/report/reportDocument.js';
 import { compileTemplate } from '../src/targets/payloadTemplate.js';
 import { parseAllDocuments } from 'yaml';
-import { REPO_ROOT, runLambench } from './helpers.js';
+import { listen, REPO_ROOT, runLambench } from './helpers.js';
 
 describe('payload templates', () => {
   it('fills {{seq}}, {{uuid}}, {{randomInt A B}} and {{file PATH}} per call', async () => {
@@ -65,11 +64,6 @@ function seqServer(delayMs: () => number) {
     });
   });
   return { server, seqs };
-}
-
-async function listen(server: Server): Promise<string> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
 }
 
 /**
