@@ -14,11 +14,12 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { IN_FLIGHT_GRACE_MS } from '../src/config/load.js';
 import type { LocalStack } from '../src/local/index.js';
 import { runLambench, startTestStack, type CliResult } from './helpers.js';
 
 /** How long a phase's calls still out may run on after its duration (the product's stated grace). */
-const PHASE_END_GRACE_MS = 3000;
+const PHASE_END_GRACE_MS = IN_FLIGHT_GRACE_MS;
 /** Cases on the shared stack running at once. */
 const SHARED_AT_ONCE = 4;
 /** Slack on every time bound: a busy 2-core machine must not fail a case on timing alone. */

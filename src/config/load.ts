@@ -1,7 +1,14 @@
 /**
  * The load part of a run's configuration: what the schedulers take and what the report shows.
- * Types only, below load and report alike, so neither imports the other.
+ * Types (and the one figure both the run and the report's wording need), below load and report
+ * alike, so neither imports the other.
  */
+
+/**
+ * After Ctrl-C, or after a phase's duration is over, how long calls already sent may take to
+ * answer before they are cut (counted as timeout: Interrupted, or CutAtPhaseEnd).
+ */
+export const IN_FLIGHT_GRACE_MS = 3_000;
 
 /**
  * How calls are sent. `rampMs`: the measured run starts gently and reaches the full load after

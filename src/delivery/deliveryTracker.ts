@@ -30,7 +30,8 @@ import { HeldMessages, HOLD_SECONDS } from './heldMessages.js';
 import { QueueReading } from './queueReading.js';
 import { UnclaimedRecords, type Unclaimed } from './unclaimedRecords.js';
 import { RECEIVE_GRACE_MS, withSqsDeadline } from '../aws/sqsClient.js';
-import { Changes, sleep } from './waiting.js';
+import { sleep } from '../time.js';
+import { Changes } from './waiting.js';
 import { describeSqsFailure } from './sqsFailure.js';
 
 export type { DeliveryReport } from './deliveryReport.js';

@@ -1,4 +1,4 @@
-/** Waiting without polling hard: until a condition holds (woken when something changed), or a sleep that an abort ends. */
+/** Waiting without polling hard: until a condition holds, woken when something changed (a sleep that an abort ends is time.ts's). */
 
 export class Changes {
   private listeners: (() => void)[] = [];
@@ -28,18 +28,4 @@ export class Changes {
       });
     }
   }
-}
-
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -4,7 +4,7 @@
  */
 import { availableParallelism } from 'node:os';
 import type { DeliveryReport } from '../delivery/deliveryTracker.js';
-import type { LoadShape, ShardInfo } from '../config/load.js';
+import { IN_FLIGHT_GRACE_MS, type LoadShape, type ShardInfo } from '../config/load.js';
 import type { LatencySummary } from '../metrics/histogram.js';
 import type { ErrorKind, RecordedClass } from '../metrics/recorder.js';
 
@@ -185,7 +185,7 @@ export function phaseWarnings(phase: PhaseReport, settings: RunSettings | undefi
     warnings.push(`${phase.unsent} call${phase.unsent === 1 ? '' : 's'} never went out (not signed, refused before being written, or interrupted first): counted under their outcomes, not in the latency`);
   }
   if (phase.cutAtEnd) {
-    warnings.push(`${phase.cutAtEnd} call${phase.cutAtEnd === 1 ? ' was' : 's were'} still unanswered 3 s after the phase's duration was over: cut, and counted as timeout (CutAtPhaseEnd)`);
+    warnings.push(`${phase.cutAtEnd} call${phase.cutAtEnd === 1 ? ' was' : 's were'} still unanswered ${IN_FLIGHT_GRACE_MS / 1000} s after the phase's duration was over: cut, and counted as timeout (CutAtPhaseEnd)`);
   }
   if (phase.connectionsOpened && !settings?.warmupMs) {
     warnings.push(`the measured run opened ${phase.connectionsOpened} connection${phase.connectionsOpened === 1 ? '' : 's'}: the calls that waited for them carry their set-up time (TCP, TLS); --warmup opens them before measuring`);

@@ -21,6 +21,7 @@ import { SECOND_INTERRUPT } from '../load/phaseCalls.js';
 import { runPhase, type ExpectSink, type LoadShape, type PhaseConfig, type PhaseResult, type ScheduleShare } from '../load/phaseRunner.js';
 import { splitForShard, type ShardInfo } from '../load/split.js';
 import { connectionsAllowed, descriptorProblem, descriptorRoom, type DescriptorRoom } from '../load/fileDescriptors.js';
+import { IN_FLIGHT_GRACE_MS } from '../config/load.js';
 
 export interface BenchOptions extends CallOptions {
   /** Comma-separated invocation types, one phase each: `sync,async`. */
@@ -61,11 +62,8 @@ const DEFAULT_DURATION_MS = 10_000;
 const DEFAULT_SETTLE_MS = 30_000;
 /** The report keeps this much of the payload text (the settings are for reading, not for replaying). */
 const SETTINGS_PAYLOAD_CHARS = 2048;
-/**
- * After Ctrl-C, or after a phase's duration is over, how long calls already sent may take to
- * answer before they are cut (counted as timeout: Interrupted, or CutAtPhaseEnd).
- */
-export const IN_FLIGHT_GRACE_MS = 3_000;
+/** Where the grace lives (config/load.ts), so the report words it from the same figure. */
+export { IN_FLIGHT_GRACE_MS };
 
 /** A run's options, checked: everything that can be known before anything is sent. */
 export interface CheckedRun {
