@@ -11,8 +11,11 @@ describe('QueueReading: read through, or why not', () => {
   it('a backlog still handing over others messages is not read through; a read with nothing new after it is', () => {
     const reading = new QueueReading('q', 1);
     assert.equal(reading.unverifiedReason(), 'no read of the queue completed');
+    assert.equal(reading.answeredOnce(), false, 'settle() waits for this before its verdict');
     reading.began(0);
+    assert.equal(reading.answeredOnce(), false, 'a read under way is no answer yet');
     reading.succeeded(0, 10);
+    assert.equal(reading.answeredOnce(), true);
     assert.equal(reading.unverifiedReason(), "the queue's backlog was not read through in --settle");
     reading.began(0);
     reading.succeeded(0, 0);

@@ -210,6 +210,14 @@ export class DeliveryTracker {
    */
   async settle(settleMs: number, signal?: AbortSignal): Promise<void> {
     await this.changes.until(() => this.pendingCount === 0, settleMs, signal);
+    // A settle time shorter than a long poll can run out before a queue answered even once: its
+    // pending events would be unverified for want of a read, not for any fault. Each queue gets its
+    // first answer, at most one long poll and its grace later (a read out longer is a hung SQS,
+    // which the report then says).
+    if (this.pendingCount > 0 && !signal?.aborted) {
+      const answered = () => this.pendingCount === 0 || [...this.reading.values()].every((reading) => reading.answeredOnce());
+      await this.changes.until(answered, this.waitSeconds * 1000 + RECEIVE_GRACE_MS, signal, 100);
+    }
   }
 
   /** Resolves once no new message has arrived for `idleMs` (the queues look drained). */

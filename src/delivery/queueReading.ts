@@ -39,6 +39,11 @@ export class QueueReading {
     else this.lastClearReadAt = Date.now();
   }
 
+  /** Whether any read of this queue has come back yet (with messages, without, or failed). */
+  answeredOnce(): boolean {
+    return this.lastClearReadAt > 0 || this.lastForeignAt > 0 || this.failing !== undefined;
+  }
+
   /** A read that began at `startedAt` failed: the queue is unreadable from then on, until a read succeeds. */
   failed(poller: number, startedAt: number, failure: SqsFailure): void {
     this.inFlight.delete(poller);
