@@ -16,7 +16,7 @@
 const layers = [
   ['cli'],
   ['run'],
-  ['load', 'report', 'profiles'],
+  ['load', 'report', 'profiles', 'replay'],
   ['delivery'],
   ['metrics'],
   ['targets', 'thresholds'],

@@ -48,7 +48,7 @@ function stackOf(error: unknown): string {
   return text;
 }
 
-const COMMANDS = ['invoke', 'bench', 'run', 'report', 'poll', 'local', 'demo'];
+const COMMANDS = ['invoke', 'bench', 'run', 'report', 'poll', 'redrive', 'local', 'demo'];
 
 /** yargs' messages in lambench's words: an unknown option or stray argument named as typed. */
 function describeYargsProblem(message: string, argv: string[]): string {
@@ -292,12 +292,32 @@ async function parse(argv: string[]): Promise<void> {
       async (args) => (await import('./commands/poll.js')).pollCommand(args),
     )
     .command(
+      'redrive <dlq>',
+      'move dead-lettered messages back to their source queue: each sent first, deleted from the DLQ after',
+      (y) =>
+        y
+          .positional('dlq', { type: 'string', describe: 'the dead-letter queue: URL or arn:aws:sqs:…' })
+          .options({
+            to: { type: 'string', describe: 'send every message here (URL or ARN) instead of its own source queue' },
+            max: { type: 'number', describe: 'move at most N messages' },
+            'dry-run': { type: 'boolean', describe: 'list what would move; send nothing, delete nothing' },
+            match: { type: 'string', array: true, describe: "move only these: correlation, request or message IDs (comma-separated), or a run's raw file (repeatable)" },
+            json: { type: 'boolean', describe: 'NDJSON: one line per message moved, then a summary' },
+            region: awsOptions.region,
+            profile: awsOptions.profile,
+            'endpoint-url': { type: 'string', describe: 'SQS endpoint (default: AWS_ENDPOINT_URL_SQS, AWS_ENDPOINT_URL, or AWS)' },
+          })
+          .example('$0 redrive $DLQ_URL --dry-run', 'what would move, and where')
+          .example('$0 redrive $DLQ_URL --match run.raw.ndjson', "move back only this run's messages"),
+      async (args) => (await import('./commands/redrive.js')).redriveCommand(args),
+    )
+    .command(
       'demo',
       'on a fresh machine: start the local stack, show sync, async and dry-run calls end to end, benchmark sync vs async into report.json and report.html',
       (y) => y.options({ 'out-dir': { type: 'string', describe: 'folder for report.json and report.html (default: the working directory)' } }),
       async (args) => (await import('./commands/demo.js')).demoCommand(args),
     )
-    .demandCommand(1, 'name a command: invoke, bench, run, report, poll, local or demo (lambench --help lists them)')
+    .demandCommand(1, 'name a command: invoke, bench, run, report, poll, redrive, local or demo (lambench --help lists them)')
     .recommendCommands()
     .strict()
     .help()

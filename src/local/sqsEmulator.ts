@@ -10,6 +10,7 @@ import { buildApp } from 'fauxqs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FaultPlan } from './faults.js';
+import { listDeadLetterSourceQueues } from './deadLetterSources.js';
 import { createSqsProxy } from './sqsProxy.js';
 
 export interface SqsEmulator {
@@ -27,7 +28,8 @@ export async function startSqsEmulator(options: { port: number; region: string; 
   const app = buildApp({ logger: false, defaultRegion: options.region });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const upstream = { host: '127.0.0.1', port: (app.server.address() as AddressInfo).port };
-  const proxy = createSqsProxy(upstream, options.faults);
+  // The actions fauxqs lacks, answered by the proxy through the stack's own client (made below).
+  const proxy = createSqsProxy(upstream, options.faults, { ListDeadLetterSourceQueues: (input) => listDeadLetterSourceQueues(client, input) });
   let proxyPort: number;
   try {
     proxyPort = await listenOnLoopback(proxy.server, options.port);

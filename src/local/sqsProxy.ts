@@ -10,6 +10,7 @@
  */
 import { Agent, createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { FaultPlan } from './faults.js';
+import type { LocalAnswer } from './deadLetterSources.js';
 import { breakExchange, drawFrontFault, faultMessage } from './frontFaults.js';
 
 export interface SqsProxy {
@@ -17,7 +18,10 @@ export interface SqsProxy {
   stop(): Promise<void>;
 }
 
-export function createSqsProxy(upstream: { host: string; port: number }, faults: FaultPlan | undefined): SqsProxy {
+/** SQS actions the proxy answers itself (fauxqs lacks them), by their JSON-protocol target name. */
+export type LocalActions = Record<string, (input: Record<string, unknown>) => Promise<LocalAnswer>>;
+
+export function createSqsProxy(upstream: { host: string; port: number }, faults: FaultPlan | undefined, local: LocalActions = {}): SqsProxy {
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
   const server = createServer((req, res) => {
     forward(req, res).catch(() => res.destroy());
@@ -33,6 +37,8 @@ export function createSqsProxy(upstream: { host: string; port: number }, faults:
       sendThrottled(req, res, faultMessage(fault));
       return;
     }
+    const action = local[String(req.headers['x-amz-target'] ?? '').replace(/^AmazonSQS\./, '')];
+    if (action) return answerLocally(req, res, action);
     const outgoing = request({ host: upstream.host, port: upstream.port, method: req.method, path: req.url, headers: req.headers, agent }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(res);
@@ -55,6 +61,21 @@ export function createSqsProxy(upstream: { host: string; port: number }, faults:
       agent.destroy();
     },
   };
+}
+
+async function answerLocally(req: IncomingMessage, res: ServerResponse, action: LocalActions[string]): Promise<void> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  let input: Record<string, unknown> = {};
+  try {
+    input = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
+  } catch {
+    // an empty input: the action names what is missing
+  }
+  const answer = await action(input).catch((error: Error) => ({ status: 500, body: { __type: 'com.amazonaws.sqs#InternalError', message: error.message }, queryError: 'InternalError;Receiver' }) as LocalAnswer);
+  const body = JSON.stringify(answer.body);
+  res.writeHead(answer.status, { 'content-type': 'application/x-amz-json-1.0', 'content-length': Buffer.byteLength(body), ...(answer.queryError && { 'x-amzn-query-error': answer.queryError }) });
+  res.end(body);
 }
 
 /**

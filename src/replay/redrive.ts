@@ -1,0 +1,261 @@
+/**
+ * `lambench redrive <dlq>`: move dead-lettered messages back to the queue they came from, so the
+ * event source mapping processes them again once the bug is fixed.
+ *
+ * Safety, in this order: a message is sent to its source first, its MD5 checked against what SQS
+ * stored, and only then deleted from the DLQ, so a crash (or Ctrl-C, or a failed delete) between
+ * the two leaves a duplicate at most, never a loss. A message not asked for (`--match`), one whose
+ * source cannot be told, and everything under `--dry-run` is held while the DLQ is read past it
+ * and handed back (visible again) at the end, on every exit path; nothing is deleted that was not
+ * moved.
+ *
+ * Where a message goes: `--to`, else the message's DeadLetterQueueSourceArn (SQS sets it on a
+ * message its redrive policy moved), else the one queue whose RedrivePolicy names this DLQ
+ * (ListDeadLetterSourceQueues). A queue that no RedrivePolicy names is no DLQ: refused, unless
+ * `--to` says where its messages go.
+ */
+import {
+  ChangeMessageVisibilityBatchCommand,
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  ListDeadLetterSourceQueuesCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  type Message,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import { createHash } from 'node:crypto';
+import { TargetUnavailableError, UsageError, messageOf } from '../errors.js';
+import type { AwsOptions } from '../aws/awsConfig.js';
+import { createSqsClient, withSqsDeadline } from '../aws/sqsClient.js';
+import { isNoSuchQueue, queueNameOf, resolveQueueUrl } from '../aws/queueRef.js';
+import { correlationKeysOf } from './matchKeys.js';
+
+/** How long a message read past (not moved) stays hidden: enough to read the DLQ through. */
+const HOLD_SECONDS = 60;
+/** Empty long polls (of WAIT_SECONDS each) in a row that say the DLQ has been read through. */
+const EMPTY_POLLS_TO_STOP = 2;
+const WAIT_SECONDS = 1;
+/** SQS allows 120,000 messages in flight on a standard queue; stop holding well before that. */
+const MAX_HELD = 100_000;
+
+export interface RedriveOptions {
+  /** The DLQ: URL or ARN. */
+  dlq: string;
+  /** Where every moved message goes (URL or ARN); default: each message's own source. */
+  to?: string;
+  /** Move at most this many. */
+  max?: number;
+  dryRun?: boolean;
+  /** Move only messages carrying one of these IDs (correlation, request or message ID). */
+  match?: ReadonlySet<string>;
+  aws: AwsOptions;
+  signal?: AbortSignal;
+  note(message: string): void;
+  /** Each message moved (or, under --dry-run, that would move). */
+  onMessage?(entry: RedriveEntry): void;
+}
+
+export interface RedriveEntry {
+  messageId: string;
+  /** The source queue's URL it was (or would be) sent to. */
+  to: string;
+  /** ApproximateReceiveCount in the DLQ's copy: the receives it took to be dead-lettered, and more. */
+  receiveCount?: number;
+  /** lambench's correlation ID, when the message carries one. */
+  correlationId?: string;
+  /** The new message ID at the source (absent under --dry-run). */
+  newMessageId?: string;
+}
+
+export interface RedriveResult {
+  dlqUrl: string;
+  /** Queues whose RedrivePolicy names the DLQ (undefined: SQS would not say). */
+  sources?: string[];
+  examined: number;
+  moved: number;
+  wouldMove: number;
+  /** Not asked for by --match: left in the DLQ. */
+  notMatched: number;
+  /** Sent but the delete failed: they are at the source AND still in the DLQ (a redrive again would duplicate them). */
+  sentNotDeleted: number;
+  /** Could not be moved (reason → count); left in the DLQ. */
+  leftBecause: Record<string, number>;
+  byDestination: Record<string, number>;
+  interrupted: boolean;
+}
+
+export async function redrive(options: RedriveOptions): Promise<RedriveResult> {
+  const references = [options.dlq, ...(options.to ? [options.to] : [])];
+  const sqs = await createSqsClient(options.aws, references.filter((reference) => !reference.startsWith('arn:')), options.note);
+  const held: { receiptHandle: string }[] = [];
+  let dlqUrl: string | undefined;
+  try {
+    dlqUrl = await resolveQueueUrl(sqs, options.dlq, 'DLQ', options.signal);
+    const queueUrl = dlqUrl;
+    const dlq = await queueAttributes(sqs, queueUrl, 'DLQ', options.dlq);
+    const to = options.to ? await resolveQueueUrl(sqs, options.to, '--to queue', options.signal) : undefined;
+    if (to) {
+      const target = await queueAttributes(sqs, to, '--to queue', options.to!);
+      if (target.fifo !== dlq.fifo) throw new UsageError(`--to ${options.to} is ${target.fifo ? 'a FIFO' : 'a standard'} queue and the DLQ is ${dlq.fifo ? 'FIFO' : 'standard'}: a DLQ's source has the same kind`);
+    }
+    const sources = await deadLetterSources(sqs, queueUrl, options.signal);
+    if (sources?.length === 0 && !to) {
+      throw new UsageError(`${options.dlq} is no dead-letter queue: no queue's RedrivePolicy names it (give --to QUEUE to move its messages anyway)`);
+    }
+    if (sources === undefined && !to) options.note('SQS would not list the queues that use this DLQ (ListDeadLetterSourceQueues): each message goes to its DeadLetterQueueSourceArn; give --to where a message has none');
+
+    const result: RedriveResult = { dlqUrl: queueUrl, ...(sources && { sources }), examined: 0, moved: 0, wouldMove: 0, notMatched: 0, sentNotDeleted: 0, leftBecause: {}, byDestination: {}, interrupted: false };
+    const sourceUrls = new Map<string, string>();
+    const destinationOf = async (message: Message): Promise<string | { reason: string }> => {
+      if (to) return to;
+      const arn = message.Attributes?.DeadLetterQueueSourceArn;
+      if (arn) {
+        if (!sourceUrls.has(arn)) sourceUrls.set(arn, await resolveQueueUrl(sqs, arn, 'source queue', options.signal).catch(() => ''));
+        return sourceUrls.get(arn) || { reason: `its source queue ${arn} no longer exists (give --to)` };
+      }
+      if (sources?.length === 1) return sources[0]!;
+      if (sources && sources.length > 1) return { reason: `several queues use this DLQ (${sources.map(queueNameOf).join(', ')}) and the message does not say which it came from (give --to)` };
+      return { reason: 'its source queue is unknown (give --to)' };
+    };
+
+    let emptyPolls = 0;
+    const done = () => options.signal?.aborted || (options.max !== undefined && result.moved + result.wouldMove >= options.max) || held.length >= MAX_HELD;
+    while (!done() && emptyPolls < EMPTY_POLLS_TO_STOP) {
+      const wanted = options.max === undefined ? 10 : Math.min(10, options.max - result.moved - result.wouldMove);
+      const { Messages = [] } = await withSqsDeadline(
+        (call) =>
+          sqs.send(
+            new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: wanted, WaitTimeSeconds: WAIT_SECONDS, VisibilityTimeout: HOLD_SECONDS, MessageAttributeNames: ['All'], MessageSystemAttributeNames: ['All'] }),
+            call,
+          ),
+        options.signal,
+        WAIT_SECONDS,
+      ).catch((error: unknown) => {
+        if (options.signal?.aborted) return { Messages: [] };
+        throw error;
+      });
+      emptyPolls = Messages.length === 0 ? emptyPolls + 1 : 0;
+      for (const message of Messages) {
+        result.examined++;
+        const keep = () => void held.push({ receiptHandle: message.ReceiptHandle! });
+        const keys = correlationKeysOf(message);
+        if (options.match && !keys.all.some((key) => options.match!.has(key))) {
+          result.notMatched++;
+          keep();
+          continue;
+        }
+        if (done()) {
+          keep();
+          continue;
+        }
+        const destination = await destinationOf(message);
+        if (typeof destination !== 'string') {
+          result.leftBecause[destination.reason] = (result.leftBecause[destination.reason] ?? 0) + 1;
+          keep();
+          continue;
+        }
+        const entry: RedriveEntry = {
+          messageId: message.MessageId!,
+          to: destination,
+          ...(message.Attributes?.ApproximateReceiveCount && { receiveCount: Number(message.Attributes.ApproximateReceiveCount) }),
+          ...(keys.correlationId && { correlationId: keys.correlationId }),
+        };
+        if (options.dryRun) {
+          result.wouldMove++;
+          keep();
+          options.onMessage?.(entry);
+          continue;
+        }
+        const sent = await sendCopy(sqs, message, destination, dlq.fifo).catch((error: unknown) => ({ error: messageOf(error) }));
+        if ('error' in sent) {
+          const reason = `the send to ${queueNameOf(destination)} failed (${sent.error})`;
+          result.leftBecause[reason] = (result.leftBecause[reason] ?? 0) + 1;
+          keep();
+          continue;
+        }
+        // Sent and stored as sent: only now may the DLQ's copy go.
+        try {
+          await withSqsDeadline((call) => sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle! }), call));
+        } catch (error) {
+          result.sentNotDeleted++;
+          options.note(`message ${message.MessageId} was sent to ${queueNameOf(destination)} but could not be deleted from the DLQ (${messageOf(error)}): it is in both now`);
+        }
+        result.moved++;
+        result.byDestination[destination] = (result.byDestination[destination] ?? 0) + 1;
+        options.onMessage?.({ ...entry, newMessageId: sent.messageId });
+      }
+    }
+    if (held.length >= MAX_HELD) options.note(`stopped after holding ${MAX_HELD} messages not moved (SQS's in-flight limit is near): run again with --match or --max`);
+    result.interrupted = Boolean(options.signal?.aborted);
+    return result;
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof TargetUnavailableError) throw error;
+    throw new TargetUnavailableError(`redrive stopped: ${messageOf(error)} (what moved so far was sent before it was deleted; nothing is lost)`, { cause: error });
+  } finally {
+    if (dlqUrl) await handBack(sqs, dlqUrl, held, options.note).catch(() => undefined);
+    sqs.destroy();
+  }
+}
+
+async function queueAttributes(sqs: SQSClient, url: string, what: string, reference: string): Promise<{ fifo: boolean }> {
+  try {
+    const { Attributes = {} } = await withSqsDeadline((call) => sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn', 'FifoQueue'] }), call));
+    return { fifo: Attributes.FifoQueue === 'true' };
+  } catch (error) {
+    if (isNoSuchQueue(error)) throw new UsageError(`${what} ${reference}: no such queue (check the URL, --region and --endpoint-url)`);
+    throw new TargetUnavailableError(`cannot read ${what} ${reference} (${messageOf(error)}): check the SQS endpoint and credentials`, { cause: error });
+  }
+}
+
+/** The queues whose RedrivePolicy names the DLQ; undefined when SQS will not say (no permission, an emulator without it). */
+async function deadLetterSources(sqs: SQSClient, dlqUrl: string, stop?: AbortSignal): Promise<string[] | undefined> {
+  const urls: string[] = [];
+  let NextToken: string | undefined;
+  try {
+    for (let page = 0; page < 100; page++) {
+      const answer = await withSqsDeadline((call) => sqs.send(new ListDeadLetterSourceQueuesCommand({ QueueUrl: dlqUrl, MaxResults: 1000, ...(NextToken && { NextToken }) }), call), stop);
+      urls.push(...(answer.queueUrls ?? []));
+      NextToken = answer.NextToken;
+      if (!NextToken) break;
+    }
+    return urls;
+  } catch (error) {
+    if (isNoSuchQueue(error)) throw error;
+    return undefined;
+  }
+}
+
+/**
+ * A copy of the message at its source: body and message attributes as they were; on FIFO the
+ * same group, and a deduplication ID of the DLQ message's ID (so a redrive repeated within SQS's
+ * five-minute window after a crash does not duplicate it).
+ */
+async function sendCopy(sqs: SQSClient, message: Message, queueUrl: string, fifo: boolean): Promise<{ messageId: string }> {
+  const body = message.Body ?? '';
+  const answer = await withSqsDeadline((call) =>
+    sqs.send(
+      new SendMessageCommand({
+        QueueUrl: queueUrl,
+        MessageBody: body,
+        ...(message.MessageAttributes && Object.keys(message.MessageAttributes).length > 0 && { MessageAttributes: message.MessageAttributes }),
+        ...(fifo && { MessageGroupId: message.Attributes?.MessageGroupId ?? 'lambench-redrive', MessageDeduplicationId: message.MessageId }),
+      }),
+      call,
+    ),
+  );
+  const md5 = createHash('md5').update(body, 'utf8').digest('hex');
+  if (answer.MD5OfMessageBody !== md5) throw new Error(`SQS stored a body whose MD5 is ${answer.MD5OfMessageBody}, not ${md5}`);
+  return { messageId: answer.MessageId ?? '' };
+}
+
+/** Everything held while reading past it, visible again at once (batches of 10). */
+async function handBack(sqs: SQSClient, dlqUrl: string, held: { receiptHandle: string }[], note: (message: string) => void): Promise<void> {
+  let failed = 0;
+  for (let start = 0; start < held.length; start += 10) {
+    const entries = held.slice(start, start + 10).map((entry, index) => ({ Id: String(index), ReceiptHandle: entry.receiptHandle, VisibilityTimeout: 0 }));
+    const answer = await withSqsDeadline((call) => sqs.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: dlqUrl, Entries: entries }), call)).catch(() => ({ Failed: entries }));
+    failed += answer.Failed?.length ?? 0;
+  }
+  if (failed > 0) note(`${failed} message${failed === 1 ? '' : 's'} not moved could not be made visible again at once: they reappear in the DLQ within ${HOLD_SECONDS} s`);
+}
