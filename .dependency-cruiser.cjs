@@ -17,7 +17,7 @@ const layers = [
   ['cli'],
   ['run'],
   ['load', 'report', 'profiles', 'replay'],
-  ['delivery'],
+  ['delivery', 'discovery'],
   ['metrics'],
   ['targets', 'thresholds'],
   ['config', 'aws'],

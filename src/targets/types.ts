@@ -29,6 +29,8 @@ export interface Outcome {
   attempts: number;
   /** The Invoke API's request ID, or an HTTP endpoint's `x-amzn-RequestId` (API Gateway's own). */
   requestId?: string;
+  /** The message ID SQS gave a message sent to a queue target. */
+  messageId?: string;
   /** API Gateway's `x-amz-apigw-id`. */
   apigwId?: string;
   clientRequestId?: string;

@@ -1,0 +1,32 @@
+/**
+ * A Lambda client for the control plane (ListEventSourceMappings, GetFunctionConfiguration, …),
+ * configured the way the rest of lambench resolves AWS settings, as distinct from the Invoke
+ * clients the targets build for load: a few retries (these calls are not what is measured, and
+ * the control plane throttles at a few calls a second) and a deadline on each attempt.
+ */
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { resolveAwsConfig, type AwsOptions } from './awsConfig.js';
+
+const ATTEMPT_TIMEOUT_MS = 10_000;
+
+export async function createLambdaControlClient(options: AwsOptions, note: (message: string) => void, regionHint?: string): Promise<LambdaClient> {
+  const aws = await resolveAwsConfig(options, 'LAMBDA', note, options.region ? undefined : regionHint);
+  return new LambdaClient({
+    region: aws.region,
+    credentials: aws.credentials,
+    ...(aws.endpoint && { endpoint: aws.endpoint }),
+    maxAttempts: 3,
+    requestHandler: { requestTimeout: ATTEMPT_TIMEOUT_MS, connectionTimeout: 5_000, throwOnRequestTimeout: true },
+  });
+}
+
+/** The AWS error name of a failed SDK call ('' when it never reached the service). */
+export function awsErrorName(error: unknown): string {
+  return (error as { name?: string })?.name ?? '';
+}
+
+/** True for the refusals that mean "not allowed to look", as opposed to "not there" or "not answering". */
+export function isAccessDenied(error: unknown): boolean {
+  const name = awsErrorName(error);
+  return name === 'AccessDeniedException' || name === 'AccessDenied' || name === 'UnauthorizedOperation' || name === 'AuthorizationError';
+}

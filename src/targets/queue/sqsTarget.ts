@@ -1,0 +1,167 @@
+/**
+ * An SQS queue as a target (poll-based invocation, seed 004): each call sends one message, which
+ * an event source mapping will later hand to the function. The call's answer is SQS's: accepted
+ * (a message ID) or refused; what the function did with it is the delivery tracker's to find out.
+ *
+ * Messages that are due at the same moment go out together in one SendMessageBatch (up to 10, and
+ * at most SQS's 1 MiB a request): calls made in the same turn of the event loop are gathered and
+ * sent when it ends, so a rate or a concurrency that puts several sends in flight at once gets
+ * batches, and a slow trickle gets one SendMessage each, with no added wait either way. Each
+ * message keeps its own outcome (a batch can accept some and refuse others); its latency is still
+ * measured by the run from its own intended send time.
+ *
+ * The body's MD5 is checked by the SDK's SQS middleware (`md5`, on by default: SendMessage and
+ * SendMessageBatch answers whose MD5OfMessageBody does not match throw), so a corrupted send is a
+ * failed call, not a silent one.
+ */
+import { SendMessageBatchCommand, SendMessageCommand, type MessageAttributeValue, type SQSClient } from '@aws-sdk/client-sqs';
+import { QUEUE_CORRELATION_ATTRIBUTE } from '../../correlation.js';
+import { callDeadlineMs } from '../deadline.js';
+import type { InvokeRequest, Outcome, Target } from '../types.js';
+import { sqsFailure } from './sqsOutcome.js';
+
+/** SQS's own limits: ten entries a batch, 1 MiB a message and a whole batch request. */
+export const SQS_BATCH_ENTRIES = 10;
+export const SQS_MAX_MESSAGE_BYTES = 1_048_576;
+
+export interface SqsTargetOptions {
+  client: SQSClient;
+  queueUrl: string;
+  /** Shown in messages and reports (what the user named: URL or ARN). */
+  description: string;
+  fifo: boolean;
+  /** FIFO: the group every message goes to (`--message-group-id`). */
+  messageGroupId?: string;
+  /** FIFO without content-based deduplication: each message's own deduplication ID is its correlation ID. */
+  deduplicate?: boolean;
+  /** `--delay` in seconds (standard queues only; 0–900). */
+  delaySeconds?: number;
+  /** `--message-attribute name=value` (strings). */
+  attributes?: Record<string, string>;
+  /** Send each message alone (SendMessage), never batched. */
+  noBatch?: boolean;
+  timeoutMs?: number;
+}
+
+interface Pending {
+  request: InvokeRequest;
+  body: string;
+  bytes: number;
+  resolve(outcome: Outcome): void;
+}
+
+export function createSqsTarget(options: SqsTargetOptions): Target {
+  const deadlineMs = callDeadlineMs(options.timeoutMs);
+  let gathering: Pending[] = [];
+  let gatheringBytes = 0;
+  let flushScheduled = false;
+  const inFlight = new Set<AbortController>();
+
+  const attributesFor = (request: InvokeRequest): Record<string, MessageAttributeValue> | undefined => {
+    const attributes: Record<string, MessageAttributeValue> = {};
+    for (const [name, value] of Object.entries(options.attributes ?? {})) attributes[name] = { DataType: 'String', StringValue: value };
+    if (request.clientRequestId) attributes[QUEUE_CORRELATION_ATTRIBUTE] = { DataType: 'String', StringValue: request.clientRequestId };
+    return Object.keys(attributes).length > 0 ? attributes : undefined;
+  };
+  const fifoFields = (request: InvokeRequest, index: number) =>
+    options.fifo
+      ? {
+          MessageGroupId: options.messageGroupId!,
+          ...(options.deduplicate && { MessageDeduplicationId: request.clientRequestId ?? `${Date.now()}-${index}-${Math.random().toString(36).slice(2)}` }),
+        }
+      : options.delaySeconds
+        ? { DelaySeconds: options.delaySeconds }
+        : {};
+
+  async function send(batch: Pending[], signal: AbortSignal | undefined): Promise<void> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new DOMException(`no answer within ${deadlineMs} ms`, 'TimeoutError')), deadlineMs);
+    const onStop = () => controller.abort(signal!.reason);
+    if (signal?.aborted) onStop();
+    else signal?.addEventListener('abort', onStop, { once: true });
+    inFlight.add(controller);
+    const sentAt = Date.now();
+    const start = performance.now();
+    const done = (pending: Pending, fields: Partial<Outcome>) =>
+      pending.resolve({
+        class: 'ok',
+        sentAt,
+        latencyMs: performance.now() - start,
+        attempts: 1,
+        ...(pending.request.clientRequestId && { clientRequestId: pending.request.clientRequestId }),
+        ...fields,
+      } as Outcome);
+    try {
+      if (batch.length === 1) {
+        const [only] = batch as [Pending];
+        const attributes = attributesFor(only.request);
+        const answer = await options.client.send(
+          new SendMessageCommand({ QueueUrl: options.queueUrl, MessageBody: only.body, ...(attributes && { MessageAttributes: attributes }), ...fifoFields(only.request, 0) }),
+          { abortSignal: controller.signal },
+        );
+        done(only, { statusCode: answer.$metadata.httpStatusCode ?? 200, attempts: answer.$metadata.attempts ?? 1, ...(answer.MessageId && { messageId: answer.MessageId }), ...(answer.$metadata.requestId && { requestId: answer.$metadata.requestId }) });
+        return;
+      }
+      const answer = await options.client.send(
+        new SendMessageBatchCommand({
+          QueueUrl: options.queueUrl,
+          Entries: batch.map((pending, index) => {
+            const attributes = attributesFor(pending.request);
+            return { Id: String(index), MessageBody: pending.body, ...(attributes && { MessageAttributes: attributes }), ...fifoFields(pending.request, index) };
+          }),
+        }),
+        { abortSignal: controller.signal },
+      );
+      const status = answer.$metadata.httpStatusCode ?? 200;
+      const attempts = answer.$metadata.attempts ?? 1;
+      for (const entry of answer.Successful ?? []) done(batch[Number(entry.Id)]!, { statusCode: status, attempts, ...(entry.MessageId && { messageId: entry.MessageId }) });
+      for (const entry of answer.Failed ?? []) {
+        done(batch[Number(entry.Id)]!, { statusCode: entry.SenderFault ? 400 : 500, attempts, class: entry.Code === 'RequestThrottled' ? 'throttled' : 'httpError', errorType: entry.Code ?? 'Failed', errorMessage: entry.Message ?? 'refused in the batch', refusedByService: true });
+      }
+      // An entry SQS did not mention at all is a failure too, never a silent success.
+      const answered = new Set([...(answer.Successful ?? []), ...(answer.Failed ?? [])].map((entry) => entry.Id));
+      batch.forEach((pending, index) => {
+        if (!answered.has(String(index))) done(pending, { class: 'httpError', statusCode: status, errorType: 'NotAnswered', errorMessage: 'SQS answered the batch without this entry' });
+      });
+    } catch (error) {
+      const failure = sqsFailure(error, deadlineMs);
+      for (const pending of batch) done(pending, failure);
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onStop);
+      inFlight.delete(controller);
+    }
+  }
+
+  function flush(signal: AbortSignal | undefined): void {
+    flushScheduled = false;
+    const batch = gathering;
+    gathering = [];
+    gatheringBytes = 0;
+    if (batch.length > 0) void send(batch, signal);
+  }
+
+  return {
+    description: options.description,
+    endpoint: options.queueUrl,
+    invoke(request: InvokeRequest, signal?: AbortSignal): Promise<Outcome> {
+      const body = Buffer.from(request.payload).toString('utf8');
+      const bytes = request.payload.length;
+      return new Promise<Outcome>((resolve) => {
+        if (options.noBatch) return void send([{ request, body, bytes, resolve }], signal);
+        // A full batch (ten, or 1 MiB) goes now; the next one starts gathering.
+        if (gathering.length === SQS_BATCH_ENTRIES || gatheringBytes + bytes > SQS_MAX_MESSAGE_BYTES) flush(signal);
+        gathering.push({ request, body, bytes, resolve });
+        gatheringBytes += bytes;
+        if (!flushScheduled) {
+          flushScheduled = true;
+          setImmediate(() => flush(signal));
+        }
+      });
+    },
+    async close() {
+      for (const controller of inFlight) controller.abort(new DOMException('closed', 'AbortError'));
+      options.client.destroy();
+    },
+  };
+}
