@@ -78,6 +78,14 @@ export interface DeliveryTrackerOptions {
    * only the figures the report needs: a load test's 100,000 records of 25 KB would be 2.5 GB.
    */
   keepRecords?: boolean;
+  /**
+   * Reads a message as a record (default: a Lambda destination record or async DLQ message). A
+   * queue phase's evidence (its DLQ, an output queue) decodes differently (queueRecords.ts);
+   * `known` tells whether an ID belongs to this run, for a decoder that searches a body for one.
+   */
+  decode?: (message: Message, queueUrl: string, known: (id: string) => boolean) => CompletionRecord | undefined;
+  /** Per queue, what to do with a matched message when it differs from `matched` (a DLQ read non-destructively: 'keep'). */
+  matchedByQueue?: Record<string, MatchedPolicy>;
 }
 
 
@@ -165,7 +173,7 @@ export class DeliveryTracker {
     this.unmatchedMessageIds.delete(messageId);
     this.matchedMessageIds.add(messageId);
     this.apply(tracked, record);
-    if (this.options.matched === 'keep') return;
+    if ((this.options.matchedByQueue?.[queueUrl] ?? this.options.matched) === 'keep') return;
     this.held.forget(messageId);
     const command = new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: receiptHandle });
     const deletion = withSqsDeadline((options) => this.options.sqs.send(command, options), this.hardStop.signal).then(
@@ -310,7 +318,7 @@ export class DeliveryTracker {
           WaitTimeSeconds: this.waitSeconds,
           VisibilityTimeout: HOLD_SECONDS,
           MessageAttributeNames: ['All'],
-          MessageSystemAttributeNames: ['SentTimestamp'],
+          MessageSystemAttributeNames: ['SentTimestamp', 'ApproximateReceiveCount'],
         });
         const received = await withSqsDeadline((options) => this.options.sqs.send(command, options), this.hardStop.signal, this.waitSeconds);
         messages = received.Messages ?? [];
@@ -355,7 +363,9 @@ export class DeliveryTracker {
     if (this.options.stillReading?.() === false) return { action: 'release', isNew: false, ours: false };
     const messageId = message.MessageId ?? message.ReceiptHandle ?? '';
     const seen = this.matchedMessageIds.has(messageId) || this.unmatchedMessageIds.has(messageId) || this.malformedMessageIds.has(messageId);
-    const record = decodeCompletionMessage(message, queueUrl, this.options.clientRequestIdPath);
+    const record = this.options.decode
+      ? this.options.decode(message, queueUrl, (id) => this.byRequestId.has(id) || this.byClientRequestId.has(id))
+      : decodeCompletionMessage(message, queueUrl, this.options.clientRequestIdPath);
     if (record === undefined) {
       this.malformedMessageIds.add(messageId);
       const verdict = seen ? undefined : this.options.onMalformed?.(message);
@@ -372,7 +382,7 @@ export class DeliveryTracker {
       this.unmatchedMessageIds.add(messageId);
     }
     const verdict = seen ? undefined : this.options.onRecord?.(record, match);
-    const keep = this.options.matched === 'keep';
+    const keep = (this.options.matchedByQueue?.[queueUrl] ?? this.options.matched) === 'keep';
     const decide = (said: Verdict): Action => (said === 'delete' || (said === undefined && match && !keep) ? 'delete' : 'release');
     return { action: verdict instanceof Promise ? verdict.then(decide, () => 'release' as const) : decide(verdict), isNew: !seen, ours: Boolean(match), record };
   }
