@@ -9,12 +9,12 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { ResolvedAwsConfig } from '../src/aws/awsConfig.js';
-import { callDeadlineMs, DEFAULT_CALL_DEADLINE_MS, HTTP_SILENCE_LIMIT_MS, silenceLimitMs } from '../src/targets/deadline.js';
-import { createHttpTarget } from '../src/targets/httpTarget.js';
-import { createDirectLambdaTarget } from '../src/targets/lambdaDirectTarget.js';
-import { createLambdaTarget } from '../src/targets/lambdaTarget.js';
+import { callDeadlineMs, DEFAULT_CALL_DEADLINE_MS, HTTP_SILENCE_LIMIT_MS, silenceLimitMs } from '../src/targets/wire/deadline.js';
+import { createHttpTarget } from '../src/targets/http/httpTarget.js';
+import { createDirectLambdaTarget } from '../src/targets/lambda/lambdaDirectTarget.js';
+import { createLambdaTarget } from '../src/targets/lambda/lambdaTarget.js';
 import type { Target } from '../src/targets/types.js';
-import { SWEPT_DEADLINE_MS } from '../src/targets/undiciExchange.js';
+import { SWEPT_DEADLINE_MS } from '../src/targets/wire/undiciExchange.js';
 import { CREDENTIALS, runLambench } from './helpers.js';
 
 const DEADLINE_MS = 400;

@@ -15,8 +15,8 @@ import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { runClosedLoop } from '../src/load/closedLoop.js';
-import { Http1Connection } from '../src/targets/http1Connection.js';
-import { createHttpTarget } from '../src/targets/httpTarget.js';
+import { Http1Connection } from '../src/targets/wire/http1Connection.js';
+import { createHttpTarget } from '../src/targets/http/httpTarget.js';
 import type { InvokeRequest, Outcome, Target } from '../src/targets/types.js';
 import { runLambench } from './helpers.js';
 

@@ -12,9 +12,9 @@ import type { LocalStack } from '../src/local/index.js';
 import type { ResolvedAwsConfig } from '../src/aws/awsConfig.js';
 import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { createInvokeSigner } from '../src/targets/invokeSigV4.js';
-import { createDirectLambdaTarget, serviceError, unsignedInvoke } from '../src/targets/lambdaDirectTarget.js';
-import { createLambdaTarget } from '../src/targets/lambdaTarget.js';
+import { createInvokeSigner } from '../src/targets/lambda/invokeSigV4.js';
+import { createDirectLambdaTarget, serviceError, unsignedInvoke } from '../src/targets/lambda/lambdaDirectTarget.js';
+import { createLambdaTarget } from '../src/targets/lambda/lambdaTarget.js';
 import type { InvokeRequest, Outcome, Target } from '../src/targets/types.js';
 import { CREDENTIALS, startTestStack } from './helpers.js';
 

@@ -1,5 +1,5 @@
 /** Calls that got no answer: what they failed on (a timeout, an interrupt, the network, signing). */
-import type { InvokeRequest, Outcome } from './types.js';
+import type { InvokeRequest, Outcome } from '../types.js';
 
 interface UndiciError extends Error {
   code?: string;

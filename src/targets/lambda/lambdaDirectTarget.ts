@@ -10,13 +10,13 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { Connections } from './connections.js';
-import { callDeadlineMs, silenceLimitMs } from './deadline.js';
-import type { ResolvedAwsConfig } from '../aws/awsConfig.js';
+import { Connections } from '../wire/connections.js';
+import { callDeadlineMs, silenceLimitMs } from '../wire/deadline.js';
+import type { ResolvedAwsConfig } from '../../aws/awsConfig.js';
 import { createInvokeSigner, EMPTY_SHA256, type SignableInvoke } from './invokeSigV4.js';
-import type { InvokeRequest, Outcome, Target } from './types.js';
-import { ERROR_BODY_LIMIT_BYTES, headerValue, SHOWN_BODY_LIMIT_BYTES, timedExchange, type Exchange, type ExchangeRequest } from './undiciExchange.js';
-import { signingFailure } from './callFailure.js';
+import type { InvokeRequest, Outcome, Target } from '../types.js';
+import { ERROR_BODY_LIMIT_BYTES, headerValue, SHOWN_BODY_LIMIT_BYTES, timedExchange, type Exchange, type ExchangeRequest } from '../wire/undiciExchange.js';
+import { signingFailure } from '../wire/callFailure.js';
 
 export interface DirectTargetOptions {
   functionName: string;

@@ -22,7 +22,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { networkFailure } from './callFailure.js';
 import type { Dispatch } from './connections.js';
-import type { InvokeRequest, Outcome } from './types.js';
+import type { InvokeRequest, Outcome } from '../types.js';
 
 /**
  * One call, as handed to the connection itself (its origin, path, method, headers and body: set

@@ -4,9 +4,9 @@
  * retried throttle would vanish into an inflated latency.
  */
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import type { ResolvedAwsConfig } from '../aws/awsConfig.js';
-import { callDeadlineMs } from './deadline.js';
-import type { InvokeRequest, Outcome, Target } from './types.js';
+import type { ResolvedAwsConfig } from '../../aws/awsConfig.js';
+import { callDeadlineMs } from '../wire/deadline.js';
+import type { InvokeRequest, Outcome, Target } from '../types.js';
 
 export interface LambdaTargetOptions {
   functionName: string;

@@ -4,12 +4,12 @@
  * name settable), a flag in the body (written by the body builder), or a separate URL. The status
  * is recorded as received: API Gateway answers 200 for an accepted event unless 202 is mapped.
  */
-import { Connections } from './connections.js';
-import { callDeadlineMs, silenceLimitMs } from './deadline.js';
-import type { RequestSigner } from '../aws/sigv4.js';
-import type { InvokeRequest, Outcome, OutcomeClass, Target } from './types.js';
-import { ERROR_BODY_LIMIT_BYTES, headerValue, SHOWN_BODY_LIMIT_BYTES, timedExchange, type Exchange, type ExchangeRequest } from './undiciExchange.js';
-import { signingFailure } from './callFailure.js';
+import { Connections } from '../wire/connections.js';
+import { callDeadlineMs, silenceLimitMs } from '../wire/deadline.js';
+import type { RequestSigner } from '../../aws/sigv4.js';
+import type { InvokeRequest, Outcome, OutcomeClass, Target } from '../types.js';
+import { ERROR_BODY_LIMIT_BYTES, headerValue, SHOWN_BODY_LIMIT_BYTES, timedExchange, type Exchange, type ExchangeRequest } from '../wire/undiciExchange.js';
+import { signingFailure } from '../wire/callFailure.js';
 
 export type AsyncVia = 'header' | 'body' | 'url';
 
