@@ -11,10 +11,10 @@ import { after, before, describe, it } from 'node:test';
 import type { ResolvedAwsConfig } from '../src/aws/awsConfig.js';
 import { callDeadlineMs, DEFAULT_CALL_DEADLINE_MS, HTTP_SILENCE_LIMIT_MS, silenceLimitMs } from '../src/targets/wire/deadline.js';
 import { createHttpTarget } from '../src/targets/http/httpTarget.js';
-import { createDirectLambdaTarget } from '../src/targets/lambda/lambdaDirectTarget.js';
-import { createLambdaTarget } from '../src/targets/lambda/lambdaTarget.js';
+import { createDirectLambdaTarget } from '../src/targets/lambda/directTarget.js';
+import { createSdkLambdaTarget } from '../src/targets/lambda/sdkTarget.js';
 import type { Target } from '../src/targets/types.js';
-import { SWEPT_DEADLINE_MS } from '../src/targets/wire/undiciExchange.js';
+import { SWEPT_DEADLINE_MS } from '../src/targets/wire/exchange.js';
 import { CREDENTIALS, runLambench } from './helpers.js';
 
 const DEADLINE_MS = 400;
@@ -65,7 +65,7 @@ describe('every call has a deadline', () => {
     const direct = createDirectLambdaTarget({ functionName: 'f', aws, userAgent: 'lambench/test', timeoutMs: DEADLINE_MS });
     const http = createHttpTarget({ url: new URL(`${origin}/run`), headers: {}, asyncVia: 'header', asyncHeader: 'InvocationType', timeoutMs: DEADLINE_MS });
     return [
-      ['SDK client', createLambdaTarget({ functionName: 'f', aws, timeoutMs: DEADLINE_MS }), undefined],
+      ['SDK client', createSdkLambdaTarget({ functionName: 'f', aws, timeoutMs: DEADLINE_MS }), undefined],
       ['direct Invoke, pooled', direct, undefined],
       ['direct Invoke, lane', direct, 0],
       ['HTTP, pooled', http, undefined],

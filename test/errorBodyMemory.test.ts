@@ -9,7 +9,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { createHttpTarget } from '../src/targets/http/httpTarget.js';
-import { ERROR_BODY_LIMIT_BYTES, SHOWN_BODY_LIMIT_BYTES } from '../src/targets/wire/undiciExchange.js';
+import { ERROR_BODY_LIMIT_BYTES, SHOWN_BODY_LIMIT_BYTES } from '../src/targets/wire/exchange.js';
 import { runLambench } from './helpers.js';
 
 const BODY_BYTES = 50 * 1024 * 1024;

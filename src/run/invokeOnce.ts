@@ -7,7 +7,7 @@ import type { CompletionRecord } from '../delivery/completionRecord.js';
 import { createTarget } from '../targets/index.js';
 import { parseInvocationType } from '../targets/invocationType.js';
 import { parseReportLine, type ReportFigures } from '../aws/lambdaLog.js';
-import { decodePayload } from '../targets/payloadCodec.js';
+import { decodeResponseBody } from '../targets/responseBody.js';
 import { prepareCall, type CallOptions } from '../targets/prepareCall.js';
 import type { InvocationType, Outcome, Target } from '../targets/types.js';
 
@@ -136,7 +136,7 @@ export function resultDocument(target: string, invocationType: InvocationType, o
   if (outcome.statusCode !== undefined) document.statusCode = outcome.statusCode;
   if (outcome.requestId) document.requestId = outcome.requestId;
   if (outcome.apigwId) document.apigwId = outcome.apigwId;
-  const payload = decodePayload(outcome.payload);
+  const payload = decodeResponseBody(outcome.payload);
   if (payload !== undefined) document.payload = payload;
   if (outcome.payloadCut) document.payloadCut = true;
   if (outcome.functionError) document.functionError = outcome.functionError;

@@ -37,7 +37,7 @@ export interface Outcome {
   functionError?: string;
   /** The response body (or its first bytes: see payloadCut). */
   payload?: Uint8Array;
-  /** True when the body went on past what was kept of it (undiciExchange.ts says how much is kept). */
+  /** True when the body went on past what was kept of it (wire/exchange.ts says how much is kept). */
   payloadCut?: boolean;
   /** Decoded tail of the function's log (Invoke API with LogType Tail). */
   logResult?: string;

@@ -1,14 +1,15 @@
 /**
  * The Lambda Invoke API transport, on the AWS SDK v3. The client is built once per run, with
  * `maxAttempts: 1` unless retries are asked for: the SDK retries throttles by default, and a
- * retried throttle would vanish into an inflated latency.
+ * retried throttle would vanish into an inflated latency. The path of one-off calls, `--retries` and
+ * `--sdk`; a load test's calls take the direct signed path (directTarget.ts).
  */
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { ResolvedAwsConfig } from '../../aws/awsConfig.js';
 import { callDeadlineMs } from '../wire/deadline.js';
 import type { InvokeRequest, Outcome, Target } from '../types.js';
 
-export interface LambdaTargetOptions {
+export interface SdkLambdaTargetOptions {
   functionName: string;
   qualifier?: string;
   aws: ResolvedAwsConfig;
@@ -16,7 +17,7 @@ export interface LambdaTargetOptions {
   retries?: number;
   /** Sockets kept open to the endpoint (the load generator's concurrency). */
   maxSockets?: number;
-  /** Whole-call deadline in milliseconds (absent: the default, deadline.ts). */
+  /** Whole-call deadline in milliseconds (absent: the default, wire/deadline.ts). */
   /**
    * Bytes kept of any response body (a load test keeps only what its error example uses); the rest
    * is read and dropped. Absent: bodies whole.
@@ -35,7 +36,7 @@ interface SdkError extends Error {
   cause?: unknown;
 }
 
-export function createLambdaTarget(options: LambdaTargetOptions): Target {
+export function createSdkLambdaTarget(options: SdkLambdaTargetOptions): Target {
   const { aws } = options;
   const timeoutMs = callDeadlineMs(options.timeoutMs);
   const client = new LambdaClient({

@@ -57,7 +57,8 @@ export const SHOWN_BODY_LIMIT_BYTES = 32 * 1024 * 1024;
  */
 export const ERROR_BODY_LIMIT_BYTES = 64 * 1024;
 
-export interface Exchange {
+/** An answer as it came back: its status, headers and what was kept of its body. */
+export interface HttpAnswer {
   statusCode: number;
   headers: IncomingHttpHeaders;
   body?: Buffer;
@@ -69,7 +70,7 @@ export interface Exchange {
  * Reads an answer into the call's outcome, which arrives filled with the timing, the status and
  * class 'ok' (always the same shape, built by the exchange); returns it, changed or replaced.
  */
-export type ReadAnswer = (response: Exchange, outcome: Outcome) => Outcome;
+export type ReadAnswer = (response: HttpAnswer, outcome: Outcome) => Outcome;
 
 type Controller = Parameters<NonNullable<Dispatcher.DispatchHandler['onRequestStart']>>[0];
 
@@ -142,7 +143,7 @@ class CallHandler implements Dispatcher.DispatchHandler {
   private timer: NodeJS.Timeout | undefined;
   /** When a swept deadline runs out (performance.now() time); never, without one. */
   deadlineAt = Number.POSITIVE_INFINITY;
-  private response: Exchange | undefined;
+  private response: HttpAnswer | undefined;
   private chunks: Buffer[] | undefined;
   /** Bytes of the body still to keep; what comes after is read and dropped. */
   private room = 0;
