@@ -31,6 +31,7 @@ export interface InvokeResultDocument {
   apigwId?: string;
   /** When the call was sent (epoch milliseconds): with the IDs, what `poll --correlate` matches on. */
   sentAt: number;
+  /** The call's service time (its Outcome's `serviceTimeMs`), under the name `invoke --json` has always printed. */
   latencyMs: number;
   attempts: number;
   payload?: unknown;
@@ -130,7 +131,7 @@ export function resultDocument(target: string, invocationType: InvocationType, o
     invocationType,
     outcome: outcome.class,
     sentAt: outcome.sentAt,
-    latencyMs: Math.round(outcome.latencyMs * 1000) / 1000,
+    latencyMs: Math.round(outcome.serviceTimeMs * 1000) / 1000,
     attempts: outcome.attempts,
   };
   if (outcome.statusCode !== undefined) document.statusCode = outcome.statusCode;

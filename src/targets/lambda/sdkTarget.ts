@@ -8,6 +8,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { ResolvedAwsConfig } from '../../aws/awsConfig.js';
 import { callDeadlineMs } from '../wire/deadline.js';
 import type { InvokeRequest, Outcome, Target } from '../types.js';
+import { epochAt } from '../../time.js';
 
 export interface SdkLambdaTargetOptions {
   functionName: string;
@@ -80,12 +81,13 @@ export function createSdkLambdaTarget(options: SdkLambdaTargetOptions): Target {
       else signal?.addEventListener('abort', onAbort, { once: true });
       try {
         const output = await client.send(command, { abortSignal: deadline.signal });
-        const latencyMs = performance.now() - start;
+        const end = performance.now();
         const outcome: Outcome = {
           class: output.FunctionError ? 'functionError' : 'ok',
           statusCode: output.StatusCode ?? output.$metadata.httpStatusCode ?? 0,
           sentAt,
-          latencyMs,
+          serviceTimeMs: end - start,
+          endedAt: epochAt(end),
           attempts: output.$metadata.attempts ?? 1,
         };
         if (output.$metadata.requestId) outcome.requestId = output.$metadata.requestId;
@@ -96,7 +98,8 @@ export function createSdkLambdaTarget(options: SdkLambdaTargetOptions): Target {
         if (output.LogResult) outcome.logResult = Buffer.from(output.LogResult, 'base64').toString('utf8');
         return outcome;
       } catch (error) {
-        const failed = failedOutcome(error as SdkError, sentAt, performance.now() - start, request);
+        const end = performance.now();
+        const failed = failedOutcome(error as SdkError, sentAt, end - start, epochAt(end), request);
         const reason: unknown = deadline.signal.reason;
         if (failed.class === 'timeout' && reason instanceof Error && reason.name === 'TimeoutError') {
           failed.errorType = 'TimeoutError';
@@ -151,12 +154,13 @@ function boundedCollector(limit: number): (stream: unknown) => Promise<Uint8Arra
 }
 
 /** Classifies what the SDK threw: a service answer (throttle, not found…), a timeout, or the network. */
-function failedOutcome(error: SdkError, sentAt: number, latencyMs: number, request: InvokeRequest): Outcome {
+function failedOutcome(error: SdkError, sentAt: number, serviceTimeMs: number, endedAt: number, request: InvokeRequest): Outcome {
   const status = error.$metadata?.httpStatusCode;
   const outcome: Outcome = {
     class: 'networkError',
     sentAt,
-    latencyMs,
+    serviceTimeMs,
+    endedAt,
     attempts: error.$metadata?.attempts ?? 1,
     errorType: error.name,
     errorMessage: error.message,
