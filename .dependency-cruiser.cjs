@@ -22,6 +22,18 @@ const layers = [
   ['targets', 'thresholds'],
   ['config', 'aws'],
 ];
+/**
+ * Inside src/targets, the same one level down. At the bottom the contract (types.ts: Target,
+ * InvokeRequest, Outcome; targetSpec.ts: what the user named); on it request/ (payloads, templates,
+ * bodies) and wire/ (the exchange, connections, deadlines), which stay apart; on the wire the
+ * transports lambda/ and http/, apart too. The files at src/targets/'s top (the factory in index.ts,
+ * prepareCall, outcomeError, …) put the folders together, so no folder imports them.
+ */
+const targetLayers = [
+  ['http', 'lambda'],
+  ['request', 'wire'],
+];
+const TARGET_CONTRACT = '^src/targets/(types|targetSpec)\\.ts$';
 /** errors.ts, time.ts, version.ts, duration.ts, terminalText.ts, latencyText.ts: the bottom, importable by all. */
 const ROOT_FILE = '^src/[^/]+\\.ts$';
 const any = (folders) => `^src/(${folders.join('|')})/`;
@@ -40,6 +52,20 @@ const layerRules = layers.flatMap((layer, index) => {
     }));
 });
 
+const targetLayerRules = targetLayers.flatMap((layer, index) => {
+  const higher = targetLayers.slice(0, index).flat();
+  return layer.map((folder) => {
+    const banned = [...higher, ...layer.filter((peer) => peer !== folder)];
+    return {
+      name: `targets-${folder}`,
+      severity: 'error',
+      comment: `src/targets/${folder} imports only its own files, lower folders of src/targets, the contract (types.ts, targetSpec.ts) and lower layers: not ${banned.join(', ')}`,
+      from: { path: `^src/targets/${folder}/` },
+      to: { path: `^src/targets/(${banned.join('|')})/` },
+    };
+  });
+});
+
 module.exports = {
   forbidden: [
     {
@@ -50,6 +76,28 @@ module.exports = {
       to: { circular: true },
     },
     ...layerRules,
+    ...targetLayerRules,
+    {
+      name: 'targets-folders-see-only-the-contract',
+      severity: 'error',
+      comment: "A folder of src/targets imports of src/targets/'s top only the contract (types.ts, targetSpec.ts): the other top files (index.ts, prepareCall.ts, …) put the folders together.",
+      from: { path: '^src/targets/[^/]+/' },
+      to: { path: '^src/targets/[^/]+\\.ts$', pathNot: TARGET_CONTRACT },
+    },
+    {
+      name: 'targets-contract-is-the-bottom',
+      severity: 'error',
+      comment: 'types.ts and targetSpec.ts are what every folder of src/targets builds on, so they import none of them.',
+      from: { path: TARGET_CONTRACT },
+      to: { path: '^src/targets/[^/]+/' },
+    },
+    {
+      name: 'targets-folder-in-a-layer',
+      severity: 'error',
+      comment: 'Every folder of src/targets has a place in targetLayers in .dependency-cruiser.cjs: add a new one there (and to the README\'s Layout).',
+      from: { path: '^src/targets/[^/]+/', pathNot: `^src/targets/(${targetLayers.flat().join('|')})/` },
+      to: {},
+    },
     {
       name: 'root-files-are-the-bottom',
       severity: 'error',

@@ -14,3 +14,17 @@ export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+/**
+ * A performance.now() time (this thread's clock) as epoch milliseconds, keeping its fraction: an
+ * Outcome's `endedAt`, from which the recorder measures latency to the microsecond (monotonicAt
+ * gives the performance.now() time back, to within a fraction of a microsecond).
+ */
+export function epochAt(monotonicMs: number): number {
+  return performance.timeOrigin + monotonicMs;
+}
+
+/** An epochAt() time back on this thread's performance.now() clock. */
+export function monotonicAt(epochMs: number): number {
+  return epochMs - performance.timeOrigin;
+}

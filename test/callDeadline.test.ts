@@ -9,12 +9,13 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { ResolvedAwsConfig } from '../src/aws/awsConfig.js';
-import { callDeadlineMs, DEFAULT_CALL_DEADLINE_MS, HTTP_SILENCE_LIMIT_MS, silenceLimitMs } from '../src/targets/deadline.js';
-import { createHttpTarget } from '../src/targets/httpTarget.js';
-import { createDirectLambdaTarget } from '../src/targets/lambdaDirectTarget.js';
-import { createLambdaTarget } from '../src/targets/lambdaTarget.js';
+import { callDeadlineMs, DEFAULT_CALL_DEADLINE_MS, HTTP_SILENCE_LIMIT_MS, silenceLimitMs } from '../src/targets/wire/deadline.js';
+import { createHttpTarget } from '../src/targets/http/httpTarget.js';
+import { createDirectLambdaTarget } from '../src/targets/lambda/directTarget.js';
+import { createSdkLambdaTarget } from '../src/targets/lambda/sdkTarget.js';
 import type { Target } from '../src/targets/types.js';
-import { SWEPT_DEADLINE_MS } from '../src/targets/undiciExchange.js';
+import { SWEPT_DEADLINE_MS } from '../src/targets/wire/exchange.js';
+import { epochAt } from '../src/time.js';
 import { CREDENTIALS, runLambench } from './helpers.js';
 
 const DEADLINE_MS = 400;
@@ -65,7 +66,7 @@ describe('every call has a deadline', () => {
     const direct = createDirectLambdaTarget({ functionName: 'f', aws, userAgent: 'lambench/test', timeoutMs: DEADLINE_MS });
     const http = createHttpTarget({ url: new URL(`${origin}/run`), headers: {}, asyncVia: 'header', asyncHeader: 'InvocationType', timeoutMs: DEADLINE_MS });
     return [
-      ['SDK client', createLambdaTarget({ functionName: 'f', aws, timeoutMs: DEADLINE_MS }), undefined],
+      ['SDK client', createSdkLambdaTarget({ functionName: 'f', aws, timeoutMs: DEADLINE_MS }), undefined],
       ['direct Invoke, pooled', direct, undefined],
       ['direct Invoke, lane', direct, 0],
       ['HTTP, pooled', http, undefined],
@@ -81,7 +82,9 @@ describe('every call has a deadline', () => {
           const outcome = await target.invoke({ invocationType: 'RequestResponse', payload: Buffer.from('{}') }, undefined, lane);
           assert.equal(outcome.class, 'timeout', `${name}: ${JSON.stringify(outcome)}`);
           assert.equal(outcome.errorMessage, `no complete answer within ${DEADLINE_MS} ms`, name);
-          assert.ok(outcome.latencyMs >= DEADLINE_MS - 5, `${name}: ended at ${outcome.latencyMs} ms`);
+          assert.ok(outcome.serviceTimeMs >= DEADLINE_MS - 5, `${name}: ended at ${outcome.serviceTimeMs} ms`);
+          const now = epochAt(performance.now());
+          assert.ok(outcome.endedAt <= now && outcome.endedAt > now - 1000, `${name}: endedAt is when the call ended, set by the transport`);
         }
       } finally {
         await Promise.all([...new Set(targets.map(([, target]) => target))].map((target) => target.close()));
@@ -100,7 +103,7 @@ describe('every call has a deadline', () => {
       for (const outcome of outcomes) {
         assert.equal(outcome.class, 'timeout', JSON.stringify(outcome));
         assert.equal(outcome.errorMessage, `no complete answer within ${SWEPT_DEADLINE_MS} ms`);
-        assert.ok(outcome.latencyMs >= SWEPT_DEADLINE_MS - 5, `ended at ${outcome.latencyMs} ms`);
+        assert.ok(outcome.serviceTimeMs >= SWEPT_DEADLINE_MS - 5, `ended at ${outcome.serviceTimeMs} ms`);
       }
     } finally {
       await http.close();

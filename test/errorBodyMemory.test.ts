@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { createHttpTarget } from '../src/targets/httpTarget.js';
-import { ERROR_BODY_LIMIT_BYTES, SHOWN_BODY_LIMIT_BYTES } from '../src/targets/undiciExchange.js';
+import { createHttpTarget } from '../src/targets/http/httpTarget.js';
+import { ERROR_BODY_LIMIT_BYTES, SHOWN_BODY_LIMIT_BYTES } from '../src/targets/wire/exchange.js';
 import { runLambench } from './helpers.js';
 
 const BODY_BYTES = 50 * 1024 * 1024;

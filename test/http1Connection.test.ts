@@ -1,5 +1,5 @@
 /**
- * The lean HTTP/1.1 connection a load test's lanes send on (src/targets/http1Connection.ts),
+ * The lean HTTP/1.1 connection a load test's lanes send on (src/targets/wire/http1Connection.ts),
  * through the HTTP target as bench uses it, against raw TCP servers that answer byte by byte as
  * scripted: every split of an answer over reads, chunked bodies, 1xx, bodiless answers, closes,
  * resets, malformed answers, what goes on the wire, interrupts, timeouts and TLS.
@@ -15,8 +15,8 @@ import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { runClosedLoop } from '../src/load/closedLoop.js';
-import { Http1Connection } from '../src/targets/http1Connection.js';
-import { createHttpTarget } from '../src/targets/httpTarget.js';
+import { Http1Connection } from '../src/targets/wire/http1Connection.js';
+import { createHttpTarget } from '../src/targets/http/httpTarget.js';
 import type { InvokeRequest, Outcome, Target } from '../src/targets/types.js';
 import { runLambench } from './helpers.js';
 

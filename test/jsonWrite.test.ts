@@ -1,7 +1,7 @@
 /** The JSON text writer behind URL targets' bodies: only the member at each path changes. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { writeIntoJson, type JsonWrite } from '../src/targets/jsonWrite.js';
+import { writeIntoJson, type JsonWrite } from '../src/targets/request/jsonWrite.js';
 
 const write = (text: string, writes: [string, string][]) => {
   const list: JsonWrite[] = writes.map(([path, value]) => ({ keys: path.split('.'), value, path }));

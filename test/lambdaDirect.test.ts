@@ -12,9 +12,9 @@ import type { LocalStack } from '../src/local/index.js';
 import type { ResolvedAwsConfig } from '../src/aws/awsConfig.js';
 import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { createInvokeSigner } from '../src/targets/invokeSigV4.js';
-import { createDirectLambdaTarget, serviceError, unsignedInvoke } from '../src/targets/lambdaDirectTarget.js';
-import { createLambdaTarget } from '../src/targets/lambdaTarget.js';
+import { createInvokeSigner } from '../src/targets/lambda/signInvoke.js';
+import { createDirectLambdaTarget, serviceError, unsignedInvoke } from '../src/targets/lambda/directTarget.js';
+import { createSdkLambdaTarget } from '../src/targets/lambda/sdkTarget.js';
 import type { InvokeRequest, Outcome, Target } from '../src/targets/types.js';
 import { CREDENTIALS, startTestStack } from './helpers.js';
 
@@ -177,7 +177,7 @@ describe('the direct path classifies every answer as the SDK path does', () => {
     test(name, async () => {
       const aws: ResolvedAwsConfig = { region: stack.region, endpoint: stack.lambdaUrl, loopback: true, credentials: CREDENTIALS };
       const options = { functionName, ...(qualifier && { qualifier }), aws };
-      const targets: Target[] = [createLambdaTarget(options), createDirectLambdaTarget({ ...options, userAgent: 'lambench/test', keepOkBodies: true })];
+      const targets: Target[] = [createSdkLambdaTarget(options), createDirectLambdaTarget({ ...options, userAgent: 'lambench/test', keepOkBodies: true })];
       const [viaSdk, direct] = await Promise.all(targets.map((target) => target.invoke(request)));
       // And on a load test's lane (lambench's own HTTP/1.1 connection): the same reading.
       const onLane = await targets[1]!.invoke(request, undefined, 0);
@@ -234,7 +234,7 @@ describe('a gateway or proxy in front of the Invoke API: the same error type bot
     test(answer.name, async () => {
       current = answer;
       const aws: ResolvedAwsConfig = { region: 'us-east-1', endpoint: url, loopback: true, credentials: CREDENTIALS };
-      const viaSdk = createLambdaTarget({ functionName: 'square', aws });
+      const viaSdk = createSdkLambdaTarget({ functionName: 'square', aws });
       const direct = createDirectLambdaTarget({ functionName: 'square', aws, userAgent: 'lambench/test' });
       const request: InvokeRequest = { invocationType: 'RequestResponse', payload: Buffer.from('{}') };
       try {

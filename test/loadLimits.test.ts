@@ -84,7 +84,7 @@ describe('the open-file limit', () => {
 
   it('an EMFILE that happens anyway is said to be the client\'s limit, in the report and in the verdict', async () => {
     const recorder = new Recorder();
-    for (let i = 0; i < 3; i += 1) recorder.record({ class: 'networkError', sentAt: 0, latencyMs: 0, attempts: 0, errorType: 'EMFILE', errorMessage: 'connect EMFILE 127.0.0.1:8080 - Local (undefined:undefined)' });
+    for (let i = 0; i < 3; i += 1) recorder.record({ class: 'networkError', sentAt: 0, serviceTimeMs: 0, endedAt: 0, attempts: 0, errorType: 'EMFILE', errorMessage: 'connect EMFILE 127.0.0.1:8080 - Local (undefined:undefined)' });
     const phase = phaseReport({ config: { name: 'sync', invocationType: 'RequestResponse', load: { kind: 'closed', concurrency: 3 } }, recorder, startedAt: 0, elapsedMs: 1000, started: 3, sentLate: 0 });
     assert.equal(phase.errors![0]!.type, 'EMFILE');
     assert.match(phase.errors![0]!.example, /^the client's own open-file limit \(ulimit -n\) was reached, not the target's fault: raise it, or lower --concurrency \/ --max-in-flight \(connect EMFILE/);

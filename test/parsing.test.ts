@@ -7,8 +7,8 @@ import { UsageError } from '../src/errors.js';
 import { isLoopbackHost, regionFromArn } from '../src/aws/awsConfig.js';
 import { parseInvocationType } from '../src/targets/invocationType.js';
 import { parseReportLine } from '../src/aws/lambdaLog.js';
-import { checkPayloadSize, encodeClientContext, encodeJsonPayload, formatBytes } from '../src/targets/payload.js';
-import { createBodyBuilder } from '../src/targets/requestBody.js';
+import { checkPayloadSize, encodeClientContext, encodeJsonPayload, formatBytes } from '../src/targets/request/payload.js';
+import { createBodyBuilder } from '../src/targets/request/requestBody.js';
 import { parseTargetSpec } from '../src/targets/targetSpec.js';
 
 describe('parseReportLine', () => {

@@ -14,11 +14,11 @@ import { rawLine, Recorder } from '../src/metrics/recorder.js';
 import type { Outcome } from '../src/targets/types.js';
 
 const OUTCOMES: Outcome[] = [
-  { class: 'ok', statusCode: 200, sentAt: 1_796_000_000_000, latencyMs: 12.3456789, attempts: 1, requestId: 'b0f1c2d3-0000-4000-8000-000000000001' },
-  { class: 'ok', statusCode: 202, sentAt: 1, latencyMs: 0, attempts: 1, clientRequestId: 'c-1' },
-  { class: 'functionError', statusCode: 200, sentAt: 2, latencyMs: 1e-7, attempts: 1, requestId: 'r', errorType: 'Error "quoted" \\ back\nslash' },
-  { class: 'networkError', sentAt: 3, latencyMs: 30_000.0005, attempts: 1, errorType: 'ECONNRESET', clientRequestId: 'ünï\u2028cøde' },
-  { class: 'timeout', statusCode: undefined, sentAt: 4, latencyMs: 5, attempts: 1 },
+  { class: 'ok', statusCode: 200, sentAt: 1_796_000_000_000, serviceTimeMs: 12.3456789, endedAt: 1_796_000_000_012.3457, attempts: 1, requestId: 'b0f1c2d3-0000-4000-8000-000000000001' },
+  { class: 'ok', statusCode: 202, sentAt: 1, serviceTimeMs: 0, endedAt: 1, attempts: 1, clientRequestId: 'c-1' },
+  { class: 'functionError', statusCode: 200, sentAt: 2, serviceTimeMs: 1e-7, endedAt: 2, attempts: 1, requestId: 'r', errorType: 'Error "quoted" \\ back\nslash' },
+  { class: 'networkError', sentAt: 3, serviceTimeMs: 30_000.0005, endedAt: 30_003.0005, attempts: 1, errorType: 'ECONNRESET', clientRequestId: 'ünï\u2028cøde' },
+  { class: 'timeout', statusCode: undefined, sentAt: 4, serviceTimeMs: 5, endedAt: 9, attempts: 1 },
 ];
 
 describe('raw lines', () => {
@@ -27,14 +27,14 @@ describe('raw lines', () => {
       const recorder = new Recorder((lines) => written.push(lines), labels);
       const written: string[] = [];
       for (const [index, outcome] of OUTCOMES.entries()) {
-        const intendedLatency = outcome.latencyMs + index * 0.5;
+        const intendedLatency = outcome.serviceTimeMs + index * 0.5;
         const expected = JSON.stringify({
           ...labels,
           outcome: outcome.class,
           statusCode: outcome.statusCode,
           sentAt: outcome.sentAt,
           latencyMs: Math.round(intendedLatency * 1000) / 1000,
-          serviceTimeMs: Math.round(outcome.latencyMs * 1000) / 1000,
+          serviceTimeMs: Math.round(outcome.serviceTimeMs * 1000) / 1000,
           requestId: outcome.requestId,
           clientRequestId: outcome.clientRequestId,
           errorType: outcome.errorType,

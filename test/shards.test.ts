@@ -14,7 +14,7 @@ import { runBench } from '../src/run/runBench.js';
 import { createHistogram, decodeHistogram, encodeHistogram, recordMs, type LatencySummary } from '../src/metrics/histogram.js';
 import { mergeReports } from '../src/report/merge.js';
 import type { ReportDocument } from '../src/report/reportDocument.js';
-import { compileTemplate } from '../src/targets/payloadTemplate.js';
+import { compileTemplate } from '../src/targets/request/payloadTemplate.js';
 import { parseAllDocuments } from 'yaml';
 import { listen, REPO_ROOT, runLambench } from './helpers.js';
 

@@ -14,6 +14,7 @@ import { runBench } from '../src/run/runBench.js';
 import { splitEvenly, workerPhases } from '../src/load/split.js';
 import { createHistogram, recordMs } from '../src/metrics/histogram.js';
 import { Recorder } from '../src/metrics/recorder.js';
+import { epochAt } from '../src/time.js';
 import { startTestStack } from './helpers.js';
 
 const quiet = { note: () => {} };
@@ -36,9 +37,9 @@ describe('splitting the load', () => {
 describe('recorder intervals', () => {
   it('a call that never went out (not signed, interrupted first) counts under its outcome but has no latency', () => {
     const recorder = new Recorder();
-    recorder.record({ class: 'ok', statusCode: 200, sentAt: 1, latencyMs: 40, attempts: 1 });
-    recorder.record({ class: 'networkError', sentAt: 2, latencyMs: 0, attempts: 0, errorType: 'CredentialsProviderError' });
-    recorder.record({ class: 'timeout', sentAt: 3, latencyMs: 0.01, attempts: 0, errorType: 'Interrupted' });
+    recorder.record({ class: 'ok', statusCode: 200, sentAt: 1, serviceTimeMs: 40, endedAt: 41, attempts: 1 });
+    recorder.record({ class: 'networkError', sentAt: 2, serviceTimeMs: 0, endedAt: 2, attempts: 0, errorType: 'CredentialsProviderError' });
+    recorder.record({ class: 'timeout', sentAt: 3, serviceTimeMs: 0.01, endedAt: 3.01, attempts: 0, errorType: 'Interrupted' });
     assert.equal(recorder.completed, 3);
     assert.deepEqual([recorder.outcomes.ok, recorder.outcomes.networkError, recorder.outcomes.timeout], [1, 1, 1]);
     assert.deepEqual([recorder.latency.totalCount, recorder.serviceTime.totalCount], [1, 1]);
@@ -49,6 +50,20 @@ describe('recorder intervals', () => {
     assert.ok(recorder.latency.minNonZeroValue >= 39_000, 'the 0 ms of the unsent calls is not a latency');
   });
 
+  it('open loop: a call\'s latency runs from its intended start to its end (endedAt), not to when it is recorded', async () => {
+    const lines: string[] = [];
+    const recorder = new Recorder((text) => lines.push(text));
+    const intendedAt = performance.now();
+    // Sent 5 ms late, answered 20 ms after its intended start; recorded 30 ms later still.
+    const outcome = { class: 'ok', statusCode: 200, sentAt: Date.now(), serviceTimeMs: 15, endedAt: epochAt(intendedAt + 20), attempts: 1 } as const;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    recorder.record(outcome, intendedAt);
+    const line = JSON.parse(lines[0]!) as { latencyMs: number; serviceTimeMs: number };
+    assert.deepEqual([line.latencyMs, line.serviceTimeMs], [20, 15]);
+    const p100 = recorder.latency.getValueAtPercentile(100);
+    assert.ok(p100 >= 20_000 && p100 < 20_020, `the histogram holds 20 ms too (3 significant digits): ${p100} µs`);
+  });
+
   it('intervals added together equal one recorder that saw every call', () => {
     const whole = new Recorder();
     const sender = new Recorder();
@@ -56,7 +71,7 @@ describe('recorder intervals', () => {
     whole.start(0);
     sender.start(0);
     for (let index = 0; index < 5000; index += 1) {
-      const outcome = { class: index % 50 === 0 ? 'throttled' : 'ok', statusCode: index % 50 === 0 ? 429 : 200, sentAt: 0, latencyMs: 0.2 + ((index * 7919) % 3000) / 7, attempts: 1 } as const;
+      const outcome = { class: index % 50 === 0 ? 'throttled' : 'ok', statusCode: index % 50 === 0 ? 429 : 200, sentAt: 0, serviceTimeMs: 0.2 + ((index * 7919) % 3000) / 7, endedAt: 0, attempts: 1 } as const;
       whole.record(outcome, undefined, index);
       sender.record(outcome, undefined, index);
       if (index % 700 === 0) merged.absorb(sender.takeInterval());

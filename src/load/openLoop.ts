@@ -20,7 +20,7 @@ export async function runOpenLoop(rate: number, maxInFlight: number, limit: RunL
   const start = performance.now();
   const periodMs = 1000 / rate;
   // A count, not a set of promises: adding objects to a Set cost about 10 µs per call in the HTTP
-  // path (src/targets/undiciExchange.ts); the end waits on `drained` instead.
+  // path (src/targets/wire/exchange.ts); the end waits on `drained` instead.
   let inFlight = 0;
   let drained: (() => void) | undefined;
   // Each call in flight holds a lane (a connection of its own at the target), taken from a stack of

@@ -12,6 +12,7 @@ import { runOpenLoop } from './openLoop.js';
 import { CUT_AT_PHASE_END, phaseCalls, type PhaseCalls } from './phaseCalls.js';
 import type { LoadDriver, RunStats } from './types.js';
 import type { LoadShape, ScheduleShare } from '../config/load.js';
+import { epochAt } from '../time.js';
 
 export type { LoadShape, ScheduleShare };
 
@@ -71,7 +72,7 @@ export async function runPhase(phase: PhaseConfig, context: PhaseContext): Promi
   // A target never throws for a failed call; if one does anyway, the call fails, not the run.
   const call = (seq: number, lane?: number) =>
     target.invoke(request(phase.invocationType, seq), calls?.signal, lane).catch(
-      (error: unknown): Outcome => ({ class: 'networkError', sentAt: Date.now(), latencyMs: 0, attempts: 0, errorType: 'InternalError', errorMessage: String(error) }),
+      (error: unknown): Outcome => ({ class: 'networkError', sentAt: Date.now(), serviceTimeMs: 0, endedAt: epochAt(performance.now()), attempts: 0, errorType: 'InternalError', errorMessage: String(error) }),
     );
   const drive = async (driver: LoadDriver, limit: { durationMs?: number; requests?: number; rampMs?: number }): Promise<RunStats> => {
     calls = phaseCalls(context.callSignal, limit.durationMs, context.graceMs);

@@ -4,6 +4,7 @@
  */
 import { parseReportLine } from '../aws/lambdaLog.js';
 import type { Outcome, OutcomeClass } from '../targets/types.js';
+import { monotonicAt } from '../time.js';
 import { createHistogram, decodeHistogram, encodeHistogram, recordMs } from './histogram.js';
 
 export type RecordedClass = OutcomeClass | 'dropped';
@@ -99,17 +100,19 @@ export class Recorder {
   }
 
   /**
-   * One completed call; `intendedAt` (performance.now() time) only in open loop. A call that never
-   * went out (attempts 0: it could not be signed, or the run was interrupted first) counts under its
-   * outcome but has no latency: a 0 would pull the percentiles down.
+   * One completed call; `intendedAt` (performance.now() time) only in open loop, where the latency
+   * runs from it to the call's end (`endedAt`, set where the call ended); in closed loop the latency
+   * is the service time. A call that never went out (attempts 0: it could not be signed, or the run
+   * was interrupted first) counts under its outcome but has no latency: a 0 would pull the
+   * percentiles down. `completedAt` places the call in its second of `perSecond`.
    */
   record(outcome: Outcome, intendedAt?: number, completedAt = performance.now()): void {
     this.completed += 1;
     this.outcomes[outcome.class] += 1;
     if (outcome.statusCode !== undefined) this.status.set(outcome.statusCode, (this.status.get(outcome.statusCode) ?? 0) + 1);
-    const latencyMs = intendedAt === undefined ? outcome.latencyMs : completedAt - intendedAt;
+    const latencyMs = intendedAt === undefined ? outcome.serviceTimeMs : monotonicAt(outcome.endedAt) - intendedAt;
     if (outcome.attempts > 0) {
-      recordMs(this.serviceTime, outcome.latencyMs);
+      recordMs(this.serviceTime, outcome.serviceTimeMs);
       recordMs(this.latency, latencyMs);
     } else this.unsent += 1;
     const second = Math.floor((completedAt - this.startedAt) / 1000);
@@ -245,7 +248,7 @@ function describeFailure(outcome: Outcome): ErrorKind {
 export function rawLine(prefix: string, outcome: Outcome, latencyMs: number): string {
   let line = `${prefix}"outcome":"${outcome.class}"`;
   if (outcome.statusCode !== undefined) line += `,"statusCode":${outcome.statusCode}`;
-  line += `,"sentAt":${outcome.sentAt},"latencyMs":${round3(latencyMs)},"serviceTimeMs":${round3(outcome.latencyMs)}`;
+  line += `,"sentAt":${outcome.sentAt},"latencyMs":${round3(latencyMs)},"serviceTimeMs":${round3(outcome.serviceTimeMs)}`;
   if (outcome.requestId !== undefined) line += `,"requestId":${JSON.stringify(outcome.requestId)}`;
   if (outcome.clientRequestId !== undefined) line += `,"clientRequestId":${JSON.stringify(outcome.clientRequestId)}`;
   if (outcome.errorType !== undefined) line += `,"errorType":${JSON.stringify(outcome.errorType)}`;

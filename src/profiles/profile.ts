@@ -11,7 +11,7 @@ import { parseDuration } from '../duration.js';
 import { UsageError, messageOf } from '../errors.js';
 import { checkThresholdsApply, parseThreshold, type Threshold } from '../thresholds/thresholds.js';
 import { parseInvocationType } from '../targets/invocationType.js';
-import { compileTemplate } from '../targets/payloadTemplate.js';
+import { compileTemplate } from '../targets/request/payloadTemplate.js';
 import type { InvocationType } from '../targets/types.js';
 import { PROFILE_SCHEMA } from './schema.js';
 

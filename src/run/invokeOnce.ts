@@ -7,7 +7,7 @@ import type { CompletionRecord } from '../delivery/completionRecord.js';
 import { createTarget } from '../targets/index.js';
 import { parseInvocationType } from '../targets/invocationType.js';
 import { parseReportLine, type ReportFigures } from '../aws/lambdaLog.js';
-import { decodePayload } from '../targets/payloadCodec.js';
+import { decodeResponseBody } from '../targets/responseBody.js';
 import { prepareCall, type CallOptions } from '../targets/prepareCall.js';
 import type { InvocationType, Outcome, Target } from '../targets/types.js';
 
@@ -31,6 +31,7 @@ export interface InvokeResultDocument {
   apigwId?: string;
   /** When the call was sent (epoch milliseconds): with the IDs, what `poll --correlate` matches on. */
   sentAt: number;
+  /** The call's service time (its Outcome's `serviceTimeMs`), under the name `invoke --json` has always printed. */
   latencyMs: number;
   attempts: number;
   payload?: unknown;
@@ -130,13 +131,13 @@ export function resultDocument(target: string, invocationType: InvocationType, o
     invocationType,
     outcome: outcome.class,
     sentAt: outcome.sentAt,
-    latencyMs: Math.round(outcome.latencyMs * 1000) / 1000,
+    latencyMs: Math.round(outcome.serviceTimeMs * 1000) / 1000,
     attempts: outcome.attempts,
   };
   if (outcome.statusCode !== undefined) document.statusCode = outcome.statusCode;
   if (outcome.requestId) document.requestId = outcome.requestId;
   if (outcome.apigwId) document.apigwId = outcome.apigwId;
-  const payload = decodePayload(outcome.payload);
+  const payload = decodeResponseBody(outcome.payload);
   if (payload !== undefined) document.payload = payload;
   if (outcome.payloadCut) document.payloadCut = true;
   if (outcome.functionError) document.functionError = outcome.functionError;

@@ -3,9 +3,9 @@
  * only the SDK (or undici) it needs.
  */
 import { regionFromArn, resolveAwsConfig, type AwsOptions } from '../aws/awsConfig.js';
-import type { AsyncVia } from './httpTarget.js';
+import type { AsyncVia } from './http/httpTarget.js';
 import type { TargetSpec } from './targetSpec.js';
-import { ERROR_BODY_LIMIT_BYTES } from './undiciExchange.js';
+import { ERROR_BODY_LIMIT_BYTES } from './wire/exchange.js';
 import type { Target } from './types.js';
 
 export interface HttpOptions {
@@ -41,12 +41,12 @@ export async function createTarget(spec: TargetSpec, options: TargetOptions): Pr
     const http = options.http ?? { headers: {}, asyncVia: 'header', asyncHeader: 'InvocationType' };
     let signer;
     if (http.sigv4) {
-      const { createSigV4Signer, regionFromApiUrl } = await import('../aws/sigv4.js');
+      const { createExecuteApiSigner, regionFromApiUrl } = await import('../aws/signExecuteApi.js');
       // The URL's own origin decides loopback (dummy credentials) and no endpoint env applies.
       const aws = await resolveAwsConfig({ ...options.aws, endpointUrl: spec.url.origin }, 'LAMBDA', options.note, regionFromApiUrl(spec.url));
-      signer = createSigV4Signer(options.aws.region ?? aws.region, aws.credentials);
+      signer = createExecuteApiSigner(options.aws.region ?? aws.region, aws.credentials);
     }
-    const { createHttpTarget } = await import('./httpTarget.js');
+    const { createHttpTarget } = await import('./http/httpTarget.js');
     return createHttpTarget({
       url: spec.url,
       headers: http.headers,
@@ -63,7 +63,7 @@ export async function createTarget(spec: TargetSpec, options: TargetOptions): Pr
   }
   const aws = await resolveAwsConfig(options.aws, 'LAMBDA', options.note, regionFromArn(spec.functionName));
   if (options.forLoad && !options.sdk && !options.retries) {
-    const { createDirectLambdaTarget } = await import('./lambdaDirectTarget.js');
+    const { createDirectLambdaTarget } = await import('./lambda/directTarget.js');
     const { VERSION } = await import('../version.js');
     return createDirectLambdaTarget({
       functionName: spec.functionName,
@@ -74,9 +74,9 @@ export async function createTarget(spec: TargetSpec, options: TargetOptions): Pr
       userAgent: `lambench/${VERSION}`,
     });
   }
-  const { createLambdaTarget } = await import('./lambdaTarget.js');
+  const { createSdkLambdaTarget } = await import('./lambda/sdkTarget.js');
   if (options.forLoad && options.retries) options.note('--retries: calls go through the AWS SDK client and its retry strategy (slower: about 3,000 calls/s per core at most)');
-  return createLambdaTarget({
+  return createSdkLambdaTarget({
     functionName: spec.functionName,
     ...(spec.qualifier !== undefined && { qualifier: spec.qualifier }),
     aws,

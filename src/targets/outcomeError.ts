@@ -4,7 +4,7 @@
  * service (not found, denied, throttled) or no answer at all is an unavailable target (3).
  */
 import { CallFailedError, TargetUnavailableError, type LambenchError } from '../errors.js';
-import { decodePayload } from './payloadCodec.js';
+import { decodeResponseBody } from './responseBody.js';
 import type { Outcome, Target } from './types.js';
 
 const SERVICE_HINTS: Record<string, string> = {
@@ -64,7 +64,7 @@ export function outcomeError(outcome: Outcome, target: Target): LambenchError | 
 }
 
 function functionErrorDetail(outcome: Outcome): string | undefined {
-  const document = decodePayload(outcome.payload);
+  const document = decodeResponseBody(outcome.payload);
   if (document === null || typeof document !== 'object') return typeof document === 'string' ? document.slice(0, 200) : undefined;
   const { errorType, errorMessage } = document as { errorType?: string; errorMessage?: string };
   return [errorType, errorMessage].filter(Boolean).join(': ') || undefined;

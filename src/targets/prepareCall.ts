@@ -5,10 +5,10 @@
  */
 import { UsageError } from '../errors.js';
 import type { HttpOptions } from './index.js';
-import { parseAsyncVia, parseHeaderName, parseHeaders, parseHttpUrl, parseMethod } from './httpOptions.js';
-import { checkPayloadSize, encodeClientContext, encodeJsonPayload, formatBytes, readPayloadText } from './payload.js';
-import { compileTemplate, type PayloadTemplate } from './payloadTemplate.js';
-import { createBodyBuilder, DEFAULT_ASYNC_BODY_PATH, DEFAULT_CORRELATION_HEADER, DEFAULT_CORRELATION_PATH } from './requestBody.js';
+import { parseAsyncVia, parseHeaderName, parseHeaders, parseHttpUrl, parseMethod } from './http/httpFlags.js';
+import { checkPayloadSize, encodeClientContext, encodeJsonPayload, formatBytes, readPayloadText } from './request/payload.js';
+import { compileTemplate, type PayloadTemplate } from './request/payloadTemplate.js';
+import { createBodyBuilder, DEFAULT_ASYNC_BODY_PATH, DEFAULT_CORRELATION_HEADER, DEFAULT_CORRELATION_PATH } from './request/requestBody.js';
 import { parseTargetSpec, type TargetSpec } from './targetSpec.js';
 import type { InvocationType, InvokeRequest } from './types.js';
 

@@ -23,8 +23,17 @@ export interface Outcome {
   statusCode?: number;
   /** Wall-clock time the call was sent, in epoch milliseconds. */
   sentAt: number;
-  /** Client-side latency from send to the end of the response, in milliseconds. */
-  latencyMs: number;
+  /**
+   * The service time: from the actual send to the end of the answer (or to when the call was given
+   * up), in milliseconds. A call's latency in an open loop is measured from its intended start
+   * instead (the recorder's, to `endedAt`).
+   */
+  serviceTimeMs: number;
+  /**
+   * When the answer ended, or the call was given up: epoch milliseconds with a fraction (time.ts
+   * `epochAt`), set by the transport where the call ended, not when the outcome was recorded.
+   */
+  endedAt: number;
   /** How many HTTP attempts the call took (SDK retries included). */
   attempts: number;
   /** The Invoke API's request ID, or an HTTP endpoint's `x-amzn-RequestId` (API Gateway's own). */
@@ -39,7 +48,7 @@ export interface Outcome {
   functionError?: string;
   /** The response body (or its first bytes: see payloadCut). */
   payload?: Uint8Array;
-  /** True when the body went on past what was kept of it (undiciExchange.ts says how much is kept). */
+  /** True when the body went on past what was kept of it (wire/exchange.ts says how much is kept). */
   payloadCut?: boolean;
   /** Decoded tail of the function's log (Invoke API with LogType Tail). */
   logResult?: string;

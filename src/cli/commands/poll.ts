@@ -5,7 +5,7 @@ import { deliveryEquation } from '../../delivery/deliveryReport.js';
 import type { TrackedInvocation } from '../../delivery/deliveryTracker.js';
 import type { PollResult } from '../../delivery/pollQueues.js';
 import { oneLine } from '../../terminalText.js';
-import { parseHttpUrl } from '../../targets/httpOptions.js';
+import { parseHttpUrl } from '../../targets/http/httpFlags.js';
 import { formatLatencyMs, formatLatencyUs } from '../../latencyText.js';
 import { styleFor, type Style } from '../style.js';
 import { listenForInterrupts } from '../interrupts.js';

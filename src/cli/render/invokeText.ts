@@ -4,7 +4,7 @@
  * an answer cannot retitle the window or clear the screen. `--json` prints the document as is.
  */
 import { oneLine, terminalSafe } from '../../terminalText.js';
-import { SHOWN_BODY_LIMIT_BYTES } from '../../targets/undiciExchange.js';
+import { SHOWN_BODY_LIMIT_BYTES } from '../../targets/wire/exchange.js';
 import type { InvokeResultDocument } from '../../run/invokeOnce.js';
 import type { CompletionRecord } from '../../delivery/completionRecord.js';
 import type { Style } from '../style.js';

@@ -5,8 +5,8 @@
 import { constants } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { UsageError, messageOf } from '../errors.js';
-import type { InvocationType } from './types.js';
+import { UsageError, messageOf } from '../../errors.js';
+import type { InvocationType } from '../types.js';
 
 /** Invoke API request limits: 6 MB synchronous, 1 MB asynchronous (raised from 256 KB in 2025). */
 export const PAYLOAD_LIMIT_BYTES: Record<InvocationType, number> = {

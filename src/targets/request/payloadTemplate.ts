@@ -13,7 +13,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { UsageError, messageOf } from '../errors.js';
+import { UsageError, messageOf } from '../../errors.js';
 
 export interface PayloadTemplate {
   /** The text with its placeholders, as written. */

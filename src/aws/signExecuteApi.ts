@@ -1,6 +1,7 @@
 /**
  * SigV4 for IAM-protected APIs (service `execute-api`), with @smithy/signature-v4. The signer is
  * built once per run; each request is signed as it is sent (the date and body hash change).
+ * Lambda's Invoke API is signed elsewhere, by hand, for speed (targets/lambda/signInvoke.ts).
  */
 import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -13,14 +14,14 @@ export interface SignableRequest {
   body?: Uint8Array;
 }
 
-export type RequestSigner = (request: SignableRequest) => Promise<Record<string, string>>;
+export type ExecuteApiSigner = (request: SignableRequest) => Promise<Record<string, string>>;
 
 /** `abc123.execute-api.eu-west-1.amazonaws.com` → `eu-west-1`. */
 export function regionFromApiUrl(url: URL): string | undefined {
   return /\.execute-api\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?$/.exec(url.hostname)?.[1];
 }
 
-export function createSigV4Signer(region: string, credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider): RequestSigner {
+export function createExecuteApiSigner(region: string, credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider): ExecuteApiSigner {
   const signer = new SignatureV4({ service: 'execute-api', region, credentials, sha256: Sha256, uriEscapePath: true });
   return async ({ method, url, headers, body }) => {
     const query: Record<string, string | string[]> = {};

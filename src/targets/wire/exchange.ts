@@ -22,7 +22,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { networkFailure } from './callFailure.js';
 import type { Dispatch } from './connections.js';
-import type { InvokeRequest, Outcome } from './types.js';
+import type { InvokeRequest, Outcome } from '../types.js';
+import { epochAt } from '../../time.js';
 
 /**
  * One call, as handed to the connection itself (its origin, path, method, headers and body: set
@@ -57,7 +58,8 @@ export const SHOWN_BODY_LIMIT_BYTES = 32 * 1024 * 1024;
  */
 export const ERROR_BODY_LIMIT_BYTES = 64 * 1024;
 
-export interface Exchange {
+/** An answer as it came back: its status, headers and what was kept of its body. */
+export interface HttpAnswer {
   statusCode: number;
   headers: IncomingHttpHeaders;
   body?: Buffer;
@@ -69,7 +71,7 @@ export interface Exchange {
  * Reads an answer into the call's outcome, which arrives filled with the timing, the status and
  * class 'ok' (always the same shape, built by the exchange); returns it, changed or replaced.
  */
-export type ReadAnswer = (response: Exchange, outcome: Outcome) => Outcome;
+export type ReadAnswer = (response: HttpAnswer, outcome: Outcome) => Outcome;
 
 type Controller = Parameters<NonNullable<Dispatcher.DispatchHandler['onRequestStart']>>[0];
 
@@ -142,7 +144,7 @@ class CallHandler implements Dispatcher.DispatchHandler {
   private timer: NodeJS.Timeout | undefined;
   /** When a swept deadline runs out (performance.now() time); never, without one. */
   deadlineAt = Number.POSITIVE_INFINITY;
-  private response: Exchange | undefined;
+  private response: HttpAnswer | undefined;
   private chunks: Buffer[] | undefined;
   /** Bytes of the body still to keep; what comes after is read and dropped. */
   private room = 0;
@@ -227,11 +229,11 @@ class CallHandler implements Dispatcher.DispatchHandler {
   }
 
   onResponseEnd(): void {
-    const latencyMs = this.settle();
-    if (latencyMs === undefined) return;
+    const end = this.settle();
+    if (end === undefined) return;
     const response = this.response;
     if (!response) {
-      this.fail(new Error('the response ended without a status'), latencyMs, true);
+      this.fail(new Error('the response ended without a status'), end, true);
       return;
     }
     const chunks = this.chunks;
@@ -239,7 +241,7 @@ class CallHandler implements Dispatcher.DispatchHandler {
     // Reading the answer is outside the network error handling: a bug in it is not a network failure.
     let outcome: Outcome;
     try {
-      outcome = this.read(response, this.outcome('ok', response.statusCode, latencyMs));
+      outcome = this.read(response, this.outcome('ok', response.statusCode, end));
     } catch (error) {
       this.reject(error);
       return;
@@ -254,30 +256,31 @@ class CallHandler implements Dispatcher.DispatchHandler {
 
   /** A call that got no whole answer (timeout, interrupt, network); `sent` false: it never went out. */
   giveUp(error: Error, sent = true): void {
-    const latencyMs = this.settle();
-    if (latencyMs !== undefined) this.fail(error, latencyMs, sent);
+    const end = this.settle();
+    if (end !== undefined) this.fail(error, end, sent);
   }
 
-  private fail(error: Error, latencyMs: number, sent: boolean): void {
+  private fail(error: Error, end: number, sent: boolean): void {
     const failure = networkFailure(error, this.request.timeoutMs);
-    const outcome = this.outcome(failure.class, undefined, latencyMs);
+    const outcome = this.outcome(failure.class, undefined, end);
     if (!sent) outcome.attempts = 0;
     outcome.errorType = failure.errorType;
     outcome.errorMessage = failure.errorMessage;
     this.resolve(outcome);
   }
 
-  private outcome(kind: Outcome['class'], statusCode: number | undefined, latencyMs: number): Outcome {
-    const outcome: Outcome = { class: kind, statusCode, sentAt: this.sentAt, latencyMs, attempts: 1 };
+  /** `end`: when the call ended (performance.now() time). */
+  private outcome(kind: Outcome['class'], statusCode: number | undefined, end: number): Outcome {
+    const outcome: Outcome = { class: kind, statusCode, sentAt: this.sentAt, serviceTimeMs: end - this.start, endedAt: epochAt(end), attempts: 1 };
     if (this.clientRequestId) outcome.clientRequestId = this.clientRequestId;
     return outcome;
   }
 
-  /** Ends the call's bookkeeping once; returns its latency, or undefined if it had already ended. */
+  /** Ends the call's bookkeeping once; returns when it ended (performance.now() time), or undefined if it had already ended. */
   private settle(): number | undefined {
     if (this.done) return undefined;
     this.done = true;
-    const latencyMs = performance.now() - this.start;
+    const end = performance.now();
     if (this.timer) clearTimeout(this.timer);
     const list = this.list;
     if (list) {
@@ -287,7 +290,7 @@ class CallHandler implements Dispatcher.DispatchHandler {
       this.next = this.previous = this.list = undefined;
     }
     this.controller = undefined;
-    return latencyMs;
+    return end;
   }
 }
 

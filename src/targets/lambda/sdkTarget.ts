@@ -1,14 +1,16 @@
 /**
  * The Lambda Invoke API transport, on the AWS SDK v3. The client is built once per run, with
  * `maxAttempts: 1` unless retries are asked for: the SDK retries throttles by default, and a
- * retried throttle would vanish into an inflated latency.
+ * retried throttle would vanish into an inflated latency. The path of one-off calls, `--retries` and
+ * `--sdk`; a load test's calls take the direct signed path (directTarget.ts).
  */
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import type { ResolvedAwsConfig } from '../aws/awsConfig.js';
-import { callDeadlineMs } from './deadline.js';
-import type { InvokeRequest, Outcome, Target } from './types.js';
+import type { ResolvedAwsConfig } from '../../aws/awsConfig.js';
+import { callDeadlineMs } from '../wire/deadline.js';
+import type { InvokeRequest, Outcome, Target } from '../types.js';
+import { epochAt } from '../../time.js';
 
-export interface LambdaTargetOptions {
+export interface SdkLambdaTargetOptions {
   functionName: string;
   qualifier?: string;
   aws: ResolvedAwsConfig;
@@ -16,7 +18,7 @@ export interface LambdaTargetOptions {
   retries?: number;
   /** Sockets kept open to the endpoint (the load generator's concurrency). */
   maxSockets?: number;
-  /** Whole-call deadline in milliseconds (absent: the default, deadline.ts). */
+  /** Whole-call deadline in milliseconds (absent: the default, wire/deadline.ts). */
   /**
    * Bytes kept of any response body (a load test keeps only what its error example uses); the rest
    * is read and dropped. Absent: bodies whole.
@@ -35,7 +37,7 @@ interface SdkError extends Error {
   cause?: unknown;
 }
 
-export function createLambdaTarget(options: LambdaTargetOptions): Target {
+export function createSdkLambdaTarget(options: SdkLambdaTargetOptions): Target {
   const { aws } = options;
   const timeoutMs = callDeadlineMs(options.timeoutMs);
   const client = new LambdaClient({
@@ -79,12 +81,13 @@ export function createLambdaTarget(options: LambdaTargetOptions): Target {
       else signal?.addEventListener('abort', onAbort, { once: true });
       try {
         const output = await client.send(command, { abortSignal: deadline.signal });
-        const latencyMs = performance.now() - start;
+        const end = performance.now();
         const outcome: Outcome = {
           class: output.FunctionError ? 'functionError' : 'ok',
           statusCode: output.StatusCode ?? output.$metadata.httpStatusCode ?? 0,
           sentAt,
-          latencyMs,
+          serviceTimeMs: end - start,
+          endedAt: epochAt(end),
           attempts: output.$metadata.attempts ?? 1,
         };
         if (output.$metadata.requestId) outcome.requestId = output.$metadata.requestId;
@@ -95,7 +98,8 @@ export function createLambdaTarget(options: LambdaTargetOptions): Target {
         if (output.LogResult) outcome.logResult = Buffer.from(output.LogResult, 'base64').toString('utf8');
         return outcome;
       } catch (error) {
-        const failed = failedOutcome(error as SdkError, sentAt, performance.now() - start, request);
+        const end = performance.now();
+        const failed = failedOutcome(error as SdkError, sentAt, end - start, epochAt(end), request);
         const reason: unknown = deadline.signal.reason;
         if (failed.class === 'timeout' && reason instanceof Error && reason.name === 'TimeoutError') {
           failed.errorType = 'TimeoutError';
@@ -150,12 +154,13 @@ function boundedCollector(limit: number): (stream: unknown) => Promise<Uint8Arra
 }
 
 /** Classifies what the SDK threw: a service answer (throttle, not found…), a timeout, or the network. */
-function failedOutcome(error: SdkError, sentAt: number, latencyMs: number, request: InvokeRequest): Outcome {
+function failedOutcome(error: SdkError, sentAt: number, serviceTimeMs: number, endedAt: number, request: InvokeRequest): Outcome {
   const status = error.$metadata?.httpStatusCode;
   const outcome: Outcome = {
     class: 'networkError',
     sentAt,
-    latencyMs,
+    serviceTimeMs,
+    endedAt,
     attempts: error.$metadata?.attempts ?? 1,
     errorType: error.name,
     errorMessage: error.message,

@@ -1,7 +1,7 @@
 /** The HTTP-only inputs of `invoke` (and later `bench`), checked before anything is sent. */
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../errors.js';
 import type { AsyncVia } from './httpTarget.js';
-import { refuseUserInfo } from './targetSpec.js';
+import { refuseUserInfo } from '../targetSpec.js';
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 export const ASYNC_VIA_CHOICES: AsyncVia[] = ['header', 'body', 'url'];

@@ -1,11 +1,13 @@
 /**
- * SigV4 for the one request shape the direct Invoke path sends, with the signing key derived once
- * per day and credentials. Hand-written on purpose, because @smithy/signature-v4 was measured too
- * slow for the hot path: in a CPU profile of `lambench bench` on the Invoke API it took 29% of the
- * client's time (about 35 µs a call), mostly generic canonicalization and an HMAC per call that
- * only builds its signing-key cache key. This signer does three hashes a call (payload, canonical
- * request, signature) and nothing else. `test/lambdaDirect.test.ts` holds it byte for byte to the
- * SDK's own requests and to @smithy/signature-v4 over many generated requests.
+ * SigV4 for Lambda's Invoke API (service `lambda`), for the one request shape the direct path
+ * (directTarget.ts) sends, with the signing key derived once per day and credentials (API Gateway's
+ * `execute-api` is signed by aws/signExecuteApi.ts). Hand-written on purpose, because
+ * @smithy/signature-v4 was measured too slow for the hot path: in a CPU profile of `lambench bench`
+ * on the Invoke API it took 29% of the client's time (about 35 µs a call), mostly generic
+ * canonicalization and an HMAC per call that only builds its signing-key cache key. This signer
+ * does three hashes a call (payload, canonical request, signature) and nothing else.
+ * `test/lambdaDirect.test.ts` holds it byte for byte to the SDK's own requests and to
+ * @smithy/signature-v4 over many generated requests.
  */
 import { createHash, createHmac } from 'node:crypto';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';

@@ -8,7 +8,7 @@
  * characters are ASCII and UTF-8 never uses ASCII bytes inside a multi-byte character, so the scan
  * runs over the bytes themselves.
  */
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../errors.js';
 
 export interface JsonWrite {
   /** The path's keys, e.g. ['meta', 'clientRequestId']. */

@@ -1,5 +1,6 @@
 /** Calls that got no answer: what they failed on (a timeout, an interrupt, the network, signing). */
-import type { InvokeRequest, Outcome } from './types.js';
+import type { InvokeRequest, Outcome } from '../types.js';
+import { epochAt } from '../../time.js';
 
 interface UndiciError extends Error {
   code?: string;
@@ -24,7 +25,8 @@ export function signingFailure(error: unknown, request: InvokeRequest): Outcome 
   return {
     class: 'networkError',
     sentAt: Date.now(),
-    latencyMs: 0,
+    serviceTimeMs: 0,
+    endedAt: epochAt(performance.now()),
     attempts: 0,
     errorType: error instanceof Error ? error.name : 'SigningError',
     errorMessage: `the request could not be signed: ${error instanceof Error ? error.message : String(error)}`,

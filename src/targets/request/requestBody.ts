@@ -6,10 +6,10 @@
  * ID is not Lambda's.
  */
 import { randomUUID } from 'node:crypto';
-import { UsageError, messageOf } from '../errors.js';
+import { UsageError, messageOf } from '../../errors.js';
 import { writeIntoJson, type JsonWrite } from './jsonWrite.js';
 import type { PayloadTemplate } from './payloadTemplate.js';
-import type { InvocationType } from './types.js';
+import type { InvocationType } from '../types.js';
 
 export const DEFAULT_CORRELATION_PATH = 'meta.clientRequestId';
 export const DEFAULT_ASYNC_BODY_PATH = 'meta.async';

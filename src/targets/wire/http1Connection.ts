@@ -14,7 +14,7 @@
  * resets, malformed answers and TLS.
  *
  * It speaks the handler API of undici's dispatchers (onRequestStart … onResponseEnd), so the
- * exchange code (undiciExchange.ts) drives either without knowing which. Over 300 lines on
+ * code that sends a call (exchange.ts) drives either without knowing which. Over 300 lines on
  * purpose: the connection and its response parser are one state machine over one socket. A chunk handed to
  * `onResponseData` is valid only during that call (a handler copies what it keeps): plain-TCP
  * connections read into one buffer that all of this thread's lanes share (`onread`), instead of
@@ -64,7 +64,7 @@ export class Http1ProtocolError extends Error {
 type BodyMode = { kind: 'none' } | { kind: 'length'; remaining: number } | { kind: 'chunked'; state: 'size' | 'data' | 'data-end' | 'trailers'; remaining: number } | { kind: 'close' };
 
 /** The call in progress and where its answer stands. */
-class Exchange implements Controller {
+class CallInProgress implements Controller {
   aborted = false;
   paused = false;
   reason: Error | null = null;
@@ -98,7 +98,7 @@ class Exchange implements Controller {
 export class Http1Connection {
   private socket: Socket | undefined;
   private connected = false;
-  private current: Exchange | undefined;
+  private current: CallInProgress | undefined;
   /** Bytes read but not yet parsed (a head split over reads, a chunk-size line…). */
   private pending: Buffer | undefined;
   private readonly secure: boolean;
@@ -135,7 +135,7 @@ export class Http1Connection {
       waiting.handler.onResponseError?.(waiting, new Error('given up before it was written'));
     } else if (waiting) {
       // A lane never overlaps itself; if it ever did, failing the call says so instead of corrupting both.
-      handler.onResponseError?.(new Exchange(handler, request.method, this, NOTHING), new Error('a lane sent a second call while its first was in flight'));
+      handler.onResponseError?.(new CallInProgress(handler, request.method, this, NOTHING), new Error('a lane sent a second call while its first was in flight'));
       return false;
     }
     // Idle past the server's keep-alive: it may be closing the connection as this call is written.
@@ -144,36 +144,36 @@ export class Http1Connection {
     try {
       bytes = this.serialize(request);
     } catch (error) {
-      handler.onResponseError?.(new Exchange(handler, request.method, this, NOTHING), error as Error);
+      handler.onResponseError?.(new CallInProgress(handler, request.method, this, NOTHING), error as Error);
       return false;
     }
-    const exchange = new Exchange(handler, request.method, this, bytes);
-    this.current = exchange;
+    const call = new CallInProgress(handler, request.method, this, bytes);
+    this.current = call;
     // As undici does, the call starts (onRequestStart) when it is written: once the connection is up.
-    if (this.socket && this.connected) this.start(exchange);
+    if (this.socket && this.connected) this.start(call);
     else if (!this.socket) this.open();
     return true;
   }
 
-  private start(exchange: Exchange): void {
-    exchange.started = true;
-    exchange.handler.onRequestStart?.(exchange, {});
-    if (!exchange.aborted) this.socket!.write(exchange.bytes);
+  private start(call: CallInProgress): void {
+    call.started = true;
+    call.handler.onRequestStart?.(call, {});
+    if (!call.aborted) this.socket!.write(call.bytes);
   }
 
   close(): void {
-    const exchange = this.current;
+    const call = this.current;
     this.current = undefined;
     this.reset();
-    exchange?.handler.onResponseError?.(exchange, Object.assign(new Error('the connection was closed with the call in flight'), { code: 'UND_ERR_DESTROYED' }));
+    call?.handler.onResponseError?.(call, Object.assign(new Error('the connection was closed with the call in flight'), { code: 'UND_ERR_DESTROYED' }));
   }
 
   /** Ends the current call with an error and drops the connection (its state is unknown). */
-  fail(exchange: Exchange, error: Error): void {
-    if (this.current !== exchange) return;
+  fail(call: CallInProgress, error: Error): void {
+    if (this.current !== call) return;
     this.current = undefined;
     this.reset();
-    exchange.handler.onResponseError?.(exchange, error);
+    call.handler.onResponseError?.(call, error);
   }
 
   /** Drops the connection: the next call opens a new one. */
@@ -267,32 +267,32 @@ export class Http1Connection {
 
   /** The server closed (or the socket failed): the end of a read-until-close body, or a failed call. */
   private onClosed(error: Error | undefined): void {
-    const exchange = this.current;
+    const call = this.current;
     const wasConnected = this.connected;
     this.detach();
-    if (!exchange) return;
+    if (!call) return;
     this.current = undefined;
-    if (!error && exchange.stage === 'body' && exchange.body.kind === 'close') {
-      exchange.handler.onResponseEnd?.(exchange, {});
+    if (!error && call.stage === 'body' && call.body.kind === 'close') {
+      call.handler.onResponseEnd?.(call, {});
       return;
     }
     const reason =
       error ??
       Object.assign(new Error(wasConnected ? 'the server closed the connection before the answer was complete' : 'the connection closed before it was established'), { code: 'UND_ERR_SOCKET' });
-    exchange.handler.onResponseError?.(exchange, reason);
+    call.handler.onResponseError?.(call, reason);
   }
 
   private onData(chunk: Buffer): void {
     let data = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
     this.pending = undefined;
     while (data.length > 0) {
-      const exchange = this.current;
-      if (!exchange) {
+      const call = this.current;
+      if (!call) {
         // Bytes with no call waiting for them: the connection can no longer be trusted.
         this.reset();
         return;
       }
-      const used = exchange.stage === 'head' ? this.readHead(exchange, data) : this.readBody(exchange, data);
+      const used = call.stage === 'head' ? this.readHead(call, data) : this.readBody(call, data);
       if (used < 0) return; // the call failed; the connection is gone
       if (used === 0) {
         // Kept past this read: a copy, since the read buffer is shared.
@@ -304,26 +304,26 @@ export class Http1Connection {
   }
 
   /** Parses a whole head if there is one; returns the bytes used (0: wait for more; -1: failed). */
-  private readHead(exchange: Exchange, data: Buffer): number {
+  private readHead(call: CallInProgress, data: Buffer): number {
     // Empty lines before a status line (some servers end a body with an extra CRLF) are skipped.
     let start = 0;
     while (start + 1 < data.length && data[start] === 0x0d && data[start + 1] === 0x0a) start += 2;
     if (start > 0) return start;
     const end = data.indexOf(HEAD_END);
     if (end < 0) {
-      if (data.length > MAX_HEAD_BYTES) return this.protocolError(exchange, `a response head longer than ${MAX_HEAD_BYTES} bytes`);
-      if (data.includes(BARE_LF_END)) return this.protocolError(exchange, 'lines ended by LF alone, not CRLF');
+      if (data.length > MAX_HEAD_BYTES) return this.protocolError(call, `a response head longer than ${MAX_HEAD_BYTES} bytes`);
+      if (data.includes(BARE_LF_END)) return this.protocolError(call, 'lines ended by LF alone, not CRLF');
       return 0;
     }
     const lines = data.toString('latin1', 0, end).split('\r\n');
     const statusLine = /^HTTP\/1\.([01]) (\d{3})(?: (.*))?$/.exec(lines[0]!);
-    if (!statusLine) return this.protocolError(exchange, `not an HTTP/1.x status line: ${JSON.stringify(lines[0]!.slice(0, 60))}`);
+    if (!statusLine) return this.protocolError(call, `not an HTTP/1.x status line: ${JSON.stringify(lines[0]!.slice(0, 60))}`);
     const statusCode = Number(statusLine[2]);
     const headers: IncomingHttpHeaders = {};
     for (let index = 1; index < lines.length; index += 1) {
       const line = lines[index]!;
       const colon = line.indexOf(':');
-      if (colon <= 0 || !HEADER_NAME.test(line.slice(0, colon))) return this.protocolError(exchange, `a malformed header line: ${JSON.stringify(line.slice(0, 60))}`);
+      if (colon <= 0 || !HEADER_NAME.test(line.slice(0, colon))) return this.protocolError(call, `a malformed header line: ${JSON.stringify(line.slice(0, 60))}`);
       const name = line.slice(0, colon).toLowerCase();
       const value = line.slice(colon + 1).trim();
       const seen = headers[name];
@@ -334,64 +334,64 @@ export class Http1Connection {
     const used = end + HEAD_END.length;
     // 1xx answers (100 Continue, 103 Early Hints) come before the real one; 101 is not asked for.
     if (statusCode < 200) {
-      if (statusCode === 101) return this.protocolError(exchange, 'an unasked-for protocol switch (101)');
+      if (statusCode === 101) return this.protocolError(call, 'an unasked-for protocol switch (101)');
       return used;
     }
     const connection = String(headers.connection ?? '').toLowerCase();
-    exchange.keepAlive = statusLine[1] === '1' ? !connection.includes('close') : connection.includes('keep-alive');
+    call.keepAlive = statusLine[1] === '1' ? !connection.includes('close') : connection.includes('keep-alive');
     const hint = /timeout=(\d+)/i.exec(String(headers['keep-alive'] ?? ''));
     this.keepAliveUntil = hint ? performance.now() + Number(hint[1]) * 1000 - KEEP_ALIVE_MARGIN_MS : undefined;
     const encoding = headers['transfer-encoding'];
     const length = headers['content-length'];
-    if (exchange.method === 'HEAD' || statusCode === 204 || statusCode === 304) exchange.body = { kind: 'none' };
+    if (call.method === 'HEAD' || statusCode === 204 || statusCode === 304) call.body = { kind: 'none' };
     else if (encoding !== undefined && String(encoding).toLowerCase().includes('chunked')) {
-      exchange.body = { kind: 'chunked', state: 'size', remaining: 0 };
+      call.body = { kind: 'chunked', state: 'size', remaining: 0 };
       // Both framings at once (RFC 9112 §6.3): read as chunked, then the connection is not trusted again.
-      if (length !== undefined) exchange.keepAlive = false;
+      if (length !== undefined) call.keepAlive = false;
     } else if (length !== undefined) {
       const values = Array.isArray(length) ? length : [length];
-      if (!values.every((value) => CONTENT_LENGTH.test(value) && value === values[0])) return this.protocolError(exchange, `a bad Content-Length: ${JSON.stringify(length)}`);
-      exchange.body = { kind: 'length', remaining: Number(values[0]) };
+      if (!values.every((value) => CONTENT_LENGTH.test(value) && value === values[0])) return this.protocolError(call, `a bad Content-Length: ${JSON.stringify(length)}`);
+      call.body = { kind: 'length', remaining: Number(values[0]) };
     } else {
-      exchange.body = { kind: 'close' };
-      exchange.keepAlive = false;
+      call.body = { kind: 'close' };
+      call.keepAlive = false;
     }
-    exchange.stage = 'body';
-    exchange.handler.onResponseStart?.(exchange, statusCode, headers, statusLine[3] ?? '');
-    if (exchange.aborted) return -1;
-    if (exchange.body.kind === 'none' || (exchange.body.kind === 'length' && exchange.body.remaining === 0)) this.complete(exchange);
+    call.stage = 'body';
+    call.handler.onResponseStart?.(call, statusCode, headers, statusLine[3] ?? '');
+    if (call.aborted) return -1;
+    if (call.body.kind === 'none' || (call.body.kind === 'length' && call.body.remaining === 0)) this.complete(call);
     return used;
   }
 
   /** Hands body bytes to the handler; returns the bytes used (0: wait for more; -1: failed). */
-  private readBody(exchange: Exchange, data: Buffer): number {
-    const body = exchange.body;
+  private readBody(call: CallInProgress, data: Buffer): number {
+    const body = call.body;
     switch (body.kind) {
       case 'none':
-        return this.protocolError(exchange, 'bytes after a complete response');
+        return this.protocolError(call, 'bytes after a complete response');
       case 'close':
-        exchange.handler.onResponseData?.(exchange, data);
-        return exchange.aborted ? -1 : data.length;
+        call.handler.onResponseData?.(call, data);
+        return call.aborted ? -1 : data.length;
       case 'length': {
         const take = Math.min(body.remaining, data.length);
         body.remaining -= take;
-        exchange.handler.onResponseData?.(exchange, take === data.length ? data : data.subarray(0, take));
-        if (exchange.aborted) return -1;
-        if (body.remaining === 0) this.complete(exchange);
+        call.handler.onResponseData?.(call, take === data.length ? data : data.subarray(0, take));
+        if (call.aborted) return -1;
+        if (body.remaining === 0) this.complete(call);
         return take;
       }
       case 'chunked':
-        return this.readChunked(exchange, body, data);
+        return this.readChunked(call, body, data);
     }
   }
 
-  private readChunked(exchange: Exchange, body: Extract<BodyMode, { kind: 'chunked' }>, data: Buffer): number {
+  private readChunked(call: CallInProgress, body: Extract<BodyMode, { kind: 'chunked' }>, data: Buffer): number {
     switch (body.state) {
       case 'size': {
         const end = data.indexOf(CRLF);
-        if (end < 0) return data.length > 1024 ? this.protocolError(exchange, 'a chunk-size line longer than 1 KB') : 0;
+        if (end < 0) return data.length > 1024 ? this.protocolError(call, 'a chunk-size line longer than 1 KB') : 0;
         const text = data.toString('latin1', 0, end).split(';')[0]!.trim();
-        if (!/^[0-9a-fA-F]{1,12}$/.test(text)) return this.protocolError(exchange, `a bad chunk size: ${JSON.stringify(text.slice(0, 20))}`);
+        if (!/^[0-9a-fA-F]{1,12}$/.test(text)) return this.protocolError(call, `a bad chunk size: ${JSON.stringify(text.slice(0, 20))}`);
         body.remaining = Number.parseInt(text, 16);
         body.state = body.remaining === 0 ? 'trailers' : 'data';
         return end + CRLF.length;
@@ -399,37 +399,37 @@ export class Http1Connection {
       case 'data': {
         const take = Math.min(body.remaining, data.length);
         body.remaining -= take;
-        exchange.handler.onResponseData?.(exchange, take === data.length ? data : data.subarray(0, take));
-        if (exchange.aborted) return -1;
+        call.handler.onResponseData?.(call, take === data.length ? data : data.subarray(0, take));
+        if (call.aborted) return -1;
         if (body.remaining === 0) body.state = 'data-end';
         return take;
       }
       case 'data-end': {
         if (data.length < CRLF.length) return 0;
-        if (data[0] !== 0x0d || data[1] !== 0x0a) return this.protocolError(exchange, 'a chunk not followed by CRLF');
+        if (data[0] !== 0x0d || data[1] !== 0x0a) return this.protocolError(call, 'a chunk not followed by CRLF');
         body.state = 'size';
         return CRLF.length;
       }
       case 'trailers': {
         // Trailer lines until an empty one; their content is not needed.
         const end = data.indexOf(CRLF);
-        if (end < 0) return data.length > MAX_HEAD_BYTES ? this.protocolError(exchange, 'trailers too long') : 0;
-        if (end === 0) this.complete(exchange);
+        if (end < 0) return data.length > MAX_HEAD_BYTES ? this.protocolError(call, 'trailers too long') : 0;
+        if (end === 0) this.complete(call);
         return end + CRLF.length;
       }
     }
   }
 
-  private complete(exchange: Exchange): void {
+  private complete(call: CallInProgress): void {
     this.current = undefined;
     // An answer that came before the request was all written (an early 413): the rest of the body
     // would go out ahead of the next request, so the connection is not reused (undici does the same).
-    if (!exchange.keepAlive || (this.socket?.writableLength ?? 0) > 0) this.reset();
-    exchange.handler.onResponseEnd?.(exchange, {});
+    if (!call.keepAlive || (this.socket?.writableLength ?? 0) > 0) this.reset();
+    call.handler.onResponseEnd?.(call, {});
   }
 
-  private protocolError(exchange: Exchange, what: string): -1 {
-    this.fail(exchange, new Http1ProtocolError(`the response could not be read: ${what}`));
+  private protocolError(call: CallInProgress, what: string): -1 {
+    this.fail(call, new Http1ProtocolError(`the response could not be read: ${what}`));
     return -1;
   }
 }

@@ -10,20 +10,20 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { Connections } from './connections.js';
-import { callDeadlineMs, silenceLimitMs } from './deadline.js';
-import type { ResolvedAwsConfig } from '../aws/awsConfig.js';
-import { createInvokeSigner, EMPTY_SHA256, type SignableInvoke } from './invokeSigV4.js';
-import type { InvokeRequest, Outcome, Target } from './types.js';
-import { ERROR_BODY_LIMIT_BYTES, headerValue, SHOWN_BODY_LIMIT_BYTES, timedExchange, type Exchange, type ExchangeRequest } from './undiciExchange.js';
-import { signingFailure } from './callFailure.js';
+import { Connections } from '../wire/connections.js';
+import { callDeadlineMs, silenceLimitMs } from '../wire/deadline.js';
+import type { ResolvedAwsConfig } from '../../aws/awsConfig.js';
+import { createInvokeSigner, EMPTY_SHA256, type SignableInvoke } from './signInvoke.js';
+import type { InvokeRequest, Outcome, Target } from '../types.js';
+import { ERROR_BODY_LIMIT_BYTES, headerValue, SHOWN_BODY_LIMIT_BYTES, timedExchange, type ExchangeRequest, type HttpAnswer } from '../wire/exchange.js';
+import { signingFailure } from '../wire/callFailure.js';
 
-export interface DirectTargetOptions {
+export interface DirectLambdaTargetOptions {
   functionName: string;
   qualifier?: string;
   aws: ResolvedAwsConfig;
   connections?: number;
-  /** Whole-call deadline in milliseconds (absent: the default, deadline.ts). */
+  /** Whole-call deadline in milliseconds (absent: the default, wire/deadline.ts). */
   timeoutMs?: number;
   /** Keep 2xx response bodies; a load test reads only the bodies of failures. */
   keepOkBodies?: boolean;
@@ -56,7 +56,7 @@ export function unsignedInvoke(functionName: string, qualifier: string | undefin
   };
 }
 
-export function createDirectLambdaTarget(options: DirectTargetOptions): Target {
+export function createDirectLambdaTarget(options: DirectLambdaTargetOptions): Target {
   const { aws } = options;
   const endpoint = new URL(aws.endpoint ?? `https://lambda.${aws.region}.amazonaws.com`);
   const timeoutMs = callDeadlineMs(options.timeoutMs);
@@ -70,7 +70,7 @@ export function createDirectLambdaTarget(options: DirectTargetOptions): Target {
     ? () => SHOWN_BODY_LIMIT_BYTES
     : (status: number, responseHeaders: IncomingHttpHeaders) => (status >= 300 || responseHeaders['x-amz-function-error'] !== undefined ? ERROR_BODY_LIMIT_BYTES : 0);
   // Made once, not per call: the answer as an outcome, the SDK's way (clock skew corrected as it does).
-  const readAnswer = (response: Exchange, outcome: Outcome): Outcome => {
+  const readAnswer = (response: HttpAnswer, outcome: Outcome): Outcome => {
     const { statusCode: status, headers, body } = response;
     const requestId = headerValue(headers, 'x-amzn-requestid');
     if (status >= 300) {

@@ -4,12 +4,12 @@
  * name settable), a flag in the body (written by the body builder), or a separate URL. The status
  * is recorded as received: API Gateway answers 200 for an accepted event unless 202 is mapped.
  */
-import { Connections } from './connections.js';
-import { callDeadlineMs, silenceLimitMs } from './deadline.js';
-import type { RequestSigner } from '../aws/sigv4.js';
-import type { InvokeRequest, Outcome, OutcomeClass, Target } from './types.js';
-import { ERROR_BODY_LIMIT_BYTES, headerValue, SHOWN_BODY_LIMIT_BYTES, timedExchange, type Exchange, type ExchangeRequest } from './undiciExchange.js';
-import { signingFailure } from './callFailure.js';
+import { Connections } from '../wire/connections.js';
+import { callDeadlineMs, silenceLimitMs } from '../wire/deadline.js';
+import type { ExecuteApiSigner } from '../../aws/signExecuteApi.js';
+import type { InvokeRequest, Outcome, OutcomeClass, Target } from '../types.js';
+import { ERROR_BODY_LIMIT_BYTES, headerValue, SHOWN_BODY_LIMIT_BYTES, timedExchange, type ExchangeRequest, type HttpAnswer } from '../wire/exchange.js';
+import { signingFailure } from '../wire/callFailure.js';
 
 export type AsyncVia = 'header' | 'body' | 'url';
 
@@ -28,11 +28,11 @@ export interface HttpTargetOptions {
    * request has (an API maps it into the event with its mapping template). Absent: not sent.
    */
   correlationHeader?: string;
-  /** Whole-call deadline in milliseconds (absent: the default, deadline.ts). */
+  /** Whole-call deadline in milliseconds (absent: the default, wire/deadline.ts). */
   timeoutMs?: number;
   /** Keep 2xx response bodies (one-off calls show them); a load test only needs error bodies. */
   keepOkBodies?: boolean;
-  signer?: RequestSigner;
+  signer?: ExecuteApiSigner;
   connections?: number;
 }
 
@@ -92,7 +92,7 @@ export function createHttpTarget(options: HttpTargetOptions): Target {
 }
 
 /** The answer as an outcome: the status classified, API Gateway's IDs and error name, the body. */
-function readAnswer(response: Exchange, outcome: Outcome): Outcome {
+function readAnswer(response: HttpAnswer, outcome: Outcome): Outcome {
   const { statusCode, headers, body } = response;
   outcome.class = classifyStatus(statusCode);
   const requestId = headerValue(headers, 'x-amzn-requestid') ?? headerValue(headers, 'x-amz-apigw-requestid');
