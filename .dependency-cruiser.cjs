@@ -30,7 +30,7 @@ const layers = [
  * prepareCall, outcomeError, …) put the folders together, so no folder imports them.
  */
 const targetLayers = [
-  ['http', 'lambda'],
+  ['http', 'lambda', 'queue'],
   ['request', 'wire'],
 ];
 const TARGET_CONTRACT = '^src/targets/(types|targetSpec)\\.ts$';

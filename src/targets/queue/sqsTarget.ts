@@ -16,7 +16,8 @@
  */
 import { SendMessageBatchCommand, SendMessageCommand, type MessageAttributeValue, type SQSClient } from '@aws-sdk/client-sqs';
 import { QUEUE_CORRELATION_ATTRIBUTE } from '../../correlation.js';
-import { callDeadlineMs } from '../deadline.js';
+import { epochAt } from '../../time.js';
+import { callDeadlineMs } from '../wire/deadline.js';
 import type { InvokeRequest, Outcome, Target } from '../types.js';
 import { sqsFailure } from './sqsOutcome.js';
 
@@ -82,15 +83,18 @@ export function createSqsTarget(options: SqsTargetOptions): Target {
     inFlight.add(controller);
     const sentAt = Date.now();
     const start = performance.now();
-    const done = (pending: Pending, fields: Partial<Outcome>) =>
+    const done = (pending: Pending, fields: Partial<Outcome>) => {
+      const end = performance.now();
       pending.resolve({
         class: 'ok',
         sentAt,
-        latencyMs: performance.now() - start,
+        serviceTimeMs: end - start,
+        endedAt: epochAt(end),
         attempts: 1,
         ...(pending.request.clientRequestId && { clientRequestId: pending.request.clientRequestId }),
         ...fields,
       } as Outcome);
+    };
     try {
       if (batch.length === 1) {
         const [only] = batch as [Pending];
