@@ -10,7 +10,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { parseDuration } from '../duration.js';
 import { UsageError, messageOf } from '../errors.js';
 import { checkThresholdsApply, parseThreshold, type Threshold } from '../thresholds/thresholds.js';
-import { parseInvocationType } from '../targets/invocationType.js';
+import { parseInvocationType } from '../config/invocationType.js';
 import { compileTemplate } from '../targets/payloadTemplate.js';
 import type { InvocationType } from '../targets/types.js';
 import { PROFILE_SCHEMA } from './schema.js';

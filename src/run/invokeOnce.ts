@@ -5,7 +5,7 @@
 import { TargetUnavailableError, UsageError } from '../errors.js';
 import type { CompletionRecord } from '../delivery/completionRecord.js';
 import { createTarget } from '../targets/index.js';
-import { parseInvocationType } from '../targets/invocationType.js';
+import { parseInvocationType } from '../config/invocationType.js';
 import { parseReportLine, type ReportFigures } from '../aws/lambdaLog.js';
 import { decodePayload } from '../targets/payloadCodec.js';
 import { prepareCall, type CallOptions } from '../targets/prepareCall.js';

@@ -13,7 +13,7 @@ import { clientUsage, loadNote, SCHEMA_VERSION, type ReportDocument, type RunSet
 import { phaseReport } from './phaseReport.js';
 import { checkThresholdsApply, evaluateThresholds, parseThreshold, type Threshold } from '../thresholds/thresholds.js';
 import { createTarget } from '../targets/index.js';
-import { parseInvocationType } from '../targets/invocationType.js';
+import { parseInvocationType } from '../config/invocationType.js';
 import { VERSION } from '../version.js';
 import { prepareCall, type CallOptions, type PreparedCall } from '../targets/prepareCall.js';
 import type { InvocationType } from '../targets/types.js';
