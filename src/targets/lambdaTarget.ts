@@ -16,12 +16,12 @@ export interface LambdaTargetOptions {
   retries?: number;
   /** Sockets kept open to the endpoint (the load generator's concurrency). */
   maxSockets?: number;
-  /** Whole-call deadline in milliseconds (absent: the default, deadline.ts). */
   /**
    * Bytes kept of any response body (a load test keeps only what its error example uses); the rest
    * is read and dropped. Absent: bodies whole.
    */
   bodyLimitBytes?: number;
+  /** Whole-call deadline in milliseconds (absent: the default, deadline.ts), held by a per-call abort signal. */
   timeoutMs?: number;
 }
 
@@ -46,10 +46,8 @@ export function createLambdaTarget(options: LambdaTargetOptions): Target {
     maxAttempts: 1 + (options.retries ?? 0),
     ...(options.bodyLimitBytes !== undefined && { streamCollector: boundedCollector(options.bodyLimitBytes) }),
     requestHandler: {
-      // Until the answer's headers; the handler only warns when it runs out unless told to throw.
-      // The whole call, body included, is held to the deadline by the abort signal below.
-      requestTimeout: timeoutMs,
-      throwOnRequestTimeout: true,
+      // No requestTimeout of the handler's own: the deadline (--timeout) is held in one place, the
+      // per-call abort signal below, over the whole call, body included.
       httpAgent: { keepAlive: true, maxSockets: options.maxSockets ?? 50 },
       httpsAgent: { keepAlive: true, maxSockets: options.maxSockets ?? 50 },
     },
