@@ -107,6 +107,14 @@ describe('a problem names the flag or the profile field its value came from', ()
     assert.deepEqual(await problemsOf(buildRunConfig(profile.input, profile.names)), ['invoke.logType: applies to the Lambda Invoke API only, not to a URL']);
   });
 
+  it("a profile's output files are the run's outputs, raw included (output.raw was read, then dropped)", async () => {
+    const profile = await fromProfile(`target: ${URL_TARGET}\nload: {rate: 5, requests: 1}\noutput: {raw: ${join(dir, 'calls.ndjson')}, out: ${join(dir, 'run.json')}}\n`);
+    const { outputs } = await buildRunConfig(profile.input, profile.names);
+    assert.deepEqual([outputs.raw, outputs.out, outputs.html], [join(dir, 'calls.ndjson'), join(dir, 'run.json'), undefined]);
+    const flags = overlay(profile, { input: { rawPath: join(dir, 'other.ndjson') }, names: flagNames });
+    assert.equal((await buildRunConfig(flags.input, flags.names)).outputs.raw, join(dir, 'other.ndjson'), '--raw over output.raw');
+  });
+
   it('flags over a profile: each problem names where its own value came from', async () => {
     const profile = await fromProfile(`target: ${URL_TARGET}\nload: {rate: -1, ramp: 20s}\n`);
     const flags: Partial<RunInput> = { durationMs: 0 };

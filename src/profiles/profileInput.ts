@@ -124,6 +124,7 @@ export function profileInput(loaded: LoadedProfile, queueUrl: (reference: string
     out: output.out,
     html: output.html,
     hgrm: output.hgrm,
+    rawPath: output.raw,
   };
   return { input, names: profileNames(profile) };
 }
