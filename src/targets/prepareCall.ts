@@ -30,9 +30,13 @@ export interface CallChecks {
   stdin?: NodeJS.ReadableStream;
 }
 
-/** Checks the call for the given invocation types; problems are collected, nothing is thrown for them. */
+/**
+ * Checks the call for the given invocation types; problems are collected, nothing is thrown for
+ * them. The call is returned when none of its own was found.
+ */
 export async function checkCall(input: CallInput, types: InvocationType[], problems: Problems, checks: CallChecks = {}): Promise<CallConfig | undefined> {
   const { names } = problems;
+  const before = problems.list.length;
   const isUrl = /^https?:\/\//i.test(input.target.trim());
   if (input.qualifier !== undefined && input.qualifier.trim() === '') problems.add('qualifier', `needs a version or alias (e.g. ${names.of('qualifier')} live)`);
   // The qualifier applies to functions only; for a URL it is one of the Invoke API inputs refused below.
@@ -48,7 +52,8 @@ export async function checkCall(input: CallInput, types: InvocationType[], probl
   // A template is checked by filling it in once; the sample stands for the payload in every check below.
   const template = read && input.template ? problems.check(() => compileTemplate(read.text, input.templateDir ?? process.cwd()), payloadField) : undefined;
   const payload: PayloadConfig | undefined = read && (!input.template || template) ? { bytes: read.bytes, text: read.text, source: read.source, template: input.template ? { dir: input.templateDir ?? process.cwd() } : undefined } : undefined;
-  // The transport's own inputs are checked whatever the payload's fate, so that every problem is said at once.
+  // The transport's own inputs are checked whatever the payload's fate, and the payload whatever
+  // theirs (with what could be read of them), so that every problem is said at once.
   const transport = spec?.kind === 'http' ? checkHttpInputs(input, types, problems) : spec?.kind === 'lambda' ? checkLambdaInputs(input, types, problems) : undefined;
   if (!spec || !transport || !payload) return undefined;
   const base = { target: input.target, payload, timeoutMs: input.timeoutMs, aws: { region: input.region, profile: input.profile, endpointUrl: input.endpointUrl } };
@@ -70,7 +75,7 @@ export async function checkCall(input: CallInput, types: InvocationType[], probl
       problems.add(undefined, `the payload is ${formatBytes(probe.payload.length)}, over API Gateway's ${formatBytes(HTTP_PAYLOAD_LIMIT_BYTES)} limit: send less data`);
     }
   }
-  return call;
+  return problems.list.length === before ? call : undefined;
 }
 
 /** The requests of a checked call (a worker thread builds its own from the call it is handed). */
@@ -105,7 +110,8 @@ function requestBuilder(call: CallConfig, template: PayloadTemplate | undefined)
 type LambdaInputs = Pick<LambdaCall, 'logType' | 'clientContext' | 'retries' | 'sdk'>;
 type HttpInputs = Omit<HttpCall, 'kind' | 'target' | 'payload' | 'timeoutMs' | 'aws' | 'url'>;
 
-function checkLambdaInputs(input: CallInput, types: InvocationType[], problems: Problems): LambdaInputs | undefined {
+/** The Invoke API's own inputs, as far as they could be read (a problem leaves its field out). */
+function checkLambdaInputs(input: CallInput, types: InvocationType[], problems: Problems): LambdaInputs {
   const httpOnly: [Field, unknown][] = [
     ['method', input.method], ['headers', input.headers?.length ? input.headers : undefined], ['asyncVia', input.asyncVia],
     ['asyncUrl', input.asyncUrl], ['asyncHeader', input.asyncHeader], ['asyncBodyPath', input.asyncBodyPath], ['sigv4', input.sigv4 || undefined],
@@ -113,11 +119,11 @@ function checkLambdaInputs(input: CallInput, types: InvocationType[], problems: 
   for (const [field, value] of httpOnly) if (value !== undefined) problems.add(field, 'applies to URL targets only: a function is called through the Invoke API');
   const logType = problems.check(() => parseLogType(input.logType, types, problems.names.of('types')), 'logType');
   const clientContext = input.clientContext === undefined ? undefined : problems.check(() => encodeClientContext(input.clientContext!));
-  if ((input.logType !== undefined && !logType) || (input.clientContext !== undefined && !clientContext)) return undefined;
   return { logType, clientContext, retries: input.retries ?? 0, sdk: Boolean(input.sdk) };
 }
 
-function checkHttpInputs(input: CallInput, types: InvocationType[], problems: Problems): HttpInputs | undefined {
+/** The HTTP inputs, as far as they could be read (an unknown --async-via reads as the default, header). */
+function checkHttpInputs(input: CallInput, types: InvocationType[], problems: Problems): HttpInputs {
   const { names } = problems;
   const invokeApiOnly: [Field, unknown][] = [['qualifier', input.qualifier], ['logType', input.logType], ['clientContext', input.clientContext], ['retries', input.retries || undefined]];
   for (const [field, value] of invokeApiOnly) if (value !== undefined) problems.add(field, 'applies to the Lambda Invoke API only, not to a URL');
@@ -131,12 +137,11 @@ function checkHttpInputs(input: CallInput, types: InvocationType[], problems: Pr
   if (asyncVia !== undefined && asyncVia !== 'url' && asyncUrl) problems.add('asyncUrl', `only applies with ${names.of('asyncVia')} url (not ${asyncVia})`);
   if (types.includes('DryRun') && asyncVia !== 'header') problems.add('types', `DryRun over HTTP needs ${names.of('asyncVia')} header (the API must map the header to X-Amz-Invocation-Type)`);
   if (input.asyncBodyPath !== undefined && asyncVia !== 'body') problems.add('asyncBodyPath', `only applies with ${names.of('asyncVia')} body`);
-  if (!asyncVia || !headers || (input.method !== undefined && !method)) return undefined;
   const correlationPath = input.correlationPath === undefined ? DEFAULT_CORRELATION_PATH : input.correlationPath;
   return {
     method,
-    headers,
-    asyncVia,
+    headers: headers ?? {},
+    asyncVia: asyncVia ?? 'header',
     asyncHeader: input.asyncHeader ?? 'InvocationType',
     asyncUrl: asyncUrl?.href,
     asyncBodyPath: asyncVia === 'body' ? (input.asyncBodyPath ?? DEFAULT_ASYNC_BODY_PATH) : undefined,
