@@ -11,14 +11,14 @@ import { describe, it } from 'node:test';
 import { judge } from '../src/run/verdict.js';
 import { LambenchError } from '../src/errors.js';
 import { connectionsAllowed, descriptorProblem, descriptorRoom, SPARE_DESCRIPTORS } from '../src/load/fileDescriptors.js';
-import { checkRun } from '../src/run/runBench.js';
+import { buildRunConfig } from '../src/run/runConfig.js';
 import { Recorder } from '../src/metrics/recorder.js';
 import { phaseReport } from '../src/run/phaseReport.js';
 import { REPO_ROOT } from './helpers.js';
 
-async function usageMessage(options: Parameters<typeof checkRun>[0]): Promise<string> {
+async function usageMessage(options: Parameters<typeof buildRunConfig>[0]): Promise<string> {
   try {
-    await checkRun(options);
+    await buildRunConfig(options);
   } catch (error) {
     assert.ok(error instanceof LambenchError);
     assert.equal(error.exitCode, 2);

@@ -5,7 +5,7 @@ import { parseDuration } from '../src/duration.js';
 import { decodeCompletionMessage, valueAt } from '../src/delivery/completionRecord.js';
 import { UsageError } from '../src/errors.js';
 import { isLoopbackHost, regionFromArn } from '../src/aws/awsConfig.js';
-import { parseInvocationType } from '../src/targets/invocationType.js';
+import { parseInvocationType } from '../src/config/invocationType.js';
 import { parseReportLine } from '../src/aws/lambdaLog.js';
 import { checkPayloadSize, encodeClientContext, encodeJsonPayload, formatBytes } from '../src/targets/request/payload.js';
 import { createBodyBuilder } from '../src/targets/request/requestBody.js';

@@ -11,8 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { benchOptionsFrom, withFlags } from '../src/run/benchOptions.js';
+import { flagNames, overlay } from '../src/config/runInput.js';
 import { checkProfile, loadProfile, payloadText } from '../src/profiles/profile.js';
+import { profileInput } from '../src/profiles/profileInput.js';
 import { REPO_ROOT, runLambench } from './helpers.js';
 
 const PROFILES = join(REPO_ROOT, 'profiles');
@@ -149,9 +150,10 @@ describe('profile fields to bench options', () => {
     try {
       const file = join(dir, 'p.yaml');
       await writeFile(file, 'target: f\nload: {concurrency: 3, requests: 10}\nthresholds: [errors<1%]\nqueues: {s: https://sqs.eu-west-1.amazonaws.com/1/s}\nmodes: [async]\ndelivery: {destination: s}\n');
-      const options = benchOptionsFrom(await loadProfile(file), (queue) => queue);
+      const fromProfile = profileInput(await loadProfile(file), (queue) => queue);
+      const options = fromProfile.input;
       assert.equal(options.destinationQueue, 'https://sqs.eu-west-1.amazonaws.com/1/s');
-      const merged = withFlags(options, { rate: 20, durationMs: 5000, thresholds: ['p99<1s'] });
+      const merged = overlay(fromProfile, { input: { rate: 20, durationMs: 5000, thresholds: ['p99<1s'] }, names: flagNames }).input;
       assert.equal(merged.concurrency, undefined);
       assert.equal(merged.rate, 20);
       assert.equal(merged.requests, undefined);

@@ -1,7 +1,11 @@
-/** The command-line flags of a call (shared by invoke and bench), turned into CallOptions. */
-import { UsageError } from '../errors.js';
-import type { CallOptions } from '../targets/prepareCall.js';
+/**
+ * The command-line flags of a call (shared by invoke, bench and run), as a run's input: values
+ * typed (durations in milliseconds), not checked. The checks are buildRunConfig's (or invokeOnce's),
+ * made once for flags and profiles alike.
+ */
+import type { CallInput } from '../config/runInput.js';
 import { parseDuration } from '../duration.js';
+import { UsageError } from '../errors.js';
 
 export interface CallArgs {
   target?: string;
@@ -10,6 +14,7 @@ export interface CallArgs {
   qualifier?: string;
   logType?: string;
   clientContext?: string;
+  /** Text, not a yargs number: `--retries` with no value or an empty one is refused, not read as 0 or left out. */
   retries?: string;
   timeout?: string;
   method?: string;
@@ -27,29 +32,43 @@ export interface CallArgs {
   endpointUrl?: string;
 }
 
-export function callOptionsFrom(args: CallArgs): CallOptions {
+/** The call's flags; a flag not given is left undefined (so, under `run`, the profile's field stands). */
+export function callInput(args: CallArgs): Omit<CallInput, 'target'> & { target: string | undefined } {
   return {
-    target: args.target ?? '',
-    ...(args.payload !== undefined && { payload: args.payload }),
-    ...(args.payloadFile !== undefined && { payloadFile: args.payloadFile }),
-    ...(args.qualifier !== undefined && { qualifier: args.qualifier }),
-    ...(args.logType !== undefined && { logType: args.logType }),
-    ...(args.clientContext !== undefined && { clientContext: args.clientContext }),
-    ...(args.retries !== undefined && { retries: parseRetries(args.retries) }),
-    ...(args.timeout !== undefined && { timeoutMs: parsePositiveDuration(args.timeout, '--timeout') }),
-    ...(args.method !== undefined && { method: args.method }),
-    ...(args.header !== undefined && { headers: ([] as string[]).concat(args.header) }),
-    ...(args.asyncVia !== undefined && { asyncVia: args.asyncVia }),
-    ...(args.asyncHeader !== undefined && { asyncHeader: args.asyncHeader }),
-    ...(args.asyncBodyPath !== undefined && { asyncBodyPath: args.asyncBodyPath }),
-    ...(args.asyncUrl !== undefined && { asyncUrl: args.asyncUrl }),
-    ...(args.correlationId === false ? { correlationPath: null } : args.correlationPath !== undefined ? { correlationPath: args.correlationPath } : {}),
-    ...(args.correlationHeader !== undefined && { correlationHeader: args.correlationHeader }),
-    ...(args.sigv4 && { sigv4: true }),
-    ...(args.region !== undefined && { region: args.region }),
-    ...(args.profile !== undefined && { profile: args.profile }),
-    ...(args.endpointUrl !== undefined && { endpointUrl: args.endpointUrl }),
+    target: args.target,
+    payload: args.payload,
+    payloadFile: args.payloadFile,
+    qualifier: args.qualifier,
+    logType: args.logType,
+    clientContext: args.clientContext,
+    retries: numberFlag(args.retries, '--retries'),
+    timeoutMs: durationFlag(args.timeout, '--timeout'),
+    method: args.method,
+    headers: args.header === undefined ? undefined : ([] as string[]).concat(args.header),
+    asyncVia: args.asyncVia,
+    asyncHeader: args.asyncHeader,
+    asyncBodyPath: args.asyncBodyPath,
+    asyncUrl: args.asyncUrl,
+    correlationPath: args.correlationId === false ? null : args.correlationPath,
+    correlationHeader: args.correlationHeader,
+    sigv4: args.sigv4 || undefined,
+    region: args.region,
+    profile: args.profile,
+    endpointUrl: args.endpointUrl,
   };
+}
+
+/** A duration flag in milliseconds (its text checked here; whether it is long enough, with the run). */
+export function durationFlag(text: string | undefined, flag: string): number | undefined {
+  return text === undefined ? undefined : parseDuration(text, flag);
+}
+
+/** A number flag taken as text: the number, its text checked here (whether it is in range, with the run). */
+export function numberFlag(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (text.trim() === '' || Number.isNaN(value)) throw new UsageError(`${flag} '${text}' is not a number`);
+  return value;
 }
 
 /** A note printer that says each distinct note once, on stderr. */
@@ -59,19 +78,4 @@ export function notePrinter(): (message: string) => void {
     if (!seen.has(message)) process.stderr.write(`lambench: note: ${message}\n`);
     seen.add(message);
   };
-}
-
-function parseRetries(text: string): number {
-  const retries = Number(text);
-  if (text.trim() === '' || !Number.isInteger(retries) || retries < 0 || retries > 10) {
-    throw new UsageError(`--retries '${text}' must be a whole number from 0 to 10`);
-  }
-  return retries;
-}
-
-/** `absent`: what leaving the flag out gives, for the message (e.g. 'no limit', 'no ramp'). */
-export function parsePositiveDuration(text: string, flag: string, absent = 'no limit'): number {
-  const ms = parseDuration(text, flag);
-  if (ms <= 0) throw new UsageError(`${flag} '${text}' must be above 0 (leave it out for ${absent})`);
-  return ms;
 }

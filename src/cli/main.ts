@@ -9,7 +9,7 @@
  * themselves live in commands/ and are loaded only when asked for.
  */
 import { ExitCode, LambenchError, UsageError } from '../errors.js';
-import { INVOCATION_TYPE_CHOICES } from '../targets/invocationType.js';
+import { INVOCATION_TYPE_CHOICES } from '../config/invocationType.js';
 import { oneLine } from '../terminalText.js';
 
 // The SDK warns on every run that its 2027 releases will need Node 22. lambench supports Node

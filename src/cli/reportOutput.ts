@@ -1,13 +1,14 @@
 /**
  * Where a finished report goes, the same for `bench`, `run` and `report`: the JSON file, stdout
  * (table or JSON), .hgrm files and the HTML page (the verdict, as an exit code, is run/verdict.ts).
- * Paths are checked before a run starts, so a long run never ends in an unwritable file.
+ * Paths are checked before a run starts, so a long run never ends in an unwritable file (a run's
+ * with its configuration, run/runConfig.ts; `report` and `demo` here).
  */
-import { constants } from 'node:fs';
-import { access, mkdir, stat, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
-import { UsageError } from '../errors.js';
+import { writeFile } from 'node:fs/promises';
+import { Problems } from '../config/problems.js';
+import { flagNames } from '../config/runInput.js';
 import type { ReportDocument } from '../report/reportDocument.js';
+import { checkOutputFiles } from '../run/outputFiles.js';
 
 export interface ReportOutputArgs {
   out?: string;
@@ -17,9 +18,9 @@ export interface ReportOutputArgs {
 }
 
 export async function checkOutputs(args: ReportOutputArgs): Promise<void> {
-  if (args.out !== undefined) await checkWritable(args.out, '--out');
-  if (args.html !== undefined) await checkWritable(args.html, '--html');
-  if (args.hgrm !== undefined) await checkDirectory(args.hgrm, '--hgrm');
+  const problems = new Problems(flagNames);
+  await checkOutputFiles(args, problems);
+  problems.throwIfAny();
 }
 
 /** Writes the report wherever asked; the JSON file first, so a failure later still leaves it. Returns the files written. */
@@ -46,32 +47,4 @@ export async function emitReport(report: ReportDocument, args: ReportOutputArgs,
   // Under --json stdout holds the document only: where the files went is said on stderr.
   if (written.length > 0) process.stderr.write(`lambench: wrote ${written.join(', ')}\n`);
   return written;
-}
-
-/** The file can be created or overwritten (checked without creating it). */
-async function checkWritable(path: string, flag: string): Promise<void> {
-  const fail = (why: string) => new UsageError(`${flag} '${path}' cannot be written: ${why}; give a path in a folder you can write to`);
-  try {
-    const stats = await stat(path);
-    if (stats.isDirectory()) throw fail('it is a folder');
-    await access(path, constants.W_OK);
-  } catch (error) {
-    if (error instanceof UsageError) throw error;
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw fail((error as NodeJS.ErrnoException).code ?? String(error));
-    try {
-      await access(dirname(resolve(path)), constants.W_OK);
-    } catch (dirError) {
-      throw fail((dirError as NodeJS.ErrnoException).code === 'ENOENT' ? 'its folder does not exist' : ((dirError as NodeJS.ErrnoException).code ?? String(dirError)));
-    }
-  }
-}
-
-/** The folder exists and is writable, or can be created (mkdir -p, as writing will). */
-async function checkDirectory(path: string, flag: string): Promise<void> {
-  try {
-    await mkdir(path, { recursive: true });
-    await access(path, constants.W_OK);
-  } catch (error) {
-    throw new UsageError(`${flag} '${path}' cannot be used as a folder: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
 }

@@ -1,7 +1,7 @@
 /**
- * The load part of a run's configuration: what the schedulers take and what the report shows.
- * Types (and the one figure both the run and the report's wording need), below load and report
- * alike, so neither imports the other.
+ * The load shapes of a run's configuration (RunConfig's `load`, runConfig.ts): what the schedulers
+ * take and what the report shows. Types (and the one figure both the run and the report's wording
+ * need), below load and report alike, so neither imports the other.
  */
 
 /**

@@ -13,21 +13,22 @@ import { CUT_AT_PHASE_END, phaseCalls, type PhaseCalls } from './phaseCalls.js';
 import type { LoadDriver, RunStats } from './types.js';
 import type { LoadShape, ScheduleShare } from '../config/load.js';
 import { epochAt } from '../time.js';
+import type { PhaseLoad } from '../config/runConfig.js';
 
 export type { LoadShape, ScheduleShare };
 
 /** Where accepted async events go to be accounted for (counted: measured, not warm-up). */
 export type ExpectSink = (sent: SentInvocation, counted: boolean) => void;
 
-export interface PhaseConfig {
+/**
+ * One phase: its name and invocation type, and the run's load for this sender (RunConfig's
+ * `load.own`, or a worker thread's part of it). With --workers or --shard, `share` says, open loop,
+ * the slots of the schedule this part sends (rate and requests are the whole run's); closed loop,
+ * how its calls are numbered.
+ */
+export interface PhaseConfig extends PhaseLoad {
   name: string;
   invocationType: InvocationType;
-  load: LoadShape;
-  durationMs?: number;
-  requests?: number;
-  warmupMs?: number;
-  /** With --workers or --shard: open loop, the slots of the schedule this part sends (rate and requests are the whole run's); closed loop, how its calls are numbered. */
-  share?: ScheduleShare;
 }
 
 export interface PhaseResult {

@@ -11,7 +11,7 @@ import type { SentInvocation } from '../delivery/deliveryTracker.js';
 import { messageOf } from '../errors.js';
 import type { Recorder } from '../metrics/recorder.js';
 import { createTarget } from '../targets/index.js';
-import { prepareCall } from '../targets/prepareCall.js';
+import { callRequests } from '../targets/prepareCall.js';
 import { SECOND_INTERRUPT } from './phaseCalls.js';
 import { runPhase } from './phaseRunner.js';
 import type { ToMain, ToWorker, WorkerInput } from './workerProtocol.js';
@@ -40,10 +40,9 @@ port.on('message', (message: ToWorker) => {
 });
 
 async function main(): Promise<void> {
-  const problems: string[] = [];
-  const call = await prepareCall(input.call, input.types, problems);
-  if (!call || problems.length > 0) throw new Error(problems.join('; ') || 'the call could not be prepared');
-  const target = await createTarget(call.spec, { ...input.target, forLoad: true, note: (message) => post({ kind: 'note', message }) });
+  // The call was checked in the main thread: building its requests again cannot fail.
+  const request = callRequests(input.call);
+  const target = await createTarget(input.call, { connections: input.connections, forLoad: true, note: (message) => post({ kind: 'note', message }) });
 
   let rawText = '';
   const flushRaw = () => {
@@ -68,15 +67,15 @@ async function main(): Promise<void> {
   try {
     const result = await runPhase(input.phase, {
       target,
-      request: call.request,
-      ...(call.http && { asyncVia: call.http.asyncVia }),
-      ...(input.raw && {
-        raw: (lines: string) => {
-          rawText += lines;
-          if (rawText.length >= RAW_BATCH_CHARS) flushRaw();
-        },
-      }),
-      ...(input.expect && { expect: (sent: SentInvocation, counted: boolean) => (counted ? expected.counted : expected.warmup).push(sent) }),
+      request,
+      asyncVia: input.call.kind === 'http' ? input.call.asyncVia : undefined,
+      raw: input.raw
+        ? (lines: string) => {
+            rawText += lines;
+            if (rawText.length >= RAW_BATCH_CHARS) flushRaw();
+          }
+        : undefined,
+      expect: input.expect ? (sent: SentInvocation, counted: boolean) => (counted ? expected.counted : expected.warmup).push(sent) : undefined,
       note: (message: string) => post({ kind: 'note', message }),
       signal: controller.signal,
       callSignal: cancel.signal,

@@ -4,7 +4,9 @@
  * of the requests. Open loop: each part sends every nth slot of the one schedule, so the parts
  * together send exactly the single-sender schedule, each call still measured from its intended time.
  */
-import type { LoadShape, ScheduleShare, ShardInfo } from '../config/load.js';
+import type { ShardInfo } from '../config/load.js';
+import type { Problems } from '../config/problems.js';
+import type { PhaseLoad } from '../config/runConfig.js';
 import type { PhaseConfig } from './phaseRunner.js';
 
 export type { ShardInfo };
@@ -34,21 +36,22 @@ export function workerPhases(phase: PhaseConfig, workers: number): PhaseConfig[]
  * concurrency and of the requests; open loop, every nth slot of the one schedule (the rate and the
  * requests stay the whole run's, as with worker threads), and its part of the in-flight cap.
  */
-export function splitForShard(load: LoadShape, requests: number | undefined, shard: ShardInfo, problems: string[]): { load: LoadShape; requests?: number; share: ScheduleShare } | undefined {
+export function splitForShard(whole: PhaseLoad, shard: ShardInfo, problems: Problems): PhaseLoad | undefined {
   const { index, of } = shard;
+  const { load, requests } = whole;
+  const { names } = problems;
   if (!Number.isInteger(index) || !Number.isInteger(of) || of < 1 || of > 1000 || index < 1 || index > of) {
-    problems.push(`--shard ${index}/${of} must be i/n with 1 ≤ i ≤ n ≤ 1000, e.g. --shard 2/4`);
+    problems.add('shard', `${index}/${of} must be i/n with 1 ≤ i ≤ n ≤ 1000, e.g. --shard 2/4`);
     return undefined;
   }
   const share = { index: index - 1, of };
   if (load.kind === 'closed') {
     // Checked for every shard, not only this one: each shard must reach the same verdict.
-    if (load.concurrency < of) problems.push(`--shard ${index}/${of}: some shards get no calls in flight from --concurrency ${load.concurrency}: give at least ${of}, one per shard`);
-    if (requests !== undefined && requests < of) problems.push(`--shard ${index}/${of}: some shards get no calls from --requests ${requests}: give at least ${of}, one per shard`);
+    if (load.concurrency < of) problems.add('shard', `${index}/${of}: some shards get no calls in flight from ${names.of('concurrency')} ${load.concurrency}: give at least ${of}, one per shard`);
+    if (requests !== undefined && requests < of) problems.add('shard', `${index}/${of}: some shards get no calls from ${names.of('requests')} ${requests}: give at least ${of}, one per shard`);
     const concurrency = splitEvenly(load.concurrency, of)[index - 1]!;
     const part = requests === undefined ? undefined : splitEvenly(requests, of)[index - 1]!;
-    return { load: { ...load, concurrency }, ...(part !== undefined && { requests: part }), share };
+    return { ...whole, load: { ...load, concurrency }, ...(part !== undefined && { requests: part }), share };
   }
-  return { load: { ...load, maxInFlight: Math.max(1, splitEvenly(load.maxInFlight, of)[index - 1]!) }, share };
+  return { ...whole, load: { ...load, maxInFlight: Math.max(1, splitEvenly(load.maxInFlight, of)[index - 1]!) }, share };
 }
-

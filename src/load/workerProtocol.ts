@@ -1,18 +1,16 @@
 /** What the main thread and the worker threads of `bench --workers N` say to each other. */
 import type { SentInvocation } from '../delivery/deliveryTracker.js';
 import type { RecorderState } from '../metrics/recorder.js';
-import type { TargetOptions } from '../targets/index.js';
-import type { CallOptions } from '../targets/prepareCall.js';
-import type { InvocationType } from '../targets/types.js';
+import type { CallConfig } from '../config/runConfig.js';
 import type { PhaseConfig } from './phaseRunner.js';
 
 export interface WorkerInput {
-  /** The call as the user gave it, with the payload already read (no stdin in a worker). */
-  call: Omit<CallOptions, 'stdin'>;
-  types: InvocationType[];
+  /** The run's checked call, payload read (no stdin in a worker): the thread builds its own target and requests from it. */
+  call: CallConfig;
   /** This worker's share: its concurrency and requests, or its slots of the open-loop schedule. */
   phase: PhaseConfig;
-  target: Omit<TargetOptions, 'note' | 'forLoad'>;
+  /** Connections its target may open. */
+  connections: number;
   raw: boolean;
   expect: boolean;
   /** After the phase's duration (or a stop), how long calls still out may take before they are cut. */

@@ -1,18 +1,15 @@
 /**
- * Scenario files for `lambench run`: read (YAML or JSON), checked against the schema and then for
- * meaning (modes, thresholds, templates, queue names, environment variables), every problem listed
- * with its field path and the fix. Nothing is sent until a profile is clean.
+ * Scenario files for `lambench run`: read (YAML or JSON) and checked as a file: its shape against
+ * the schema, then what only the file can tell (queue names, environment variables, a payload file
+ * beside it), every problem listed with its field path and the fix. What its values mean for a run
+ * (modes, load, thresholds, templates…) is checked with the run (run/runConfig.ts), the same checks
+ * as flags get, named as the profile's fields (profileInput.ts). Nothing is sent until both are clean.
  */
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
-import { parseDuration } from '../duration.js';
 import { UsageError, messageOf } from '../errors.js';
-import { checkThresholdsApply, parseThreshold, type Threshold } from '../thresholds/thresholds.js';
-import { parseInvocationType } from '../targets/invocationType.js';
-import { compileTemplate } from '../targets/request/payloadTemplate.js';
-import type { InvocationType } from '../targets/types.js';
 import { PROFILE_SCHEMA } from './schema.js';
 
 export interface Profile {
@@ -94,50 +91,21 @@ export async function loadProfile(path: string): Promise<LoadedProfile> {
   return loaded;
 }
 
-/** Every problem in a parsed profile, schema first, then meaning; empty when it is clean. */
+/** Every problem in a parsed profile as a file: the schema first, then its queues, variables and payload file; empty when it is clean. */
 export function checkProfile(value: unknown, dir: string, env: NodeJS.ProcessEnv = process.env): string[] {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return ['a profile is a mapping of fields (target, modes, load, …): see profiles/README.md'];
   if (!validate(value)) return schemaProblems(validate.errors ?? []);
   const profile = value as Profile;
   const problems: string[] = [];
-  const at = (path: string, check: () => void) => {
+  if (profile.payloadFile !== undefined) {
     try {
-      check();
+      readFileSync(resolve(dir, profile.payloadFile));
     } catch (error) {
-      if (!(error instanceof UsageError)) throw error;
-      problems.push(`${path}: ${error.message}`);
+      const code = (error as NodeJS.ErrnoException).code;
+      problems.push(`payloadFile: cannot read ${resolve(dir, profile.payloadFile)} (${code === 'ENOENT' ? 'no such file' : (code ?? messageOf(error))}): paths start at the profile's folder`);
     }
-  };
-  const types: InvocationType[] = [];
-  modesOf(profile).forEach((mode, index) => at(Array.isArray(profile.modes) ? `modes[${index}]` : 'modes', () => types.push(parseInvocationType(mode, 'the mode'))));
-
-  const load = profile.load ?? {};
-  if (load.rate !== undefined && load.concurrency !== undefined) problems.push('load: give rate (open loop) or concurrency (closed loop), not both');
-  if (load.duration !== undefined && load.requests !== undefined) problems.push('load: give duration or requests, not both');
-  if (load.maxInFlight !== undefined && load.concurrency !== undefined) problems.push('load.maxInFlight: applies to the open loop (rate) only');
-  for (const field of ['duration', 'warmup', 'ramp'] as const) {
-    if (load[field] !== undefined) at(`load.${field}`, () => positive(parseDuration(load[field]!, `'${load[field]}'`)));
   }
-  if (profile.timeout !== undefined) at('timeout', () => positive(parseDuration(profile.timeout!, `'${profile.timeout}'`)));
-  if (profile.delivery?.settle !== undefined) at('delivery.settle', () => positive(parseDuration(profile.delivery!.settle!, `'${profile.delivery!.settle}'`)));
-
-  if (profile.payload !== undefined && profile.payloadFile !== undefined) problems.push('payload: give payload or payloadFile, not both');
-  if (profile.payload !== undefined) at('payload', () => compileTemplate(payloadText(profile.payload), dir));
-  if (profile.payloadFile !== undefined) at('payloadFile', () => compileTemplate(readPayloadFile(resolve(dir, profile.payloadFile!)), dir));
-
-  const thresholds: Threshold[] = [];
-  (profile.thresholds ?? []).forEach((rule, index) => at(`thresholds[${index}]`, () => thresholds.push(parseThreshold(rule))));
-  const verify = deliveryVerified(profile);
-  const applies: string[] = [];
-  checkThresholdsApply(thresholds, types.map(phaseOf), verify, applies);
-  for (const problem of applies) {
-    const index = thresholds.findIndex((threshold) => problem.includes(`'${threshold.text}'`));
-    problems.push(`thresholds[${index}]: ${problem.replace('--verify-delivery (with --destination-queue / --dlq)', 'delivery.verify with a destination or dlq').replace(/--threshold /, '')}`);
-  }
-
-  if (verify) {
-    if (!types.includes('Event')) problems.push("delivery: verifying delivery needs an async phase: add async to modes");
-    if (!profile.delivery?.destination && !profile.delivery?.dlq) problems.push('delivery: name the destination and/or dlq queue to verify delivery on');
+  if (deliveryVerified(profile)) {
     for (const field of ['destination', 'dlq'] as const) {
       const reference = profile.delivery?.[field];
       if (reference !== undefined && !isUrl(reference) && !(reference in (profile.queues ?? {}))) {
@@ -192,15 +160,6 @@ export function isUrl(text: string): boolean {
   return /^https?:\/\//i.test(text) || text.startsWith('${');
 }
 
-function readPayloadFile(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(`cannot read ${path} (${code === 'ENOENT' ? 'no such file' : (code ?? messageOf(error))}): paths start at the profile's folder`);
-  }
-}
-
 /**
  * The payload as template text. A JSON value is serialised, and a string that is one whole
  * placeholder giving a number or JSON ({{seq}}, {{randomInt A B}}, {{file PATH}}) loses its quotes:
@@ -209,14 +168,6 @@ function readPayloadFile(path: string): string {
 export function payloadText(payload: unknown): string {
   if (typeof payload === 'string') return payload;
   return JSON.stringify(payload).replace(/"\{\{(\s*(?:seq|randomInt|file)\b[^{}"]*)\}\}"/g, '{{$1}}');
-}
-
-function phaseOf(type: InvocationType): string {
-  return type === 'RequestResponse' ? 'sync' : type === 'Event' ? 'async' : 'dryrun';
-}
-
-function positive(ms: number): void {
-  if (!(ms > 0)) throw new UsageError('must be above 0');
 }
 
 /** ajv's findings as `field.path: what is wrong, and the fix` (the field's description). */

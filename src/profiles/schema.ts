@@ -1,7 +1,9 @@
 /**
  * The profile format as a JSON Schema: what `lambench run` accepts, field by field. Each field has a
  * description, which doubles as the fix in error messages. Unknown fields are errors (a typo must
- * not silently fall back to a default).
+ * not silently fall back to a default). The schema holds the shape (fields and their types); the
+ * ranges of values (a rate above 0, 1 to 64 workers…) are the run's checks, the same for flags and
+ * profiles (config/validate.ts), so they are not written here a second time.
  */
 
 const duration = { type: 'string', pattern: '^\\s*\\d+(\\.\\d+)?\\s*(ms|s|m|h)?\\s*$', description: "a duration like '500ms', '30s' or '2m'" } as const;
@@ -45,14 +47,14 @@ export const PROFILE_SCHEMA = {
       additionalProperties: false,
       description: 'the load shape: rate (open loop) or concurrency (closed loop), and duration or requests',
       properties: {
-        rate: { type: 'number', exclusiveMinimum: 0, maximum: 100_000, description: 'open loop: calls per second at constant arrival' },
-        concurrency: { type: 'integer', minimum: 1, maximum: 10_000, description: 'closed loop: calls in flight' },
-        maxInFlight: { type: 'integer', minimum: 1, description: 'open loop: cap on calls in flight (beyond it, sends are dropped and counted)' },
+        rate: { type: 'number', description: 'open loop: calls per second at constant arrival' },
+        concurrency: { type: 'integer', description: 'closed loop: calls in flight' },
+        maxInFlight: { type: 'integer', description: 'open loop: cap on calls in flight (beyond it, sends are dropped and counted)' },
         duration: { ...duration, description: "how long each phase runs, e.g. '30s'" },
-        requests: { type: 'integer', minimum: 1, description: 'how many calls each phase makes (instead of duration)' },
+        requests: { type: 'integer', description: 'how many calls each phase makes (instead of duration)' },
         warmup: { ...duration, description: "unrecorded run before each phase, e.g. '2s'" },
         ramp: { ...duration, description: "reach the full load after this long, measured and within duration, e.g. '10s'" },
-        workers: { type: 'integer', minimum: 1, maximum: 64, description: 'worker threads sending the load' },
+        workers: { type: 'integer', description: 'worker threads sending the load' },
       },
     },
     queues: {
@@ -90,7 +92,7 @@ export const PROFILE_SCHEMA = {
         qualifier: text('a version or alias'),
         logType: { enum: ['Tail', 'None', 'tail', 'none'], description: 'Tail: REPORT figures of sync calls (duration, cold starts)' },
         clientContext: { type: 'object', description: 'an object handed to the function as context.clientContext' },
-        retries: { type: 'integer', minimum: 0, maximum: 10, description: "the SDK's retries after the first attempt" },
+        retries: { type: 'integer', description: "the SDK's retries after the first attempt" },
         sdk: { type: 'boolean', description: 'call through the AWS SDK client instead of the direct signed path' },
       },
     },

@@ -2,21 +2,24 @@
  * One invocation, as `lambench invoke` makes it: inputs checked (every problem listed) before
  * anything is sent, one call, and a result document that `--json` prints as is.
  */
-import { TargetUnavailableError, UsageError } from '../errors.js';
+import { Problems } from '../config/problems.js';
+import { flagNames, type CallInput } from '../config/runInput.js';
+import { checkTypes } from '../config/validate.js';
+import { TargetUnavailableError } from '../errors.js';
 import type { CompletionRecord } from '../delivery/completionRecord.js';
 import { createTarget } from '../targets/index.js';
-import { parseInvocationType } from '../targets/invocationType.js';
 import { parseReportLine, type ReportFigures } from '../aws/lambdaLog.js';
 import { decodeResponseBody } from '../targets/responseBody.js';
-import { prepareCall, type CallOptions } from '../targets/prepareCall.js';
+import { callRequests, checkCall } from '../targets/prepareCall.js';
 import type { InvocationType, Outcome, Target } from '../targets/types.js';
 
-
-export interface InvokeOnceOptions extends CallOptions {
+export interface InvokeOnceOptions extends CallInput {
+  /** One invocation type, any spelling (default RequestResponse). */
   type?: string;
   /** Event only: wait for the completion record on these queues. */
   wait?: { destinationQueue?: string; dlq?: string; timeoutMs: number };
   note: (message: string) => void;
+  stdin?: NodeJS.ReadableStream;
 }
 
 /** What `invoke --json` prints: one object. */
@@ -60,47 +63,34 @@ export interface InvokeOnceResult {
 }
 
 export async function invokeOnce(options: InvokeOnceOptions): Promise<InvokeOnceResult> {
-  const problems: string[] = [];
-  let invocationType: InvocationType | undefined;
-  try {
-    invocationType = parseInvocationType(options.type ?? 'RequestResponse');
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    problems.push(error.message);
-  }
-  if (options.wait && invocationType !== 'Event') problems.push('--wait only applies to --type Event: a synchronous call already returns its result');
+  // Checked as the call of a run is (the same checks, the flags' names), before anything is sent.
+  const problems = new Problems(flagNames);
+  const [invocationType] = checkTypes([options.type ?? 'RequestResponse'], '', problems);
+  if (options.wait && invocationType !== undefined && invocationType !== 'Event') problems.add(undefined, '--wait only applies to --type Event: a synchronous call already returns its result');
   if (options.wait && !options.wait.destinationQueue && !options.wait.dlq) {
-    problems.push('--wait needs --destination-queue URL and/or --dlq URL to watch for the completion record');
+    problems.add(undefined, '--wait needs --destination-queue URL and/or --dlq URL to watch for the completion record');
   }
-  const call = await prepareCall({ ...options, ...(options.wait && { needsCorrelation: '--wait' }) }, invocationType ? [invocationType] : [], problems);
-  if (problems.length > 0 || !invocationType || !call) throw new UsageError(problems.join('; '));
-  const { spec, ...prepared } = call;
+  const call = await checkCall(options, invocationType ? [invocationType] : [], problems, { ...(options.wait && { needsCorrelation: '--wait' }), stdin: options.stdin });
+  problems.throwIfAny();
 
   // The queues are checked before the call, so a wrong queue URL sends nothing.
   const waiter = options.wait
     ? await (await import('../delivery/openTracker.js')).openDeliveryTracker([options.wait.destinationQueue, options.wait.dlq], { region: options.region, profile: options.profile }, options.note, { pollersPerQueue: 1, keepRecords: true })
     : undefined;
   try {
-    const target = await createTarget(spec, {
-      aws: { region: options.region, profile: options.profile, endpointUrl: options.endpointUrl },
-      ...(prepared.http && { http: prepared.http }),
-      ...(options.retries !== undefined && { retries: options.retries }),
-      ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
-      maxSockets: 1,
-      note: options.note,
-    });
-    const request = prepared.request(invocationType, 0);
+    const target = await createTarget(call!, { connections: 1, note: options.note });
+    const request = callRequests(call!)(invocationType!, 0);
     // Every target holds its calls to a deadline: --timeout, else the default (deadline.ts).
     const outcome = await target.invoke(request);
     if (outcome.class === 'timeout' && outcome.statusCode === undefined && options.timeoutMs) {
       outcome.errorMessage = `no complete answer within ${options.timeoutMs} ms (--timeout)`;
     }
-    const document = resultDocument(options.target, invocationType, outcome);
-    if (prepared.http) document.asyncVia = prepared.http.asyncVia;
+    const document = resultDocument(options.target, invocationType!, outcome);
+    if (call!.kind === 'http') document.asyncVia = call!.asyncVia;
     if (waiter && outcome.class === 'ok') {
       const tracked = waiter.tracker.expect({
         // Behind API Gateway the response's request ID is the gateway's: only lambench's own ID matches.
-        ...(spec.kind === 'lambda' && outcome.requestId && { requestId: outcome.requestId }),
+        ...(call!.kind === 'lambda' && outcome.requestId && { requestId: outcome.requestId }),
         ...(outcome.clientRequestId && { clientRequestId: outcome.clientRequestId }),
         sentAt: outcome.sentAt,
       });

@@ -1,194 +1,163 @@
 /**
- * Everything about a call that can be checked before anything is sent, shared by `invoke` and
- * `bench`: the target, the payload (and its limits), and the transport's own options. Every
- * problem is collected, so the user fixes them all at once.
+ * A call, checked before anything is sent and shared by `invoke` and `bench` (flags or a profile):
+ * the target, the payload (and its limits), and the transport's own inputs. Every problem is
+ * collected, named as the input it came from. The result is the call's part of the RunConfig,
+ * plain data; `callRequests` turns it into the requests to send, in this thread or a worker's.
  */
+import type { InvocationType } from '../config/invocationType.js';
+import type { Problems } from '../config/problems.js';
+import type { CallConfig, HttpCall, LambdaCall, PayloadConfig } from '../config/runConfig.js';
+import type { CallInput, Field } from '../config/runInput.js';
+import { checkPositiveDuration } from '../config/validate.js';
+import { DEFAULT_CALL_DEADLINE_MS } from './wire/deadline.js';
 import { UsageError } from '../errors.js';
-import type { HttpOptions } from './index.js';
 import { parseAsyncVia, parseHeaderName, parseHeaders, parseHttpUrl, parseMethod } from './http/httpFlags.js';
 import { checkPayloadSize, encodeClientContext, encodeJsonPayload, formatBytes, readPayloadText } from './request/payload.js';
 import { compileTemplate, type PayloadTemplate } from './request/payloadTemplate.js';
 import { createBodyBuilder, DEFAULT_ASYNC_BODY_PATH, DEFAULT_CORRELATION_HEADER, DEFAULT_CORRELATION_PATH } from './request/requestBody.js';
-import { parseTargetSpec, type TargetSpec } from './targetSpec.js';
-import type { InvocationType, InvokeRequest } from './types.js';
+import { parseTargetSpec } from './targetSpec.js';
+import type { InvokeRequest } from './types.js';
 
 /** API Gateway's own limit on a request body. */
 const HTTP_PAYLOAD_LIMIT_BYTES = 10 * 1024 * 1024;
 
-export interface CallOptions {
-  target: string;
-  payload?: string;
-  payloadFile?: string;
-  /** The payload already read, as bytes: what worker threads are handed (see PayloadInput). */
-  payloadBytes?: Uint8Array;
-  /** Client-side limit on the whole call, in milliseconds. */
-  timeoutMs?: number;
-  region?: string;
-  profile?: string;
-  endpointUrl?: string;
-  /** Invoke API only. */
-  qualifier?: string;
-  logType?: string;
-  clientContext?: string;
-  retries?: number;
-  /** HTTP targets only. */
-  method?: string;
-  headers?: string[];
-  asyncVia?: string;
-  asyncHeader?: string;
-  asyncBodyPath?: string;
-  asyncUrl?: string;
-  /** Where lambench writes its client request ID in an HTTP body; null turns it off. */
-  correlationPath?: string | null;
-  /** The header that also carries it (default x-client-request-id). */
-  correlationHeader?: string;
-  sigv4?: boolean;
-  /** The flag that needs the correlation ID (e.g. '--wait'), if any. */
+/** A request for call number `seq` of a phase (it fills a template's {{seq}}; URL targets get a fresh client request ID each time). */
+export type RequestBuilder = (invocationType: InvocationType, seq: number) => InvokeRequest;
+
+export interface CallChecks {
+  /** The input that needs lambench's client request ID in the body (`--wait`, verified delivery), named as given. */
   needsCorrelation?: string;
   stdin?: NodeJS.ReadableStream;
-  /** Fill the payload's placeholders ({{uuid}}, {{seq}}, {{randomInt A B}}, {{file PATH}}) for each call. */
-  template?: boolean;
-  /** Where `{{file …}}` paths start from (the profile's folder; default the working directory). */
-  templateDir?: string;
 }
 
-type Check = <T>(check: () => T) => T | undefined;
-
-/** Checks the call for the given invocation types; problems are appended, nothing is thrown for them. */
-export async function prepareCall(options: CallOptions, types: InvocationType[], problems: string[]): Promise<PreparedCall | undefined> {
-  const check: Check = (fn) => {
-    try {
-      return fn();
-    } catch (error) {
-      if (!(error instanceof UsageError)) throw error;
-      problems.push(error.message);
-      return undefined;
-    }
-  };
-  if (options.qualifier !== undefined && options.qualifier.trim() === '') problems.push('--qualifier needs a version or alias (e.g. --qualifier live)');
-  const spec = check(() => parseTargetSpec(options.target, qualifierFor(options)));
-  if (options.retries !== undefined && (!Number.isInteger(options.retries) || options.retries < 0 || options.retries > 10)) {
-    problems.push(`--retries ${options.retries} must be a whole number from 0 to 10`);
+/**
+ * Checks the call for the given invocation types; problems are collected, nothing is thrown for
+ * them. The call is returned when none of its own was found.
+ */
+export async function checkCall(input: CallInput, types: InvocationType[], problems: Problems, checks: CallChecks = {}): Promise<CallConfig | undefined> {
+  const { names } = problems;
+  const before = problems.list.length;
+  const isUrl = /^https?:\/\//i.test(input.target.trim());
+  if (input.qualifier !== undefined && input.qualifier.trim() === '') problems.add('qualifier', `needs a version or alias (e.g. ${names.of('qualifier')} live)`);
+  // The qualifier applies to functions only; for a URL it is one of the Invoke API inputs refused below.
+  const spec = problems.check(() => parseTargetSpec(input.target, isUrl ? undefined : input.qualifier));
+  checkPositiveDuration(input.timeoutMs, 'timeoutMs', `the default ${DEFAULT_CALL_DEADLINE_MS / 60_000} minutes`, problems);
+  if (input.retries !== undefined && (!Number.isInteger(input.retries) || input.retries < 0 || input.retries > 10)) {
+    problems.add('retries', `${input.retries} must be a whole number from 0 to 10`);
   }
-  const read = await readPayloadText(options, options.stdin).catch((error: unknown) => {
-    if (!(error instanceof UsageError)) throw error;
-    problems.push(error.message);
-    return undefined;
-  });
+  const payloadField: Field = input.payloadFile !== undefined ? 'payloadFile' : 'payload';
+  const bothPayloads = input.payload !== undefined && input.payloadFile !== undefined;
+  if (bothPayloads) problems.add(undefined, `give either ${names.of('payload')} or ${names.of('payloadFile')}, not both`);
+  const read = bothPayloads ? undefined : await problems.checkAsync(() => readPayloadText(input, checks.stdin));
   // A template is checked by filling it in once; the sample stands for the payload in every check below.
-  const template = read && options.template ? check(() => compileTemplate(read.text, options.templateDir ?? process.cwd())) : undefined;
-  const sample = template?.render(0);
-  const payloadText = read && (!options.template || template) ? { ...read, ...(sample !== undefined && { text: sample, bytes: Buffer.from(sample, 'utf8') }), template } : undefined;
-  let prepared: Prepared | undefined;
-  if (spec?.kind === 'http') prepared = prepareHttp(options, types, payloadText, check, problems);
-  else if (spec?.kind === 'lambda') prepared = prepareLambda(options, types, payloadText, check, problems);
-  return spec && prepared && read && payloadText ? { spec, ...prepared, payloadText: read.text, payloadBytes: read.bytes, payloadSource: read.source } : undefined;
+  const template = read && input.template ? problems.check(() => compileTemplate(read.text, input.templateDir ?? process.cwd()), payloadField) : undefined;
+  const payload: PayloadConfig | undefined = read && (!input.template || template) ? { bytes: read.bytes, text: read.text, source: read.source, template: input.template ? { dir: input.templateDir ?? process.cwd() } : undefined } : undefined;
+  // The transport's own inputs are checked whatever the payload's fate, and the payload whatever
+  // theirs (with what could be read of them), so that every problem is said at once.
+  const transport = spec?.kind === 'http' ? checkHttpInputs(input, types, problems) : spec?.kind === 'lambda' ? checkLambdaInputs(input, types, problems) : undefined;
+  if (!spec || !transport || !payload) return undefined;
+  const base = { target: input.target, payload, timeoutMs: input.timeoutMs, aws: { region: input.region, profile: input.profile, endpointUrl: input.endpointUrl } };
+  const call: CallConfig =
+    spec.kind === 'http' ? { ...base, kind: 'http', url: spec.url.href, ...(transport as HttpInputs) } : { ...base, kind: 'lambda', functionName: spec.functionName, qualifier: spec.qualifier, ...(transport as LambdaInputs) };
+  // Building the requests checks what only the payload can tell: JSON, the paths written into it, the limits.
+  const build = problems.check(() => requestBuilder(call, template));
+  if (!build) return undefined;
+  if (call.kind === 'lambda') {
+    const sample = build(types[0] ?? 'RequestResponse', 0);
+    for (const type of types) problems.check(() => checkPayloadSize(sample.payload.length, type));
+  } else {
+    const probe = build(types[0] ?? 'RequestResponse', 0);
+    if (checks.needsCorrelation && probe.clientRequestId === undefined) {
+      const off = names.isFlag('correlationPath') ? 'drop --no-correlation-id' : `remove ${names.of('correlationPath')}: null`;
+      problems.add(undefined, `${checks.needsCorrelation} on a URL finds completions by lambench's client request ID: keep it on (${off})`);
+    }
+    if (probe.payload.length > HTTP_PAYLOAD_LIMIT_BYTES) {
+      problems.add(undefined, `the payload is ${formatBytes(probe.payload.length)}, over API Gateway's ${formatBytes(HTTP_PAYLOAD_LIMIT_BYTES)} limit: send less data`);
+    }
+  }
+  return problems.list.length === before ? call : undefined;
 }
 
-/** The qualifier flag applies to functions only; for a URL it is reported by prepareHttp. */
-function qualifierFor(options: CallOptions): string | undefined {
-  return /^https?:\/\//i.test(options.target.trim()) ? undefined : options.qualifier;
+/** The requests of a checked call (a worker thread builds its own from the call it is handed). */
+export function callRequests(call: CallConfig): RequestBuilder {
+  const template = call.payload.template ? compileTemplate(call.payload.text, call.payload.template.dir) : undefined;
+  return requestBuilder(call, template);
 }
 
-export interface PreparedCall {
-  spec: TargetSpec;
-  /** A request for one call: `seq` fills a template's {{seq}} (a fresh client request ID each time, for URL targets). */
-  request: (invocationType: InvocationType, seq: number) => InvokeRequest;
-  http?: HttpOptions;
-  /** The payload as read (from the flag, a file or stdin; a template unfilled): what worker threads are handed. */
-  payloadText: string;
-  /** The payload's bytes as read: what is sent (and what worker threads are handed). */
-  payloadBytes: Uint8Array;
-  payloadSource: string;
-}
-
-type Prepared = Omit<PreparedCall, 'spec' | 'payloadText' | 'payloadBytes' | 'payloadSource'>;
-
-type PayloadInput = { text: string; bytes: Buffer; source: string; template: PayloadTemplate | undefined };
-
-function prepareLambda(
-  options: CallOptions,
-  types: InvocationType[],
-  payloadText: PayloadInput | undefined,
-  check: Check,
-  problems: string[],
-): Prepared | undefined {
-  const httpOnly: [string, unknown][] = [
-    ['--method', options.method], ['--header', options.headers?.length ? options.headers : undefined], ['--async-via', options.asyncVia],
-    ['--async-url', options.asyncUrl], ['--async-header', options.asyncHeader], ['--async-body-path', options.asyncBodyPath], ['--sigv4', options.sigv4 || undefined],
-  ];
-  for (const [flag, value] of httpOnly) if (value !== undefined) problems.push(`${flag} applies to URL targets only: a function is called through the Invoke API`);
-  const logType = check(() => parseLogType(options.logType, types));
-  const clientContext = options.clientContext === undefined ? undefined : check(() => encodeClientContext(options.clientContext!));
-  const payload = payloadText && check(() => encodeJsonPayload(payloadText.text, payloadText.source, payloadText.bytes));
-  if (payload) for (const type of types) check(() => checkPayloadSize(payload.length, type));
-  if (!payload) return undefined;
-  const template = payloadText?.template && !payloadText.template.isStatic ? payloadText.template : undefined;
-  return {
-    request: (type, seq) => ({
-      invocationType: type,
-      payload: template ? Buffer.from(template.render(seq), 'utf8') : payload,
+/** Throws a UsageError for a payload the call cannot send: checkCall says it, callRequests never meets it. */
+function requestBuilder(call: CallConfig, template: PayloadTemplate | undefined): RequestBuilder {
+  const sample = template ? Buffer.from(template.render(0), 'utf8') : call.payload.bytes;
+  const perCall = template && !template.isStatic ? template : undefined;
+  if (call.kind === 'lambda') {
+    const payload = encodeJsonPayload(Buffer.from(sample).toString('utf8'), call.payload.source, sample);
+    const { logType, clientContext } = call;
+    return (invocationType, seq) => ({
+      invocationType,
+      payload: perCall ? Buffer.from(perCall.render(seq), 'utf8') : payload,
       // Lambda returns logs for synchronous calls only.
-      ...(logType && type === 'RequestResponse' && { logType }),
+      ...(logType && invocationType === 'RequestResponse' && { logType }),
       ...(clientContext !== undefined && { clientContext }),
-    }),
+    });
+  }
+  const asyncBodyPath = call.asyncVia === 'body' ? call.asyncBodyPath : undefined;
+  const build = createBodyBuilder(sample, call.payload.source, { correlationPath: call.correlationPath, ...(asyncBodyPath && { asyncBodyPath }) }, template);
+  return (invocationType, seq) => {
+    const body = build(invocationType, seq);
+    return { invocationType, payload: body.payload, ...(body.clientRequestId && { clientRequestId: body.clientRequestId }) };
   };
 }
 
-function prepareHttp(
-  options: CallOptions,
-  types: InvocationType[],
-  payloadText: PayloadInput | undefined,
-  check: Check,
-  problems: string[],
-): Prepared | undefined {
-  const invokeApiOnly: [string, unknown][] = [['--qualifier', options.qualifier], ['--log-type', options.logType], ['--client-context', options.clientContext], ['--retries', options.retries || undefined]];
-  for (const [flag, value] of invokeApiOnly) if (value !== undefined) problems.push(`${flag} applies to the Lambda Invoke API only, not to a URL`);
-  const asyncVia = check(() => parseAsyncVia(options.asyncVia ?? (options.asyncUrl ? 'url' : 'header')));
-  const headers = check(() => parseHeaders(options.headers ?? []));
-  const method = options.method === undefined ? undefined : check(() => parseMethod(options.method!));
-  if (options.asyncHeader !== undefined) check(() => parseHeaderName(options.asyncHeader!, '--async-header'));
-  if (options.correlationHeader !== undefined) check(() => parseHeaderName(options.correlationHeader!, '--correlation-header'));
-  const asyncUrl = options.asyncUrl === undefined ? undefined : check(() => parseHttpUrl(options.asyncUrl!, '--async-url'));
-  if (asyncVia === 'url' && options.asyncUrl === undefined) problems.push('--async-via url needs --async-url URL: the route that invokes asynchronously (e.g. …/run/async)');
-  if (asyncVia !== undefined && asyncVia !== 'url' && asyncUrl) problems.push(`--async-url only applies with --async-via url (not ${asyncVia})`);
-  if (types.includes('DryRun') && asyncVia !== 'header') problems.push('--type DryRun over HTTP needs --async-via header (the API must map the header to X-Amz-Invocation-Type)');
-  const correlationPath = options.correlationPath === undefined ? DEFAULT_CORRELATION_PATH : options.correlationPath;
-  const asyncBodyPath = asyncVia === 'body' ? (options.asyncBodyPath ?? DEFAULT_ASYNC_BODY_PATH) : undefined;
-  if (options.asyncBodyPath !== undefined && asyncVia !== 'body') problems.push('--async-body-path only applies with --async-via body');
-  const build = payloadText && check(() => createBodyBuilder(payloadText.bytes, payloadText.source, { correlationPath, ...(asyncBodyPath && { asyncBodyPath }) }, payloadText.template));
-  if (!build || !asyncVia || !headers) return undefined;
-  const probe = build(types[0] ?? 'RequestResponse', 0);
-  if (options.needsCorrelation && probe.clientRequestId === undefined) {
-    problems.push(`${options.needsCorrelation} on a URL finds completions by lambench's client request ID: keep it on (drop --no-correlation-id)`);
-  }
-  if (probe.payload.length > HTTP_PAYLOAD_LIMIT_BYTES) {
-    problems.push(`the payload is ${formatBytes(probe.payload.length)}, over API Gateway's ${formatBytes(HTTP_PAYLOAD_LIMIT_BYTES)} limit: send less data`);
-  }
+type LambdaInputs = Pick<LambdaCall, 'logType' | 'clientContext' | 'retries' | 'sdk'>;
+type HttpInputs = Omit<HttpCall, 'kind' | 'target' | 'payload' | 'timeoutMs' | 'aws' | 'url'>;
+
+/** The Invoke API's own inputs, as far as they could be read (a problem leaves its field out). */
+function checkLambdaInputs(input: CallInput, types: InvocationType[], problems: Problems): LambdaInputs {
+  const httpOnly: [Field, unknown][] = [
+    ['method', input.method], ['headers', input.headers?.length ? input.headers : undefined], ['asyncVia', input.asyncVia],
+    ['asyncUrl', input.asyncUrl], ['asyncHeader', input.asyncHeader], ['asyncBodyPath', input.asyncBodyPath], ['sigv4', input.sigv4 || undefined],
+  ];
+  for (const [field, value] of httpOnly) if (value !== undefined) problems.add(field, 'applies to URL targets only: a function is called through the Invoke API');
+  const logType = problems.check(() => parseLogType(input.logType, types, problems.names.of('types')), 'logType');
+  const clientContext = input.clientContext === undefined ? undefined : problems.check(() => encodeClientContext(input.clientContext!));
+  return { logType, clientContext, retries: input.retries ?? 0, sdk: Boolean(input.sdk) };
+}
+
+/** The HTTP inputs, as far as they could be read (an unknown --async-via reads as the default, header). */
+function checkHttpInputs(input: CallInput, types: InvocationType[], problems: Problems): HttpInputs {
+  const { names } = problems;
+  const invokeApiOnly: [Field, unknown][] = [['qualifier', input.qualifier], ['logType', input.logType], ['clientContext', input.clientContext], ['retries', input.retries || undefined]];
+  for (const [field, value] of invokeApiOnly) if (value !== undefined) problems.add(field, 'applies to the Lambda Invoke API only, not to a URL');
+  const asyncVia = problems.check(() => parseAsyncVia(input.asyncVia ?? (input.asyncUrl ? 'url' : 'header'), names.of('asyncVia')));
+  const headers = problems.check(() => parseHeaders(input.headers ?? [], names.of('headers')));
+  const method = input.method === undefined ? undefined : problems.check(() => parseMethod(input.method!, names.of('method')));
+  if (input.asyncHeader !== undefined) problems.check(() => parseHeaderName(input.asyncHeader!, names.of('asyncHeader')));
+  if (input.correlationHeader !== undefined) problems.check(() => parseHeaderName(input.correlationHeader!, names.of('correlationHeader')));
+  const asyncUrl = input.asyncUrl === undefined ? undefined : problems.check(() => parseHttpUrl(input.asyncUrl!, names.of('asyncUrl')));
+  if (asyncVia === 'url' && input.asyncUrl === undefined) problems.add('asyncVia', `url needs ${names.of('asyncUrl')} URL: the route that invokes asynchronously (e.g. …/run/async)`);
+  if (asyncVia !== undefined && asyncVia !== 'url' && asyncUrl) problems.add('asyncUrl', `only applies with ${names.of('asyncVia')} url (not ${asyncVia})`);
+  if (types.includes('DryRun') && asyncVia !== 'header') problems.add('types', `DryRun over HTTP needs ${names.of('asyncVia')} header (the API must map the header to X-Amz-Invocation-Type)`);
+  if (input.asyncBodyPath !== undefined && asyncVia !== 'body') problems.add('asyncBodyPath', `only applies with ${names.of('asyncVia')} body`);
+  const correlationPath = input.correlationPath === undefined ? DEFAULT_CORRELATION_PATH : input.correlationPath;
   return {
-    request: (type, seq) => {
-      const body = build(type, seq);
-      return { invocationType: type, payload: body.payload, ...(body.clientRequestId && { clientRequestId: body.clientRequestId }) };
-    },
-    http: {
-      headers,
-      asyncVia,
-      asyncHeader: options.asyncHeader ?? 'InvocationType',
-      ...(correlationPath !== null && { correlationHeader: options.correlationHeader ?? DEFAULT_CORRELATION_HEADER }),
-      ...(method !== undefined && { method }),
-      ...(asyncUrl !== undefined && { asyncUrl }),
-      ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
-      ...(options.sigv4 && { sigv4: true }),
-    },
+    method,
+    headers: headers ?? {},
+    asyncVia: asyncVia ?? 'header',
+    asyncHeader: input.asyncHeader ?? 'InvocationType',
+    asyncUrl: asyncUrl?.href,
+    asyncBodyPath: asyncVia === 'body' ? (input.asyncBodyPath ?? DEFAULT_ASYNC_BODY_PATH) : undefined,
+    correlationPath,
+    correlationHeader: correlationPath === null ? undefined : (input.correlationHeader ?? DEFAULT_CORRELATION_HEADER),
+    sigv4: Boolean(input.sigv4),
   };
 }
 
-function parseLogType(text: string | undefined, types: InvocationType[]): 'None' | 'Tail' | undefined {
+/** Throws a message that follows the log type's name: `'x' is not a log type…`. */
+function parseLogType(text: string | undefined, types: InvocationType[], typesName: string): 'None' | 'Tail' | undefined {
   if (text === undefined) return undefined;
   const logType = text.toLowerCase() === 'tail' ? 'Tail' : text.toLowerCase() === 'none' ? 'None' : undefined;
-  if (!logType) throw new UsageError(`--log-type '${text}' is not a log type: use Tail or None`);
+  if (!logType) throw new UsageError(`'${text}' is not a log type: use Tail or None`);
   if (logType === 'Tail' && types.length > 0 && !types.includes('RequestResponse')) {
-    throw new UsageError('--log-type Tail only works with --type RequestResponse: Lambda returns logs only for synchronous calls');
+    throw new UsageError(`Tail only works with ${typesName} RequestResponse: Lambda returns logs only for synchronous calls`);
   }
   return logType;
 }

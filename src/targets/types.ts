@@ -2,7 +2,9 @@
  * The few types every transport shares. A Target knows nothing of schedules or reports: it turns
  * one InvokeRequest into one classified Outcome, and never throws for a failed call.
  */
-export type InvocationType = 'RequestResponse' | 'Event' | 'DryRun';
+import type { InvocationType } from '../config/invocationType.js';
+
+export type { InvocationType };
 
 export type OutcomeClass = 'ok' | 'functionError' | 'throttled' | 'httpError' | 'networkError' | 'timeout';
 

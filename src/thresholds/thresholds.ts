@@ -2,6 +2,8 @@
  * Pass/fail rules over a finished run: `p99<300ms`, `mean<=1s`, `errors<1%`, `delivered>=100%`,
  * `rps>=50`, optionally for one phase: `async:p99<2s`. Parsed before anything is sent.
  */
+import type { Problems } from '../config/problems.js';
+import type { Threshold, ThresholdMetric } from '../config/runConfig.js';
 import { UsageError } from '../errors.js';
 import { formatLatencyUs } from '../latencyText.js';
 
@@ -19,16 +21,7 @@ export interface PhaseFigures {
   delivery?: { accepted: number; succeeded: number };
 }
 
-export type ThresholdMetric = 'p50' | 'p90' | 'p99' | 'p999' | 'max' | 'mean' | 'errors' | 'delivered' | 'rps';
-
-export interface Threshold {
-  text: string;
-  phase?: string;
-  metric: ThresholdMetric;
-  operator: '<' | '<=' | '>' | '>=';
-  /** Microseconds for latencies, a fraction (0–1) for percentages, calls/s for rps. */
-  value: number;
-}
+export type { Threshold, ThresholdMetric };
 
 export interface ThresholdResult {
   threshold: string;
@@ -42,39 +35,58 @@ export interface ThresholdResult {
 const PATTERN = /^\s*(?:([a-z]+):)?\s*(p50|p90|p99\.9|p999|p99|max|mean|errors|delivered|rps)\s*(<=|>=|<|>)\s*([\d.]+)\s*(us|µs|ms|s|%)?\s*$/i;
 const TO_US: Record<string, number> = { us: 1, µs: 1, ms: 1000, s: 1_000_000 };
 
+/** A rule as `--threshold` gives it; throws a UsageError naming the flag. */
 export function parseThreshold(text: string): Threshold {
+  const read = readThreshold(text);
+  if (typeof read === 'string') throw new UsageError(`--threshold ${read}`);
+  return read;
+}
+
+/** A rule, or what is wrong with it, written to follow the name of the input it came from. */
+export function readThreshold(text: string): Threshold | string {
   const match = PATTERN.exec(text);
   const number = Number(match?.[4]);
-  if (!match || !Number.isFinite(number)) {
-    throw new UsageError(`--threshold '${text}' does not parse: write e.g. 'p99<300ms', 'errors<1%', 'delivered>=100%', 'async:p50<2s'`);
-  }
+  if (!match || !Number.isFinite(number)) return `'${text}' does not parse: write e.g. 'p99<300ms', 'errors<1%', 'delivered>=100%', 'async:p50<2s'`;
   const metric = match[2]!.toLowerCase().replace('p99.9', 'p999') as ThresholdMetric;
   const unit = match[5]?.toLowerCase();
   let value: number;
   if (metric === 'errors' || metric === 'delivered') {
-    if (unit !== '%') throw new UsageError(`--threshold '${text}': ${metric} is a percentage, e.g. '${metric}${match[3]}${match[4]}%'`);
+    if (unit !== '%') return `'${text}': ${metric} is a percentage, e.g. '${metric}${match[3]}${match[4]}%'`;
     value = number / 100;
   } else if (metric === 'rps') {
-    if (unit !== undefined) throw new UsageError(`--threshold '${text}': rps takes a plain number of calls per second`);
+    if (unit !== undefined) return `'${text}': rps takes a plain number of calls per second`;
     value = number;
   } else {
-    if (unit === undefined || unit === '%') throw new UsageError(`--threshold '${text}': give ${metric} a unit (us, ms or s)`);
+    if (unit === undefined || unit === '%') return `'${text}': give ${metric} a unit (us, ms or s)`;
     value = number * TO_US[unit]!;
   }
   return { text: text.trim(), ...(match[1] && { phase: match[1].toLowerCase() }), metric, operator: match[3] as Threshold['operator'], value };
 }
 
-/** Rules that could never be judged in this run are usage errors, not silent passes. */
-export function checkThresholdsApply(thresholds: Threshold[], phaseNames: string[], verifyDelivery: boolean, problems: string[]): void {
-  for (const threshold of thresholds) {
-    if (threshold.phase && !phaseNames.includes(threshold.phase)) {
-      problems.push(`--threshold '${threshold.text}' names phase '${threshold.phase}', which this run does not have (it runs ${phaseNames.join(', ')})`);
-    } else if (threshold.metric === 'delivered' && !verifyDelivery) {
-      problems.push(`--threshold '${threshold.text}' needs --verify-delivery (with --destination-queue / --dlq): delivery is only known when it is verified`);
-    } else if (threshold.metric === 'delivered' && threshold.phase && threshold.phase !== 'async') {
-      problems.push(`--threshold '${threshold.text}': delivery applies to the async phase only (write 'async:${threshold.text.split(':').pop()}' or leave the prefix out)`);
+/**
+ * A run's rules, read (`thresholds`: `--threshold` each, or a profile's list), and checked against
+ * the run: a rule that could never be judged in it is a usage error, not a silent pass. Problems
+ * name the rule's input (`--threshold`, `thresholds[1]`) and the inputs that would make it apply.
+ */
+export function checkThresholds(texts: string[], phaseNames: string[], verifyDelivery: boolean, problems: Problems): Threshold[] {
+  const { names } = problems;
+  const thresholds: Threshold[] = [];
+  texts.forEach((text, index) => {
+    const threshold = readThreshold(text);
+    if (typeof threshold === 'string') {
+      problems.add('thresholds', threshold, index);
+      return;
     }
-  }
+    thresholds.push(threshold);
+    if (threshold.phase && !phaseNames.includes(threshold.phase)) {
+      problems.add('thresholds', `'${threshold.text}' names phase '${threshold.phase}', which this run does not have (it runs ${phaseNames.join(', ')})`, index);
+    } else if (threshold.metric === 'delivered' && !verifyDelivery) {
+      problems.add('thresholds', `'${threshold.text}' needs ${names.of('verifyDelivery')} (with ${names.of('destinationQueue')} / ${names.of('dlq')}): delivery is only known when it is verified`, index);
+    } else if (threshold.metric === 'delivered' && threshold.phase && threshold.phase !== 'async') {
+      problems.add('thresholds', `'${threshold.text}': delivery applies to the async phase only (write 'async:${threshold.text.split(':').pop()}' or leave the prefix out)`, index);
+    }
+  });
+  return thresholds;
 }
 
 export function evaluateThresholds(thresholds: Threshold[], phases: PhaseFigures[]): ThresholdResult[] {

@@ -1,12 +1,13 @@
-/** `lambench bench <target>`: run, show progress on a TTY, print and save the report, judge thresholds. */
+/** `lambench bench <target>`: flags to a checked RunConfig, the run (progress on a TTY), the report printed and saved, thresholds judged. */
 import { UsageError } from '../../errors.js';
 import { formatLatencyUs } from '../../latencyText.js';
+import type { RunConfig } from '../../config/runConfig.js';
+import type { RunInput } from '../../config/runInput.js';
 import type { Recorder } from '../../metrics/recorder.js';
-import type { BenchRunOptions } from '../../run/runBench.js';
 import type { ReportDocument } from '../../report/reportDocument.js';
-import { callOptionsFrom, notePrinter, parsePositiveDuration, type CallArgs } from '../callArgs.js';
+import { callInput, durationFlag, notePrinter, type CallArgs } from '../callArgs.js';
 import { listenForInterrupts, type RunInterrupts } from '../interrupts.js';
-import { checkOutputs, emitReport, type ReportOutputArgs } from '../reportOutput.js';
+import { emitReport, type ReportOutputArgs } from '../reportOutput.js';
 import { judge } from '../../run/verdict.js';
 
 export interface BenchArgs extends CallArgs, ReportOutputArgs {
@@ -31,57 +32,61 @@ export interface BenchArgs extends CallArgs, ReportOutputArgs {
 }
 
 export async function benchCommand(args: BenchArgs): Promise<void> {
-  await checkOutputs(args);
+  const { buildRunConfig } = await import('../../run/runConfig.js');
+  const config = await buildRunConfig({ ...benchFlags(args), target: args.target ?? '' });
   // Listened to until the report is written: a second Ctrl-C cuts the run short, not the writing.
   const interrupts = listenForInterrupts();
   let report: ReportDocument;
   try {
-    report = await runWithProgress({ ...benchFlags(args), target: args.target ?? '' }, args, notePrinter(), interrupts);
-    await emitReport(report, args);
+    report = await runWithProgress(config, notePrinter(), interrupts);
+    await emitReport(report, config.outputs);
   } finally {
     interrupts.dispose();
   }
   await judge(report);
 }
 
-/** The run's flags as bench options; flags not given are left out (so a profile's fields stand). */
-export function benchFlags(args: BenchArgs): Partial<BenchRunOptions> {
-  const { target: _target, ...call } = callOptionsFrom(args);
+/** A run's flags as its input; a flag not given is left undefined (so, under `run`, the profile's field stands). */
+export function benchFlags(args: BenchArgs): Omit<RunInput, 'target'> & { target: string | undefined } {
   return {
-    ...call,
-    ...(args.target !== undefined && { target: args.target }),
-    ...(args.type !== undefined && { types: args.type }),
-    ...(args.concurrency !== undefined && { concurrency: args.concurrency }),
-    ...(args.rate !== undefined && { rate: args.rate }),
-    ...(args.maxInFlight !== undefined && { maxInFlight: args.maxInFlight }),
-    ...(args.duration !== undefined && { durationMs: parsePositiveDuration(args.duration, '--duration', 'the default 10s') }),
-    ...(args.requests !== undefined && { requests: args.requests }),
-    ...(args.warmup !== undefined && { warmupMs: parsePositiveDuration(args.warmup, '--warmup', 'no warm-up') }),
-    ...(args.ramp !== undefined && { rampMs: parsePositiveDuration(args.ramp, '--ramp', 'no ramp') }),
-    ...(args.verifyDelivery && { verifyDelivery: true }),
-    ...(args.destinationQueue !== undefined && { destinationQueue: args.destinationQueue }),
-    ...(args.dlq !== undefined && { dlq: args.dlq }),
-    ...(args.settle !== undefined && { settleMs: parsePositiveDuration(args.settle, '--settle', 'the default 30s') }),
-    ...(args.threshold !== undefined && { thresholds: ([] as string[]).concat(args.threshold) }),
-    ...(args.raw !== undefined && { rawPath: args.raw }),
-    ...(args.sdk && { sdk: true }),
-    ...(args.workers !== undefined && { workers: args.workers }),
-    ...(args.shard !== undefined && { shard: parseShard(args.shard) }),
-    ...(args.template && { template: true }),
+    ...callInput(args),
+    types: args.type,
+    concurrency: args.concurrency,
+    rate: args.rate,
+    maxInFlight: args.maxInFlight,
+    durationMs: durationFlag(args.duration, '--duration'),
+    requests: args.requests,
+    warmupMs: durationFlag(args.warmup, '--warmup'),
+    rampMs: durationFlag(args.ramp, '--ramp'),
+    verifyDelivery: args.verifyDelivery || undefined,
+    destinationQueue: args.destinationQueue,
+    dlq: args.dlq,
+    settleMs: durationFlag(args.settle, '--settle'),
+    thresholds: args.threshold === undefined ? undefined : ([] as string[]).concat(args.threshold),
+    rawPath: args.raw,
+    sdk: args.sdk || undefined,
+    workers: args.workers,
+    shard: args.shard === undefined ? undefined : parseShard(args.shard),
+    template: args.template || undefined,
+    out: args.out,
+    html: args.html,
+    hgrm: args.hgrm,
+    json: args.json || undefined,
   };
 }
 
 /**
  * Runs with Ctrl-C / SIGTERM turned into a clean stop (see listenForInterrupts: the caller's, kept
- * until its report is written, or one of its own for the run), and live progress on a TTY (not with --json).
+ * until its report is written, or one of its own for the run), and live progress on a TTY (not with
+ * --json, nor when `showProgress` is false).
  */
-export async function runWithProgress(options: BenchRunOptions, args: { json?: boolean }, note: (message: string) => void, interrupts?: RunInterrupts): Promise<ReportDocument> {
-  const { runBench } = await import('../../run/runBench.js');
+export async function runWithProgress(config: RunConfig, note: (message: string) => void, interrupts?: RunInterrupts, showProgress = !config.outputs.json): Promise<ReportDocument> {
+  const { runConfigured } = await import('../../run/runBench.js');
   const own = interrupts ? undefined : listenForInterrupts();
   const { stop, cut } = (interrupts ?? own)!;
-  const progress = args.json || !process.stderr.isTTY ? undefined : await startProgress();
+  const progress = !showProgress || !process.stderr.isTTY ? undefined : await startProgress();
   try {
-    return await runBench({ ...options, signal: stop, cutSignal: cut, note, ...(progress && { onPhase: progress.follow }) });
+    return await runConfigured(config, { signal: stop, cutSignal: cut, note, ...(progress && { onPhase: progress.follow }) });
   } finally {
     progress?.stop();
     own?.dispose();

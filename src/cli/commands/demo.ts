@@ -65,16 +65,19 @@ export async function demoCommand(args: DemoArgs = {}): Promise<void> {
     out(`${style.dim('── 6. the main job: the shipped profile profiles/square-sync-vs-async.yaml: sync against async on square, open loop, every async event accounted for')}\n`);
     out(`$ lambench run profiles/square-sync-vs-async.yaml --out ${outputs.out} --html ${outputs.html}\n`);
     const { loadProfile } = await import('../../profiles/profile.js');
-    const { benchOptionsFrom } = await import('../../run/benchOptions.js');
+    const { profileInput } = await import('../../profiles/profileInput.js');
+    const { buildRunConfig } = await import('../../run/runConfig.js');
     const { runWithProgress } = await import('./bench.js');
     const { emitReport } = await import('../reportOutput.js');
     const loaded = await loadProfile(DEMO_PROFILE);
-    const { outputs: _files, ...options } = benchOptionsFrom(loaded, (queue) => stack.queues[queue] ?? queue);
+    const { input, names } = profileInput(loaded, (queue) => stack.queues[queue] ?? queue);
+    // The report's files are the demo's own (checked above), not the profile's.
+    const config = await buildRunConfig({ ...input, endpointUrl: stack.lambdaUrl, profilePath: 'profiles/square-sync-vs-async.yaml', out: undefined, html: undefined, hgrm: undefined }, names);
     // As `bench` and `run`: Ctrl-C stops the benchmark and its report is still written (then exit 130).
     const interrupts = listenForInterrupts();
     let report: ReportDocument;
     try {
-      report = await runWithProgress({ ...options, endpointUrl: stack.lambdaUrl, profilePath: 'profiles/square-sync-vs-async.yaml' }, { json: true }, () => {}, interrupts);
+      report = await runWithProgress(config, () => {}, interrupts, false);
       await emitReport(report, outputs, out);
     } finally {
       interrupts.dispose();

@@ -2,7 +2,7 @@
 import { CallFailedError, TargetUnavailableError } from '../../errors.js';
 import { invokeOnce } from '../../run/invokeOnce.js';
 import { outcomeError } from '../../targets/outcomeError.js';
-import { callOptionsFrom, notePrinter, type CallArgs } from '../callArgs.js';
+import { callInput, notePrinter, type CallArgs } from '../callArgs.js';
 import { parseDuration } from '../../duration.js';
 import { renderInvoke } from '../render/invokeText.js';
 import { styleFor } from '../style.js';
@@ -18,15 +18,10 @@ export interface InvokeArgs extends CallArgs {
 
 export async function invokeCommand(args: InvokeArgs): Promise<void> {
   const { document, outcome, target } = await invokeOnce({
-    ...callOptionsFrom(args),
-    ...(args.type !== undefined && { type: args.type }),
-    ...(args.wait && {
-      wait: {
-        ...(args.destinationQueue !== undefined && { destinationQueue: args.destinationQueue }),
-        ...(args.dlq !== undefined && { dlq: args.dlq }),
-        timeoutMs: parseDuration(args.waitTimeout ?? '60s', '--wait-timeout'),
-      },
-    }),
+    ...callInput(args),
+    target: args.target ?? '',
+    type: args.type,
+    wait: args.wait ? { destinationQueue: args.destinationQueue, dlq: args.dlq, timeoutMs: parseDuration(args.waitTimeout ?? '60s', '--wait-timeout') } : undefined,
     note: notePrinter(),
   });
   await target.close();

@@ -5,13 +5,15 @@
  */
 import { UsageError } from '../../errors.js';
 import type { LocalStack } from '../../local/index.js';
-import type { ProfileOptions } from '../../run/benchOptions.js';
+import type { RunConfig } from '../../config/runConfig.js';
+import { flagNames, overlay, type RunInput } from '../../config/runInput.js';
+import type { LoadedProfile } from '../../profiles/profile.js';
 import { benchFlags, runWithProgress, type BenchArgs } from './bench.js';
 import { notePrinter } from '../callArgs.js';
 import { listenForInterrupts } from '../interrupts.js';
 import { useLocalStackEnvironment } from '../awsEnvironment.js';
 import type { ReportDocument } from '../../report/reportDocument.js';
-import { checkOutputs, emitReport } from '../reportOutput.js';
+import { emitReport } from '../reportOutput.js';
 import { judge } from '../../run/verdict.js';
 
 export interface RunArgs extends Omit<BenchArgs, 'target'> {
@@ -24,47 +26,56 @@ export interface RunArgs extends Omit<BenchArgs, 'target'> {
 export async function runCommand(args: RunArgs): Promise<void> {
   if (!args.file) throw new UsageError('name a profile: lambench run profiles/square-sync-vs-async.yaml');
   const { loadProfile, LOCAL_STACK_VARIABLES } = await import('../../profiles/profile.js');
-  const { benchOptionsFrom, withFlags } = await import('../../run/benchOptions.js');
   const loaded = await loadProfile(args.file);
   const useLocal = args.local ?? Boolean(loaded.profile.localStack);
   const note = notePrinter();
-  const flags = benchFlags(args);
-  const outputs = { ...loadedOutputs(loaded.profile.output), ...definedOnly({ out: args.out, html: args.html, hgrm: args.hgrm }), json: args.json };
   if (args.check) {
-    // Queue names are left as written: looking them up would mean asking SQS.
-    const options = withFlags(benchOptionsFrom(loaded, (queue) => queue, withLocalPlaceholders(useLocal, LOCAL_STACK_VARIABLES)), flags);
-    // The same checks a run makes on its merged options (a ramp longer than the phase…), with
-    // stand-in endpoints for the local stack's variables: nothing is started or sent.
-    const { checkRun } = await import('../../run/runBench.js');
+    // The checks a run makes (a ramp longer than the phase…), with stand-in endpoints for the local
+    // stack's variables and queue names left as written (looking them up would mean asking SQS):
+    // nothing is started or sent. What would run is shown with the variables as placeholders.
     const standIns = useLocal ? { ...process.env, ...Object.fromEntries(LOCAL_STACK_VARIABLES.map((name) => [name, 'http://127.0.0.1:1'])) } : process.env;
-    try {
-      await checkRun(withFlags(benchOptionsFrom(loaded, (queue) => queue, standIns), flags));
-    } catch (error) {
-      if (error instanceof UsageError) throw new UsageError(`${args.file}: ${error.message} (nothing was sent)`, { cause: error });
-      throw error;
-    }
-    process.stdout.write(`${args.file}: valid${useLocal ? ' (runs on the built-in local stack)' : ''}\n${describe(options)}\n`);
+    await checkedConfig(loaded, args, (queue) => queue, standIns);
+    const shown = await runInput(loaded, args, (queue) => queue, withLocalPlaceholders(useLocal, LOCAL_STACK_VARIABLES));
+    process.stdout.write(`${args.file}: valid${useLocal ? ' (runs on the built-in local stack)' : ''}\n${describe(shown.input)}\n`);
     return;
   }
-  await checkOutputs(outputs);
   let stack: LocalStack | undefined;
   try {
     if (useLocal) stack = await startStack(loaded.profile.localStack);
     const queueUrl = await queueResolver(loaded.profile.queues ?? {}, stack, { region: loaded.profile.aws?.region, profile: loaded.profile.aws?.profile }, note);
-    const { outputs: _files, ...fromProfile } = benchOptionsFrom(loaded, queueUrl);
-    const options = withFlags({ ...fromProfile, ...(stack && { endpointUrl: stack.lambdaUrl }) }, flags);
+    const config = await checkedConfig(loaded, args, queueUrl, process.env, stack?.lambdaUrl);
     // Listened to until the report is written: a second Ctrl-C cuts the run short, not the writing.
     const interrupts = listenForInterrupts();
     let report: ReportDocument;
     try {
-      report = await runWithProgress(options, args, note, interrupts);
-      await emitReport(report, outputs);
+      report = await runWithProgress(config, note, interrupts);
+      await emitReport(report, config.outputs);
     } finally {
       interrupts.dispose();
     }
     await judge(report);
   } finally {
     await stack?.stop();
+  }
+}
+
+/** The profile's fields (on the local stack, its endpoint) with the flags over them, each named as where it came from. */
+async function runInput(loaded: LoadedProfile, args: RunArgs, queueUrl: (reference: string) => string, env: NodeJS.ProcessEnv, endpointUrl?: string) {
+  const { profileInput } = await import('../../profiles/profileInput.js');
+  const fromProfile = profileInput(loaded, queueUrl, env);
+  if (endpointUrl !== undefined) fromProfile.input.endpointUrl = endpointUrl;
+  return overlay(fromProfile, { input: benchFlags(args) as RunInput, names: flagNames });
+}
+
+/** The run's configuration; its problems are said as the profile's (`file: …; … (nothing was sent)`). */
+async function checkedConfig(loaded: LoadedProfile, args: RunArgs, queueUrl: (reference: string) => string, env: NodeJS.ProcessEnv, endpointUrl?: string): Promise<RunConfig> {
+  const [{ buildRunConfig }, { ProfileError }, { ProblemsError }] = await Promise.all([import('../../run/runConfig.js'), import('../../profiles/profile.js'), import('../../config/problems.js')]);
+  const { input, names } = await runInput(loaded, args, queueUrl, env, endpointUrl);
+  try {
+    return await buildRunConfig(input, names);
+  } catch (error) {
+    if (error instanceof ProblemsError) throw new ProfileError(loaded.path, error.problems);
+    throw error;
   }
 }
 
@@ -98,27 +109,19 @@ async function queueResolver(queues: Record<string, string>, stack: LocalStack |
   return (queue) => found.get(queue) ?? queue;
 }
 
-function loadedOutputs(output: { out?: string; html?: string; hgrm?: string; raw?: string } | undefined): { out?: string; html?: string; hgrm?: string } {
-  return definedOnly({ out: output?.out, html: output?.html, hgrm: output?.hgrm });
-}
-
 function withLocalPlaceholders(useLocal: boolean, names: string[]): NodeJS.ProcessEnv {
   return useLocal ? { ...process.env, ...Object.fromEntries(names.map((name) => [name, `<${name}>`])) } : process.env;
 }
 
-function describe(options: ProfileOptions): string {
+function describe(options: RunInput): string {
   const load = options.rate !== undefined ? `open loop ${options.rate}/s` : options.concurrency !== undefined ? `closed loop × ${options.concurrency}` : 'no load shape (give --rate or --concurrency)';
   const length = options.requests !== undefined ? `${options.requests} calls` : `${(options.durationMs ?? 10_000) / 1000} s`;
   return [
     `  target      ${options.target}`,
-    `  modes       ${options.types ?? 'sync'}`,
+    `  modes       ${([] as string[]).concat(options.types ?? 'sync').join(',')}`,
     `  load        ${load}, ${length} per phase${options.rampMs ? `, ramp ${options.rampMs / 1000} s` : ''}${options.warmupMs ? `, warm-up ${options.warmupMs / 1000} s` : ''}`,
     `  payload     ${options.payloadFile ?? options.payload ?? '(none)'}`,
     ...(options.verifyDelivery ? [`  delivery    ${[options.destinationQueue, options.dlq].filter(Boolean).join(', ')}`] : []),
     ...(options.thresholds?.length ? [`  thresholds  ${options.thresholds.join(', ')}`] : []),
   ].join('\n');
-}
-
-function definedOnly<T extends Record<string, unknown>>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as Partial<T>;
 }

@@ -1,4 +1,7 @@
-/** The HTTP-only inputs of `invoke` (and later `bench`), checked before anything is sent. */
+/**
+ * The HTTP-only inputs of a call, checked before anything is sent. Each parse is given the name of
+ * the input it reads (a flag, or a profile's field), and its messages name it so.
+ */
 import { UsageError } from '../../errors.js';
 import type { AsyncVia } from './httpTarget.js';
 import { refuseUserInfo } from '../targetSpec.js';
@@ -7,20 +10,20 @@ const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 export const ASYNC_VIA_CHOICES: AsyncVia[] = ['header', 'body', 'url'];
 
 /** `--header 'x-api-key: abc'` (repeatable) → a header map; the last of a repeated name wins. */
-export function parseHeaders(items: string[]): Record<string, string> {
+export function parseHeaders(items: string[], name = '--header'): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const item of items) {
     const colon = item.indexOf(':');
-    if (colon < 0) throw new UsageError(`--header '${item}' has no colon: write it as name:value, e.g. --header 'x-api-key: abc123'`);
-    const name = item.slice(0, colon).trim();
-    if (!TOKEN.test(name)) throw new UsageError(`--header '${item}': '${name}' is not a valid header name`);
+    if (colon < 0) throw new UsageError(`${name} '${item}' has no colon: write it as name:value, e.g. --header 'x-api-key: abc123'`);
+    const header = item.slice(0, colon).trim();
+    if (!TOKEN.test(header)) throw new UsageError(`${name} '${item}': '${header}' is not a valid header name`);
     const value = item.slice(colon + 1).trim();
     // A line break would end the header and start another (header injection); no other control
     // character but tab is valid in a value either (undici would refuse it at send time: "could not reach").
     if (/[\u0000-\u0008\u000a-\u001f\u007f]/.test(value)) {
-      throw new UsageError(`--header '${name}': its value holds a line break or another control character, which a header cannot carry; give the value on one line`);
+      throw new UsageError(`${name} '${header}': its value holds a line break or another control character, which a header cannot carry; give the value on one line`);
     }
-    headers[name.toLowerCase()] = value;
+    headers[header.toLowerCase()] = value;
   }
   return headers;
 }
@@ -31,15 +34,15 @@ export function parseHeaderName(text: string, flag: string): string {
   return text;
 }
 
-export function parseAsyncVia(text: string): AsyncVia {
+export function parseAsyncVia(text: string, name = '--async-via'): AsyncVia {
   const via = text.toLowerCase() as AsyncVia;
-  if (!ASYNC_VIA_CHOICES.includes(via)) throw new UsageError(`--async-via '${text}' is not one of ${ASYNC_VIA_CHOICES.join(', ')}`);
+  if (!ASYNC_VIA_CHOICES.includes(via)) throw new UsageError(`${name} '${text}' is not one of ${ASYNC_VIA_CHOICES.join(', ')}`);
   return via;
 }
 
-export function parseMethod(text: string): string {
+export function parseMethod(text: string, name = '--method'): string {
   const method = text.toUpperCase();
-  if (!TOKEN.test(method)) throw new UsageError(`--method '${text}' is not an HTTP method: use GET, POST, PUT…`);
+  if (!TOKEN.test(method)) throw new UsageError(`${name} '${text}' is not an HTTP method: use GET, POST, PUT…`);
   return method;
 }
 

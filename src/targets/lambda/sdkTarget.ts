@@ -24,6 +24,7 @@ export interface SdkLambdaTargetOptions {
    * is read and dropped. Absent: bodies whole.
    */
   bodyLimitBytes?: number;
+  /** Whole-call deadline in milliseconds (absent: the default, deadline.ts), held by a per-call abort signal. */
   timeoutMs?: number;
 }
 
@@ -48,10 +49,8 @@ export function createSdkLambdaTarget(options: SdkLambdaTargetOptions): Target {
     maxAttempts: 1 + (options.retries ?? 0),
     ...(options.bodyLimitBytes !== undefined && { streamCollector: boundedCollector(options.bodyLimitBytes) }),
     requestHandler: {
-      // Until the answer's headers; the handler only warns when it runs out unless told to throw.
-      // The whole call, body included, is held to the deadline by the abort signal below.
-      requestTimeout: timeoutMs,
-      throwOnRequestTimeout: true,
+      // No requestTimeout of the handler's own: the deadline (--timeout) is held in one place, the
+      // per-call abort signal below, over the whole call, body included.
       httpAgent: { keepAlive: true, maxSockets: options.maxSockets ?? 50 },
       httpsAgent: { keepAlive: true, maxSockets: options.maxSockets ?? 50 },
     },
