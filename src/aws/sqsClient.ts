@@ -19,7 +19,13 @@ export const SQS_CALL_DEADLINE_MS = 10_000;
 /** Beyond its long-poll wait, how long a receive may take to answer before it counts as hung. */
 export const RECEIVE_GRACE_MS = 4_000;
 
-export async function createSqsClient(options: AwsOptions, queueUrls: string[], note: (message: string) => void): Promise<SQSClient> {
+/** A client for sending under load: as many sockets as calls in flight, and one attempt a call (a throttle is counted, not retried away). */
+export interface SqsClientUse {
+  connections?: number;
+  maxAttempts?: number;
+}
+
+export async function createSqsClient(options: AwsOptions, queueUrls: string[], note: (message: string) => void, use: SqsClientUse = {}): Promise<SQSClient> {
   const configured = options.endpointUrl ?? (process.env.AWS_ENDPOINT_URL_SQS || process.env.AWS_ENDPOINT_URL || undefined);
   const first = queueUrls.map(parse).find((url) => url !== undefined);
   const endpointUrl = configured ?? (first && isLoopbackHost(first.hostname) ? localOrigin(first) : undefined);
@@ -29,8 +35,13 @@ export async function createSqsClient(options: AwsOptions, queueUrls: string[], 
     region: aws.region,
     credentials: aws.credentials,
     ...(aws.endpoint && { endpoint: aws.endpoint, useQueueUrlAsEndpoint: false }),
-    maxAttempts: 3,
-    requestHandler: { requestTimeout: ATTEMPT_TIMEOUT_MS, connectionTimeout: 5_000, throwOnRequestTimeout: true },
+    maxAttempts: use.maxAttempts ?? 3,
+    requestHandler: {
+      requestTimeout: ATTEMPT_TIMEOUT_MS,
+      connectionTimeout: 5_000,
+      throwOnRequestTimeout: true,
+      ...(use.connections !== undefined && { httpAgent: { keepAlive: true, maxSockets: use.connections }, httpsAgent: { keepAlive: true, maxSockets: use.connections } }),
+    },
   });
 }
 

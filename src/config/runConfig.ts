@@ -16,7 +16,7 @@ export interface RunConfig {
 }
 
 /** What one call is. */
-export type CallConfig = LambdaCall | HttpCall;
+export type CallConfig = LambdaCall | HttpCall | QueueCall;
 
 interface CallBase {
   /** What the user named, as given: shown and reported. */
@@ -74,6 +74,26 @@ export interface HttpCall extends CallBase {
   sigv4: boolean;
 }
 
+/** A message to an SQS queue that an event source mapping polls (poll-based invocation). */
+export interface QueueCall extends CallBase {
+  kind: 'queue';
+  /** The queue as given (URL or ARN, without an `sqs:` prefix). */
+  queue: string;
+  /** From the queue's name (`.fifo`): FIFO queues need a message group. */
+  fifo: boolean;
+  messageGroupId?: string;
+  /** FIFO: send no MessageDeduplicationId (the queue deduplicates by content); else each message's is its correlation ID. */
+  contentDedup: boolean;
+  /** Standard queues: SendMessage's DelaySeconds. */
+  delaySeconds?: number;
+  /** String message attributes of every message. */
+  attributes: Record<string, string>;
+  /** Where lambench writes its correlation ID in a JSON-object body; null: nowhere (it still travels as a message attribute). */
+  correlationPath: string | null;
+  /** Read the queue's wiring (mappings, timeouts, redrive policy) before sending. */
+  discover: boolean;
+}
+
 /** Region, profile and endpoint as given; the AWS chain fills in the rest when a client is built. */
 export interface AwsSettings {
   region?: string;
@@ -118,7 +138,10 @@ export interface LoadConfig {
 
 export interface DeliveryConfig {
   destinationQueue?: string;
+  /** For a queue target: the source queue's DLQ (default: from its RedrivePolicy). */
   dlq?: string;
+  /** For a queue target: a queue the function writes each processed message to. */
+  outputQueue?: string;
   /** After the async phase, how long to wait for completions before counting the rest missing. */
   settleMs: number;
 }

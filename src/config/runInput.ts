@@ -45,6 +45,16 @@ export interface CallInput {
   /** The header that also carries it (default x-client-request-id). */
   correlationHeader?: string;
   sigv4?: boolean;
+  /** Queue targets only: the FIFO message group of every message. */
+  messageGroupId?: string;
+  /** FIFO: the queue deduplicates by content (no MessageDeduplicationId is sent). */
+  contentDedup?: boolean;
+  /** Standard queues: each message's delivery delay (milliseconds; SQS takes whole seconds, 0–900). */
+  delayMs?: number;
+  /** `name=value` each: string message attributes of every message. */
+  messageAttributes?: string[];
+  /** Read what the queue is wired to before sending (default true). */
+  discover?: boolean;
 }
 
 /** A load run: the call, the phases' shape, delivery to verify, and what to write. */
@@ -63,6 +73,8 @@ export interface RunInput extends CallInput {
   verifyDelivery?: boolean;
   destinationQueue?: string;
   dlq?: string;
+  /** A queue target's output queue: where the function writes what it processed. */
+  outputQueue?: string;
   settleMs?: number;
   thresholds?: string[];
   rawPath?: string;
@@ -107,6 +119,7 @@ const FLAGS: Record<Field, string> = {
   verifyDelivery: '--verify-delivery',
   destinationQueue: '--destination-queue',
   dlq: '--dlq',
+  outputQueue: '--output-queue',
   settleMs: '--settle',
   thresholds: '--threshold',
   out: '--out',
@@ -137,6 +150,11 @@ const FLAGS: Record<Field, string> = {
   region: '--region',
   profile: '--profile',
   endpointUrl: '--endpoint-url',
+  messageGroupId: '--message-group-id',
+  contentDedup: '--content-dedup',
+  delayMs: '--delay',
+  messageAttributes: '--message-attribute',
+  discover: '--no-discover',
 };
 
 /** Where a flag takes a value that the message goes on to describe. */

@@ -21,6 +21,10 @@ export interface TargetUse {
 
 /** The target for a checked call: each transport takes its part of it (`--timeout` included: see CallConfig.timeoutMs). */
 export async function createTarget(call: CallConfig, use: TargetUse): Promise<Target> {
+  if (call.kind === 'queue') {
+    const { openQueueTarget } = await import('./queue/openQueue.js');
+    return openQueueTarget(call, use);
+  }
   if (call.kind === 'http') {
     const url = new URL(call.url);
     let signer;

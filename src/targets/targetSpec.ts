@@ -1,12 +1,44 @@
 /**
  * What the user named as the target: a Lambda function (name, `name:qualifier`, partial or full
- * ARN) for the Invoke API, or an http(s) URL for an HTTP endpoint.
+ * ARN) for the Invoke API, an SQS queue (its ARN or URL) that an event source mapping polls, or an
+ * http(s) URL for an HTTP endpoint.
+ *
+ * A queue is told from an HTTP endpoint without guessing: an `arn:…:sqs:` ARN; a URL on SQS's own
+ * hosts (`sqs.<region>.amazonaws.com`, `<region>.queue.amazonaws.com`) or an emulator's
+ * (`sqs.<region>.localhost…`, as the local stack, fauxqs and LocalStack hand out) whose path is
+ * `/<12-digit account>/<queue name>`; or anything written with an `sqs:` prefix
+ * (`sqs:http://127.0.0.1:4566/000000000000/orders`), the explicit way for any other endpoint.
  */
 import { UsageError } from '../errors.js';
 
 export type TargetSpec =
   | { kind: 'lambda'; functionName: string; qualifier?: string }
-  | { kind: 'http'; url: URL };
+  | { kind: 'http'; url: URL }
+  /** `queue`: a URL or an ARN, as given (without the `sqs:` prefix). */
+  | { kind: 'queue'; queue: string; fifo: boolean };
+
+const QUEUE_ARN = /^arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,80}(\.fifo)?$/;
+const QUEUE_PATH = /^\/\d{12}\/[A-Za-z0-9_-]{1,80}(\.fifo)?\/?$/;
+const QUEUE_HOSTS = [/^sqs\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/, /^([a-z0-9-]+\.)?queue\.amazonaws\.com$/, /^sqs\.[a-z0-9-]+\.localhost(\.localstack\.cloud)?$/];
+
+/** An SQS queue's URL or ARN (see above); `sqs:` forces it. */
+export function queueTarget(text: string): { queue: string; fifo: boolean } | undefined {
+  const explicit = /^sqs:/i.test(text) && !/^sqs:\/\//i.test(text);
+  const queue = explicit ? text.slice(4) : text;
+  if (QUEUE_ARN.test(queue)) return { queue, fifo: queue.endsWith('.fifo') };
+  let url: URL;
+  try {
+    url = new URL(queue);
+  } catch {
+    if (explicit) throw new UsageError(`'${text}': after sqs: comes a queue URL (http(s)://host/<account>/<name>) or ARN (arn:aws:sqs:<region>:<account>:<name>)`);
+    return undefined;
+  }
+  const isQueue = explicit || (QUEUE_PATH.test(url.pathname) && QUEUE_HOSTS.some((host) => host.test(url.hostname)));
+  if (!isQueue) return undefined;
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`'${text}' uses ${url.protocol.slice(0, -1)}: a queue URL is http:// or https://`);
+  refuseUserInfo(url, 'the queue URL');
+  return { queue: url.href, fifo: url.pathname.replace(/\/$/, '').endsWith('.fifo') };
+}
 
 // The Invoke API's own FunctionName pattern: optional ARN prefix, region, account, `function:`,
 // the name, and an optional `:qualifier` ($LATEST, a version or an alias).
@@ -16,7 +48,12 @@ const FUNCTION_PATTERN =
 export function parseTargetSpec(text: string, qualifierFlag?: string): TargetSpec {
   const target = text.trim();
   if (target === '') {
-    throw new UsageError('no target: name a function (my-fn, my-fn:alias, an ARN) or an http(s) URL');
+    throw new UsageError('no target: name a function (my-fn, my-fn:alias, an ARN), a queue (its URL or ARN) or an http(s) URL');
+  }
+  const queue = queueTarget(target);
+  if (queue) {
+    if (qualifierFlag !== undefined) throw new UsageError(`--qualifier applies to functions, not to a queue: the event source mapping names the function`);
+    return { kind: 'queue', ...queue };
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) {
     return { kind: 'http', url: parseUrl(target) };
@@ -24,7 +61,7 @@ export function parseTargetSpec(text: string, qualifierFlag?: string): TargetSpe
   const match = FUNCTION_PATTERN.exec(target);
   if (!match || target.length > 170) {
     throw new UsageError(
-      `'${target}' is neither a function name, a name:qualifier, a Lambda ARN, nor an http(s) URL`,
+      `'${target}' is neither a function name, a name:qualifier, a Lambda ARN, a queue URL or ARN, nor an http(s) URL`,
     );
   }
   const nameQualifier = match[12];

@@ -1,0 +1,44 @@
+/**
+ * A queue call's target, opened: the queue found (an ARN looked up as a URL), checked to exist
+ * and to be what the call says (FIFO needs a message group), before anything is sent. A queue
+ * that does not exist is the user's to fix (exit 2, nothing sent); SQS not answering is not.
+ */
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { TargetUnavailableError, UsageError, messageOf } from '../../errors.js';
+import { isNoSuchQueue, isQueueArn, resolveQueueUrl } from '../../aws/queueRef.js';
+import { createSqsClient, withSqsDeadline } from '../../aws/sqsClient.js';
+import type { QueueCall } from '../../config/runConfig.js';
+import type { Target } from '../types.js';
+import { createSqsTarget } from './sqsTarget.js';
+
+export async function openQueueTarget(call: QueueCall, use: { connections?: number; note: (message: string) => void }): Promise<Target> {
+  const client = await createSqsClient(call.aws, isQueueArn(call.queue) ? [] : [call.queue], use.note, { maxAttempts: 1, ...(use.connections !== undefined && { connections: Math.max(1, use.connections) }) });
+  try {
+    const queueUrl = await resolveQueueUrl(client, call.queue, 'queue');
+    let attributes: Record<string, string>;
+    try {
+      attributes = (await withSqsDeadline((options) => client.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['FifoQueue', 'ContentBasedDeduplication'] }), options))).Attributes ?? {};
+    } catch (error) {
+      if (isNoSuchQueue(error)) throw new UsageError(`queue ${call.queue}: no such queue (check the URL or ARN, --region and --endpoint-url); nothing was sent`);
+      throw new TargetUnavailableError(`cannot reach queue ${call.queue} (${messageOf(error)}): check the SQS endpoint and credentials`, { cause: error });
+    }
+    const fifo = attributes.FifoQueue === 'true';
+    if (fifo && !call.messageGroupId) throw new UsageError(`queue ${call.queue} is a FIFO queue: give --message-group-id GROUP (every message needs one); nothing was sent`);
+    if (!fifo && call.messageGroupId) use.note('--message-group-id applies to FIFO queues only: this standard queue ignores it');
+    return createSqsTarget({
+      client,
+      queueUrl,
+      description: call.target,
+      fifo,
+      ...(call.messageGroupId && { messageGroupId: call.messageGroupId }),
+      // Each message its own deduplication ID unless the queue deduplicates by content (or was told to).
+      deduplicate: fifo && !call.contentDedup && attributes.ContentBasedDeduplication !== 'true',
+      ...(call.delaySeconds !== undefined && { delaySeconds: call.delaySeconds }),
+      attributes: call.attributes,
+      ...(call.timeoutMs !== undefined && { timeoutMs: call.timeoutMs }),
+    });
+  } catch (error) {
+    client.destroy();
+    throw error;
+  }
+}
