@@ -9,7 +9,7 @@ import { invokeOnce, type InvokeOnceOptions } from '../src/run/invokeOnce.js';
 import { closeServer, delayServer, listen, runLambench, useTestStack } from './helpers.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-type Call = { awsRequestId: string; event: { meta?: { clientRequestId?: string; async?: boolean } } };
+type Call = { awsRequestId: string; event: { marker?: string; meta?: { clientRequestId?: string; async?: boolean } } };
 const calls = () => ((globalThis as { lambenchTestCalls?: Call[] }).lambenchTestCalls ??= []);
 
 describe('lambench invoke <url> against the local API Gateway front', () => {
@@ -90,8 +90,14 @@ describe('lambench invoke <url> against the local API Gateway front', () => {
   });
 
   it('--wait on a URL without the correlation ID is refused before sending', async () => {
-    const ranBefore = calls().length;
-    await assert.rejects(call({ target: `${local.stack.apiUrl}/square/7`, type: 'event', correlationPath: null, wait: success() }), /--wait on a URL finds completions by lambench's client request ID: keep it on/);
+    // echo leaves a trace of every event it runs with: none may carry this call's marker. (/run/async
+    // takes any JSON, so a call sent there would run. Counting all calls instead caught the slowEcho
+    // of the test before, which finishes after its 504, and /square leaves no trace at all.)
+    const marker = `refused-${Date.now()}`;
+    await assert.rejects(
+      call({ target: `${local.stack.apiUrl}/run/sync?function=echo`, asyncUrl: `${local.stack.apiUrl}/run/async?function=echo`, type: 'event', payload: JSON.stringify({ marker }), correlationPath: null, wait: success() }),
+      /--wait on a URL finds completions by lambench's client request ID: keep it on/,
+    );
     // Refused before sending: a counting server as the target receives nothing, from the use case or the command.
     const counting = delayServer();
     const url = await listen(counting.server, '/square/7');
@@ -104,6 +110,7 @@ describe('lambench invoke <url> against the local API Gateway front', () => {
     } finally {
       await closeServer(counting.server);
     }
-    assert.equal(calls().length, ranBefore, 'the function never ran');
+    // Had it been sent, the event would have run by now (the CLI run above takes over a second).
+    assert.deepEqual(calls().filter((ran) => ran.event.marker === marker), [], 'the function never ran');
   });
 });
