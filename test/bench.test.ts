@@ -5,37 +5,17 @@
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { LocalStack } from '../src/local/index.js';
+import { describe, it } from 'node:test';
 import { slotOffsetMs } from '../src/load/openLoop.js';
 import { runBench } from '../src/run/runBench.js';
 import type { PhaseReport } from '../src/report/reportDocument.js';
 import { renderReportTable } from '../src/report/table.js';
-import { listen, runLambench, startTestStack } from './helpers.js';
+import { closeServer, delayServer, listen, runLambench, useTestStack } from './helpers.js';
 
 const quiet = { note: () => {} };
-
-/** Answers after `delayMs(n)` for the n-th request (from 0); `stall()` holds every answer for a while. */
-function delayServer(delayMs: (n: number) => number) {
-  let count = 0;
-  let stallUntil = 0;
-  const server = createServer((req, res) => {
-    const n = count++;
-    req.resume();
-    const wait = Math.max(delayMs(n), stallUntil - Date.now());
-    setTimeout(() => res.end('{}'), wait);
-  });
-  return {
-    server,
-    stall: (ms: number) => (stallUntil = Date.now() + ms),
-    count: () => count,
-  };
-}
-
-const close = (server: Server) => new Promise<void>((resolve) => server.close(() => resolve()));
 
 function assertReconciles(phase: PhaseReport, expected: number): void {
   assert.equal(phase.requests, expected);
@@ -59,7 +39,7 @@ describe('bench against servers with known behaviour', () => {
       assert.ok(phase.latencyUs!.p50 >= 40_000 && phase.latencyUs!.p50 <= 65_000, `p50 ${phase.latencyUs!.p50} µs`);
       assert.ok(phase.latencyUs!.min >= 39_000, `min ${phase.latencyUs!.min} µs`);
     } finally {
-      await close(fixed.server);
+      await closeServer(fixed.server);
     }
   });
 
@@ -73,7 +53,7 @@ describe('bench against servers with known behaviour', () => {
       assert.ok(phase.latencyUs!.p50 < 60_000, `p50 ${phase.latencyUs!.p50} µs`);
       assert.ok(phase.latencyUs!.p99 >= 195_000, `p99 ${phase.latencyUs!.p99} µs`);
     } finally {
-      await close(mix.server);
+      await closeServer(mix.server);
     }
   });
 
@@ -88,7 +68,7 @@ describe('bench against servers with known behaviour', () => {
       assert.equal(lines.length, phase.requests);
       for (const line of lines) assert.ok(line.latencyMs >= line.serviceTimeMs, `latency ${line.latencyMs} ms below its service time ${line.serviceTimeMs} ms`);
     } finally {
-      await close(quick.server);
+      await closeServer(quick.server);
       await rm(dir, { recursive: true, force: true });
     }
   });
@@ -103,7 +83,7 @@ describe('bench against servers with known behaviour', () => {
       // Before the fix the loop sent all 8000 before reading one answer: every service time was seconds.
       assert.ok(phase.serviceTimeUs!.min < 200_000, `min service time ${phase.serviceTimeUs!.min} µs: answers were read while sending`);
     } finally {
-      await close(quick.server);
+      await closeServer(quick.server);
     }
   });
 
@@ -127,7 +107,7 @@ describe('bench against servers with known behaviour', () => {
       assert.match(closed.loadNote, /queueing does not show in the latency/);
       assert.match(open.loadNote, /intended send time/);
     } finally {
-      await close(stalled.server);
+      await closeServer(stalled.server);
     }
   });
 });
@@ -144,7 +124,7 @@ describe('connections', () => {
       assert.equal(warm.phases[0]!.connectionsOpened, 0, 'the warm-up opened them');
       assert.doesNotMatch(renderReportTable(warm), /the measured run opened/);
     } finally {
-      await close(fixed.server);
+      await closeServer(fixed.server);
     }
   });
 });
@@ -171,7 +151,7 @@ describe('ramping up', () => {
       assert.ok(first! >= 85 && first! <= 115 && second! >= 185, `calls per second ${phase.perSecond.join(', ')}: about 100 while ramping, then 200`);
       assert.match(phase.loadNote, /over the first 1 s the rate climbed linearly from 0/);
     } finally {
-      await close(fast.server);
+      await closeServer(fast.server);
     }
   });
 
@@ -196,7 +176,7 @@ describe('ramping up', () => {
         for (let k = 1; k < 4; k += 1) assert.ok(joined[k]! >= k * 250 - 20, `worker ${k} joined ${Math.round(joined[k]!)} ms after the first`);
         assert.ok(joined[3]! < 1000 + 500, `the last worker joined within the ramp (${Math.round(joined[3]!)} ms)`);
       } finally {
-        await close(server);
+        await closeServer(server);
       }
     });
   }
@@ -209,7 +189,7 @@ describe('ramping up', () => {
       assertReconciles(phase, 20);
       assert.ok(phase.durationMs < 2000, `the phase took ${phase.durationMs} ms`);
     } finally {
-      await close(fast.server);
+      await closeServer(fast.server);
     }
   });
 });
@@ -228,7 +208,7 @@ describe('bench as a process', () => {
       assert.equal(phase.outcomes.ok, slow.count(), 'every call sent was answered and counted');
       assert.ok(phase.serviceTimeUs.min >= 690_000, `min ${phase.serviceTimeUs.min} µs: no call was cut short`);
     } finally {
-      await close(slow.server);
+      await closeServer(slow.server);
       await rm(dir, { recursive: true, force: true });
     }
   });
@@ -258,32 +238,28 @@ describe('bench as a process', () => {
       assert.match(hgrm, new RegExp(`#\\[Mean\\s+=\\s+[\\d.]+, StdDeviation\\s+=\\s+[\\d.]+\\]`));
       assert.match(hgrm, new RegExp(`#\\[Max\\s+=\\s+[\\d.]+, Total count\\s+=\\s+${phase.requests}\\]`));
     } finally {
-      await close(steady.server);
+      await closeServer(steady.server);
       await rm(dir, { recursive: true, force: true });
     }
   });
 });
 
 describe('bench sync vs async on the local stack', () => {
-  let stack: LocalStack;
-  before(async () => {
-    stack = await startTestStack();
-  });
-  after(() => stack.stop());
+  const local = useTestStack();
 
   it('runs both phases in one run; the async phase accounts for every accepted event', async () => {
     const report = await runBench({
       ...quiet,
       target: 'square',
       payload: '{"number": 4}',
-      endpointUrl: stack.lambdaUrl,
-      region: stack.region,
+      endpointUrl: local.stack.lambdaUrl,
+      region: local.stack.region,
       types: 'sync,async',
       concurrency: 5,
       requests: 40,
       verifyDelivery: true,
-      destinationQueue: stack.queues['lambench-success']!,
-      dlq: stack.queues['lambench-dlq']!,
+      destinationQueue: local.stack.queues['lambench-success']!,
+      dlq: local.stack.queues['lambench-dlq']!,
       settleMs: 15_000,
       thresholds: ['delivered>=100%', 'sync:errors<1%'],
     });
@@ -307,33 +283,33 @@ describe('bench sync vs async on the local stack', () => {
   });
 
   it('cleans up the warm-up events records too, reporting only the measured ones', async () => {
-    const success = stack.queues['lambench-success']!;
+    const success = local.stack.queues['lambench-success']!;
     const report = await runBench({
       ...quiet,
       target: 'square',
       payload: '{"number": 5}',
-      endpointUrl: stack.lambdaUrl,
-      region: stack.region,
+      endpointUrl: local.stack.lambdaUrl,
+      region: local.stack.region,
       types: 'async',
       concurrency: 2,
       durationMs: 500,
       warmupMs: 300,
       verifyDelivery: true,
       destinationQueue: success,
-      dlq: stack.queues['lambench-dlq']!,
+      dlq: local.stack.queues['lambench-dlq']!,
       settleMs: 10_000,
     });
     const delivery = report.phases[0]!.delivery!;
     assert.equal(delivery.accepted, report.phases[0]!.requests, 'warm-up events are not in the report');
     assert.equal(delivery.succeeded, delivery.accepted);
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const left = await runLambench(['poll', success, stack.queues['lambench-dlq']!, '--json'], { env: { AWS_ENDPOINT_URL_SQS: stack.sqsUrl, AWS_REGION: stack.region } });
+    const left = await runLambench(['poll', success, local.stack.queues['lambench-dlq']!, '--json'], { env: { AWS_ENDPOINT_URL_SQS: local.stack.sqsUrl, AWS_REGION: local.stack.region } });
     assert.equal(left.code, 0, left.stderr);
     assert.equal(left.stdout, '', 'no record of this run, warm-up included, is left in the queues');
   });
 
   it('bad input: one line, exit 2, nothing sent', async () => {
-    const env = { AWS_ENDPOINT_URL_LAMBDA: stack.lambdaUrl, AWS_REGION: stack.region };
+    const env = { AWS_ENDPOINT_URL_LAMBDA: local.stack.lambdaUrl, AWS_REGION: local.stack.region };
     const cases: [string[], RegExp][] = [
       [['bench', 'square'], /say how to load: --concurrency N .* or --rate R/],
       [['bench', 'square', '-c', '2', '-r', '5'], /give --concurrency N \(closed loop\) or --rate R \(open loop\), not both/],
@@ -362,9 +338,9 @@ describe('bench sync vs async on the local stack', () => {
     const dir = await mkdtemp(join(tmpdir(), 'lambench-missing-'));
     try {
       const out = join(dir, 'report.json');
-      const env = { AWS_ENDPOINT_URL_LAMBDA: stack.lambdaUrl, AWS_ENDPOINT_URL_SQS: stack.sqsUrl, AWS_REGION: stack.region };
+      const env = { AWS_ENDPOINT_URL_LAMBDA: local.stack.lambdaUrl, AWS_ENDPOINT_URL_SQS: local.stack.sqsUrl, AWS_REGION: local.stack.region };
       const result = await runLambench(
-        ['bench', 'sleep', '-t', 'async', '-c', '2', '-n', '2', '--payload', '{"ms": 2500}', '--verify-delivery', '--destination-queue', stack.queues['lambench-success']!, '--settle', '1s', '--out', out],
+        ['bench', 'sleep', '-t', 'async', '-c', '2', '-n', '2', '--payload', '{"ms": 2500}', '--verify-delivery', '--destination-queue', local.stack.queues['lambench-success']!, '--settle', '1s', '--out', out],
         { env },
       );
       assert.equal(result.code, 1, result.stderr);

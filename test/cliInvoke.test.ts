@@ -2,14 +2,13 @@
  * `lambench invoke` end to end as a child process against the local stack: every mode, --json,
  * --wait, retries, and each bad input giving one clear line and the contract's exit code.
  */
-import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { InvokeCommand } from '@aws-sdk/client-lambda';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { LocalStack } from '../src/local/index.js';
-import { lambdaClient, runLambench as lambench, startTestStack, type CliResult } from './helpers.js';
+import { runLambench as lambench, useTestStack, type CliResult } from './helpers.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -23,22 +22,15 @@ function assertOneErrorLine(result: CliResult, pattern: RegExp): void {
 }
 
 describe('lambench invoke (child process)', () => {
-  let stack: LocalStack;
-  let lambda: LambdaClient;
+  const local = useTestStack({ functionConfig: { sleep: { reservedConcurrency: 1 } } });
   let dir: string;
   let env: Record<string, string>;
 
   before(async () => {
-    stack = await startTestStack({ functionConfig: { sleep: { reservedConcurrency: 1 } } });
-    lambda = lambdaClient(stack);
     dir = await mkdtemp(join(tmpdir(), 'lambench-cli-'));
-    env = { AWS_ENDPOINT_URL_LAMBDA: stack.lambdaUrl, AWS_ENDPOINT_URL_SQS: stack.sqsUrl, AWS_REGION: stack.region };
+    env = { AWS_ENDPOINT_URL_LAMBDA: local.stack.lambdaUrl, AWS_ENDPOINT_URL_SQS: local.stack.sqsUrl, AWS_REGION: local.stack.region };
   });
-  after(async () => {
-    lambda.destroy();
-    await stack.stop();
-    await rm(dir, { recursive: true, force: true });
-  });
+  after(() => rm(dir, { recursive: true, force: true }));
 
   it('sync: prints status, request ID, version, latency and the pretty payload; notes dummy credentials once', async () => {
     const result = await lambench(['invoke', 'square', '--payload', '{"number": 4}'], { env });
@@ -125,7 +117,7 @@ describe('lambench invoke (child process)', () => {
   });
 
   it('--wait finds the completion record: Success with its end-to-end time, or RetriesExhausted (exit 1)', async () => {
-    const ok = await lambench(['invoke', 'square', '--type', 'event', '-p', '{"number": 9}', '--wait', '--destination-queue', stack.queues['lambench-success']!, '--wait-timeout', '10s', '--json'], { env });
+    const ok = await lambench(['invoke', 'square', '--type', 'event', '-p', '{"number": 9}', '--wait', '--destination-queue', local.stack.queues['lambench-success']!, '--wait-timeout', '10s', '--json'], { env });
     assert.equal(ok.code, 0, ok.stderr);
     const done = JSON.parse(ok.stdout);
     assert.equal(done.statusCode, 202);
@@ -135,7 +127,7 @@ describe('lambench invoke (child process)', () => {
     assert.deepEqual(done.completion.responsePayload, { square: 81 });
     assert.ok(done.endToEndMs >= 0 && done.endToEndMs < 10_000, `endToEndMs ${done.endToEndMs}`);
 
-    const failed = await lambench(['invoke', 'flaky', '--type', 'event', '-p', '{"fail": true}', '--wait', '--destination-queue', stack.queues['lambench-failure']!, '--wait-timeout', '10s', '--json'], { env });
+    const failed = await lambench(['invoke', 'flaky', '--type', 'event', '-p', '{"fail": true}', '--wait', '--destination-queue', local.stack.queues['lambench-failure']!, '--wait-timeout', '10s', '--json'], { env });
     assert.equal(failed.code, 1);
     const record = JSON.parse(failed.stdout).completion;
     assert.equal(record.condition, 'RetriesExhausted');
@@ -145,7 +137,7 @@ describe('lambench invoke (child process)', () => {
 
   it('reports how many attempts a throttled call took with --retries, then exits 3', async () => {
     // Busy long enough for two CLI starts and up to ~3 s of SDK backoff, even on a loaded machine.
-    const busy = lambda.send(new InvokeCommand({ FunctionName: 'sleep', Payload: Buffer.from('{"ms": 12000}') }));
+    const busy = local.lambda.send(new InvokeCommand({ FunctionName: 'sleep', Payload: Buffer.from('{"ms": 12000}') }));
     busy.catch(() => {});
     await new Promise((resolve) => setTimeout(resolve, 200));
     const once = await lambench(['invoke', 'sleep', '--json'], { env });

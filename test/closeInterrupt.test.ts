@@ -4,16 +4,15 @@
  * exits 0. The moment is caught exactly: an HTTP proxy in front of the local stack's SQS fires the
  * interrupt when the hand-back call (ChangeMessageVisibilityBatch, made only while closing) arrives.
  */
-import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { runBench } from '../src/run/runBench.js';
-import type { LocalStack } from '../src/local/index.js';
-import { REPO_ROOT, sqsClient, startTestStack } from './helpers.js';
+import { listen, REPO_ROOT, useTestStack } from './helpers.js';
+import { destinationRecord } from './support/queues.js';
 
 const HAND_BACK = 'AmazonSQS.ChangeMessageVisibilityBatch';
 
@@ -31,34 +30,25 @@ async function startSqsProxy(upstream: string, beforeForward: (target: string) =
     forward.on('error', () => answer.destroy());
     forward.end(Buffer.concat(chunks));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+  return { url: await listen(server, ''), server };
 }
 
-const foreignRecord = (requestId: string) => JSON.stringify({ version: '1.0', timestamp: new Date().toISOString(), requestContext: { requestId, condition: 'Success', approximateInvokeCount: 1 }, requestPayload: {} });
+const foreignRecord = (requestId: string) => destinationRecord(requestId, { requestPayload: {} });
 
 describe('Ctrl-C while a finished run or poll closes', () => {
-  let stack: LocalStack;
-  let sqs: SQSClient;
+  const local = useTestStack();
   const servers: Server[] = [];
-
-  before(async () => {
-    stack = await startTestStack();
-    sqs = sqsClient(stack);
-  });
-  after(async () => {
+  after(() => {
     for (const server of servers) server.close();
-    sqs.destroy();
-    await stack.stop();
   });
 
   it('bench --verify-delivery: a Ctrl-C during the hand-back leaves the report not interrupted, its 5 events delivered', async () => {
-    const queueUrl = stack.queues['lambench-success']!;
+    const queueUrl = local.stack.queues['lambench-success']!;
     // Someone else's record: the tracker hides it while reading, and hands it back when it closes.
-    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: foreignRecord('someone-elses') }));
+    await local.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: foreignRecord('someone-elses') }));
     const interrupt = new AbortController();
     let handBacks = 0;
-    const proxy = await startSqsProxy(stack.sqsUrl, (target) => {
+    const proxy = await startSqsProxy(local.stack.sqsUrl, (target) => {
       if (target !== HAND_BACK) return;
       handBacks += 1;
       interrupt.abort();
@@ -69,8 +59,8 @@ describe('Ctrl-C while a finished run or poll closes', () => {
       note: () => {},
       target: 'square',
       payload: '{"number": 4}',
-      endpointUrl: stack.lambdaUrl,
-      region: stack.region,
+      endpointUrl: local.stack.lambdaUrl,
+      region: local.stack.region,
       types: 'async',
       concurrency: 1,
       requests: 5,
@@ -89,11 +79,11 @@ describe('Ctrl-C while a finished run or poll closes', () => {
   });
 
   it('poll: a Ctrl-C during the hand-back exits 0 (not 130), the record printed and left in the queue', async () => {
-    const queueUrl = stack.queues['lambench-dlq']!;
-    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: foreignRecord('poll-close') }));
+    const queueUrl = local.stack.queues['lambench-dlq']!;
+    await local.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: foreignRecord('poll-close') }));
     let child: ReturnType<typeof spawn> | undefined;
     let handBacks = 0;
-    const proxy = await startSqsProxy(stack.sqsUrl, async (target) => {
+    const proxy = await startSqsProxy(local.stack.sqsUrl, async (target) => {
       if (target !== HAND_BACK) return;
       handBacks += 1;
       child?.kill('SIGINT');
@@ -101,7 +91,7 @@ describe('Ctrl-C while a finished run or poll closes', () => {
       await new Promise((resolve) => setTimeout(resolve, 500));
     });
     servers.push(proxy.server);
-    const env = { PATH: process.env.PATH ?? '', NO_COLOR: '1', AWS_CONFIG_FILE: '/nonexistent/config', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials', AWS_ENDPOINT_URL_SQS: proxy.url, AWS_REGION: stack.region, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
+    const env = { PATH: process.env.PATH ?? '', NO_COLOR: '1', AWS_CONFIG_FILE: '/nonexistent/config', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials', AWS_ENDPOINT_URL_SQS: proxy.url, AWS_REGION: local.stack.region, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
     child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'lambench.js'), 'poll', queueUrl, '--json'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';

@@ -3,51 +3,41 @@
  * accounted for (succeeded + failed + missing = accepted, exactly), with its attempts and
  * end-to-end time; messages that are not ours stay in the queue.
  */
-import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import { ReceiveMessageCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { InvokeCommand } from '@aws-sdk/client-lambda';
+import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DeliveryTracker } from '../src/delivery/deliveryTracker.js';
-import type { LocalStack } from '../src/local/index.js';
-import { lambdaClient, runLambench, sqsClient, startTestStack } from './helpers.js';
+import { runLambench, useTestStack } from './helpers.js';
+import { destinationRecord } from './support/queues.js';
 
 const lambench = (args: string[], env: Record<string, string>) => runLambench(args, { env });
 
 describe('delivery verification', () => {
-  let stack: LocalStack;
-  let lambda: LambdaClient;
-  let sqs: SQSClient;
+  const local = useTestStack();
   let queues: string[];
   let dir: string;
   let env: Record<string, string>;
 
   before(async () => {
-    stack = await startTestStack();
-    lambda = lambdaClient(stack);
-    sqs = sqsClient(stack);
-    queues = [stack.queues['lambench-success']!, stack.queues['lambench-failure']!, stack.queues['lambench-dlq']!];
+    queues = [local.stack.queues['lambench-success']!, local.stack.queues['lambench-failure']!, local.stack.queues['lambench-dlq']!];
     dir = await mkdtemp(join(tmpdir(), 'lambench-delivery-'));
-    env = { AWS_ENDPOINT_URL_LAMBDA: stack.lambdaUrl, AWS_ENDPOINT_URL_SQS: stack.sqsUrl, AWS_REGION: stack.region, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
+    env = { AWS_ENDPOINT_URL_LAMBDA: local.stack.lambdaUrl, AWS_ENDPOINT_URL_SQS: local.stack.sqsUrl, AWS_REGION: local.stack.region, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
   });
-  after(async () => {
-    lambda.destroy();
-    sqs.destroy();
-    await stack.stop();
-    await rm(dir, { recursive: true, force: true });
-  });
+  after(() => rm(dir, { recursive: true, force: true }));
 
   async function sendEvent(functionName: string, payload: unknown): Promise<{ requestId: string; sentAt: number }> {
     const sentAt = Date.now();
-    const out = await lambda.send(new InvokeCommand({ FunctionName: functionName, InvocationType: 'Event', Payload: Buffer.from(JSON.stringify(payload)) }));
+    const out = await local.lambda.send(new InvokeCommand({ FunctionName: functionName, InvocationType: 'Event', Payload: Buffer.from(JSON.stringify(payload)) }));
     assert.equal(out.StatusCode, 202);
     return { requestId: out.$metadata.requestId!, sentAt };
   }
 
   it('accounts for every one of N events: succeeded + failed + missing = N, with attempts and end-to-end times', async () => {
-    const tracker = new DeliveryTracker({ sqs, queueUrls: queues, pollersPerQueue: 3 });
+    const tracker = new DeliveryTracker({ sqs: local.sqs, queueUrls: queues, pollersPerQueue: 3 });
     await tracker.checkQueues();
     tracker.start();
     try {
@@ -81,11 +71,11 @@ describe('delivery verification', () => {
   });
 
   it('leaves foreign and malformed messages in the queue, counted; deletes only what it matched', async () => {
-    const queueUrl = stack.queues['lambench-success']!;
-    const foreign = JSON.stringify({ version: '1.0', timestamp: new Date().toISOString(), requestContext: { requestId: 'someone-elses', condition: 'Success', approximateInvokeCount: 1 }, requestPayload: {} });
-    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: foreign }));
-    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: 'not json at all' }));
-    const tracker = new DeliveryTracker({ sqs, queueUrls: [queueUrl], pollersPerQueue: 2 });
+    const queueUrl = local.stack.queues['lambench-success']!;
+    const foreign = destinationRecord('someone-elses', { requestPayload: {} });
+    await local.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: foreign }));
+    await local.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: 'not json at all' }));
+    const tracker = new DeliveryTracker({ sqs: local.sqs, queueUrls: [queueUrl], pollersPerQueue: 2 });
     tracker.start();
     try {
       const tracked = tracker.expect(await sendEvent('square', { number: 5 }));
@@ -101,21 +91,21 @@ describe('delivery verification', () => {
     } finally {
       await tracker.stop();
     }
-    const left = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+    const left = await local.sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
     const bodies = (left.Messages ?? []).map((message) => message.Body).sort();
     assert.deepEqual(bodies, [foreign, 'not json at all'].sort(), 'both still there; the matched record is gone');
   });
 
   it('--keep leaves matched messages too; a second message for one event is a duplicate', async () => {
-    const queueUrl = stack.queues['lambench-success']!;
+    const queueUrl = local.stack.queues['lambench-success']!;
     const sent = await sendEvent('square', { number: 6 });
-    const tracker = new DeliveryTracker({ sqs, queueUrls: [queueUrl], pollersPerQueue: 2, matched: 'keep', keepRecords: true });
+    const tracker = new DeliveryTracker({ sqs: local.sqs, queueUrls: [queueUrl], pollersPerQueue: 2, matched: 'keep', keepRecords: true });
     tracker.start();
     try {
       const tracked = tracker.expect(sent);
       await tracker.settle(10_000);
       assert.equal(tracked.record?.requestId, sent.requestId, 'keepRecords: the matched record is kept');
-      await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ version: '1.0', timestamp: new Date().toISOString(), requestContext: { requestId: sent.requestId, condition: 'Success', approximateInvokeCount: 1 } }) }));
+      await local.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: destinationRecord(sent.requestId) }));
       await tracker.drained(1500);
       const report = tracker.report();
       assert.equal(report.succeeded, 1);
@@ -123,7 +113,7 @@ describe('delivery verification', () => {
     } finally {
       await tracker.stop();
     }
-    const left = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+    const left = await local.sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
     assert.equal((left.Messages ?? []).filter((message) => message.Body?.includes(sent.requestId)).length, 2, 'kept: both still in the queue');
   });
 
@@ -164,14 +154,14 @@ describe('delivery verification', () => {
   });
 
   it('poll --max N prints exactly N records, as NDJSON, and leaves the queue as it was', async () => {
-    const queueUrl = stack.queues['lambench-success']!;
+    const queueUrl = local.stack.queues['lambench-success']!;
     for (const n of [31, 32, 33]) {
       const result = await lambench(['invoke', 'square', '-t', 'event', '-p', `{"number": ${n}}`, '--wait', '--destination-queue', queueUrl, '--json'], env);
       assert.equal(result.code, 0, result.stderr);
     }
     // --wait deleted the three records it matched; put three foreign ones in their place.
     for (const n of [1, 2, 3]) {
-      await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ version: '1.0', timestamp: new Date().toISOString(), requestContext: { requestId: `other-${n}`, condition: 'Success', approximateInvokeCount: 1 } }) }));
+      await local.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: destinationRecord(`other-${n}`) }));
     }
     const two = await lambench(['poll', queueUrl, '--max', '2', '--json'], env);
     assert.equal(two.code, 0, two.stderr);
@@ -183,7 +173,7 @@ describe('delivery verification', () => {
   });
 
   it('bad input: a missing queue, an unreachable SQS endpoint, --wait without a queue, an unreadable --correlate', async () => {
-    const missingQueue = `${stack.sqsUrl}/000000000000/no-such-queue`;
+    const missingQueue = `${local.stack.sqsUrl}/000000000000/no-such-queue`;
     const cases: [string, string[], Record<string, string>, number, RegExp][] = [
       ['poll: queue does not exist', ['poll', missingQueue], env, 3, /^lambench: the queue .*no-such-queue does not exist: check the URL/],
       ['invoke --wait: queue does not exist, nothing sent', ['invoke', 'square', '-t', 'event', '--wait', '--destination-queue', missingQueue], env, 3, /^lambench: the queue .*no-such-queue does not exist/],

@@ -4,7 +4,7 @@
  * is always built, pending events are unverified (with the reason) rather than missing, every
  * SQS call ends, and nothing that is not ours is deleted.
  */
-import { GetQueueAttributesCommand, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,32 +13,25 @@ import { after, before, describe, it } from 'node:test';
 import { judge } from '../src/run/verdict.js';
 import { TargetUnavailableError } from '../src/errors.js';
 import { runBench } from '../src/run/runBench.js';
-import type { LocalStack } from '../src/local/index.js';
 import { renderHtmlReport } from '../src/report/html/index.js';
 import { mergeReports } from '../src/report/merge.js';
 import { renderReportTable } from '../src/report/table.js';
-import { runLambench, sqsClient, startTestStack } from './helpers.js';
+import { runLambench, useTestStack } from './helpers.js';
 import { startFaultProxy, type FaultMode, type FaultProxy } from './support/faultProxy.js';
+import { destinationRecord, queueDepth } from './support/queues.js';
 
 const quiet = { note: () => {} };
 
 describe('delivery verification under SQS faults', () => {
-  let stack: LocalStack;
-  let sqs: SQSClient;
+  const local = useTestStack();
   let proxy: FaultProxy;
   /** A queue URL of the stack (the SQS client reaches it through the proxy: AWS_ENDPOINT_URL_SQS). */
-  const viaProxy = (name: string) => stack.queues[name]!;
+  const viaProxy = (name: string) => local.stack.queues[name]!;
 
   before(async () => {
-    stack = await startTestStack();
-    sqs = sqsClient(stack);
-    proxy = await startFaultProxy(stack.sqsUrl);
+    proxy = await startFaultProxy(local.stack.sqsUrl);
   });
-  after(async () => {
-    sqs.destroy();
-    await proxy.close();
-    await stack.stop();
-  });
+  after(() => proxy.close());
 
   for (const [mode, reason] of [
     ['refuse', /: SQS unreachable from \d\d:\d\d:\d\d\.\d{3} UTC \((ECONNRESET|ECONNREFUSED|EPIPE)\)$/],
@@ -52,8 +45,8 @@ describe('delivery verification under SQS faults', () => {
         ...quiet,
         target: 'square',
         payload: '{"number": 3}',
-        endpointUrl: stack.lambdaUrl,
-        region: stack.region,
+        endpointUrl: local.stack.lambdaUrl,
+        region: local.stack.region,
         types: 'sync,async',
         concurrency: 4,
         requests: 20,
@@ -90,8 +83,8 @@ describe('delivery verification under SQS faults', () => {
       assert.equal(merged.accepted, merged.succeeded + merged.failed + merged.missing + merged.unverified!);
       assert.deepEqual(merged.unverifiedReasons, delivery.unverifiedReasons);
       // Let the stack's pending deliveries land and clear them, so the next case starts clean.
-      for (let round = 0; round < 100 && stack.pendingAsync() > 0; round += 1) await new Promise((resolve) => setTimeout(resolve, 50));
-      const cleared = await runLambench(['poll', stack.queues['lambench-success']!, stack.queues['lambench-dlq']!, '--delete', '--json'], { env: { AWS_ENDPOINT_URL_SQS: stack.sqsUrl, AWS_REGION: stack.region } });
+      for (let round = 0; round < 100 && local.stack.pendingAsync() > 0; round += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+      const cleared = await runLambench(['poll', local.stack.queues['lambench-success']!, local.stack.queues['lambench-dlq']!, '--delete', '--json'], { env: { AWS_ENDPOINT_URL_SQS: local.stack.sqsUrl, AWS_REGION: local.stack.region } });
       assert.equal(cleared.code, 0, cleared.stderr);
     });
   }
@@ -104,8 +97,8 @@ describe('delivery verification under SQS faults', () => {
     // The queue check uses the first connections; a third one can only be a poller's: the run has begun.
     const watch = setInterval(() => proxy.connections() - before >= 3 && proxy.setMode('refuse'), 5);
     try {
-      const env = { AWS_ENDPOINT_URL_SQS: proxy.url, AWS_ENDPOINT_URL_LAMBDA: stack.lambdaUrl, AWS_REGION: stack.region, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
-      const args = ['bench', 'square', '-t', 'sync,async', '-c', '2', '-n', '10', '--verify-delivery', '--destination-queue', stack.queues['lambench-success']!, '--dlq', stack.queues['lambench-dlq']!, '--settle', '2s', '--out', out, '--json'];
+      const env = { AWS_ENDPOINT_URL_SQS: proxy.url, AWS_ENDPOINT_URL_LAMBDA: local.stack.lambdaUrl, AWS_REGION: local.stack.region, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
+      const args = ['bench', 'square', '-t', 'sync,async', '-c', '2', '-n', '10', '--verify-delivery', '--destination-queue', local.stack.queues['lambench-success']!, '--dlq', local.stack.queues['lambench-dlq']!, '--settle', '2s', '--out', out, '--json'];
       const result = await runLambench(args, { env, timeoutMs: 60_000 });
       assert.equal(result.code, 3, result.stderr);
       const report = JSON.parse(result.stdout);
@@ -121,8 +114,8 @@ describe('delivery verification under SQS faults', () => {
       proxy.setMode('pass');
       await rm(dir, { recursive: true, force: true });
     }
-    for (let round = 0; round < 100 && stack.pendingAsync() > 0; round += 1) await new Promise((resolve) => setTimeout(resolve, 50));
-    await runLambench(['poll', stack.queues['lambench-success']!, stack.queues['lambench-dlq']!, '--delete', '--json'], { env: { AWS_ENDPOINT_URL_SQS: stack.sqsUrl, AWS_REGION: stack.region } });
+    for (let round = 0; round < 100 && local.stack.pendingAsync() > 0; round += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+    await runLambench(['poll', local.stack.queues['lambench-success']!, local.stack.queues['lambench-dlq']!, '--delete', '--json'], { env: { AWS_ENDPOINT_URL_SQS: local.stack.sqsUrl, AWS_REGION: local.stack.region } });
   });
 
   it('poll whose SQS goes away while it reads: exit 3, one line saying since when, not a silent exit 0', async () => {
@@ -131,7 +124,7 @@ describe('delivery verification under SQS faults', () => {
     // The queue check opens the first connection, the second poller the second: reading has begun.
     const watch = setInterval(() => proxy.connections() - before >= 2 && proxy.setMode('refuse'), 5);
     try {
-      const result = await runLambench(['poll', stack.queues['lambench-failure']!], { env: { AWS_ENDPOINT_URL_SQS: proxy.url, AWS_REGION: stack.region }, timeoutMs: 40_000 });
+      const result = await runLambench(['poll', local.stack.queues['lambench-failure']!], { env: { AWS_ENDPOINT_URL_SQS: proxy.url, AWS_REGION: local.stack.region }, timeoutMs: 40_000 });
       assert.equal(result.code, 3, result.stderr);
       assert.match(result.stderr.trimEnd().split('\n').at(-1)!, /^lambench: SQS could not be read \(.*lambench-failure: SQS unreachable from \d\d:\d\d:\d\d\.\d{3} UTC \(\w+\)\) after \d+ records? printed: check the SQS endpoint/);
     } finally {
@@ -144,7 +137,7 @@ describe('delivery verification under SQS faults', () => {
     proxy.setMode('hang');
     const startedAt = Date.now();
     try {
-      const result = await runLambench(['poll', viaProxy('lambench-success')], { env: { AWS_ENDPOINT_URL_SQS: proxy.url, AWS_REGION: stack.region }, timeoutMs: 40_000 });
+      const result = await runLambench(['poll', viaProxy('lambench-success')], { env: { AWS_ENDPOINT_URL_SQS: proxy.url, AWS_REGION: local.stack.region }, timeoutMs: 40_000 });
       assert.equal(result.code, 3, result.stderr);
       const lines = result.stderr.trimEnd().split('\n').filter((line) => !line.startsWith('lambench: note:'));
       assert.deepEqual(lines.length, 1, result.stderr);
@@ -156,32 +149,29 @@ describe('delivery verification under SQS faults', () => {
   });
 
   it('a backlog of 10,000 others messages: a 200-event run reconciles 200 = succeeded + failed, 0 missing, and all 10,000 are still there', async () => {
-    const queueUrl = stack.queues['lambench-success']!;
-    const count = async () => {
-      const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
-      return { visible: Number(Attributes!.ApproximateNumberOfMessages), hidden: Number(Attributes!.ApproximateNumberOfMessagesNotVisible) };
-    };
+    const queueUrl = local.stack.queues['lambench-success']!;
+    const count = () => queueDepth(local.sqs, queueUrl);
     // Records the fault cases above could not hand back (SQS was down) may still be hidden in the queue: counted apart.
     const earlier = await count();
-    const foreign = (n: number) => JSON.stringify({ version: '1.0', timestamp: new Date().toISOString(), requestContext: { requestId: `someone-elses-${n}`, condition: 'Success', approximateInvokeCount: 1 }, requestPayload: { n } });
+    const foreign = (n: number) => destinationRecord(`someone-elses-${n}`, { requestPayload: { n } });
     const batches = Array.from({ length: 1000 }, (_, batch) => Array.from({ length: 10 }, (_, i) => ({ Id: String(i), MessageBody: foreign(batch * 10 + i) })));
     for (let start = 0; start < batches.length; start += 50) {
-      await Promise.all(batches.slice(start, start + 50).map((Entries) => sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries }))));
+      await Promise.all(batches.slice(start, start + 50).map((Entries) => local.sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries }))));
     }
     const notes: string[] = [];
     const report = await runBench({
       note: (message) => notes.push(message),
       target: 'square',
       payload: '{"number": 7}',
-      endpointUrl: stack.lambdaUrl,
-      region: stack.region,
+      endpointUrl: local.stack.lambdaUrl,
+      region: local.stack.region,
       // The sync phase first: the pollers meet the backlog before any record of the run is there.
       types: 'sync,async',
       concurrency: 8,
       requests: 200,
       verifyDelivery: true,
       destinationQueue: queueUrl,
-      dlq: stack.queues['lambench-dlq']!,
+      dlq: local.stack.queues['lambench-dlq']!,
       settleMs: 30_000,
     });
     const delivery = report.phases[1]!.delivery!;

@@ -1,10 +1,14 @@
-/** Shared test plumbing: the local stack, an SDK client on it, and bounded polling of SQS. */
+/**
+ * Shared test plumbing: the local stack (and one for a describe block, with SDK clients on it),
+ * bounded polling of SQS, lambench as a child process, and HTTP test servers.
+ */
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import { spawn } from 'node:child_process';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../src/local/index.js';
 
@@ -24,6 +28,46 @@ export function lambdaClient(stack: LocalStack): LambdaClient {
 
 export function sqsClient(stack: LocalStack): SQSClient {
   return new SQSClient({ region: stack.region, endpoint: stack.sqsUrl, credentials: CREDENTIALS, maxAttempts: 1 });
+}
+
+export interface TestStack {
+  /** The local stack: Lambda API, API Gateway front, SQS (fauxqs) with its queues already made. */
+  readonly stack: LocalStack;
+  readonly sqs: SQSClient;
+  readonly lambda: LambdaClient;
+}
+
+/**
+ * The local stack for the describe block this is called in: started (with an SQS and a Lambda
+ * client on it) before the block's first test, before the block's own `before` hooks, and
+ * everything stopped after its tests. Read the fields in tests and hooks, not at definition time.
+ */
+export function useTestStack(options: LocalStackOptions = {}): TestStack {
+  let started: TestStack | undefined;
+  before(async () => {
+    const stack = await startTestStack(options);
+    started = { stack, sqs: sqsClient(stack), lambda: lambdaClient(stack) };
+  });
+  after(async () => {
+    started?.sqs.destroy();
+    started?.lambda.destroy();
+    await started?.stack.stop();
+  });
+  const get = <K extends keyof TestStack>(key: K): TestStack[K] => {
+    if (!started) throw new Error(`the test stack's ${key} was read before its before() hook started it`);
+    return started[key];
+  };
+  return {
+    get stack() {
+      return get('stack');
+    },
+    get sqs() {
+      return get('sqs');
+    },
+    get lambda() {
+      return get('lambda');
+    },
+  };
 }
 
 /**
@@ -53,17 +97,19 @@ export interface CliResult {
   stderr: string;
 }
 
-/**
- * Runs `lambench` as a child process, as a user would, with an environment free of the
- * developer's own AWS settings (no AWS_* variables, no ~/.aws files) plus `env`.
- */
+/** An environment for `lambench` free of the developer's own AWS settings (no AWS_* variables, no ~/.aws files), without colour, plus `extra`. */
+export function lambenchEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('AWS_') && value !== undefined) env[key] = value;
+  return Object.assign(env, { AWS_CONFIG_FILE: '/nonexistent/config', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials', NO_COLOR: '1' }, extra);
+}
+
+/** Runs `lambench` as a child process, as a user would, in `lambenchEnv(env)`. */
 export function runLambench(
   args: string[],
   options: { env?: Record<string, string>; input?: string; timeoutMs?: number; interruptAfterMs?: number; interruptWhen?: () => boolean } = {},
 ): Promise<CliResult> {
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('AWS_') && value !== undefined) env[key] = value;
-  Object.assign(env, { AWS_CONFIG_FILE: '/nonexistent/config', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials', NO_COLOR: '1' }, options.env);
+  const env = lambenchEnv(options.env);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'lambench.js'), ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
@@ -122,4 +168,35 @@ export function startLocalProcess(args: string[]) {
 export async function listen(server: Server, path = '/'): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`;
+}
+
+/** Stops `server` listening; resolves once its open connections have ended too. */
+export function closeServer(server: Server): Promise<void> {
+  return new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
+/**
+ * An HTTP target with known behaviour: answers request n (from 0) with `{}` after `delayMs(n)` ms;
+ * with `failEvery` k, every k-th request (the k-th, 2k-th, …) gets HTTP 500, the rest 200.
+ * `count()`: the requests received so far; `stall(ms)`: every answer waits until ms from now at least.
+ * Start it with `listen(target.server)`.
+ */
+export function delayServer(delayMs: (n: number) => number = () => 0, options: { failEvery?: number } = {}) {
+  let count = 0;
+  let stallUntil = 0;
+  const server = createServer((req, res) => {
+    const n = count++;
+    req.resume();
+    const fail = options.failEvery !== undefined && (n + 1) % options.failEvery === 0;
+    const wait = Math.max(delayMs(n), stallUntil - Date.now());
+    setTimeout(() => {
+      res.statusCode = fail ? 500 : 200;
+      res.end('{}');
+    }, wait);
+  });
+  return {
+    server,
+    stall: (ms: number) => (stallUntil = Date.now() + ms),
+    count: () => count,
+  };
 }

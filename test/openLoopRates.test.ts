@@ -4,27 +4,21 @@
  * hundreds. `rps` thresholds judge that figure; worker threads and shards agree with one thread.
  */
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { slotsBefore, slotOffsetMs } from '../src/load/openLoop.js';
 import { runBench } from '../src/run/runBench.js';
 import { mergeReports } from '../src/report/merge.js';
+import { closeServer, delayServer, listen } from './helpers.js';
 
 const quiet = { note: () => {} };
 
 describe('open-loop throughput and offered rate', () => {
-  let server: Server;
+  const target = delayServer();
   let url = '';
   before(async () => {
-    server = createServer((req, res) => {
-      req.resume();
-      res.end('{}');
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    url = await listen(target.server);
   });
-  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  after(() => closeServer(target.server));
 
   it('-r 1 -d 3s: 3 sends over a 3 s window are 1.0/s offered and 1.0/s through, and rps>=0.95 passes', async () => {
     const report = await runBench({ ...quiet, target: url, rate: 1, durationMs: 3000, thresholds: ['rps>=0.95'] });

@@ -7,14 +7,13 @@
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { IN_FLIGHT_GRACE_MS, runBench, type BenchOptions } from '../src/run/runBench.js';
 import type { PhaseReport } from '../src/report/reportDocument.js';
 import { renderReportTable } from '../src/report/table.js';
-import { startTestStack } from './helpers.js';
+import { closeServer, listen, startTestStack } from './helpers.js';
 
 const quiet = { note: () => {} };
 /** Generous: a busy 2-core machine is slow, but nowhere near the 300 s idle limit this replaces. */
@@ -31,13 +30,12 @@ describe('calls still out at the end of a phase', () => {
       received += 1;
       req.resume();
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    url = await listen(server);
     dir = await mkdtemp(join(tmpdir(), 'lambench-phase-end-'));
   });
   after(async () => {
     server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeServer(server);
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -92,10 +90,10 @@ describe('a target answering at a drip', () => {
       timers.add(timer);
       res.on('close', () => clearInterval(timer));
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = await listen(server);
     try {
       const started = performance.now();
-      const report = await runBench({ ...quiet, target: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, concurrency: 2, durationMs: 1000 });
+      const report = await runBench({ ...quiet, target: url, concurrency: 2, durationMs: 1000 });
       const tookMs = performance.now() - started;
       assert.ok(tookMs < 1000 + IN_FLIGHT_GRACE_MS + SLACK_MS, `the run took ${Math.round(tookMs)} ms`);
       const phase = report.phases[0]!;
@@ -106,7 +104,7 @@ describe('a target answering at a drip', () => {
     } finally {
       for (const timer of timers) clearInterval(timer);
       server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await closeServer(server);
     }
   });
 });

@@ -5,50 +5,30 @@
  * --delete counts say what really happened; malformed messages are counted, not silently skipped;
  * a record's text cannot steer the terminal.
  */
-import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { LocalStack } from '../src/local/index.js';
-import { REPO_ROOT, runLambench, sqsClient, startTestStack } from './helpers.js';
+import { REPO_ROOT, runLambench, useTestStack } from './helpers.js';
+import { destinationRecord, messagesIn, queueWith } from './support/queues.js';
 
-const record = (requestId: string, extra: Record<string, unknown> = {}) =>
-  JSON.stringify({ version: '1.0', timestamp: new Date().toISOString(), requestContext: { requestId, condition: 'Success', approximateInvokeCount: 1 }, requestPayload: {}, responsePayload: { ok: true }, ...extra });
+const record = (requestId: string, extra: Record<string, unknown> = {}) => destinationRecord(requestId, { requestPayload: {}, responsePayload: { ok: true }, ...extra });
 
 describe('poll: closed output, --max, --delete, malformed and hostile records', () => {
-  let stack: LocalStack;
-  let sqs: SQSClient;
+  const local = useTestStack();
   let dir: string;
   let env: Record<string, string>;
   let queueCount = 0;
 
   before(async () => {
-    stack = await startTestStack();
-    sqs = sqsClient(stack);
     dir = await mkdtemp(join(tmpdir(), 'lambench-poll-'));
-    env = { AWS_ENDPOINT_URL_SQS: stack.sqsUrl, AWS_REGION: stack.region, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
+    env = { AWS_ENDPOINT_URL_SQS: local.stack.sqsUrl, AWS_REGION: local.stack.region, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
   });
-  after(async () => {
-    sqs.destroy();
-    await stack.stop();
-    await rm(dir, { recursive: true, force: true });
-  });
+  after(() => rm(dir, { recursive: true, force: true }));
 
-  async function queueWith(bodies: string[]): Promise<string> {
-    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `poll-test-${++queueCount}` }));
-    for (let start = 0; start < bodies.length; start += 10) {
-      await sqs.send(new SendMessageBatchCommand({ QueueUrl, Entries: bodies.slice(start, start + 10).map((MessageBody, i) => ({ Id: String(i), MessageBody })) }));
-    }
-    return QueueUrl!;
-  }
-
-  async function messagesIn(queueUrl: string): Promise<number> {
-    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
-    return Number(Attributes!.ApproximateNumberOfMessages) + Number(Attributes!.ApproximateNumberOfMessagesNotVisible);
-  }
+  const newQueueWith = (bodies: string[]) => queueWith(local.sqs, `poll-test-${++queueCount}`, bodies);
 
   /**
    * `lambench poll … | head -<lines>`: the reader takes `lines` lines, then closes stdout (0: at
@@ -76,16 +56,16 @@ describe('poll: closed output, --max, --delete, malformed and hostile records', 
   }
 
   it('poll --delete into a pipe closed at once: exits quietly, deletes nothing (nothing was printed)', async () => {
-    const queueUrl = await queueWith(Array.from({ length: 30 }, (_, i) => record(`closed-${i}`)));
+    const queueUrl = await newQueueWith(Array.from({ length: 30 }, (_, i) => record(`closed-${i}`)));
     const result = await pollIntoClosingPipe([queueUrl, '--delete', '--json'], 0);
     assert.equal(result.code, 0, result.stderr);
     assert.doesNotMatch(result.stderr, /EPIPE|\n\s+at /, 'no stack trace');
     assert.match(result.stderr, /^lambench: note: 0 records written to stdout, 0 deleted \(each once the line after it was written, or at the end\), the rest left in the queue; stopped: stdout was closed\n$/m);
-    assert.equal(await messagesIn(queueUrl), 30, 'every record is still in the queue');
+    assert.equal(await messagesIn(local.sqs, queueUrl), 30, 'every record is still in the queue');
   });
 
   it('poll --delete | head -2: stops at once, deletes at most one record more than the reader read, no stack trace', async () => {
-    const queueUrl = await queueWith(Array.from({ length: 40 }, (_, i) => record(`head-${i}`)));
+    const queueUrl = await newQueueWith(Array.from({ length: 40 }, (_, i) => record(`head-${i}`)));
     const result = await pollIntoClosingPipe([queueUrl, '--delete', '--json'], 2);
     assert.equal(result.code, 0, result.stderr);
     assert.doesNotMatch(result.stderr, /EPIPE|\n\s+at /);
@@ -98,21 +78,21 @@ describe('poll: closed output, --max, --delete, malformed and hostile records', 
     assert.ok(deleted >= result.read - 1, `${deleted} deleted: each line read but the last is followed by another written`);
     assert.ok(written >= result.read && written < 40, `written ${written}, read ${result.read}`);
     assert.match(result.stderr, /^lambench: note: \d+ records written to stdout, \d+ deleted \(each once the line after it was written, or at the end\), the rest left in the queue; stopped: stdout was closed\n$/m);
-    assert.equal(await messagesIn(queueUrl), 40 - deleted, 'what was not deleted is still in the queue');
+    assert.equal(await messagesIn(local.sqs, queueUrl), 40 - deleted, 'what was not deleted is still in the queue');
   });
 
   it('poll --delete with a reader that reads everything: every record written is deleted (the last one at the end)', async () => {
-    const queueUrl = await queueWith(Array.from({ length: 25 }, (_, i) => record(`all-${i}`)));
+    const queueUrl = await newQueueWith(Array.from({ length: 25 }, (_, i) => record(`all-${i}`)));
     const result = await runLambench(['poll', queueUrl, '--delete', '--json'], { env });
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout.trim().split('\n').length, 25);
-    assert.equal(await messagesIn(queueUrl), 0);
+    assert.equal(await messagesIn(local.sqs, queueUrl), 0);
   });
 
   it('poll --correlate --max N: events not reached are "not read", not missing; --delete counts the foreign records it deleted', async () => {
     const ours = Array.from({ length: 6 }, (_, i) => `ours-${i}`);
     // Others' records first: --max 2 stops the poll before ours are reached.
-    const queueUrl = await queueWith([...Array.from({ length: 40 }, (_, i) => record(`foreign-${i}`)), ...ours.map((id) => record(id))]);
+    const queueUrl = await newQueueWith([...Array.from({ length: 40 }, (_, i) => record(`foreign-${i}`)), ...ours.map((id) => record(id))]);
     const run = join(dir, 'run.ndjson');
     await writeFile(run, ours.map((requestId) => JSON.stringify({ invocationType: 'Event', outcome: 'ok', requestId, sentAt: Date.now() })).join('\n') + '\n');
 
@@ -125,24 +105,24 @@ describe('poll: closed output, --max, --delete, malformed and hostile records', 
     assert.ok(delivery.unverified > 0, JSON.stringify(delivery));
     assert.equal(delivery.succeeded + delivery.unverified, 6);
     assert.deepEqual(delivery.unverifiedReasons, ['not read: stopped at --max 2']);
-    assert.equal(await messagesIn(queueUrl), 46);
+    assert.equal(await messagesIn(local.sqs, queueUrl), 46);
 
     const deleted = await runLambench(['poll', queueUrl, '--correlate', run, '--delete'], { env });
     assert.equal(deleted.code, 0, deleted.stderr);
     assert.match(deleted.stderr, /accepted 6 = succeeded 6 \+ failed 0 \+ missing 0\n/);
     assert.match(deleted.stderr, /\n {2}40 messages not from this run: 40 written and deleted \(--delete\), 0 left in the queue\n/);
-    assert.equal(await messagesIn(queueUrl), 0);
+    assert.equal(await messagesIn(local.sqs, queueUrl), 0);
   });
 
   it('poll says how many malformed messages it skipped (left in the queue), and strips escape sequences from records', async () => {
     const hostile = record('\u001b]0;owned\u0007evil-id', { responsePayload: { text: '\u001b[2J\u001b[31mcleared' } });
-    const queueUrl = await queueWith(['not json', '{"no":"record"}', hostile]);
+    const queueUrl = await newQueueWith(['not json', '{"no":"record"}', hostile]);
     const result = await runLambench(['poll', queueUrl], { env });
     assert.equal(result.code, 0, result.stderr);
     assert.doesNotMatch(result.stdout, /[\u001b\u0007]/, 'nothing from the record reaches the terminal as a control sequence');
     assert.match(result.stdout, /evil-id/);
     assert.match(result.stderr, /1 record written to stdout, all left in the queue; 2 messages not a completion record, skipped \(left in the queue\)\n/);
-    assert.equal(await messagesIn(queueUrl), 3);
+    assert.equal(await messagesIn(local.sqs, queueUrl), 3);
     const json = await runLambench(['poll', queueUrl, '--json'], { env });
     assert.equal(JSON.parse(json.stdout.trim()).requestId, '\u001b]0;owned\u0007evil-id', 'JSON output stays exact');
   });

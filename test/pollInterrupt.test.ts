@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
-import { REPO_ROOT, sqsClient, startTestStack } from './helpers.js';
+import { lambenchEnv, REPO_ROOT, sqsClient, startTestStack } from './helpers.js';
+import { destinationRecord, sendBodies } from './support/queues.js';
 
 describe('poll under repeated interrupts', () => {
   it('a second Ctrl-C while poll hands messages back: the summary is still written, exit 0 (--follow ends by Ctrl-C)', { timeout: 60_000 }, async () => {
@@ -17,11 +17,8 @@ describe('poll under repeated interrupts', () => {
     const sqs = sqsClient(stack);
     try {
       const queueUrl = stack.queues['lambench-success']!;
-      const record = (index: number) => ({ version: '1.0', timestamp: new Date().toISOString(), requestContext: { requestId: `r-${index}`, condition: 'Success', approximateInvokeCount: 1 }, requestPayload: { n: index } });
-      await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: Array.from({ length: 5 }, (_, index) => ({ Id: String(index), MessageBody: JSON.stringify(record(index)) })) }));
-      const env: Record<string, string> = {};
-      for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('AWS_') && value !== undefined) env[key] = value;
-      Object.assign(env, { AWS_CONFIG_FILE: '/nonexistent/config', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials', NO_COLOR: '1', AWS_ENDPOINT_URL_SQS: stack.sqsUrl, AWS_REGION: stack.region });
+      await sendBodies(sqs, queueUrl, Array.from({ length: 5 }, (_, index) => destinationRecord(`r-${index}`, { requestPayload: { n: index } })));
+      const env = lambenchEnv({ AWS_ENDPOINT_URL_SQS: stack.sqsUrl, AWS_REGION: stack.region });
       const result = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve, reject) => {
         const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'lambench.js'), 'poll', queueUrl, '--follow'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
         let stdout = '';

@@ -5,8 +5,6 @@
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -14,7 +12,7 @@ import { parse } from 'yaml';
 import { flagNames, overlay } from '../src/config/runInput.js';
 import { checkProfile, loadProfile, payloadText } from '../src/profiles/profile.js';
 import { profileInput } from '../src/profiles/profileInput.js';
-import { REPO_ROOT, runLambench } from './helpers.js';
+import { closeServer, delayServer, listen, REPO_ROOT, runLambench } from './helpers.js';
 
 const PROFILES = join(REPO_ROOT, 'profiles');
 
@@ -49,20 +47,14 @@ describe('shipped profiles', () => {
 
 describe('invalid profiles', () => {
   let dir: string;
-  let hits = 0;
-  const server = createServer((req, res) => {
-    hits += 1;
-    req.resume();
-    res.end('{}');
-  });
+  const counting = delayServer();
   let url = '';
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'lambench-profiles-'));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/run`;
+    url = await listen(counting.server, '/run');
   });
   after(async () => {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeServer(counting.server);
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -102,7 +94,7 @@ describe('invalid profiles', () => {
       assert.equal(result.stderr.trim().split('\n').length, 1, `${name}: one line: ${result.stderr}`);
       assert.doesNotMatch(result.stderr, /\n\s+at /, `${name}: no stack trace`);
     }
-    assert.equal(hits, 0, 'no request reached the target');
+    assert.equal(counting.count(), 0, 'no request reached the target');
   });
 
   it('lists every problem of one profile at once', () => {
@@ -115,25 +107,25 @@ describe('invalid profiles', () => {
   it('--check makes the checks a run makes on the merged options: a ramp as long as the phase is refused, and fine once --duration says longer', async () => {
     const file = join(dir, 'ramp.yaml');
     await writeFile(file, `target: ${url}\nload: {rate: 5, ramp: 20s}\n`);
-    const before = hits;
+    const before = counting.count();
     const refused = await runLambench(['run', file, '--check']);
     assert.equal(refused.code, 2, refused.stderr);
     assert.match(refused.stderr, /ramp\.yaml: the ramp \(20s\) must be shorter than each phase's duration \(10s\).*\(nothing was sent\)\n$/);
     const accepted = await runLambench(['run', file, '--check', '--duration', '60s']);
     assert.equal(accepted.code, 0, accepted.stderr);
     assert.match(accepted.stdout, /valid\n[\s\S]*open loop 5\/s, 60 s per phase, ramp 20 s/);
-    assert.equal(hits, before, 'nothing was sent');
+    assert.equal(counting.count(), before, 'nothing was sent');
   });
 
   it('a valid profile against the counting server runs, and flags win over its fields', async () => {
     const file = join(dir, 'ok.yaml');
     await writeFile(file, `target: ${url}\nmodes: [sync]\npayload: {n: "{{seq}}"}\nload: {concurrency: 2, requests: 4}\nthresholds: ['errors<1%']\n`);
-    const before = hits;
+    const before = counting.count();
     const result = await runLambench(['run', file, '--requests', '6', '--json']);
     assert.equal(result.code, 0, result.stderr);
     const report = JSON.parse(result.stdout);
     assert.equal(report.phases[0].requests, 6, '--requests replaced load.requests');
-    assert.equal(hits - before, 6);
+    assert.equal(counting.count() - before, 6);
     assert.equal(report.config.profile, file);
     assert.deepEqual(report.thresholds.map((result: { threshold: string }) => result.threshold), ['errors<1%']);
   });

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -12,20 +12,7 @@ import { compareReports, renderComparison, type ComparedFigure } from '../src/re
 import type { LatencySummary } from '../src/metrics/histogram.js';
 import type { DeliveryReport } from '../src/delivery/deliveryReport.js';
 import type { PhaseReport, ReportDocument } from '../src/report/reportDocument.js';
-import { listen, runLambench } from './helpers.js';
-
-function delayServer(delayMs: number, failEvery = 0): Server {
-  let count = 0;
-  return createServer((req, res) => {
-    req.resume();
-    count += 1;
-    const fail = failEvery > 0 && count % failEvery === 0;
-    setTimeout(() => {
-      res.statusCode = fail ? 500 : 200;
-      res.end('{}');
-    }, delayMs);
-  });
-}
+import { closeServer, delayServer, listen, runLambench } from './helpers.js';
 
 const latency = (p50: number, p90: number, p99: number, p999: number, max: number, mean: number): LatencySummary => ({ count: 1000, min: 100, mean, p50, p90, p99, p999, max });
 
@@ -83,16 +70,16 @@ const KNOWN_NEW = knownReport([
 
 describe('lambench report', () => {
   let dir: string;
-  const fast = delayServer(2);
-  const slow = delayServer(40, 5);
+  const fast = delayServer(() => 2);
+  const slow = delayServer(() => 40, { failEvery: 5 });
   let fastUrl = '';
   let slowUrl = '';
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'lambench-report-'));
-    [fastUrl, slowUrl] = await Promise.all([listen(fast), listen(slow)]);
+    [fastUrl, slowUrl] = await Promise.all([listen(fast.server), listen(slow.server)]);
   });
   after(async () => {
-    await Promise.all([fast, slow].map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
+    await Promise.all([fast, slow].map((target) => closeServer(target.server)));
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -258,14 +245,14 @@ describe('lambench report', () => {
       assert.match(result.stderr, /every call of the sync phase was refused \(404: HTTP 404: no such route\)/);
       assert.equal(JSON.parse(await readFile(out, 'utf8')).phases[0].outcomes.httpError, 6);
     } finally {
-      await new Promise<void>((resolve) => missing.close(() => resolve()));
+      await closeServer(missing);
     }
   });
 
   it('bench exits 3 when no call reached the target (nothing listens there), unsent calls leaving the latency empty', async () => {
     const gone = createServer();
     const url = await listen(gone);
-    await new Promise<void>((resolve) => gone.close(() => resolve()));
+    await closeServer(gone);
     const out = join(dir, 'unreachable.json');
     const result = await runLambench(['bench', url, '--concurrency', '2', '--requests', '4', '--out', out]);
     assert.equal(result.code, 3, result.stderr);

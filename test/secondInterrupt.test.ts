@@ -12,15 +12,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { listenForInterrupts } from '../src/cli/interrupts.js';
-import { REPO_ROOT } from './helpers.js';
+import { lambenchEnv, REPO_ROOT } from './helpers.js';
 
 const ANSWERED = 30;
 
 /** Spawns `lambench`, sends SIGINT once `ready()` holds, and a second SIGINT once the first was taken in. */
 function runInterruptedTwice(args: string[], ready: () => boolean): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('AWS_') && value !== undefined) env[key] = value;
-  Object.assign(env, { AWS_CONFIG_FILE: '/nonexistent/config', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials', NO_COLOR: '1' });
+  const env = lambenchEnv();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'lambench.js'), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

@@ -12,8 +12,12 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runBench } from '../src/run/runBench.js';
 import { createHistogram, decodeHistogram, encodeHistogram, recordMs, type LatencySummary } from '../src/metrics/histogram.js';
+import { Recorder } from '../src/metrics/recorder.js';
 import { mergeReports } from '../src/report/merge.js';
-import type { ReportDocument } from '../src/report/reportDocument.js';
+import { phaseFromRecorder, type PhaseTimings } from '../src/report/recorderFigures.js';
+import type { PhaseReport, ReportDocument } from '../src/report/reportDocument.js';
+import type { Outcome } from '../src/targets/types.js';
+import { epochAt } from '../src/time.js';
 import { compileTemplate } from '../src/targets/request/payloadTemplate.js';
 import { parseAllDocuments } from 'yaml';
 import { listen, REPO_ROOT, runLambench } from './helpers.js';
@@ -180,6 +184,145 @@ describe('shards', () => {
     const notes: string[] = [];
     mergeReports([{ source: 'a', report: report(1, url, 3) }, { source: 'b', report: report(2, url, 3) }], (note) => notes.push(note));
     assert.deepEqual(notes, ['shard 3 of 3 missing: the merged figures cover 2 of 3 shares of the load']);
+  });
+});
+
+describe("merging shards is the recorder's own merge", () => {
+  /** Call `index` of a made-up run: mostly fast 200s; throttles, function errors, resets, unsent calls and timeouts among them; a REPORT line on each ok. */
+  function call(index: number): { outcome: Outcome; latencyMs: number } {
+    const serviceMs = 0.3 + ((index * 7919) % 4000) / 9;
+    const base = { sentAt: 1_700_000_000_000 + index, serviceTimeMs: serviceMs, endedAt: 0, attempts: 1 };
+    const queuedMs = (index % 7) * 0.4;
+    const outcome: Outcome =
+      index % 41 === 0 ? { ...base, class: 'networkError', attempts: 0, serviceTimeMs: 0, errorType: 'CredentialsProviderError', errorMessage: 'no credentials' }
+      : index % 31 === 0 ? { ...base, class: 'networkError', errorType: 'ECONNRESET', errorMessage: 'socket hang up' }
+      : index % 23 === 0 ? { ...base, class: 'functionError', statusCode: 200, functionError: 'Unhandled', payload: new TextEncoder().encode('{"errorType":"Boom","errorMessage":"boom"}') }
+      : index % 17 === 0 ? { ...base, class: 'throttled', statusCode: 429, errorType: 'TooManyRequestsException', errorMessage: 'Rate exceeded' }
+      : index % 53 === 0 ? { ...base, class: 'timeout', errorType: 'CutAtPhaseEnd', errorMessage: 'cut' }
+      : { ...base, class: 'ok', statusCode: 200, logResult: `START\nREPORT RequestId: r-${index}\tDuration: ${(serviceMs / 2).toFixed(2)} ms\tBilled Duration: ${Math.ceil(serviceMs / 2)} ms\tMemory Size: 128 MB\tMax Memory Used: ${40 + (index % 13)} MB\t${index % 97 === 0 ? `Init Duration: ${(100 + index / 10).toFixed(2)} ms\t` : ''}\n` };
+    return { outcome, latencyMs: serviceMs + queuedMs };
+  }
+
+  /** Records call `index` (and a dropped send every 61st) as the phase runner does, `at` ms after `recorder` started at `startedAt`. */
+  function record(recorder: Recorder, index: number, at: number): void {
+    const { outcome, latencyMs } = call(index);
+    // The answer ended at `at` (the recorder measures an open loop's latency to where the call ended).
+    recorder.record({ ...outcome, endedAt: epochAt(at) }, at - latencyMs, at);
+    if (outcome.errorType === 'CutAtPhaseEnd') recorder.cutAtEnd += 1;
+    if (index % 61 === 0) recorder.recordDropped(at);
+  }
+
+  const phase = (startedAt: number): PhaseTimings => ({ name: 'sync', invocationType: 'RequestResponse', load: { kind: 'open', rate: 1000, maxInFlight: 100 }, startedAt: new Date(startedAt).toISOString(), sentLate: 0, durationMs: 3000, throughputPerSecond: 0 });
+  const recorded = (report: PhaseReport) => {
+    const { requests, unsent, dropped, cutAtEnd, status, outcomes, latencyUs, serviceTimeUs, histograms, perSecond, lambda, errors } = report;
+    return { requests, unsent, dropped, cutAtEnd, status, outcomes, latencyUs, serviceTimeUs, histograms, perSecond, lambda, errors: [...(errors ?? [])].sort((a, b) => a.type.localeCompare(b.type)) };
+  };
+
+  /**
+   * A recorder's summary as it reads back from a histogram's encoding, which keeps each bucket's
+   * count, not the exact extremes: the min is the bottom of its bucket, the max the top of its
+   * bucket (at most 1/1024 of the value away: 3 significant digits), and so are the percentiles the
+   * max clipped. Every merge decodes (a thread's interval, a shard's report), so a merged summary
+   * is this, whichever way it was merged; counts, the mean and the other percentiles are exact.
+   */
+  function asEncoded(summary: LatencySummary | null): LatencySummary | null {
+    if (!summary) return null;
+    const bucket = (us: number) => {
+      const histogram = createHistogram();
+      histogram.recordValue(us);
+      const back = decodeHistogram(encodeHistogram(histogram));
+      return { bottom: back.minNonZeroValue, top: back.maxValue };
+    };
+    const { count, mean, min, p50, p90, p99, p999, max } = summary;
+    return { count, mean, min: bucket(min).bottom, p50: bucket(p50).top, p90: bucket(p90).top, p99: bucket(p99).top, p999: bucket(p999).top, max: bucket(max).top };
+  }
+  const readBack = (figures: ReturnType<typeof recorded>) => ({
+    ...figures,
+    latencyUs: asEncoded(figures.latencyUs),
+    serviceTimeUs: asEncoded(figures.serviceTimeUs),
+    lambda: figures.lambda && {
+      ...figures.lambda,
+      durationUs: asEncoded(figures.lambda.durationUs),
+      billedDurationUs: asEncoded(figures.lambda.billedDurationUs),
+      initDurationUs: asEncoded(figures.lambda.initDurationUs),
+    },
+  });
+
+  it('two shards merged give the numbers of one recorder that recorded every call: counts, percentiles, min, max, mean, per second, Lambda figures, error kinds', () => {
+    // Prepare: 3000 calls, 1 ms apart, from 1 s to 4 s into the run; shard 1 (started at 0) takes the
+    // even ones, shard 2 (started 1 s later, as a pod scheduled late) the odd ones; one recorder sees all.
+    const runStart = Date.parse('2026-01-01T00:00:00.000Z');
+    const whole = new Recorder();
+    const shards = [new Recorder(), new Recorder()] as const;
+    whole.start(0);
+    shards[0].start(0);
+    shards[1].start(1000);
+    const samples = { latency: [] as number[], serviceTime: [] as number[] };
+    for (let index = 0; index < 3000; index += 1) {
+      const at = 1000 + index;
+      record(whole, index, at);
+      record(shards[index % 2]!, index, at);
+      const { outcome, latencyMs } = call(index);
+      if (outcome.attempts > 0) {
+        samples.latency.push(latencyMs);
+        samples.serviceTime.push(outcome.serviceTimeMs);
+      }
+    }
+    const documents = shards.map((shard, index): ReportDocument => ({
+      schemaVersion: 1,
+      tool: { name: 'lambench', version: 'test' },
+      startedAt: new Date(runStart + index * 1000).toISOString(),
+      target: 'f',
+      shard: { index: index + 1, of: 2 },
+      phases: [phaseFromRecorder(shard, phase(runStart + index * 1000))],
+      thresholds: [],
+      interrupted: false,
+    }));
+
+    // Act: merged as `report --merge` does, from the files' JSON.
+    const merged = mergeReports(documents.map((report, index) => ({ source: `shard-${index + 1}.json`, report: JSON.parse(JSON.stringify(report)) as ReportDocument })));
+
+    // Assess: every recorded figure is the whole recorder's, and the counts are the loop's own.
+    const phaseOfAll = phaseFromRecorder(whole, phase(runStart));
+    const mergedPhase = merged.phases[0]!;
+    assert.deepEqual(recorded(mergedPhase), readBack(recorded(phaseOfAll)));
+    const count = (test: (index: number) => boolean) => Array.from({ length: 3000 }, (_, index) => index).filter(test).length;
+    const unsent = count((index) => index % 41 === 0);
+    assert.equal(mergedPhase.requests, 3000);
+    assert.equal(mergedPhase.unsent, unsent);
+    assert.equal(mergedPhase.dropped, count((index) => index % 61 === 0));
+    assert.equal(mergedPhase.cutAtEnd, mergedPhase.outcomes.timeout);
+    assert.equal(Object.values(mergedPhase.outcomes).reduce((total, n) => total + n, 0) - mergedPhase.dropped, 3000, 'one outcome a call');
+    assert.deepEqual(mergedPhase.perSecond, [0, 1000, 1000, 1000], 'shard 2 lined up by its later start');
+    assert.equal(mergedPhase.latencyUs?.count, 3000 - unsent);
+    assert.deepEqual(
+      mergedPhase.errors?.map((kind) => [kind.outcome, kind.type, kind.count]).sort(),
+      [
+        ['functionError', 'Boom', mergedPhase.outcomes.functionError],
+        ['networkError', 'CredentialsProviderError', unsent],
+        ['networkError', 'ECONNRESET', mergedPhase.outcomes.networkError - unsent],
+        ['throttled', 'TooManyRequestsException', mergedPhase.outcomes.throttled],
+        ['timeout', 'CutAtPhaseEnd', mergedPhase.outcomes.timeout],
+      ].sort(),
+    );
+    assert.equal(mergedPhase.lambda?.reports, mergedPhase.outcomes.ok);
+    assert.equal(mergedPhase.lambda?.coldStarts, count((index) => index % 97 === 0 && call(index).outcome.class === 'ok'));
+    assert.equal(mergedPhase.lambda?.maxMemoryUsedMb, 52);
+    // Percentiles, min, max and mean against the raw samples themselves, bucket for bucket.
+    assertSameHistogram(mergedPhase.histograms.latency, mergedPhase.latencyUs, samples.latency, 'latency');
+    assertSameHistogram(mergedPhase.histograms.serviceTime, mergedPhase.serviceTimeUs, samples.serviceTime, 'service time');
+
+    // Worker threads' intervals through the same merge give the same figures.
+    const threads = new Recorder();
+    threads.start(0);
+    const sender = new Recorder();
+    sender.start(0);
+    for (let index = 0; index < 3000; index += 1) {
+      record(sender, index, 1000 + index);
+      if (index % 700 === 0) threads.absorb(sender.takeInterval());
+    }
+    threads.absorb(sender.takeInterval());
+    assert.deepEqual(recorded(phaseFromRecorder(threads, phase(runStart))), recorded(mergedPhase));
   });
 });
 

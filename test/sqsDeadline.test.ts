@@ -4,14 +4,13 @@
  * ties each call's signal to `stop` for as long as `stop` lives. Counted exactly, not by heap size:
  * the abort listeners on the stop signal and the signals depending on it.
  */
-import { CreateQueueCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import assert from 'node:assert/strict';
 import { getEventListeners } from 'node:events';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { DeliveryTracker } from '../src/delivery/deliveryTracker.js';
 import { withSqsDeadline } from '../src/aws/sqsClient.js';
-import type { LocalStack } from '../src/local/index.js';
-import { sqsClient, startTestStack } from './helpers.js';
+import { sqsClient, useTestStack } from './helpers.js';
+import { queueWith } from './support/queues.js';
 
 /** Signals made from `signal` by AbortSignal.any and still tracked by it (Node's own bookkeeping; 0 where Node has none). */
 function dependants(signal: AbortSignal): number {
@@ -20,21 +19,11 @@ function dependants(signal: AbortSignal): number {
 }
 
 describe('SQS call deadlines leave nothing behind on a long-lived stop signal', () => {
-  let stack: LocalStack;
-  let sqs: SQSClient;
-
-  before(async () => {
-    stack = await startTestStack();
-    sqs = sqsClient(stack);
-  });
-  after(async () => {
-    sqs.destroy();
-    await stack.stop();
-  });
+  const local = useTestStack();
 
   it('a tracker that made 200 reads: its stop signal holds only the reads under way (at most one per poller)', async () => {
-    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'deadline-empty' }));
-    const counted = sqsClient(stack);
+    const queueUrl = await queueWith(local.sqs, 'deadline-empty');
+    const counted = sqsClient(local.stack);
     let calls = 0;
     counted.middlewareStack.add(
       (next) => async (args) => {
@@ -44,7 +33,7 @@ describe('SQS call deadlines leave nothing behind on a long-lived stop signal', 
       { step: 'initialize', name: 'countCalls' },
     );
     // Wait 0: an empty queue answers at once, so the two pollers make reads as fast as they can.
-    const tracker = new DeliveryTracker({ sqs: counted, queueUrls: [QueueUrl!], pollersPerQueue: 2, waitTimeSeconds: 0 });
+    const tracker = new DeliveryTracker({ sqs: counted, queueUrls: [queueUrl], pollersPerQueue: 2, waitTimeSeconds: 0 });
     tracker.start();
     try {
       for (let round = 0; round < 1000 && calls < 200; round += 1) await new Promise((resolve) => setTimeout(resolve, 10));

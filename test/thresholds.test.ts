@@ -4,11 +4,9 @@
  * report the exact actual value; and `bench --threshold 'rps>=…'` exits 0 or 1 on the run's rate.
  */
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { evaluateThresholds, formatThresholdValue, parseThreshold, type PhaseFigures } from '../src/thresholds/thresholds.js';
-import { runLambench } from './helpers.js';
+import { closeServer, delayServer, listen, runLambench } from './helpers.js';
 
 /** Every figure distinct, so a rule reading the wrong field gets a different actual. */
 const SYNC: PhaseFigures = {
@@ -96,28 +94,21 @@ describe('threshold metrics on a phase with known figures', () => {
 });
 
 describe('bench --threshold on rps, mean, max and p99.9, end to end', () => {
-  let server: Server;
-  let hits = 0;
+  const counting = delayServer();
   let url = '';
   before(async () => {
-    server = createServer((req, res) => {
-      hits += 1;
-      req.resume();
-      res.end('{}');
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    url = await listen(counting.server);
   });
-  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  after(() => closeServer(counting.server));
 
   // -r 20 --requests 10: the schedule's window is 0.5 s, so the run's rate is exactly 20/s.
   const bench = (thresholds: string[]) => runLambench(['bench', url, '--rate', '20', '--requests', '10', '--json', ...thresholds.flatMap((text) => ['--threshold', text])]);
 
   it("rps>=19 passes (exit 0) and every rule's actual is the report's own figure", async () => {
-    const before = hits;
+    const before = counting.count();
     const result = await bench(['rps>=19', 'mean<10s', 'max<10s', 'p99.9<10s']);
     assert.equal(result.code, 0, result.stderr);
-    assert.equal(hits - before, 10);
+    assert.equal(counting.count() - before, 10);
     const report = JSON.parse(result.stdout);
     const phase = report.phases[0];
     assert.equal(phase.throughputPerSecond, 20);

@@ -4,20 +4,18 @@
  * hold of the read that brought them, so a backlog of large foreign records does not stay in
  * memory for the whole run; the records of ours read early are still claimed and reconcile.
  */
-import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { DeliveryTracker } from '../src/delivery/deliveryTracker.js';
 import { MAX_UNCLAIMED, UNCLAIMED_MS, UnclaimedRecords } from '../src/delivery/unclaimedRecords.js';
-import type { LocalStack } from '../src/local/index.js';
-import { sqsClient, startTestStack } from './helpers.js';
+import { useTestStack } from './helpers.js';
+import { destinationRecord, messagesIn, queueWith } from './support/queues.js';
 
 const FOREIGN = 1500;
 const OURS = 20;
 const PAYLOAD_CHARS = 20_000;
 
-const record = (requestId: string, payload = '') =>
-  JSON.stringify({ version: '1.0', timestamp: new Date().toISOString(), requestContext: { requestId, condition: 'Success', approximateInvokeCount: 1 }, requestPayload: {}, responsePayload: { text: payload } });
+const record = (requestId: string, payload = '') => destinationRecord(requestId, { requestPayload: {}, responsePayload: { text: payload } });
 
 /** Characters and values reachable from `root` (strings by length, other values 8 each): what a structure keeps alive. */
 function retainedSize(root: unknown): number {
@@ -39,26 +37,13 @@ function retainedSize(root: unknown): number {
 }
 
 describe('records of others, kept while an invocation might claim them', () => {
-  let stack: LocalStack;
-  let sqs: SQSClient;
-
-  before(async () => {
-    stack = await startTestStack();
-    sqs = sqsClient(stack);
-  });
-  after(async () => {
-    sqs.destroy();
-    await stack.stop();
-  });
+  const local = useTestStack();
 
   it(`${FOREIGN} foreign records of ${PAYLOAD_CHARS / 1000} KB: the tracker keeps under 1 MB of them, and ${OURS} records of ours read before their invocations are expected still reconcile`, async () => {
-    const { QueueUrl: queueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'unclaimed-backlog' }));
     const big = 'x'.repeat(PAYLOAD_CHARS);
     const bodies = [...Array.from({ length: FOREIGN }, (_, i) => record(`foreign-${i}`, big)), ...Array.from({ length: OURS }, (_, i) => record(`ours-${i}`))];
-    for (let start = 0; start < bodies.length; start += 10) {
-      await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: bodies.slice(start, start + 10).map((MessageBody, i) => ({ Id: String(i), MessageBody })) }));
-    }
-    const tracker = new DeliveryTracker({ sqs, queueUrls: [queueUrl!], pollersPerQueue: 4 });
+    const queueUrl = await queueWith(local.sqs, 'unclaimed-backlog', bodies);
+    const tracker = new DeliveryTracker({ sqs: local.sqs, queueUrls: [queueUrl], pollersPerQueue: 4 });
     tracker.start();
     try {
       // Everything read once (each read hides a message for the hold), before any invocation is expected.
@@ -79,8 +64,7 @@ describe('records of others, kept while an invocation might claim them', () => {
     } finally {
       await tracker.stop();
     }
-    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
-    assert.equal(Number(Attributes!.ApproximateNumberOfMessages) + Number(Attributes!.ApproximateNumberOfMessagesNotVisible), FOREIGN, 'ours deleted, every foreign one still there');
+    assert.equal(await messagesIn(local.sqs, queueUrl), FOREIGN, 'ours deleted, every foreign one still there');
   });
 
   it(`an entry ages out after the hold (${UNCLAIMED_MS / 1000} s) and the oldest go beyond ${MAX_UNCLAIMED}; a record received again replaces its receipt handle`, () => {

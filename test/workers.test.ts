@@ -5,17 +5,15 @@
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { LocalStack } from '../src/local/index.js';
 import { runBench } from '../src/run/runBench.js';
 import { splitEvenly, workerPhases } from '../src/load/split.js';
 import { createHistogram, recordMs } from '../src/metrics/histogram.js';
 import { Recorder } from '../src/metrics/recorder.js';
 import { epochAt } from '../src/time.js';
-import { startTestStack } from './helpers.js';
+import { closeServer, listen, useTestStack } from './helpers.js';
 
 const quiet = { note: () => {} };
 
@@ -102,12 +100,11 @@ describe('bench --workers against a counting server', () => {
   let url: string;
   let dir: string;
   before(async () => {
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    url = await listen(server);
     dir = await mkdtemp(join(tmpdir(), 'lambench-workers-'));
   });
   after(async () => {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeServer(server);
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -138,25 +135,21 @@ describe('bench --workers against a counting server', () => {
 });
 
 describe('bench --workers with delivery verification', () => {
-  let stack: LocalStack;
-  before(async () => {
-    stack = await startTestStack();
-  });
-  after(() => stack.stop());
+  const local = useTestStack();
 
   it('one tracker in the main thread accounts for the events every thread sent', async () => {
     const report = await runBench({
       ...quiet,
       target: 'square',
       payload: '{"number": 6}',
-      endpointUrl: stack.lambdaUrl,
-      region: stack.region,
+      endpointUrl: local.stack.lambdaUrl,
+      region: local.stack.region,
       types: 'sync,async',
       concurrency: 4,
       requests: 30,
       workers: 2,
       verifyDelivery: true,
-      destinationQueue: stack.queues['lambench-success']!,
+      destinationQueue: local.stack.queues['lambench-success']!,
       settleMs: 15_000,
     });
     const [sync, async] = report.phases;

@@ -24,8 +24,9 @@ export interface RecorderSnapshot {
 }
 
 /**
- * What a recorder counted, in a form that crosses threads: histograms as compressed base64
- * (lossless), counters as numbers. Worker threads send these as intervals; the main thread adds them.
+ * What a recorder counted, in a form that crosses threads and files: histograms as compressed
+ * base64 (lossless), counters as numbers. Worker threads send these as intervals; a phase report
+ * carries the same figures and reads back into one (merging shards); Recorder.absorb adds them.
  */
 export interface RecorderState {
   completed: number;
@@ -178,16 +179,22 @@ export class Recorder {
     return state;
   }
 
-  /** Adds another recorder's counts (an interval from a worker thread): histograms merge exactly. */
-  absorb(state: RecorderState): void {
+  /**
+   * The one merge: adds another recorder's counts, whether an interval from a worker thread or a
+   * shard's phase read back from its report (src/report/recorderFigures.ts). Histograms add bucket
+   * by bucket, so the percentiles are those of every sample together. `secondsLater`: how many whole
+   * seconds after this recorder's start the other one started (a shard's), to line the per-second
+   * series up; worker threads start together (0).
+   */
+  absorb(state: RecorderState, secondsLater = 0): void {
     this.completed += state.completed;
     this.unsent += state.unsent;
     this.cutAtEnd += state.cutAtEnd;
     for (const name of RECORDED_CLASSES) this.outcomes[name] += state.outcomes[name];
     for (const [code, count] of state.status) this.status.set(code, (this.status.get(code) ?? 0) + count);
     state.perSecond.forEach((count, second) => {
-      while (this.perSecond.length <= second) this.perSecond.push(0);
-      this.perSecond[second]! += count;
+      while (this.perSecond.length <= secondsLater + second) this.perSecond.push(0);
+      this.perSecond[secondsLater + second]! += count;
     });
     this.latency.add(decodeHistogram(state.latency));
     this.serviceTime.add(decodeHistogram(state.serviceTime));

@@ -1,14 +1,16 @@
 /**
  * `lambench report --merge a.json b.json …`: the shards of one run (`bench --shard i/n`) made into
- * the whole run's report. Counts add up; HdrHistograms add bucket by bucket, so the merged
+ * the whole run's report. Each shard's recorded figures go through the one merge worker threads
+ * use (Recorder.absorb): counts add up; HdrHistograms add bucket by bucket, so the merged
  * percentiles are those of every sample together, not an average of percentiles. Per-second series
  * are lined up by each phase's start time. Reports of different runs are refused, naming the difference.
  */
 import type { DeliveryReport } from '../delivery/deliveryTracker.js';
 import { UsageError } from '../errors.js';
 import { createHistogram, decodeHistogram, encodeHistogram, summarize } from '../metrics/histogram.js';
-import { addErrorKind, RECORDED_CLASSES, type ErrorKind } from '../metrics/recorder.js';
-import { loadNote, ratePerSecond, type LambdaFigures, type PhaseReport, type ReportDocument, type ShardSummary } from './reportDocument.js';
+import { Recorder } from '../metrics/recorder.js';
+import { lambdaWithoutHistograms, phaseFromRecorder, recorderState } from './recorderFigures.js';
+import { ratePerSecond, type PhaseReport, type ReportDocument, type ShardSummary } from './reportDocument.js';
 import { evaluateThresholds, parseThreshold } from '../thresholds/thresholds.js';
 
 export interface NamedReport {
@@ -78,6 +80,11 @@ function checkSameRun(inputs: NamedReport[], note: (message: string) => void): v
   if (missing.length > 0) note(`shard${missing.length === 1 ? '' : 's'} ${missing.join(', ')} of ${of} missing: the merged figures cover ${seen.size} of ${of} shares of the load`);
 }
 
+/**
+ * One phase of every shard: each shard's recorded figures are read back as a RecorderState and added
+ * with Recorder.absorb (the merge worker threads go through), per-second series lined up by each
+ * shard's start; the timings (duration, window, rates) and delivery blocks are merged here.
+ */
 function mergePhase(parts: PhaseReport[]): PhaseReport {
   const [first] = parts as [PhaseReport, ...PhaseReport[]];
   const starts = parts.map((part) => (part.startedAt ? Date.parse(part.startedAt) : undefined));
@@ -85,79 +92,32 @@ function mergePhase(parts: PhaseReport[]): PhaseReport {
   const start = known ? Math.min(...starts) : undefined;
   // The whole run lasts from the first shard's start to the last shard's end.
   const durationMs = known ? Math.max(...parts.map((part, index) => starts[index]! - start! + part.durationMs)) : Math.max(...parts.map((part) => part.durationMs));
-  const latency = addHistograms(parts.map((part) => part.histograms.latency));
-  const serviceTime = addHistograms(parts.map((part) => part.histograms.serviceTime));
-  const requests = sum(parts.map((part) => part.requests));
+  const recorder = new Recorder();
+  parts.forEach((part, index) => recorder.absorb(recorderState(part), known ? Math.round((starts[index]! - start!) / 1000) : 0));
   const window = parts.every((part) => part.sendWindowMs !== undefined) ? Math.max(...parts.map((part) => part.sendWindowMs!)) : undefined;
-  const outcomes = Object.fromEntries(RECORDED_CLASSES.map((name) => [name, sum(parts.map((part) => part.outcomes[name] ?? 0))])) as PhaseReport['outcomes'];
-  const status: Record<string, number> = {};
-  for (const part of parts) for (const [code, count] of Object.entries(part.status)) status[code] = (status[code] ?? 0) + count;
-  const perSecond: number[] = [];
-  parts.forEach((part, index) => {
-    const offset = known ? Math.round((starts[index]! - start!) / 1000) : 0;
-    part.perSecond.forEach((count, second) => {
-      while (perSecond.length <= offset + second) perSecond.push(0);
-      perSecond[offset + second]! += count;
-    });
-  });
-  const merged: PhaseReport = {
+  const delivery = mergeDelivery(parts.map((part) => part.delivery).filter((block): block is DeliveryReport => block !== undefined));
+  const merged = phaseFromRecorder(recorder, {
     name: first.name,
     invocationType: first.invocationType,
     load: first.load,
     ...(start !== undefined && { startedAt: new Date(start).toISOString() }),
-    loadNote: loadNote(first.load),
-    requests,
-    unsent: sum(parts.map((part) => part.unsent ?? 0)),
-    dropped: sum(parts.map((part) => part.dropped)),
-    cutAtEnd: sum(parts.map((part) => part.cutAtEnd ?? 0)),
     sentLate: sum(parts.map((part) => part.sentLate)),
     ...(parts.every((part) => part.connectionsOpened !== undefined) && { connectionsOpened: sum(parts.map((part) => part.connectionsOpened!)) }),
     durationMs,
     // Open loop: over the schedule's window, which every shard shares (as in phaseReport).
     ...(window !== undefined && { sendWindowMs: window }),
-    throughputPerSecond: ratePerSecond(requests, window ?? durationMs),
+    throughputPerSecond: ratePerSecond(recorder.completed, window ?? durationMs),
     // Each shard offered its share over the same window: the offers add up.
     ...(parts.every((part) => part.offeredPerSecond !== undefined) && { offeredPerSecond: Math.round(sum(parts.map((part) => part.offeredPerSecond!)) * 100) / 100 }),
-    status: Object.fromEntries(Object.entries(status).sort(([a], [b]) => Number(a) - Number(b))),
-    outcomes,
-    latencyUs: summarize(latency) ?? null,
-    serviceTimeUs: summarize(serviceTime) ?? null,
-    histograms: { latency: encodeHistogram(latency), serviceTime: encodeHistogram(serviceTime) },
-    perSecond,
-  };
-  const lambda = mergeLambda(parts.map((part) => part.lambda).filter((figures): figures is LambdaFigures => figures !== undefined));
-  if (lambda) merged.lambda = lambda;
-  const errors = new Map<string, ErrorKind>();
-  for (const part of parts) for (const kind of part.errors ?? []) addErrorKind(errors, { ...kind });
-  if (errors.size > 0) merged.errors = [...errors.values()].sort((a, b) => b.count - a.count);
-  const delivery = mergeDelivery(parts.map((part) => part.delivery).filter((block): block is DeliveryReport => block !== undefined));
-  if (delivery) merged.delivery = delivery;
-  return merged;
-}
-
-function mergeLambda(parts: LambdaFigures[]): LambdaFigures | undefined {
-  if (parts.length === 0) return undefined;
-  const figures: LambdaFigures = {
-    reports: sum(parts.map((part) => part.reports)),
-    coldStarts: sum(parts.map((part) => part.coldStarts)),
-    durationUs: null,
-    billedDurationUs: null,
-    initDurationUs: null,
-    maxMemoryUsedMb: Math.max(...parts.map((part) => part.maxMemoryUsedMb)),
-  };
-  // Without every part's histograms (reports from before they were kept), durations cannot be merged truly: left out.
-  if (parts.every((part) => part.histograms)) {
-    const duration = addHistograms(parts.map((part) => part.histograms!.duration));
-    const billedDuration = addHistograms(parts.map((part) => part.histograms!.billedDuration));
-    const initDuration = addHistograms(parts.map((part) => part.histograms!.initDuration));
-    Object.assign(figures, {
-      durationUs: summarize(duration) ?? null,
-      billedDurationUs: summarize(billedDuration) ?? null,
-      initDurationUs: summarize(initDuration) ?? null,
-      histograms: { duration: encodeHistogram(duration), billedDuration: encodeHistogram(billedDuration), initDuration: encodeHistogram(initDuration) },
-    });
+    ...(delivery && { delivery }),
+  });
+  // Without every part's Lambda histograms (reports from before they were kept), durations cannot be merged truly: left out.
+  if (merged.lambda && parts.some(lambdaWithoutHistograms)) {
+    const coldStarts = sum(parts.map((part) => part.lambda?.coldStarts ?? 0));
+    merged.lambda = { ...merged.lambda, coldStarts, durationUs: null, billedDurationUs: null, initDurationUs: null };
+    delete merged.lambda.histograms;
   }
-  return figures;
+  return merged;
 }
 
 function mergeDelivery(parts: DeliveryReport[]): DeliveryReport | undefined {
