@@ -66,7 +66,7 @@ describe('queue delivery: sent = processed + dead-lettered + still in the queue'
       if (fail) failing++;
       const sentAt = Date.now();
       const { MessageId } = await sqs.send(new SendMessageCommand({ QueueUrl: source, MessageBody: JSON.stringify({ i, fail, meta: { clientRequestId: id } }), MessageAttributes: { [QUEUE_CORRELATION_ATTRIBUTE]: { DataType: 'String', StringValue: id } } }));
-      evidence.expect({ sentAt, clientRequestId: id, messageId: MessageId! });
+      evidence.expect({ sentAt, clientRequestId: id, requestId: MessageId! });
     }
     return failing;
   }

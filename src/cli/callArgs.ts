@@ -27,6 +27,11 @@ export interface CallArgs {
   correlationHeader?: string;
   correlationId?: boolean;
   sigv4?: boolean;
+  messageGroupId?: string;
+  contentDedup?: boolean;
+  delay?: string;
+  messageAttribute?: string | string[];
+  discover?: boolean;
   region?: string;
   profile?: string;
   endpointUrl?: string;
@@ -52,6 +57,11 @@ export function callInput(args: CallArgs): Omit<CallInput, 'target'> & { target:
     correlationPath: args.correlationId === false ? null : args.correlationPath,
     correlationHeader: args.correlationHeader,
     sigv4: args.sigv4 || undefined,
+    messageGroupId: args.messageGroupId,
+    contentDedup: args.contentDedup || undefined,
+    delayMs: durationFlag(args.delay, '--delay'),
+    messageAttributes: args.messageAttribute === undefined ? undefined : ([] as string[]).concat(args.messageAttribute),
+    discover: args.discover,
     region: args.region,
     profile: args.profile,
     endpointUrl: args.endpointUrl,

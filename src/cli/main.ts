@@ -116,7 +116,7 @@ async function parse(argv: string[]): Promise<void> {
   const awsOptions = {
     region: { type: 'string', describe: 'AWS region (default: AWS_REGION or the profile\'s)' },
     profile: { type: 'string', describe: 'shared-config profile (default: AWS_PROFILE)' },
-    'endpoint-url': { type: 'string', describe: 'Lambda endpoint (default: AWS_ENDPOINT_URL_LAMBDA, AWS_ENDPOINT_URL, or AWS)' },
+    'endpoint-url': { type: 'string', describe: "Lambda endpoint, or SQS's for a queue target (default: AWS_ENDPOINT_URL_LAMBDA / _SQS, AWS_ENDPOINT_URL, or AWS)" },
   } as const;
 
   const callOptions = {
@@ -137,6 +137,11 @@ async function parse(argv: string[]): Promise<void> {
     'correlation-header': { type: 'string', describe: 'URL targets: the header that also carries the client request ID (default x-client-request-id)' },
     'correlation-id': { type: 'boolean', default: true, describe: 'URL targets: write the client request ID (--no-correlation-id: send the payload as is)' },
     sigv4: { type: 'boolean', describe: 'URL targets: sign with SigV4 for execute-api (IAM-protected APIs)' },
+    'message-group-id': { type: 'string', describe: 'queue targets, FIFO: the message group of every message' },
+    'content-dedup': { type: 'boolean', describe: 'queue targets, FIFO: send no deduplication ID (the queue deduplicates by content); default: each message its own' },
+    delay: { type: 'string', describe: 'queue targets, standard: deliver each message this long after it is sent (0s–15m, whole seconds)' },
+    'message-attribute': { type: 'string', nargs: 1, describe: "queue targets: a string attribute of every message, 'name=value' (repeatable)" },
+    discover: { type: 'boolean', describe: 'queue targets: read what the queue is wired to before sending (--no-discover: skip it, for users without lambda:ListEventSourceMappings)' },
   } as const;
 
   /** The flags of a load run, shared by bench and run (no defaults here: under run, a flag not given leaves the profile's field). */
@@ -151,7 +156,8 @@ async function parse(argv: string[]): Promise<void> {
     ramp: { type: 'string', describe: 'reach the full load after this long, measured and within --duration (open loop: the rate climbs from 0; closed loop: workers join one by one)' },
     'verify-delivery': { type: 'boolean', describe: 'async phase: account for every accepted event on the queues below' },
     'destination-queue': { type: 'string', describe: 'SQS URL of the on-success / on-failure destination' },
-    dlq: { type: 'string', describe: 'SQS URL of the dead-letter queue' },
+    dlq: { type: 'string', describe: "SQS URL of the dead-letter queue (queue targets: default, the queue's redrive policy's)" },
+    'output-queue': { type: 'string', describe: 'queue targets: a queue the function writes each processed message to (processed is then seen per message, not derived)' },
     settle: { type: 'string', describe: 'after the async phase, how long to wait for completions before counting the rest missing (default 30s)' },
     threshold: { type: 'string', nargs: 1, describe: "pass/fail rule (repeatable): 'p99<300ms', 'errors<1%', 'delivered>=100%', 'async:p50<1s'" },
     out: { alias: 'o', type: 'string', describe: 'write the report (JSON, with the HdrHistograms) to this file' },
@@ -175,7 +181,7 @@ async function parse(argv: string[]): Promise<void> {
       'one invocation: status, request ID, latency, payload',
       (y) =>
         y
-          .positional('target', { type: 'string', describe: 'function name, name:qualifier, ARN, or http(s) URL' })
+          .positional('target', { type: 'string', describe: 'function name, name:qualifier, ARN, SQS queue URL or ARN, or http(s) URL' })
           .options({
             type: { alias: 't', type: 'string', default: 'RequestResponse', describe: INVOCATION_TYPE_CHOICES },
             wait: { type: 'boolean', describe: 'Event only: wait for the completion record on the queues below' },
@@ -223,7 +229,7 @@ async function parse(argv: string[]): Promise<void> {
       'load test: sync vs async in one run, HdrHistogram latency, outcomes, delivery verified',
       (y) =>
         y
-          .positional('target', { type: 'string', describe: 'function name, name:qualifier, ARN, or http(s) URL' })
+          .positional('target', { type: 'string', describe: 'function name, name:qualifier, ARN, SQS queue URL or ARN, or http(s) URL' })
           .options({
             ...loadOptions,
             ...callOptions,

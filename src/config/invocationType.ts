@@ -34,7 +34,11 @@ export function parseInvocationType(text: string, flag = '--type'): InvocationTy
   return type;
 }
 
-/** A phase's name in reports and thresholds: sync, async, dryrun. */
-export function phaseName(type: InvocationType): string {
+/**
+ * A phase's name in reports and thresholds: sync, async, dryrun; a queue target's one phase (its
+ * messages, which the event source mapping hands on) is `queue`.
+ */
+export function phaseName(type: InvocationType, callKind?: 'lambda' | 'http' | 'queue'): string {
+  if (callKind === 'queue') return 'queue';
   return type === 'RequestResponse' ? 'sync' : type === 'Event' ? 'async' : 'dryrun';
 }

@@ -94,10 +94,19 @@ export function checkLoad(input: RunInput, defaultMaxInFlight: (rate: number) =>
 }
 
 /** Verified delivery: an async phase to verify, and a queue to verify it on. Undefined when not asked for. */
-export function checkDelivery(input: RunInput, types: InvocationType[], problems: Problems): DeliveryConfig | undefined {
+export function checkDelivery(input: RunInput, types: InvocationType[], problems: Problems, queueTarget = false): DeliveryConfig | undefined {
   const { names } = problems;
   checkPositiveDuration(input.settleMs, 'settleMs', 'the default 30s', problems);
-  if (!input.verifyDelivery) return undefined;
+  if (!queueTarget && input.outputQueue !== undefined) problems.add('outputQueue', 'applies to queue targets only: the queue a function behind an event source mapping writes its results to');
+  if (!input.verifyDelivery) {
+    if (queueTarget && input.outputQueue !== undefined) problems.add('outputQueue', `needs ${names.of('verifyDelivery')}: it is where delivery is verified`);
+    return undefined;
+  }
+  if (queueTarget) {
+    // A queue's evidence: its DLQ (from its redrive policy unless given) and an output queue, if any.
+    if (input.destinationQueue !== undefined) problems.add('destinationQueue', `applies to async function calls: a queue's evidence is its DLQ (${names.of('dlq')}, found from its redrive policy by default) and ${names.of('outputQueue')}`);
+    return { dlq: input.dlq, outputQueue: input.outputQueue, settleMs: input.settleMs ?? DEFAULT_SETTLE_MS };
+  }
   if (!types.includes('Event')) problems.add('verifyDelivery', `needs an async phase (${names.of('types')} async or sync,async)`);
   if (!input.destinationQueue && !input.dlq) problems.add('verifyDelivery', `needs ${names.of('destinationQueue')} URL and/or ${names.of('dlq')} URL`);
   return { destinationQueue: input.destinationQueue, dlq: input.dlq, settleMs: input.settleMs ?? DEFAULT_SETTLE_MS };

@@ -80,12 +80,14 @@ export class QueueEvidence {
     this.tracker?.start();
   }
 
-  /** A message SQS accepted (its message ID and lambench's correlation ID). */
-  expect(sent: SentInvocation & { messageId?: string }, counted = true): void {
+  /**
+   * A message SQS accepted: its request ID is its message ID (the key a dead-lettered copy keeps),
+   * its client request ID lambench's correlation ID (the one an output record carries).
+   */
+  expect(sent: SentInvocation, counted = true): void {
     this.depth.sent(sent.sentAt);
     if (counted) this.sentCount++;
-    // The message ID is the key a dead-lettered copy keeps; the correlation ID the one an output record carries.
-    this.tracker?.expect({ sentAt: sent.sentAt, ...(sent.messageId && { requestId: sent.messageId }), ...(sent.clientRequestId && { clientRequestId: sent.clientRequestId }) }, counted);
+    this.tracker?.expect(sent, counted);
   }
 
   /**

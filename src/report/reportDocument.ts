@@ -4,6 +4,8 @@
  */
 import { availableParallelism } from 'node:os';
 import type { DeliveryReport } from '../delivery/deliveryTracker.js';
+import type { QueueDeliveryReport } from '../delivery/queueDelivery.js';
+import type { QueueWiring } from '../discovery/queueWiring.js';
 import { IN_FLIGHT_GRACE_MS, type LoadShape, type ShardInfo } from '../config/load.js';
 import type { LatencySummary } from '../metrics/histogram.js';
 import type { ErrorKind, RecordedClass } from '../metrics/recorder.js';
@@ -66,6 +68,12 @@ export interface PhaseReport {
   /** Failed calls by kind, most frequent first, each with its first message as received (untrusted text). */
   errors?: ErrorKind[];
   delivery?: DeliveryReport;
+  /**
+   * A queue target's phase (its messages sent to a queue an event source mapping reads): what the
+   * queue was wired to before sending and, with delivery verified, what became of the messages
+   * (sent = processed + dead-lettered + still in the queue).
+   */
+  queue?: { wiring: QueueWiring; delivery?: QueueDeliveryReport };
 }
 
 /** From the REPORT lines of sync calls with --log-type Tail. */
@@ -91,7 +99,7 @@ export interface RunSettings {
   warmupMs?: number;
   /** The payload as given (a template shows its placeholders), cut at 2 KB, and where it came from. */
   payload: { source: string; bytes: number; text: string; template: boolean };
-  delivery?: { destinationQueue?: string; dlq?: string; settleMs: number };
+  delivery?: { destinationQueue?: string; dlq?: string; outputQueue?: string; settleMs: number };
   endpointUrl?: string;
   region?: string;
   workers: number;

@@ -5,11 +5,12 @@ import { formatThresholdValue } from '../thresholds/thresholds.js';
 import { oneLine } from '../terminalText.js';
 import { formatLatencyUs } from '../latencyText.js';
 import { deliveryEquation, foreignNote } from '../delivery/deliveryReport.js';
+import { phaseLabel, queueNotes, queueRows } from './queueText.js';
 
 export function renderReportTable(report: ReportDocument): string {
   const phases = report.phases;
   const rows: [string, ...string[]][] = [
-    ['', ...phases.map((phase) => `${phase.name} (${phase.invocationType})`)],
+    ['', ...phases.map(phaseLabel)],
     ['load', ...phases.map((phase) => loadLabel(phase.load))],
     ['calls', ...phases.map((phase) => String(phase.requests))],
     ['dropped', ...phases.map((phase) => String(phase.dropped))],
@@ -33,9 +34,10 @@ export function renderReportTable(report: ReportDocument): string {
     rows.push(['end-to-end p50', ...phases.map((phase) => us(phase.delivery?.endToEnd ?? null, 'p50'))]);
     rows.push(['end-to-end p99', ...phases.map((phase) => us(phase.delivery?.endToEnd ?? null, 'p99'))]);
   }
+  rows.push(...queueRows(phases));
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
   const lines = rows.map((row) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[0]!) : cell.padStart(widths[column]!))).join('   '));
-  const notes = phases.flatMap((phase) => [phase.loadNote, ...phaseWarnings(phase, report.config), ...deliveryNotes(phase)].map((note) => `  ${phase.name}: ${note}`));
+  const notes = phases.flatMap((phase) => [phase.loadNote, ...phaseWarnings(phase, report.config), ...deliveryNotes(phase), ...queueNotes(phase)].map((note) => `  ${phase.name}: ${note}`));
   const client = report.client;
   const clientLine = client
     ? [

@@ -21,6 +21,7 @@ import { SECOND_INTERRUPT } from '../load/phaseCalls.js';
 import { runPhase, type ExpectSink, type PhaseConfig, type PhaseResult } from '../load/phaseRunner.js';
 import { IN_FLIGHT_GRACE_MS } from '../config/load.js';
 import { buildRunConfig } from './runConfig.js';
+import { openQueuePhase } from './queuePhase.js';
 
 /** What a command brings to a run besides its configuration: notes, the interrupts, progress. */
 export interface RunHooks {
@@ -64,14 +65,27 @@ export async function runConfigured(config: RunConfig, hooks: RunHooks): Promise
   hooks.cutSignal?.addEventListener('abort', cutNow, { once: true });
   const raw = outputs.raw ? await RawFile.open(outputs.raw, hooks.note) : undefined;
   // The queues are read through SQS: the region and profile apply, the Lambda endpoint does not.
-  const tracker = delivery ? await openDeliveryTracker([delivery.destinationQueue, delivery.dlq], { region: call.aws.region, profile: call.aws.profile }, hooks.note) : undefined;
+  const tracker = delivery && call.kind !== 'queue' ? await openDeliveryTracker([delivery.destinationQueue, delivery.dlq], { region: call.aws.region, profile: call.aws.profile }, hooks.note) : undefined;
   // Each thread's connections: its part of this process's calls in flight.
   const connections = Math.ceil((own.load.kind === 'closed' ? own.load.concurrency : own.load.maxInFlight) / workers);
   // Built here even with worker threads: it checks region and credentials once, before anything is sent.
-  const target = await createTarget(call, { connections, forLoad: true, note: hooks.note });
+  let target;
+  let queue;
+  try {
+    target = await createTarget(call, { connections, forLoad: true, note: hooks.note });
+    // A queue: what reads it, read before sending; with delivery verified, its evidence started (queuePhase.ts).
+    queue = call.kind === 'queue' ? await openQueuePhase(call, delivery, hooks.note, hooks.signal) : undefined;
+  } catch (error) {
+    await target?.close();
+    await tracker?.close();
+    await raw?.close();
+    throw error;
+  }
   const request = callRequests(call);
   const asyncVia = call.kind === 'http' ? call.asyncVia : undefined;
-  const expect: ExpectSink | undefined = tracker ? (sent, counted) => tracker.tracker.expect(sent, counted) : undefined;
+  const evidence = queue?.evidence;
+  const expect: ExpectSink | undefined = tracker ? (sent, counted) => tracker.tracker.expect(sent, counted) : evidence ? (sent, counted) => evidence.expect(sent, counted) : undefined;
+  let queueDelivery;
   const onWorkers = async (phase: PhaseConfig) => {
     const { runPhaseOnWorkers } = await import('../load/workerPool.js');
     return runPhaseOnWorkers(phase, workers, {
@@ -96,7 +110,7 @@ export async function runConfigured(config: RunConfig, hooks: RunHooks): Promise
     tracker?.tracker.start();
     for (const type of types) {
       if (hooks.signal?.aborted) break;
-      const phase: PhaseConfig = { name: phaseName(type), invocationType: type, ...own };
+      const phase: PhaseConfig = { name: phaseName(type, call.kind), invocationType: type, ...own };
       const result =
         workers > 1
           ? await onWorkers(phase)
@@ -116,6 +130,7 @@ export async function runConfigured(config: RunConfig, hooks: RunHooks): Promise
         await tracker.tracker.settle(delivery.settleMs, hooks.signal);
         result.delivery = tracker.tracker.report();
       }
+      if (queue && delivery) queueDelivery = await queue.finish(delivery.settleMs, hooks.signal);
       results.push(result);
     }
     interrupted = Boolean(hooks.signal?.aborted);
@@ -125,9 +140,11 @@ export async function runConfigured(config: RunConfig, hooks: RunHooks): Promise
     hooks.cutSignal?.removeEventListener('abort', cutNow);
     await target.close();
     await tracker?.close();
+    await queue?.close();
     await raw?.close();
   }
   const phases = results.map(phaseReport);
+  if (queue) for (const phase of phases) phase.queue = { wiring: queue.wiring, ...(queueDelivery && { delivery: queueDelivery }) };
   // A shard's phases report the whole run's load shape: that is what the merged report describes.
   if (shard) for (const phase of phases) Object.assign(phase, { load: whole.load, loadNote: loadNote(whole.load) });
   return {
@@ -150,12 +167,14 @@ function runSettings({ call, load, delivery, outputs }: RunConfig): RunSettings 
   const { whole } = load;
   return {
     target: call.target,
-    phases: load.types.map(phaseName),
+    phases: load.types.map((type) => phaseName(type, call.kind)),
     load: whole.load,
     ...(whole.requests !== undefined ? { requests: whole.requests } : { durationMs: whole.durationMs! }),
     ...(whole.warmupMs !== undefined && { warmupMs: whole.warmupMs }),
     payload: { source: call.payload.source, bytes: Buffer.byteLength(call.payload.text), text: call.payload.text.slice(0, SETTINGS_PAYLOAD_CHARS), template: Boolean(call.payload.template) },
-    ...(delivery && { delivery: { ...(delivery.destinationQueue && { destinationQueue: delivery.destinationQueue }), ...(delivery.dlq && { dlq: delivery.dlq }), settleMs: delivery.settleMs } }),
+    ...(delivery && {
+      delivery: { ...(delivery.destinationQueue && { destinationQueue: delivery.destinationQueue }), ...(delivery.dlq && { dlq: delivery.dlq }), ...(delivery.outputQueue && { outputQueue: delivery.outputQueue }), settleMs: delivery.settleMs },
+    }),
     ...(call.aws.endpointUrl !== undefined && { endpointUrl: call.aws.endpointUrl }),
     ...(call.aws.region !== undefined && { region: call.aws.region }),
     workers: load.workers,

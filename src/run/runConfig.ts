@@ -12,20 +12,23 @@ import { checkDelivery, checkLoad, checkTypes, MAX_WORKERS } from '../config/val
 import { connectionsAllowed, descriptorProblem, descriptorRoom } from '../load/fileDescriptors.js';
 import { splitForShard } from '../load/split.js';
 import { checkCall } from '../targets/prepareCall.js';
+import { queueTarget } from '../targets/targetSpec.js';
 import { checkThresholds } from '../thresholds/thresholds.js';
 import { checkOutputFiles } from './outputFiles.js';
 
 /** Checks a run's inputs (named as `names` says: the flags unless told otherwise) and builds its configuration; throws a ProblemsError listing every problem. */
 export async function buildRunConfig(input: RunInput, names: FieldNames = flagNames, stdin?: NodeJS.ReadableStream): Promise<RunConfig> {
   const problems = new Problems(names);
-  const types = checkTypes(input.types, 'sync', problems);
+  // A queue target's one phase is its messages sent: Event, as far as the load is concerned (nothing waits for the function).
+  const queue = isQueueTarget(input.target);
+  const types = checkTypes(input.types, queue ? 'async' : 'sync', problems);
   const room = await descriptorRoom();
   // The default cap is a guess, not a need: it stays within the open files allowed (a cap given is checked against them).
   const defaultMaxInFlight = (rate: number) => Math.min(Math.max(100, Math.ceil(rate * 2)), room ? Math.max(1, connectionsAllowed(room)) : Number.POSITIVE_INFINITY);
   const shape = checkLoad(input, defaultMaxInFlight, problems);
   const whole: PhaseLoad | undefined = shape && { ...shape, warmupMs: input.warmupMs };
-  const thresholds = checkThresholds(input.thresholds ?? [], types.map(phaseName), Boolean(input.verifyDelivery), problems);
-  const delivery = checkDelivery(input, types, problems);
+  const thresholds = checkThresholds(input.thresholds ?? [], types.map((type) => phaseName(type, queue ? 'queue' : undefined)), Boolean(input.verifyDelivery), problems);
+  const delivery = checkDelivery(input, types, problems, queue);
 
   const workers = input.workers ?? 1;
   const { shard } = input;
@@ -63,4 +66,13 @@ export async function buildRunConfig(input: RunInput, names: FieldNames = flagNa
       profilePath: input.profilePath,
     },
   };
+}
+
+/** A queue URL or ARN (a malformed `sqs:` target is said by the call's own check). */
+function isQueueTarget(target: string): boolean {
+  try {
+    return queueTarget(target.trim()) !== undefined;
+  } catch {
+    return false;
+  }
 }

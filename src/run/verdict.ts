@@ -25,6 +25,11 @@ export async function judge(report: ReportDocument, live = true): Promise<void> 
       `delivery unverified: ${delivery.unverified} of ${delivery.accepted} accepted events of the ${unverified.name} phase could not be looked for (${delivery.unverifiedReasons?.[0] ?? 'a queue could not be read'}): the report says what was found; check SQS, or raise --settle for a backlog`,
     );
   }
+  const unreadQueue = report.interrupted ? undefined : report.phases.find((phase) => (phase.queue?.delivery?.unverifiedReasons?.length ?? 0) > 0);
+  if (unreadQueue) {
+    const delivery = unreadQueue.queue!.delivery!;
+    throw new TargetUnavailableError(`delivery unverified: the ${unreadQueue.name} phase's evidence could not be read (${delivery.unverifiedReasons![0]}): the report says what was found; check SQS`);
+  }
   const failed = report.thresholds.filter((result) => !result.passed);
   const problems: string[] = [];
   if (failed.length > 0) {
@@ -37,6 +42,12 @@ export async function judge(report: ReportDocument, live = true): Promise<void> 
     const delivery = phase.delivery;
     if (delivery && delivery.missing > 0) {
       problems.push(`delivery incomplete: ${delivery.missing} of ${delivery.accepted} accepted events of the ${phase.name} phase were found on no queue (raise --settle if they are only slow; check the function's destinations and DLQ if not)`);
+    }
+    // A queue phase: messages still in the queue after the settle time, or that the evidence does not show, were not (yet) processed.
+    const queued = phase.queue?.delivery;
+    if (queued && queued.remaining + queued.unaccounted > 0) {
+      const parts = [queued.remaining > 0 && `${queued.remaining} still in the queue`, queued.unaccounted > 0 && `${queued.unaccounted} neither in the output queue nor in the DLQ`].filter(Boolean).join(', ');
+      problems.push(`delivery incomplete: of ${queued.sent} messages sent in the ${phase.name} phase, ${parts} after the settle time (raise --settle if the mapping is only slow; check that it is enabled and its function succeeds if not)`);
     }
   }
   if (problems.length > 0) throw new CallFailedError(problems.join('; '));

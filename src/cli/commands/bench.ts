@@ -21,6 +21,7 @@ export interface BenchArgs extends CallArgs, ReportOutputArgs {
   ramp?: string;
   verifyDelivery?: boolean;
   destinationQueue?: string;
+  outputQueue?: string;
   dlq?: string;
   settle?: string;
   threshold?: string | string[];
@@ -60,6 +61,7 @@ export function benchFlags(args: BenchArgs): Omit<RunInput, 'target'> & { target
     rampMs: durationFlag(args.ramp, '--ramp'),
     verifyDelivery: args.verifyDelivery || undefined,
     destinationQueue: args.destinationQueue,
+    outputQueue: args.outputQueue,
     dlq: args.dlq,
     settleMs: durationFlag(args.settle, '--settle'),
     thresholds: args.threshold === undefined ? undefined : ([] as string[]).concat(args.threshold),

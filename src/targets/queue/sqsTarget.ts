@@ -10,6 +10,9 @@
  * message keeps its own outcome (a batch can accept some and refuse others); its latency is still
  * measured by the run from its own intended send time.
  *
+ * An accepted message's request ID is its message ID: the key its dead-lettered copy keeps, and
+ * what the raw file and `invoke` show.
+ *
  * The body's MD5 is checked by the SDK's SQS middleware (`md5`, on by default: SendMessage and
  * SendMessageBatch answers whose MD5OfMessageBody does not match throw), so a corrupted send is a
  * failed call, not a silent one.
@@ -103,7 +106,7 @@ export function createSqsTarget(options: SqsTargetOptions): Target {
           new SendMessageCommand({ QueueUrl: options.queueUrl, MessageBody: only.body, ...(attributes && { MessageAttributes: attributes }), ...fifoFields(only.request, 0) }),
           { abortSignal: controller.signal },
         );
-        done(only, { statusCode: answer.$metadata.httpStatusCode ?? 200, attempts: answer.$metadata.attempts ?? 1, ...(answer.MessageId && { messageId: answer.MessageId }), ...(answer.$metadata.requestId && { requestId: answer.$metadata.requestId }) });
+        done(only, { statusCode: answer.$metadata.httpStatusCode ?? 200, attempts: answer.$metadata.attempts ?? 1, ...(answer.MessageId && { messageId: answer.MessageId, requestId: answer.MessageId }) });
         return;
       }
       const answer = await options.client.send(
@@ -118,7 +121,7 @@ export function createSqsTarget(options: SqsTargetOptions): Target {
       );
       const status = answer.$metadata.httpStatusCode ?? 200;
       const attempts = answer.$metadata.attempts ?? 1;
-      for (const entry of answer.Successful ?? []) done(batch[Number(entry.Id)]!, { statusCode: status, attempts, ...(entry.MessageId && { messageId: entry.MessageId }) });
+      for (const entry of answer.Successful ?? []) done(batch[Number(entry.Id)]!, { statusCode: status, attempts, ...(entry.MessageId && { messageId: entry.MessageId, requestId: entry.MessageId }) });
       for (const entry of answer.Failed ?? []) {
         done(batch[Number(entry.Id)]!, { statusCode: entry.SenderFault ? 400 : 500, attempts, class: entry.Code === 'RequestThrottled' ? 'throttled' : 'httpError', errorType: entry.Code ?? 'Failed', errorMessage: entry.Message ?? 'refused in the batch', refusedByService: true });
       }
