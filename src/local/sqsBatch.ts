@@ -136,3 +136,37 @@ export function batchVerdict(result: { payload: string; functionError?: string }
   }
   return failed.size === 0 ? { kind: 'success' } : { kind: 'partial', failed: [...failed] };
 }
+
+/** One batch as the stack hook sees it: when it is invoked, and again when it is settled. */
+export interface EventSourceBatch {
+  phase: 'invoke' | 'settled';
+  uuid: string;
+  functionName: string;
+  eventSourceArn: string;
+  requestId: string;
+  records: { messageId: string; body: string; approximateReceiveCount: number; messageGroupId?: string; sequenceNumber?: string }[];
+  /** The invocation payload `{"Records":[…]}`, in bytes. */
+  bytes: number;
+  /** This mapping's batches in flight at that moment, this one included. */
+  inFlight: number;
+  /** The lanes the mapping may run at that moment (its concurrency ceiling so far). */
+  concurrency: number;
+  batchSize: number;
+  maximumConcurrency?: number;
+  /** Settled only: what became of it, and which messages were deleted or left to reappear. */
+  outcome?: 'success' | 'partial' | 'failure' | 'throttled';
+  deleted?: string[];
+  returned?: string[];
+  reason?: string;
+}
+
+/** What the hook is told of each record of a batch. */
+export function hookRecords(chunk: readonly SizedRecord[]): EventSourceBatch['records'] {
+  return chunk.map(({ record }) => ({
+    messageId: record.messageId,
+    body: record.body,
+    approximateReceiveCount: Number(record.attributes.ApproximateReceiveCount),
+    ...(record.attributes.MessageGroupId !== undefined && { messageGroupId: record.attributes.MessageGroupId }),
+    ...(record.attributes.SequenceNumber !== undefined && { sequenceNumber: record.attributes.SequenceNumber }),
+  }));
+}
