@@ -202,7 +202,7 @@ describe('local stack async configuration', () => {
     after(() => h.close());
 
     it('creates the queue and writes the success record there (qualifier kept in functionArn), not on lambench-success', async () => {
-      assert.deepEqual(Object.keys(h.stack.queues).sort(), ['lambench-dlq', 'lambench-failure', 'lambench-success', 'my-dest']);
+      assert.deepEqual(Object.keys(h.stack.queues).sort(), ['lambench-dlq', 'lambench-failure', 'lambench-orders', 'lambench-orders-dlq', 'lambench-orders-out', 'lambench-success', 'my-dest']);
       assert.deepEqual(h.stack.functionConfigs.square, {
         memorySize: 128,
         timeoutSeconds: 3,
@@ -248,7 +248,7 @@ describe('local stack async configuration', () => {
           'square.timeoutSeconds 0 must be a number of seconds above 0 and at most 900',
           'square.reservedConcurrency -1 must be an integer of 0 or more (null: unreserved)',
           'square.onFailure "no such/queue" must be an SQS queue name (1-80 characters of letters, digits, - and _, optionally ending in .fifo) or null to turn it off',
-          "no function named 'nosuch' to configure (the functions are flaky, sleep, square, callbackError, counter, echo, slow, slowEcho)",
+          "no function named 'nosuch' to configure (the functions are flaky, orders, sleep, square, callbackError, counter, echo, slow, slowEcho)",
         ]);
         assert.equal(error.message, `invalid function configuration: ${error.problems.join('; ')}`);
         return true;
@@ -326,7 +326,7 @@ describe('lambench local --config / --set', () => {
       assert.equal(info.functionConfig.sleep.reservedConcurrency, 2, '--reserved-concurrency after --config');
       assert.equal(info.functionConfig.sleep.maximumEventAgeSeconds, 3600);
       assert.equal(info.functionConfig.sleep.timeoutSeconds, 60, "the module's own config stays under the overrides");
-      assert.deepEqual(Object.keys(info.queues).sort(), ['lambench-dlq', 'lambench-failure', 'lambench-success', 'my-failures']);
+      assert.deepEqual(Object.keys(info.queues).sort(), ['lambench-dlq', 'lambench-failure', 'lambench-orders', 'lambench-orders-dlq', 'lambench-orders-out', 'lambench-success', 'my-failures']);
       for (const key of ['lambda', 'api', 'sqs', 'functions', 'region']) assert.ok(key in info, `keeps ${key}`);
     } finally {
       local.child.kill('SIGINT');
@@ -343,6 +343,7 @@ describe('lambench local --config / --set', () => {
       const table = [
         '  async config       (retry delays, throttle backoff and max age × 0.005; --config / --set to change)',
         '    flaky   unreserved · timeout 3s · retries 0 · max age 6h    · success→lambench-success · failure→lambench-failure · dlq→lambench-dlq',
+        '    orders  unreserved · timeout 1s · retries 2 · max age 6h    · success→lambench-success · failure→lambench-failure · dlq→lambench-dlq',
         '    sleep   reserved 2 · timeout 1m · retries 2 · max age 1h30m · success→lambench-success · failure→lambench-failure · dlq→lambench-dlq',
         '    square  unreserved · timeout 3s · retries 2 · max age 6h    · success→none             · failure→lambench-failure · dlq→lambench-dlq',
         '  queues',
@@ -359,7 +360,7 @@ describe('lambench local --config / --set', () => {
     await writeFile(broken, '{"flaky": {"maximumRetryAttempts": 0, "retries": 1}}');
     const cases: [string[], RegExp][] = [
       [['--set', 'nosuch.x=1'], /^lambench: --set nosuch\.x=1: unknown key 'x' \(known: memorySize, /],
-      [['--set', 'nosuch.maximumRetryAttempts=1'], /^lambench: invalid function configuration: no function named 'nosuch' to configure \(the functions are flaky, sleep, square\)$/],
+      [['--set', 'nosuch.maximumRetryAttempts=1'], /^lambench: invalid function configuration: no function named 'nosuch' to configure \(the functions are flaky, orders, sleep, square\)$/],
       [['--set', 'flaky.maximumRetryAttempts=9'], /^lambench: --set flaky\.maximumRetryAttempts 9 must be an integer from 0 to 2$/],
       [['--set', 'flaky.maximumRetryAttempts=two', '--set', 'flaky'], /^lambench: --set flaky\.maximumRetryAttempts=two: maximumRetryAttempts takes a number; --set 'flaky' must look like NAME\.key=value/],
       [['--config', join(dir, 'missing.json')], /^lambench: --config .*missing\.json cannot be read \(ENOENT: .*\): it must hold \{"NAME": /],

@@ -34,8 +34,8 @@ describe('lambench local', () => {
       const front = await fetch(`${info.api}/square/6`);
       assert.equal(front.status, 200);
       assert.equal(((await front.json()) as { square_of_your_number_is: number }).square_of_your_number_is, 36);
-      assert.deepEqual(Object.keys(info.queues).sort(), ['lambench-dlq', 'lambench-failure', 'lambench-success', 'my-dest']);
-      assert.deepEqual(info.functions, ['flaky', 'sleep', 'square', 'greet', 'noisy'], 'the JSON line comes first, before any handler output');
+      assert.deepEqual(Object.keys(info.queues).sort(), ['lambench-dlq', 'lambench-failure', 'lambench-orders', 'lambench-orders-dlq', 'lambench-orders-out', 'lambench-success', 'my-dest']);
+      assert.deepEqual(info.functions, ['flaky', 'orders', 'sleep', 'square', 'greet', 'noisy'], 'the JSON line comes first, before any handler output');
 
       const lambda = new LambdaClient({ region: 'us-east-1', endpoint: info.lambda, credentials: CREDENTIALS, maxAttempts: 1 });
       const sqs = new SQSClient({ region: 'us-east-1', endpoint: info.sqs, credentials: CREDENTIALS, maxAttempts: 1 });

@@ -23,7 +23,7 @@ describe('lambench local --fault and --functions, as a user runs them', () => {
         const info = JSON.parse(await local.firstLine);
         assert.deepEqual(info.faults, ['sqs:hang 1s..2s', 'lambda:square:error p=0.5', 'api:square:latency 10ms', 'lambda:throttle p=0.1']);
         assert.equal(info.functionConfig.square.maximumRetryAttempts, 0);
-        assert.deepEqual(info.functions, ['flaky', 'sleep', 'square', 'good_one']);
+        assert.deepEqual(info.functions, ['flaky', 'orders', 'sleep', 'square', 'good_one']);
         assert.deepEqual(info.skippedFiles, [
           { file: join(dir, 'my.handler.js'), reason: "'my.handler' is not a Lambda function name (1-64 letters, digits, - and _): rename the file, e.g. my-handler.js" },
         ]);
@@ -58,7 +58,7 @@ describe('lambench local --fault and --functions, as a user runs them', () => {
       const cases: [string[], RegExp][] = [
         [['--fault', 'lambda:square:eror'], /^lambench: --fault 'lambda:square:eror': kind 'eror' is not one of lambda's: latency, error, throttle, status, reset, hang\n$/],
         [['--fault', 'sqs:refuse 5s..3s'], /^lambench: --fault 'sqs:refuse 5s\.\.3s': '5s\.\.3s' is not a window from an earlier to a later time/],
-        [['--fault', 'lambda:nosuch:error'], /^lambench: fault 'lambda:nosuch:error': no function named 'nosuch' \(the functions are flaky, sleep, square\)\n$/],
+        [['--fault', 'lambda:nosuch:error'], /^lambench: fault 'lambda:nosuch:error': no function named 'nosuch' \(the functions are flaky, orders, sleep, square\)\n$/],
         [['--config', config], /^lambench: --config .*config\.json: fault 'sqs:reset': kind 'reset' is not one of sqs's/],
         [['--config', badList], /^lambench: --config .*bad-list\.json: square\.faults must be a list of faults as --fault writes them/],
       ];

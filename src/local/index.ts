@@ -8,12 +8,15 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApiGatewayServer } from './apiGateway.js';
 import { AsyncInvoker, type AsyncCompletion } from './asyncInvoker.js';
-import { DEFAULT_QUEUES, loadFunctions, queuesOf, type FunctionConfig, type FunctionConfigOverrides, type SkippedFile } from './functionRegistry.js';
+import { EventSourceMappings, type EventSourceMappingConfiguration } from './eventSourceMappings.js';
+import { createDeclared, declaredQueueNames, sampleMapping, sampleQueues, type EventSourceMappingDeclaration } from './eventSourceMappingSetup.js';
+import { DEFAULT_QUEUES, loadFunctions, queuesOf, type FunctionConfig, type FunctionConfigOverrides, type LocalFunction, type SkippedFile } from './functionRegistry.js';
 import { FaultPlan, FaultSpecError, parseFaults, type Fault } from './faults.js';
 import { faultMessage } from './frontFaults.js';
 import { createLambdaApiServer } from './lambdaApi.js';
 import { FunctionRuntime } from './runtime.js';
-import { startSqsEmulator } from './sqsEmulator.js';
+import type { EventSourceBatch } from './sqsBatch.js';
+import { startSqsEmulator, type QueueSpec } from './sqsEmulator.js';
 
 export interface LocalStackOptions {
   /** Invoke API port; 0 (the default) picks a free one. */
@@ -40,7 +43,11 @@ export interface LocalStackOptions {
    * problem, and names that are not functions here.
    */
   functionConfig?: Record<string, FunctionConfigOverrides>;
-  /** Multiplies async retry delays, the throttle backoff and the event age limit; the default settles failures in about a second. */
+  /**
+   * Multiplies async retry delays, the throttle backoff, the event age limit and the time an event
+   * source mapping takes to scale up (300 more concurrent batches a minute); the default settles
+   * failures in about a second.
+   */
   timeScale?: number;
   accountConcurrency?: number;
   /** Each invocation's log (sync and async), as it completes. */
@@ -53,6 +60,15 @@ export interface LocalStackOptions {
    * startLocalStack rejects with a FaultSpecError listing every bad one.
    */
   faults?: (string | Fault)[];
+  /**
+   * Event source mappings to create at start, besides the sample (lambench-orders → orders): each a
+   * CreateEventSourceMapping request, e.g. `{ EventSourceArn: 'my-queue', FunctionName: 'orders',
+   * BatchSize: 5 }`; a queue name is read as this stack's queue and created. startLocalStack rejects
+   * with an EventSourceMappingConfigError listing every one the API would refuse.
+   */
+  eventSourceMappings?: EventSourceMappingDeclaration[];
+  /** Every batch an event source mapping invokes (phase 'invoke') and settles (phase 'settled'). */
+  onEventSourceBatch?: (batch: EventSourceBatch) => void;
 }
 
 export interface LocalStack {
@@ -78,6 +94,8 @@ export interface LocalStack {
   faultsFired(): number[];
   /** Accepted async events not yet settled. */
   pendingAsync(): number;
+  /** The event source mappings now, as ListEventSourceMappings shows them. */
+  eventSourceMappings(): EventSourceMappingConfiguration[];
   stop(): Promise<void>;
 }
 
@@ -91,13 +109,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const { functions, skipped } = await loadFunctions(region, options.functionsDir, options.functionConfig);
   const faults = new FaultPlan(checkFaults(options.faults ?? [], [...functions.keys()]));
   const configuredQueues = [...functions.values()].flatMap((fn) => queuesOf(fn.config));
-  const queueNames = [...new Set([...Object.values(DEFAULT_QUEUES), ...(options.queues ?? []), ...configuredQueues])];
+  const declared = options.eventSourceMappings ?? [];
+  const queueSpecs = uniqueQueues([...Object.values(DEFAULT_QUEUES), ...sampleQueues(region), ...(options.queues ?? []), ...configuredQueues, ...declaredQueueNames(declared, region)]);
   const timeScale = options.timeScale ?? DEFAULT_TIME_SCALE;
-  const sqs = await startSqsEmulator({ port: options.sqsPort ?? 0, region, queues: queueNames, faults });
-  const runtime = new FunctionRuntime(options.accountConcurrency, options.onLog, (name) => {
-    const fault = faults.draw('lambda', name, ['error']).fault;
-    return fault && faultMessage(fault);
-  });
+  const sqs = await startSqsEmulator({ port: options.sqsPort ?? 0, region, queues: queueSpecs, faults });
+  let lambdaUrl = '';
+  const runtime = new FunctionRuntime(
+    options.accountConcurrency,
+    options.onLog,
+    (name) => {
+      const fault = faults.draw('lambda', name, ['error']).fault;
+      return fault && faultMessage(fault);
+    },
+    (fn, version) => functionEnvironment(fn, version, region, sqs.internalEndpoint, lambdaUrl),
+  );
   const asyncInvoker = new AsyncInvoker({
     runtime,
     sqs: sqs.client,
@@ -106,7 +131,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ...(options.onAsyncCompletion && { onCompletion: options.onAsyncCompletion }),
     ...(options.onWarning && { onWarning: options.onWarning }),
   });
-  const lambdaServer = createLambdaApiServer({ functions, region, runtime, asyncInvoker, faults });
+  const mappings = new EventSourceMappings({
+    functions,
+    region,
+    sqs: sqs.client,
+    runtime,
+    timeScale,
+    ...(options.onEventSourceBatch && { onBatch: options.onEventSourceBatch }),
+    ...(options.onWarning && { onWarning: options.onWarning }),
+  });
+  const lambdaServer = createLambdaApiServer({ functions, region, runtime, asyncInvoker, faults, mappings });
   const apiServer = createApiGatewayServer({
     functions,
     region,
@@ -116,12 +150,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     asyncStatus: options.apiAsyncStatus ?? 200,
     faults,
   });
-  let lambdaUrl: string;
   let apiUrl: string;
   try {
     lambdaUrl = await listen(lambdaServer, options.port ?? 0);
     apiUrl = await listen(apiServer, options.apiPort ?? 0);
+    await createDeclared(mappings, [sampleMapping(region)], region, 'the sample mapping');
+    await createDeclared(mappings, declared, region);
+    await mappings.settled();
   } catch (error) {
+    await mappings.stop(0);
     await Promise.all([close(lambdaServer), close(apiServer)]);
     await sqs.stop();
     throw error;
@@ -152,11 +189,45 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     faults: faults.faults.map((fault) => structuredClone(fault)),
     faultsFired: () => [...faults.fired],
     pendingAsync: () => asyncInvoker.pending,
+    eventSourceMappings: () => mappings.all(),
     async stop() {
-      await asyncInvoker.stop();
+      await Promise.all([asyncInvoker.stop(), mappings.stop()]);
       await Promise.all([close(lambdaServer), close(apiServer)]);
       await sqs.stop();
     },
+  };
+}
+
+/** Each queue once, in order; a queue given with attributes keeps them. */
+function uniqueQueues(specs: QueueSpec[]): QueueSpec[] {
+  const byName = new Map<string, QueueSpec>();
+  for (const spec of specs) {
+    const name = typeof spec === 'string' ? spec : spec.name;
+    const known = byName.get(name);
+    // Map.set keeps a known name's place: a queue stays after the DLQ its RedrivePolicy names.
+    if (known === undefined || (typeof known === 'string' && typeof spec !== 'string')) byName.set(name, spec);
+  }
+  return [...byName.values()];
+}
+
+/**
+ * What Lambda puts in a function's environment, for this stack: region, name, version, memory,
+ * log group, dummy credentials, and the stack's endpoints (AWS_ENDPOINT_URL_SQS, _LAMBDA), so that
+ * an SDK client created in a handler talks to this stack. A function's SQS calls go to the emulator
+ * directly, as the stack's own writes do: SQS faults are on lambench's side of SQS, not Lambda's.
+ */
+function functionEnvironment(fn: LocalFunction, version: string, region: string, sqsEndpoint: string, lambdaUrl: string): Record<string, string> {
+  return {
+    AWS_REGION: region,
+    AWS_DEFAULT_REGION: region,
+    AWS_LAMBDA_FUNCTION_NAME: fn.name,
+    AWS_LAMBDA_FUNCTION_VERSION: version,
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.config.memorySize),
+    AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${fn.name}`,
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_ENDPOINT_URL_SQS: sqsEndpoint,
+    AWS_ENDPOINT_URL_LAMBDA: lambdaUrl,
   };
 }
 
@@ -206,4 +277,8 @@ export type { AsyncCompletion } from './asyncInvoker.js';
 export { FaultSpecError, describeFault, parseFault, parseFaults } from './faults.js';
 export type { Fault } from './faults.js';
 export { FunctionConfigError, CONFIG_FIELDS, configProblems } from './functionRegistry.js';
+export { EventSourceMappingConfigError, ORDERS_SAMPLE } from './eventSourceMappingSetup.js';
+export type { EventSourceMappingDeclaration } from './eventSourceMappingSetup.js';
+export type { EventSourceMappingConfiguration } from './eventSourceMappings.js';
+export type { EventSourceBatch } from './sqsBatch.js';
 export type { FunctionConfig, FunctionConfigOverrides, SkippedFile } from './functionRegistry.js';

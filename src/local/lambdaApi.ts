@@ -8,6 +8,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { ASYNC_PAYLOAD_LIMIT_BYTES, CLIENT_CONTEXT_LIMIT_BYTES, SYNC_PAYLOAD_LIMIT_BYTES } from './limits.js';
 import { AwsServiceError, notFound, sendAwsError } from './awsErrors.js';
 import type { AsyncInvoker } from './asyncInvoker.js';
+import { handleEventSourceMappingRequest, isEventSourceMappingPath } from './eventSourceMappingApi.js';
+import type { EventSourceMappings } from './eventSourceMappings.js';
 import { resolveInvocationTarget, type LocalFunction } from './functionRegistry.js';
 import { header, readBody } from './http.js';
 import type { FaultPlan } from './faults.js';
@@ -23,8 +25,10 @@ export interface LambdaApiDeps {
   region: string;
   runtime: FunctionRuntime;
   asyncInvoker: AsyncInvoker;
-  /** Faults switched on for the `lambda` front (latency, throttle, status, reset, hang). */
+  /** Faults switched on for the `lambda` front (latency, throttle, status, reset, hang); Invoke only. */
   faults?: FaultPlan;
+  /** The event source mappings behind the …/event-source-mappings operations. */
+  mappings?: EventSourceMappings;
 }
 
 export function createLambdaApiServer(deps: LambdaApiDeps): Server {
@@ -40,10 +44,11 @@ export function createLambdaApiServer(deps: LambdaApiDeps): Server {
 
 async function handle(deps: LambdaApiDeps, req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
+  if (deps.mappings && isEventSourceMappingPath(url.pathname)) return handleEventSourceMappingRequest(deps.mappings, req, res, url, requestId);
   const match = INVOKE_PATH.exec(url.pathname);
   if (req.method !== 'POST' || !match) {
     req.resume();
-    throw new AwsServiceError(404, 'UnknownOperationException', `Unknown operation ${req.method} ${url.pathname}: this local stack serves Invoke only`);
+    throw new AwsServiceError(404, 'UnknownOperationException', `Unknown operation ${req.method} ${url.pathname}: this local stack serves Invoke and the event source mapping operations only`);
   }
   const invocationType = header(req, 'x-amz-invocation-type') ?? 'RequestResponse';
   if (!['RequestResponse', 'Event', 'DryRun'].includes(invocationType)) {

@@ -11,6 +11,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { format } from 'node:util';
+import { withFunctionEnvironment } from './functionEnvironment.js';
 import type { LocalFunction } from './localFunction.js';
 import { RESPONSE_LIMIT_BYTES } from './limits.js';
 
@@ -108,6 +109,8 @@ export class FunctionRuntime {
     private readonly onLog?: (functionName: string, log: string) => void,
     /** A fault switch: the message of an error this run must fail with instead of running the handler, or undefined. */
     private readonly injectedError?: (functionName: string) => string | undefined,
+    /** The function's environment variables (functionEnvironment.ts), for its init and every invocation; none: the process's own. */
+    private readonly environmentOf?: (fn: LocalFunction, executedVersion: string) => Record<string, string>,
   ) {
     captureConsole();
   }
@@ -141,7 +144,7 @@ export class FunctionRuntime {
     if (environment === undefined) {
       const initStart = performance.now();
       try {
-        environment = await logContext.run(sink, () => this.createEnvironment(fn));
+        environment = await logContext.run(sink, () => this.inEnvironment(input, () => this.createEnvironment(fn)));
       } catch (error) {
         initDurationMs = performance.now() - initStart;
         const document = errorDocument(error, 'Runtime.ImportModuleError');
@@ -170,7 +173,7 @@ export class FunctionRuntime {
     const injected = this.injectedError?.(fn.name);
     const result: RunResult =
       injected === undefined
-        ? await logContext.run(sink, () => runWithTimeout(environment.handler, input.event, context, fn.config.timeoutSeconds * 1000))
+        ? await logContext.run(sink, () => this.inEnvironment(input, () => runWithTimeout(environment.handler, input.event, context, fn.config.timeoutSeconds * 1000)))
         : { error: Object.assign(new Error(injected), { name: 'InjectedFault' }), viaCallback: false };
     const durationMs = performance.now() - start;
     const memoryUsedMb = Math.min(fn.config.memorySize, 40 + Math.max(0, Math.round((process.memoryUsage().heapUsed - heapBefore) / 1048576)));
@@ -234,6 +237,10 @@ export class FunctionRuntime {
       durationMs,
       ...(initDurationMs !== undefined && { initDurationMs }),
     };
+  }
+
+  private inEnvironment<T>(input: InvocationInput, work: () => Promise<T>): Promise<T> {
+    return this.environmentOf ? withFunctionEnvironment(this.environmentOf(input.fn, input.executedVersion), work) : work();
   }
 
   private async createEnvironment(fn: LocalFunction): Promise<Environment> {

@@ -1,7 +1,8 @@
 /**
  * The per-function settings `lambench local` is given on its command line, read into overrides the
  * stack applies: `--config FILE` (a JSON object of function name → settings, with optional fault
- * lists), then `--reserved-concurrency NAME=N`, then `--set NAME.key=value` (the last one wins).
+ * lists and event source mappings), then `--reserved-concurrency NAME=N`, then `--set
+ * NAME.key=value` (the last one wins).
  * Every problem is collected, named by the flag it came from; the stack itself then rejects names
  * that are not functions.
  */
@@ -10,7 +11,7 @@ import { CONFIG_FIELDS, configProblems, type ConfigFieldKind, type FunctionConfi
 import { FAULT_EXAMPLES } from './faults.js';
 
 export interface SettingsFlags {
-  /** A JSON file: `{ "NAME": { "maximumRetryAttempts": 0, … }, "faults": [ … ] }`. */
+  /** A JSON file: `{ "NAME": { "maximumRetryAttempts": 0, … }, "faults": [ … ], "eventSourceMappings": [ … ] }`. */
   config?: string;
   /** `NAME=N`. */
   reservedConcurrency?: string[];
@@ -23,6 +24,11 @@ export interface FunctionSettings {
   functionConfig: Record<string, FunctionConfigOverrides>;
   /** The config file's fault lines in the --fault grammar (a function's own scoped to it), still to parse. */
   faultLines: string[];
+  /**
+   * The config file's "eventSourceMappings": CreateEventSourceMapping requests (EventSourceArn may
+   * be a queue name), still to check; the stack checks them as the API would. Absent when none.
+   */
+  eventSourceMappings?: unknown[];
   /** Every problem found, each naming its flag: empty when all of it applies. */
   problems: string[];
 }
@@ -59,6 +65,11 @@ function applyConfigDocument(settings: FunctionSettings, file: string, document:
     // A top-level "faults" list is the fronts' faults (a function named faults has an object).
     if (name === 'faults' && Array.isArray(value)) {
       faultLines.push(...faultList(`--config ${file}: faults`, value, problems));
+      continue;
+    }
+    // Likewise "eventSourceMappings": a list of CreateEventSourceMapping requests.
+    if (name === 'eventSourceMappings' && Array.isArray(value)) {
+      settings.eventSourceMappings = [...(settings.eventSourceMappings ?? []), ...(value as unknown[])];
       continue;
     }
     let given: unknown = value;

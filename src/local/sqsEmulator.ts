@@ -16,15 +16,20 @@ import { createSqsProxy } from './sqsProxy.js';
 export interface SqsEmulator {
   /** The proxy's URL: what clients use. */
   endpoint: string;
+  /** fauxqs itself, behind the proxy: for the stack's own traffic (never faulted). */
+  internalEndpoint: string;
   /** The stack's own client: straight to fauxqs, never faulted. */
   client: SQSClient;
   /** Queue name → the URL CreateQueue returned (the proxy's host and port). */
   queueUrls: Map<string, string>;
-  createQueue(name: string): Promise<string>;
+  createQueue(name: string, attributes?: Record<string, string>): Promise<string>;
   stop(): Promise<void>;
 }
 
-export async function startSqsEmulator(options: { port: number; region: string; queues: string[]; faults?: FaultPlan }): Promise<SqsEmulator> {
+/** A queue to create: its name, or its name and attributes (e.g. VisibilityTimeout, RedrivePolicy). */
+export type QueueSpec = string | { name: string; attributes?: Record<string, string> };
+
+export async function startSqsEmulator(options: { port: number; region: string; queues: QueueSpec[]; faults?: FaultPlan }): Promise<SqsEmulator> {
   const app = buildApp({ logger: false, defaultRegion: options.region });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const upstream = { host: '127.0.0.1', port: (app.server.address() as AddressInfo).port };
@@ -57,15 +62,16 @@ export async function startSqsEmulator(options: { port: number; region: string; 
     { step: 'finalizeRequest', name: 'lambenchProxyHostHeader' },
   );
   const queueUrls = new Map<string, string>();
-  const createQueue = async (name: string) => {
+  const createQueue = async (name: string, attributes: Record<string, string> = {}) => {
     // SQS requires the FifoQueue attribute for a name ending in .fifo.
-    const { QueueUrl } = await client.send(new CreateQueueCommand({ QueueName: name, ...(name.endsWith('.fifo') && { Attributes: { FifoQueue: 'true' } }) }));
+    const all = { ...(name.endsWith('.fifo') && { FifoQueue: 'true' }), ...attributes };
+    const { QueueUrl } = await client.send(new CreateQueueCommand({ QueueName: name, ...(Object.keys(all).length > 0 && { Attributes: all }) }));
     if (!QueueUrl) throw new Error(`SQS CreateQueue for '${name}' returned no QueueUrl`);
     queueUrls.set(name, QueueUrl);
     return QueueUrl;
   };
   try {
-    for (const name of options.queues) await createQueue(name);
+    for (const queue of options.queues) await (typeof queue === 'string' ? createQueue(queue) : createQueue(queue.name, queue.attributes));
   } catch (error) {
     await stopAll();
     throw error;
@@ -77,7 +83,7 @@ export async function startSqsEmulator(options: { port: number; region: string; 
     await proxy.stop();
     await app.close();
   }
-  return { endpoint, client, queueUrls, createQueue, stop: stopAll };
+  return { endpoint, internalEndpoint: `http://${upstream.host}:${upstream.port}`, client, queueUrls, createQueue, stop: stopAll };
 }
 
 async function listenOnLoopback(server: Server, port: number): Promise<number> {

@@ -1,7 +1,7 @@
 /** `lambench local`: the local stack in the foreground until Ctrl-C. */
 import { UsageError } from '../../errors.js';
 import { parseDuration } from '../../duration.js';
-import type { FunctionConfig, LocalStack } from '../../local/index.js';
+import type { EventSourceMappingConfiguration, FunctionConfig, LocalStack } from '../../local/index.js';
 import { parseFaults } from '../../local/faults.js';
 import { readFunctionSettings } from '../../local/settings.js';
 import { styleFor } from '../style.js';
@@ -32,7 +32,7 @@ export async function localCommand(args: LocalArgs): Promise<void> {
   for (const [flag, port] of [['--port', args.port], ['--api-port', args.apiPort], ['--sqs-port', args.sqsPort]] as const) {
     if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) problems.push(`${flag} ${port} must be a port from 0 to 65535 (0 = any free port)`);
   }
-  const { functionConfig, faultLines, problems: settingProblems } = await readFunctionSettings(args);
+  const { functionConfig, faultLines, eventSourceMappings, problems: settingProblems } = await readFunctionSettings(args);
   problems.push(...settingProblems);
   const fromConfig = parseFaults(faultLines);
   const fromFlags = parseFaults(args.fault ?? []);
@@ -67,6 +67,7 @@ export async function localCommand(args: LocalArgs): Promise<void> {
       ...(args.timeScale !== undefined && { timeScale: args.timeScale }),
       functionConfig,
       faults,
+      ...(eventSourceMappings && { eventSourceMappings: eventSourceMappings as Record<string, unknown>[] }),
       ...(!args.quiet && { onLog: (name: string, log: string) => process.stderr.write(log.replace(/^(?=.)/gm, `[${name}] `)) }),
       onWarning: (message) => process.stderr.write(`lambench local: ${message}\n`),
     });
@@ -74,6 +75,9 @@ export async function localCommand(args: LocalArgs): Promise<void> {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new UsageError(`a port is already in use (${(error as Error).message}): pick another with --port / --sqs-port, or 0 for any free port`, { cause: error });
     if (code === 'EACCES') throw new UsageError(`not allowed to listen (${(error as Error).message}): use a port above 1024, or 0`, { cause: error });
+    if ((error as Error).name === 'EventSourceMappingConfigError') {
+      throw new UsageError(`--config ${args.config}: ${(error as Error & { problems: string[] }).problems.join('; ')}`, { cause: error });
+    }
     throw new UsageError((error as Error).message, { cause: error });
   }
 
@@ -96,6 +100,8 @@ export async function localCommand(args: LocalArgs): Promise<void> {
       functionConfig: Object.fromEntries(Object.entries(stack.functionConfigs).map(([name, config]) => [name, { ...config, reservedConcurrency: config.reservedConcurrency ?? null }])),
       // Each in the --fault grammar, normalised: what a user can pass back.
       faults: stack.faults.map((fault) => fault.spec),
+      // As ListEventSourceMappings returns them.
+      eventSourceMappings: stack.eventSourceMappings(),
       skippedFiles: stack.skippedFiles,
     };
     process.stdout.write(`${JSON.stringify(line)}\n`);
@@ -123,6 +129,8 @@ export function describeStack(stack: LocalStack): string {
     ...describeFunctionConfigs(stack.functionConfigs).map((line) => `    ${line}`),
     `  queues`,
     ...Object.entries(stack.queues).map(([name, url]) => `    ${name.padEnd(queueWidth)}  ${url}`),
+    `  event source mappings  ${style.dim('(Lambda API …/event-source-mappings; "eventSourceMappings" in --config)')}`,
+    ...describeMappings(stack.eventSourceMappings()).map((line) => `    ${line}`),
     stack.faults.length === 0 ? `  faults             ${style.dim('none (--fault to switch some on, e.g. --fault \'lambda:square:error p=0.2\')')}` : '  faults',
     ...stack.faults.map((fault) => `    ${fault.spec}`),
     '',
@@ -136,6 +144,7 @@ export function describeStack(stack: LocalStack): string {
     `  lambench invoke flaky --type event --payload '{"fail": true}' --wait --destination-queue ${stack.queues['lambench-failure'] ?? 'URL'}`,
     `  aws lambda invoke --function-name square --payload '{"number": 4}' out.json   ${style.dim('(AWS CLI v2: add --cli-binary-format raw-in-base64-out)')}`,
     `  aws sqs receive-message --endpoint-url ${env.AWS_ENDPOINT_URL_SQS} --queue-url ${stack.queues['lambench-success'] ?? 'URL'}`,
+    `  aws sqs send-message --endpoint-url ${env.AWS_ENDPOINT_URL_SQS} --queue-url ${stack.queues['lambench-orders'] ?? 'URL'} --message-body '{"fail": true}'   ${style.dim('# → orders, then lambench-orders-dlq')}`,
     '',
     style.dim('Ctrl-C stops it.'),
     '',
@@ -159,6 +168,20 @@ export function describeFunctionConfigs(configs: Record<string, FunctionConfig>)
     const [name, ...cells] = row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!)));
     return `${name}  ${cells.join(' · ')}`.trimEnd();
   });
+}
+
+/** One line per mapping: queue → function, batching, scaling, state, UUID. */
+export function describeMappings(mappings: EventSourceMappingConfiguration[]): string[] {
+  return mappings.map((mapping) =>
+    [
+      `${mapping.EventSourceArn.split(':').pop()} → ${mapping.FunctionArn.split(':function:').pop()}`,
+      `batch ${mapping.BatchSize}`,
+      `window ${mapping.MaximumBatchingWindowInSeconds}s`,
+      mapping.FunctionResponseTypes.includes('ReportBatchItemFailures') ? 'ReportBatchItemFailures' : 'whole-batch failures',
+      mapping.ScalingConfig ? `max concurrency ${mapping.ScalingConfig.MaximumConcurrency}` : 'scales to 1000',
+      `${mapping.State} ${mapping.UUID}`,
+    ].join(' · '),
+  );
 }
 
 /** 21600 → 6h, 5400 → 1h30m, 90 → 1m30s, 3 → 3s, 0.2 → 0.2s. */
