@@ -5,6 +5,7 @@
  * read from outside, as lambench would (the output queue and the DLQ), and checked against the
  * stack's batch hook (every processing attempt, with its receive count).
  */
+import { QUEUE_CORRELATION_ATTRIBUTE } from '../src/correlation.js';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ORDERS_SAMPLE } from '../src/local/index.js';
@@ -41,7 +42,7 @@ describe('the sample wiring: lambench-orders → orders', { timeout: 180_000 }, 
 
   it('1,000 orders, 100 asked to fail: processed (out queue) + dead-lettered = sent, each failure after exactly 3 receives, nothing processed twice', async () => {
     const bodies = Array.from({ length: SENT }, (_, n) => ({ order: n, ...(fails(n) && { fail: true }), meta: { clientRequestId: `order-${n}` } }));
-    const ids = await sendBodies(sqs, stack.queues[ORDERS_SAMPLE.queue]!, bodies, (n) => ({ MessageAttributes: { clientRequestId: { DataType: 'String', StringValue: `order-${n}` } } }));
+    const ids = await sendBodies(sqs, stack.queues[ORDERS_SAMPLE.queue]!, bodies, (n) => ({ MessageAttributes: { [QUEUE_CORRELATION_ATTRIBUTE]: { DataType: 'String', StringValue: `order-${n}` } } }));
     const out: Message[] = [];
     const dead: Message[] = [];
     const failing = SENT / 10;
@@ -67,7 +68,7 @@ describe('the sample wiring: lambench-orders → orders', { timeout: 180_000 }, 
     const idOf = new Map(ids.map((id, n) => [`order-${n}`, id]));
     for (const [index, record] of records.entries()) {
       assert.equal(record.messageId, idOf.get(record.correlationId), 'the source message ID');
-      assert.equal(out[index]!.MessageAttributes?.clientRequestId?.StringValue, record.correlationId, 'the correlation ID as a message attribute too');
+      assert.equal(out[index]!.MessageAttributes?.[QUEUE_CORRELATION_ATTRIBUTE]?.StringValue, record.correlationId, 'the correlation ID as a message attribute too');
       assert.equal(record.attributes.ApproximateReceiveCount, '1', 'processed at the first receive');
       assert.match(record.attributes.SentTimestamp!, /^\d{13}$/);
       assert.match(record.attributes.ApproximateFirstReceiveTimestamp!, /^\d{13}$/);
@@ -86,7 +87,7 @@ describe('the sample wiring: lambench-orders → orders', { timeout: 180_000 }, 
       // fauxqs counts the receive that found the count over maxReceiveCount and moved the message
       // (4), and our read of the DLQ (5); the message was processed 3 times, as the log shows.
       assert.equal(message.Attributes?.ApproximateReceiveCount, String(ORDERS_SAMPLE.maxReceiveCount + 2));
-      assert.equal(message.MessageAttributes?.clientRequestId?.StringValue, JSON.parse(message.Body!).meta.clientRequestId, 'the DLQ keeps the message attributes');
+      assert.equal(message.MessageAttributes?.[QUEUE_CORRELATION_ATTRIBUTE]?.StringValue, JSON.parse(message.Body!).meta.clientRequestId, 'the DLQ keeps the message attributes');
     }
 
     // The books balance, and the mapping's own limits held throughout.

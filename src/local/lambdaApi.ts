@@ -9,8 +9,9 @@ import { ASYNC_PAYLOAD_LIMIT_BYTES, CLIENT_CONTEXT_LIMIT_BYTES, SYNC_PAYLOAD_LIM
 import { AwsServiceError, notFound, sendAwsError } from './awsErrors.js';
 import type { AsyncInvoker } from './asyncInvoker.js';
 import { handleEventSourceMappingRequest, isEventSourceMappingPath } from './eventSourceMappingApi.js';
+import { answerFunctionConfiguration, isFunctionConfigurationPath } from './functionConfigurationApi.js';
 import type { EventSourceMappings } from './eventSourceMappings.js';
-import { resolveInvocationTarget, type LocalFunction } from './functionRegistry.js';
+import { ACCOUNT_ID, resolveInvocationTarget, type LocalFunction } from './functionRegistry.js';
 import { header, readBody } from './http.js';
 import type { FaultPlan } from './faults.js';
 import { breakExchange, drawFrontFault, faultMessage, throttleReason } from './frontFaults.js';
@@ -45,10 +46,14 @@ export function createLambdaApiServer(deps: LambdaApiDeps): Server {
 async function handle(deps: LambdaApiDeps, req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   if (deps.mappings && isEventSourceMappingPath(url.pathname)) return handleEventSourceMappingRequest(deps.mappings, req, res, url, requestId);
+  if (isFunctionConfigurationPath(url.pathname)) {
+    req.resume();
+    return answerFunctionConfiguration(deps.functions, deps.region, url, req.method, res, requestId, (name) => `arn:aws:sqs:${deps.region}:${ACCOUNT_ID}:${name}`);
+  }
   const match = INVOKE_PATH.exec(url.pathname);
   if (req.method !== 'POST' || !match) {
     req.resume();
-    throw new AwsServiceError(404, 'UnknownOperationException', `Unknown operation ${req.method} ${url.pathname}: this local stack serves Invoke and the event source mapping operations only`);
+    throw new AwsServiceError(404, 'UnknownOperationException', `Unknown operation ${req.method} ${url.pathname}: this local stack serves Invoke, GetFunctionConfiguration and the event source mapping operations only`);
   }
   const invocationType = header(req, 'x-amz-invocation-type') ?? 'RequestResponse';
   if (!['RequestResponse', 'Event', 'DryRun'].includes(invocationType)) {

@@ -30,7 +30,7 @@ export function queueRows(phases: PhaseReport[]): Row[] {
   );
   if (phases.some((phase) => (phase.queue?.delivery?.unaccounted ?? 0) > 0)) rows.push(['unaccounted', ...delivered((delivery) => String(delivery.unaccounted))]);
   rows.push(
-    ['receives (DLQ)', ...delivered((delivery) => Object.entries(delivery.receiveCounts).map(([receives, count]) => `${receives}×${count}`).join(' ') || '—')],
+    ['receive count (DLQ)', ...delivered((delivery) => Object.entries(delivery.receiveCounts).map(([receives, count]) => `${receives}×${count}`).join(' ') || '—')],
     ['processed p50', ...delivered((delivery) => (delivery.endToEnd ? formatLatencyUs(delivery.endToEnd.p50) : '—'))],
     ['processed p99', ...delivered((delivery) => (delivery.endToEnd ? formatLatencyUs(delivery.endToEnd.p99) : '—'))],
     ['drained', ...delivered((delivery) => (delivery.depth.drainPerSecond !== undefined ? `${delivery.depth.drainPerSecond.toFixed(1)}/s` : '—'))],

@@ -1,5 +1,6 @@
 // Processes the orders an SQS event source mapping delivers (the stack maps lambench-orders to it).
-// A record whose body is JSON with "fail": true fails: it is reported in batchItemFailures, so only
+// A record whose body is JSON with "fail": true fails (so does one whose "order" number is a
+// multiple of its "failEvery": a load test's template `{"order": {{seq}}, "failEvery": 10}` fails one in ten): it is reported in batchItemFailures, so only
 // it goes back to the queue (and, after the queue's maxReceiveCount, to its DLQ). Every other record
 // is written to lambench-orders-out: its correlation ID (the message attribute clientRequestId, else
 // the body's meta.clientRequestId), its message ID and its SQS attributes (ApproximateReceiveCount…).
@@ -14,7 +15,8 @@ import { GetQueueUrlCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk
 export const config = { timeoutSeconds: 1 };
 
 const OUTPUT_QUEUE = 'lambench-orders-out';
-const CORRELATION_ATTRIBUTE = 'clientRequestId';
+// lambench's correlation attribute (src/correlation.ts): a function is plain JavaScript, so the name is written here.
+const CORRELATION_ATTRIBUTE = 'lambench-client-request-id';
 // The endpoint, not the queue URL's host, decides where calls go (the stack's queue URLs name
 // sqs.<region>.localhost, which does not resolve everywhere; on AWS both are the same).
 const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
@@ -25,7 +27,7 @@ export const handler = async (event, context) => {
   const processed = [];
   for (const record of event.Records ?? []) {
     const order = parseJson(record.body);
-    if (order?.fail === true) failed.push(record.messageId);
+    if (asksToFail(order)) failed.push(record.messageId);
     else processed.push(record);
   }
   if (processed.length > 0) {
@@ -70,4 +72,11 @@ function parseJson(text) {
   } catch {
     return undefined;
   }
+}
+
+function asksToFail(order) {
+  if (order?.fail === true) return true;
+  const every = Number(order?.failEvery);
+  const number = Number(order?.order);
+  return Number.isInteger(every) && every > 0 && Number.isInteger(number) && number % every === 0;
 }
