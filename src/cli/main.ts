@@ -183,7 +183,7 @@ async function parse(argv: string[]): Promise<void> {
         y
           .positional('target', { type: 'string', describe: 'function name, name:qualifier, ARN, SQS queue URL or ARN, or http(s) URL' })
           .options({
-            type: { alias: 't', type: 'string', default: 'RequestResponse', describe: INVOCATION_TYPE_CHOICES },
+            type: { alias: 't', type: 'string', describe: `${INVOCATION_TYPE_CHOICES}; default RequestResponse (a queue: its message is sent, Event)` },
             wait: { type: 'boolean', describe: 'Event only: wait for the completion record on the queues below' },
             'destination-queue': { type: 'string', describe: 'SQS URL of the on-success / on-failure destination' },
             dlq: { type: 'string', describe: 'SQS URL of the dead-letter queue' },

@@ -12,6 +12,16 @@ import { parseReportLine, type ReportFigures } from '../aws/lambdaLog.js';
 import { decodeResponseBody } from '../targets/responseBody.js';
 import { callRequests, checkCall } from '../targets/prepareCall.js';
 import type { InvocationType, Outcome, Target } from '../targets/types.js';
+import { queueTarget } from '../targets/targetSpec.js';
+import type { QueueWiring } from '../discovery/queueWiring.js';
+
+function isQueue(target: string): boolean {
+  try {
+    return queueTarget(target.trim()) !== undefined;
+  } catch {
+    return false;
+  }
+}
 
 export interface InvokeOnceOptions extends CallInput {
   /** One invocation type, any spelling (default RequestResponse). */
@@ -54,6 +64,10 @@ export interface InvokeResultDocument {
   completionUnverified?: string;
   /** Event with --wait: from the send to the completion record's timestamp, in milliseconds. */
   endToEndMs?: number;
+  /** A queue target: the ID SQS gave the message (its body's MD5 checked by the SDK against SQS's). */
+  messageId?: string;
+  /** A queue target: what the queue is wired to (unless --no-discover: then only the queue's own settings). */
+  queue?: QueueWiring;
 }
 
 export interface InvokeOnceResult {
@@ -65,7 +79,10 @@ export interface InvokeOnceResult {
 export async function invokeOnce(options: InvokeOnceOptions): Promise<InvokeOnceResult> {
   // Checked as the call of a run is (the same checks, the flags' names), before anything is sent.
   const problems = new Problems(flagNames);
-  const [invocationType] = checkTypes([options.type ?? 'RequestResponse'], '', problems);
+  // A queue's one message is sent, not invoked: its type is Event (nothing waits for the function).
+  const queue = isQueue(options.target);
+  const [invocationType] = checkTypes([options.type ?? (queue ? 'Event' : 'RequestResponse')], '', problems);
+  if (queue && options.wait) problems.add(undefined, "--wait applies to function and URL targets: for a queue's messages, run lambench bench QUEUE --verify-delivery (its DLQ and --output-queue are the evidence)");
   if (options.wait && invocationType !== undefined && invocationType !== 'Event') problems.add(undefined, '--wait only applies to --type Event: a synchronous call already returns its result');
   if (options.wait && !options.wait.destinationQueue && !options.wait.dlq) {
     problems.add(undefined, '--wait needs --destination-queue URL and/or --dlq URL to watch for the completion record');
@@ -87,6 +104,19 @@ export async function invokeOnce(options: InvokeOnceOptions): Promise<InvokeOnce
     }
     const document = resultDocument(options.target, invocationType!, outcome);
     if (call!.kind === 'http') document.asyncVia = call!.asyncVia;
+    if (call!.kind === 'queue') {
+      if (outcome.messageId) document.messageId = outcome.messageId;
+      // What reads the queue, read after the send (a send is not held back by it): where the message goes next.
+      const { openQueuePhase } = await import('./queuePhase.js');
+      const phase = await openQueuePhase(call!, undefined, options.note).catch((error: Error) => {
+        options.note(`the queue's wiring could not be read: ${error.message}`);
+        return undefined;
+      });
+      if (phase) {
+        document.queue = phase.wiring;
+        await phase.close();
+      }
+    }
     if (waiter && outcome.class === 'ok') {
       const tracked = waiter.tracker.expect({
         // Behind API Gateway the response's request ID is the gateway's: only lambench's own ID matches.

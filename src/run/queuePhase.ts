@@ -58,7 +58,6 @@ export async function openQueuePhase(call: QueueCall, delivery: DeliveryConfig |
     } else {
       wiring = { ...(await readQueue(sqs, call.queue, signal)), warnings: [], unknown: ['what reads the queue (--no-discover): its event source mappings, their batch size, concurrency and function timeout'] };
     }
-    for (const warning of wiring.warnings) note(`queue: ${warning}`);
     if (delivery) {
       const dlqUrl = delivery.dlq ? await resolveQueueUrl(sqs, delivery.dlq, '--dlq', signal) : wiring.redrive?.dlqUrl;
       const outputQueueUrl = delivery.outputQueue ? await resolveQueueUrl(sqs, delivery.outputQueue, '--output-queue', signal) : undefined;

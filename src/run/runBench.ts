@@ -75,6 +75,7 @@ export async function runConfigured(config: RunConfig, hooks: RunHooks): Promise
     target = await createTarget(call, { connections, forLoad: true, note: hooks.note });
     // A queue: what reads it, read before sending; with delivery verified, its evidence started (queuePhase.ts).
     queue = call.kind === 'queue' ? await openQueuePhase(call, delivery, hooks.note, hooks.signal) : undefined;
+    for (const warning of queue?.wiring.warnings ?? []) hooks.note(`queue: ${warning}`);
   } catch (error) {
     await target?.close();
     await tracker?.close();

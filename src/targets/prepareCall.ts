@@ -176,7 +176,7 @@ function checkQueueInputs(input: CallInput, fifo: boolean, types: InvocationType
     ['asyncHeader', input.asyncHeader], ['asyncBodyPath', input.asyncBodyPath], ['sigv4', input.sigv4 || undefined], ['correlationHeader', input.correlationHeader],
   ];
   for (const [field, value] of notForQueues) if (value !== undefined) problems.add(field, 'does not apply to a queue: lambench sends the message, and the event source mapping invokes the function');
-  if (types.some((type) => type !== 'Event')) problems.add('types', `a queue target has one phase, the messages sent (the mapping invokes the function later, synchronously, in batches): leave out ${names.of('types')}`);
+  if (types.some((type) => type !== 'Event')) problems.add('types', 'does not apply to a queue: its one phase is the messages sent (the event source mapping invokes the function later, synchronously, in batches); leave it out');
   if (fifo && !input.messageGroupId) problems.add('messageGroupId', `is needed: the queue is FIFO (its name ends in .fifo), and every message needs a group (${names.of('messageGroupId')} GROUP)`);
   if (!fifo && input.messageGroupId !== undefined) problems.add('messageGroupId', 'applies to FIFO queues only (names ending in .fifo)');
   if (input.messageGroupId !== undefined && !/^[!-~]{1,128}$/.test(input.messageGroupId)) problems.add('messageGroupId', `'${input.messageGroupId}' must be 1 to 128 printable ASCII characters without spaces`);

@@ -7,6 +7,7 @@ import { oneLine, terminalSafe } from '../../terminalText.js';
 import { SHOWN_BODY_LIMIT_BYTES } from '../../targets/wire/exchange.js';
 import type { InvokeResultDocument } from '../../run/invokeOnce.js';
 import type { CompletionRecord } from '../../delivery/completionRecord.js';
+import type { QueueWiring } from '../../discovery/queueWiring.js';
 import type { Style } from '../style.js';
 import { formatLatencyMs } from '../../latencyText.js';
 
@@ -18,19 +19,25 @@ export function renderInvoke(document: InvokeResultDocument, style: Style): stri
   const mark = failed ? style.red('✖') : style.green('✔');
   const status = document.statusCode !== undefined ? `${document.statusCode} ${STATUS_NOTES[document.statusCode] ?? ''}`.trim() : 'no response';
   const errorNote = document.functionError ? style.red(` with function error ${oneLine(document.functionError)}`) : '';
-  lines.push(`${mark} ${style.bold(document.target)}  ${document.invocationType} → ${status}${errorNote}  ${formatLatencyMs(document.latencyMs)}`);
+  const queue = document.queue !== undefined || document.messageId !== undefined;
+  const verb = queue ? 'SendMessage' : document.invocationType;
+  lines.push(`${mark} ${style.bold(document.target)}  ${verb} → ${queue && document.outcome === 'ok' ? `${status}, message accepted` : status}${errorNote}  ${formatLatencyMs(document.latencyMs)}`);
   const http = document.asyncVia !== undefined;
   const rows: [string, string | undefined][] = [
-    ['request ID', document.requestId],
+    ['message ID', document.messageId],
+    ['body MD5', document.messageId ? 'checked against SQS\'s' : undefined],
+    ['request ID', queue ? undefined : document.requestId],
     ['apigw ID', document.apigwId],
-    ['client request ID', document.clientRequestId],
+    ['client request ID', queue ? undefined : document.clientRequestId],
     ['async via', http && document.invocationType !== 'RequestResponse' ? document.asyncVia : undefined],
     ['executed version', document.executedVersion],
+    ['correlation ID', queue ? document.clientRequestId : undefined],
     ['attempts', http ? undefined : String(document.attempts)],
     ['error', document.errorType || document.errorMessage ? [document.errorType, document.errorMessage].filter(Boolean).join(': ') : undefined],
   ];
   for (const [label, value] of rows) if (value !== undefined) lines.push(`  ${style.dim(label.padEnd(18))}${oneLine(value)}`);
-  if (document.invocationType === 'Event' && document.outcome === 'ok' && document.completion === undefined) {
+  if (document.queue) lines.push(...renderWiring(document.queue, style));
+  if (document.invocationType === 'Event' && document.outcome === 'ok' && document.completion === undefined && !queue) {
     lines.push(style.dim(`  ${http ? 'accepted' : 'queued by Lambda'}; add --wait --destination-queue URL to see it complete`));
   }
   if (document.completionUnverified) lines.push(style.yellow(`  completion unknown: ${oneLine(document.completionUnverified)}`));
@@ -76,5 +83,22 @@ function renderCompletion(record: CompletionRecord | null, endToEndMs: number | 
     lines.push(`  ${style.dim('response'.padEnd(18))}${oneLine(JSON.stringify(record.responsePayload))}`);
   }
   if (record.errorMessage !== undefined) lines.push(`  ${style.dim('error'.padEnd(18))}${oneLine(record.errorMessage)}`);
+  return lines;
+}
+
+/** What reads the queue: each mapping, the queue's DLQ, AWS's warnings, and what could not be known. */
+function renderWiring(wiring: QueueWiring, style: Style): string[] {
+  const lines: string[] = [];
+  const row = (label: string, value: string) => lines.push(`  ${style.dim(label.padEnd(18))}${oneLine(value)}`);
+  if (wiring.mappings?.length === 0) row('read by', 'no event source mapping: the message waits in the queue');
+  for (const mapping of wiring.mappings ?? []) {
+    const name = mapping.functionArn.split(':function:')[1] ?? mapping.functionArn;
+    const timeout = mapping.functionTimeoutSeconds !== undefined ? `, function timeout ${mapping.functionTimeoutSeconds} s` : '';
+    const concurrency = mapping.maximumConcurrency !== undefined ? `, at most ${mapping.maximumConcurrency} batches at once` : '';
+    row('read by', `${name} (${mapping.state}; batch ${mapping.batchSize}${mapping.batchingWindowSeconds ? ` within ${mapping.batchingWindowSeconds} s` : ''}${concurrency}; ${mapping.reportBatchItemFailures ? 'reports batch item failures' : 'whole batches fail together'}${timeout})`);
+  }
+  row('queue', `${wiring.fifo ? 'FIFO, ' : ''}visibility timeout ${wiring.visibilityTimeoutSeconds} s; ${wiring.redrive ? `DLQ ${wiring.redrive.dlqArn.split(':').pop()} after ${wiring.redrive.maxReceiveCount} receives` : 'no DLQ'}`);
+  for (const warning of wiring.warnings) lines.push(style.yellow(`  warning: ${oneLine(warning)}`));
+  for (const unknown of wiring.unknown) lines.push(style.dim(`  unknown: ${oneLine(unknown)}`));
   return lines;
 }
