@@ -4,14 +4,25 @@
  * --max and --match move what they say and leave the rest (foreign messages included) in the DLQ;
  * a queue that is no DLQ and a queue that does not exist are refused with one line and nothing moved.
  */
-import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { CreateEventSourceMappingCommand, DeleteEventSourceMappingCommand } from '@aws-sdk/client-lambda';
+import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, SetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import assert from 'node:assert/strict';
 import { execFile, execSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import type { LocalStack } from '../../src/local/index.js';
 import { QUEUE_CORRELATION_ATTRIBUTE } from '../../src/correlation.js';
-import { runLambench, sqsClient, startTestStack } from '../support/helpers.js';
+import { lambdaClient, runLambench, sqsClient, startTestStack } from '../support/helpers.js';
+
+/** Polls `check` every 200 ms until it holds, at most `timeoutMs` (then fails, naming `what`). */
+async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let round = 0; round < 1_000 && Date.now() < deadline; round++) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`not within ${timeoutMs} ms: ${what}`);
+}
 
 const run = promisify(execFile);
 
@@ -133,6 +144,34 @@ describe('redrive: dead-lettered messages back to their source, sent first, dele
 
     const badMatch = await runLambench(['redrive', source, '--match', ''], { env });
     assert.equal(badMatch.code, 2);
+  });
+
+  it('the second pass processes them: dead-lettered by a failing function, redriven once the mapping calls a fixed one, each processed exactly once', async () => {
+    const lambda = lambdaClient(stack);
+    const { source, dlq } = await sourceAndDlq();
+    const sourceArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: source, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
+    await sqs.send(new SetQueueAttributesCommand({ QueueUrl: source, Attributes: { VisibilityTimeout: '1' } }));
+    const markers = Array.from({ length: 12 }, (_, i) => `second-pass-${i}`);
+    // The bug: orders fails every one of these (and reports it), so the redrive policy dead-letters them.
+    const broken = await lambda.send(new CreateEventSourceMappingCommand({ EventSourceArn: sourceArn, FunctionName: 'orders', BatchSize: 10, FunctionResponseTypes: ['ReportBatchItemFailures'] }));
+    for (const marker of markers) await send(source, JSON.stringify({ fail: true, marker }), marker);
+    await waitUntil('all 12 dead-lettered', async () => (await depth(dlq)) === 12, 30_000);
+    await lambda.send(new DeleteEventSourceMappingCommand({ UUID: broken.UUID }));
+    // The fix: the mapping now calls echo, which succeeds and leaves a trace of each record it saw.
+    const calls = ((globalThis as { lambenchTestCalls?: { event: { Records?: { body: string }[] } }[] }).lambenchTestCalls ??= []);
+    const seen = () => calls.flatMap((call) => call.event.Records ?? []).map((record) => JSON.parse(record.body).marker as string).filter((marker) => markers.includes(marker));
+    const fixed = await lambda.send(new CreateEventSourceMappingCommand({ EventSourceArn: sourceArn, FunctionName: 'echo', BatchSize: 10 }));
+    try {
+      const result = await runLambench(['redrive', dlq], { env });
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stderr, /12 examined; 12 moved/);
+      await waitUntil('each redriven message processed', async () => seen().length >= 12 && (await depth(source)) === 0, 30_000);
+      assert.deepEqual(seen().sort(), [...markers].sort(), 'each processed exactly once on the second pass');
+      assert.equal(await depth(dlq), 0);
+    } finally {
+      await lambda.send(new DeleteEventSourceMappingCommand({ UUID: fixed.UUID }));
+      lambda.destroy();
+    }
   });
 
   it('the AWS CLI sees the DLQ\'s sources through the local stack (ListDeadLetterSourceQueues)', { skip: !hasAwsCli() && 'no aws CLI installed' }, async () => {
