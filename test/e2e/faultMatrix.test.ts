@@ -39,6 +39,12 @@ interface Expected {
   status?: number;
   /** More checks on the report's phase. */
   check?: (phase: Phase) => void;
+  /**
+   * Calls still unanswered 3 s after the phase's end may be cut (CutAtPhaseEnd) instead of having
+   * `outcome`: for rows about something else (delivery), where a busy machine answering a few
+   * calls late is not what is tested. At most a quarter of the calls.
+   */
+  cutAtEndAllowed?: boolean;
 }
 
 interface MatrixCase {
@@ -91,12 +97,13 @@ const asyncVerified = (stack: LocalStack) => [
 ];
 const sqsExpectation: Expected = {
   code: 3,
+  cutAtEndAllowed: true,
   verdict: /^lambench: delivery unverified: \d+ of \d+ accepted events of the async phase could not be looked for/,
   outcome: 'ok',
   status: 202,
   check: (phase) => {
     const delivery = phase.delivery!;
-    assert.equal(delivery.accepted, phase.requests, 'every call was an accepted event');
+    assert.equal(delivery.accepted, phase.outcomes.ok, 'every call answered (not cut at the end) was an accepted event');
     assert.equal(delivery.succeeded + delivery.failed + delivery.missing + (delivery.unverified ?? 0), delivery.accepted, 'accepted = succeeded + failed + missing + unverified');
     assert.equal(delivery.missing, 0, 'no event is called missing while its queue could not be read');
     assert.ok((delivery.unverified ?? 0) > 0, 'the events not read before SQS went away are unverified');
@@ -238,9 +245,14 @@ async function checkCase(testCase: MatrixCase, run: Run): Promise<void> {
 
   const phase = written.phases[0]!;
   assert.ok(phase.requests > 0, 'calls were made');
-  assert.equal(phase.outcomes[testCase.expect.outcome], phase.requests, `every call is ${testCase.expect.outcome}: ${JSON.stringify(phase.outcomes)}`);
+  const cut = testCase.expect.cutAtEndAllowed ? (phase.cutAtEnd ?? 0) : 0;
+  if (cut > 0) {
+    assert.ok(cut <= phase.requests / 4, `at most a quarter of the calls cut at the phase's end: ${JSON.stringify(phase.outcomes)}`);
+    assert.deepEqual(phase.errors?.find((kind) => kind.type === 'CutAtPhaseEnd')?.count, cut, 'the calls not answered are the ones cut at the end');
+  }
+  assert.equal(phase.outcomes[testCase.expect.outcome] + cut, phase.requests, `every call is ${testCase.expect.outcome}${cut ? ` (or cut at the end: ${cut})` : ''}: ${JSON.stringify(phase.outcomes)}`);
   if (testCase.expect.status === undefined) assert.deepEqual(phase.status, {}, 'no call got a status');
-  else assert.deepEqual(phase.status, { [testCase.expect.status]: phase.requests });
+  else assert.deepEqual(phase.status, { [testCase.expect.status]: phase.requests - cut });
   if (testCase.expect.errorType) assert.deepEqual(phase.errors?.map((kind) => [kind.type, kind.count]), [[testCase.expect.errorType, phase.requests]]);
   testCase.expect.check?.(phase);
 }

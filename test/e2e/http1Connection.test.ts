@@ -279,7 +279,8 @@ describe('the lean HTTP/1.1 connection of a lane', { timeout: 60_000 }, () => {
       const stats = await runClosedLoop(2, { durationMs: 300 }, { call: (_seq, lane) => injected.invoke(request(), undefined, lane), onOutcome: () => {}, onDropped: () => {} });
       clearInterval(interval);
       assert.ok(stats.started > 100, `${stats.started} calls`);
-      assert.ok(ticks >= 10, `timers ran during the loop (${ticks})`);
+      // A loop that never yields lets no timer run at all (0); a busy machine may let only a few of the 30 run.
+      assert.ok(ticks >= 3, `timers ran during the loop (${ticks})`);
     } finally {
       await injected.close();
     }
