@@ -1,0 +1,53 @@
+/**
+ * Queue targets and their delivery: `delivered` judged on a queue phase as processed / sent.
+ */import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { Problems } from '../src/config/problems.js';
+import { flagNames } from '../src/config/runInput.js';
+import { loadProfile } from '../src/profiles/profile.js';
+import { profileInput } from '../src/profiles/profileInput.js';
+import { checkThresholds, evaluateThresholds, parseThreshold, type PhaseFigures } from '../src/thresholds/thresholds.js';
+import { closeServer, delayServer, listen, REPO_ROOT, runLambench } from './helpers.js';
+
+const ORDERS_PROFILE = join(REPO_ROOT, 'profiles', 'orders-queue.yaml');
+
+describe('delivered on a queue phase', () => {
+  const queuePhase = (delivery?: { sent: number; processed: number }): PhaseFigures => ({
+    name: 'queue',
+    requests: 60,
+    dropped: 0,
+    outcomes: { ok: 60 },
+    throughputPerSecond: 20,
+    latencyUs: null,
+    queue: delivery ? { delivery } : {},
+  });
+
+  it('is processed / sent, judged against the rule', () => {
+    const results = evaluateThresholds([parseThreshold('delivered>=85%'), parseThreshold('queue:delivered>=95%')], [queuePhase({ sent: 60, processed: 54 })]);
+    assert.deepEqual(
+      results.map(({ threshold, phase, actual, passed }) => ({ threshold, phase, actual, passed })),
+      [
+        { threshold: 'delivered>=85%', phase: 'queue', actual: 0.9, passed: true },
+        { threshold: 'queue:delivered>=95%', phase: 'queue', actual: 0.9, passed: false },
+      ],
+    );
+  });
+
+  it('with nothing sent there is no figure: a rule for the phase fails as no data', () => {
+    const [result] = evaluateThresholds([parseThreshold('queue:delivered>=90%')], [queuePhase({ sent: 0, processed: 0 })]);
+    assert.deepEqual([result?.actual, result?.passed], [null, false]);
+  });
+
+  it('is accepted for the queue phase when delivery is verified, and needs it said with the queue\'s own inputs otherwise', () => {
+    const verified = new Problems(flagNames);
+    assert.equal(checkThresholds(['queue:delivered>=90%', 'delivered>=90%'], ['queue'], true, verified).length, 2);
+    assert.deepEqual(verified.rendered(), []);
+    const unverified = new Problems(flagNames);
+    checkThresholds(['delivered>=90%'], ['queue'], false, unverified);
+    assert.deepEqual(unverified.rendered(), ["--threshold 'delivered>=90%' needs --verify-delivery (with --output-queue / --dlq): delivery is only known when it is verified"]);
+  });
+});
+
