@@ -1,5 +1,8 @@
 /**
- * Queue targets and their delivery: `delivered` judged on a queue phase as processed / sent.
+ * Profiles with a queue target (poll-based invocation): the queue given by URL, ARN or a key of
+ * queues; the queue section and delivery.outputQueue read as a run's input; every bad value refused
+ * by its profile field, exit 2, before anything is sent (a counting server stands as the SQS
+ * endpoint); `delivered` judged on a queue phase as processed / sent.
  */import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,6 +16,112 @@ import { checkThresholds, evaluateThresholds, parseThreshold, type PhaseFigures 
 import { closeServer, delayServer, listen, REPO_ROOT, runLambench } from './helpers.js';
 
 const ORDERS_PROFILE = join(REPO_ROOT, 'profiles', 'orders-queue.yaml');
+
+describe('queue profiles refused by their fields', () => {
+  let dir: string;
+  // Stands as SQS: any request reaching it would be a message sent (or a queue read) before the checks were done.
+  const counting = delayServer();
+  let origin = '';
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'lambench-queue-profile-'));
+    origin = new URL(await listen(counting.server)).origin;
+  });
+  after(async () => {
+    await closeServer(counting.server);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /**
+   * [case, profile text, what stderr must say]. On the counting server: QUEUE, a standard queue as a
+   * target (sqs:URL); FIFO, a FIFO queue as a target; URL and FIFO_URL, the same as queues: values.
+   */
+  const cases: [string, string, RegExp][] = [
+    ['FIFO without a message group', 'target: FIFO\nload: {rate: 5, requests: 2}\n', /queue\.messageGroupId: is needed: the queue is FIFO \(its name ends in \.fifo\), and every message needs a group \(queue\.messageGroupId: GROUP\)/],
+    ['FIFO named through queues, without a group', 'target: orders\nqueues: {orders: FIFO_URL}\nload: {rate: 5, requests: 2}\n', /queue\.messageGroupId: is needed: the queue is FIFO/],
+    ['http settings on a queue', 'target: QUEUE\nload: {rate: 5, requests: 2}\nhttp: {method: PUT, headers: {x-a: b}}\n', /http\.method: does not apply to a queue: .*; http\.headers: does not apply to a queue/],
+    ['http.correlationPath on a queue', 'target: QUEUE\nload: {rate: 5, requests: 2}\nhttp: {correlationPath: null}\n', /http\.correlationPath: is for URL targets: for a queue target, write queue\.correlationPath/],
+    ['invoke settings on a queue', 'target: QUEUE\nload: {rate: 5, requests: 2}\ninvoke: {qualifier: live, logType: Tail}\n', /invoke\.qualifier: does not apply to a queue.*invoke\.logType: does not apply to a queue/],
+    ['a sync mode on a queue', 'target: QUEUE\nmodes: [sync]\nload: {rate: 5, requests: 2}\n', /modes: does not apply to a queue: its one phase is the messages sent/],
+    ['a group on a standard queue', 'target: QUEUE\nload: {rate: 5, requests: 2}\nqueue: {messageGroupId: g, contentDedup: true}\n', /queue\.messageGroupId: applies to FIFO queues only.*queue\.contentDedup: applies to FIFO queues only/],
+    ['a delay in part-seconds', 'target: QUEUE\nload: {rate: 5, requests: 2}\nqueue: {delay: 1500ms}\n', /queue\.delay: 1\.5 s must be whole seconds from 0 to 900/],
+    ['a delay on a FIFO queue', 'target: FIFO\nload: {rate: 5, requests: 2}\nqueue: {messageGroupId: g, delay: 2s}\n', /queue\.delay: cannot be set per message on a FIFO queue/],
+    ['an attribute name SQS refuses', 'target: QUEUE\nload: {rate: 5, requests: 2}\nqueue: {attributes: {aws.trace: x}}\n', /queue\.attributes: 'aws\.trace' is not an attribute name SQS takes/],
+    ['an attribute that is not text', 'target: QUEUE\nload: {rate: 5, requests: 2}\nqueue: {attributes: {n: 3}}\n', /queue\.attributes\.n: must be text/],
+    ['an unknown queue setting', 'target: QUEUE\nload: {rate: 5, requests: 2}\nqueue: {groupId: g}\n', /queue\.groupId: unknown field \(known: messageGroupId, contentDedup, delay, attributes, discover, correlationPath\)/],
+    ['a destination for a queue', 'target: QUEUE\nload: {rate: 5, requests: 2}\nqueues: {d: URL}\ndelivery: {destination: d}\n', /delivery\.destination: applies to async function calls: a queue's evidence is its DLQ \(delivery\.dlq, found from its redrive policy by default\) and delivery\.outputQueue/],
+    ['an output queue not under queues', 'target: QUEUE\nload: {rate: 5, requests: 2}\ndelivery: {outputQueue: out}\n', /delivery\.outputQueue: 'out' is not a queue under queues \(none defined\): define it there, or give a queue URL/],
+    ['delivered without delivery', "target: QUEUE\nload: {rate: 5, requests: 2}\nthresholds: ['delivered>=90%']\n", /thresholds\[0\]: 'delivered>=90%' needs delivery\.verify \(with delivery\.outputQueue \/ delivery\.dlq\)/],
+    ['delivered for the async phase of a queue', "target: QUEUE\nload: {rate: 5, requests: 2}\ndelivery: {}\nthresholds: ['async:delivered>=90%']\n", /thresholds\[0\]: 'async:delivered>=90%' names phase 'async', which this run does not have \(it runs queue\)/],
+    ['queue settings on a function', 'target: lambench-orders\nload: {rate: 5, requests: 2}\nqueue: {discover: false}\n', /queue: applies to a queue target, and target 'lambench-orders' is not one: give the queue's URL or ARN, or a key of queues \(none defined\)/],
+    ['an output queue for a function', 'target: square\nmodes: [async]\nload: {rate: 5, requests: 2}\nqueues: {out: URL}\ndelivery: {outputQueue: out, dlq: out}\n', /delivery\.outputQueue: applies to queue targets only/],
+  ];
+
+  it(`refuses each of ${cases.length} broken queue profiles naming the field, exit 2, nothing sent`, async () => {
+    for (const [name, text, expected] of cases) {
+      const file = join(dir, `${name.replace(/\W+/g, '-')}.yaml`);
+      const filled = text
+        .replace(/FIFO_URL/g, `${origin}/123456789012/orders.fifo`)
+        .replace(/\bURL\b/g, `${origin}/123456789012/orders`)
+        .replace(/QUEUE/g, `sqs:${origin}/123456789012/orders`)
+        .replace(/FIFO/g, `sqs:${origin}/123456789012/orders.fifo`);
+      await writeFile(file, filled);
+      const result = await runLambench(['run', file]);
+      assert.equal(result.code, 2, `${name}: exit ${result.code}, ${result.stderr}`);
+      assert.match(result.stderr, expected, name);
+      assert.match(result.stderr, /\(nothing was sent\)\n$/, name);
+      assert.equal(result.stderr.trim().split('\n').length, 1, `${name}: one line: ${result.stderr}`);
+    }
+    assert.equal(counting.count(), 0, 'nothing reached SQS');
+  });
+});
+
+describe('queue profile fields to a run\'s input', () => {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'lambench-queue-input-'));
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  it('a key of queues is the target (its URL from the resolver; sqs: before a URL that does not read as a queue); the queue section and outputQueue become the inputs, named as the profile writes them', async () => {
+    // Prepare
+    const file = join(dir, 'q.yaml');
+    await writeFile(
+      file,
+      [
+        'target: orders',
+        'queues: {orders: orders-queue, out: https://sqs.eu-west-1.amazonaws.com/123456789012/out, dlq: orders-dlq}',
+        'load: {rate: 5, requests: 2}',
+        'queue: {delay: 5s, attributes: {tenant: acme, trace: "${LAMBENCH_TEST_TRACE:-t1}"}, discover: false, correlationPath: null}',
+        'delivery: {outputQueue: out, dlq: dlq, settle: 20s}',
+      ].join('\n'),
+    );
+    const resolved: Record<string, string> = { 'orders-queue': 'https://queues.internal/123456789012/orders-queue', 'orders-dlq': 'https://sqs.eu-west-1.amazonaws.com/123456789012/orders-dlq' };
+    // Act
+    const { input, names } = profileInput(await loadProfile(file), (queue) => resolved[queue] ?? queue, {});
+    // Assess
+    assert.equal(input.target, 'sqs:https://queues.internal/123456789012/orders-queue');
+    assert.equal(input.types, undefined, 'no modes: the run picks the queue phase');
+    assert.equal(input.delayMs, 5000);
+    assert.deepEqual(input.messageAttributes, ['tenant=acme', 'trace=t1']);
+    assert.equal(input.discover, false);
+    assert.equal(input.correlationPath, null);
+    assert.equal(input.outputQueue, 'https://sqs.eu-west-1.amazonaws.com/123456789012/out');
+    assert.equal(input.dlq, 'https://sqs.eu-west-1.amazonaws.com/123456789012/orders-dlq');
+    assert.equal(input.settleMs, 20_000);
+    assert.deepEqual(
+      (['messageGroupId', 'contentDedup', 'delayMs', 'messageAttributes', 'discover', 'correlationPath', 'outputQueue'] as const).map((field) => names.of(field)),
+      ['queue.messageGroupId', 'queue.contentDedup', 'queue.delay', 'queue.attributes', 'queue.discover', 'queue.correlationPath', 'delivery.outputQueue'],
+    );
+  });
+
+  it('a queue URL on SQS\'s hosts or an ARN is a target as written', async () => {
+    for (const target of ['https://sqs.eu-west-1.amazonaws.com/123456789012/orders', 'arn:aws:sqs:eu-west-1:123456789012:orders']) {
+      const file = join(dir, 'direct.yaml');
+      await writeFile(file, `target: ${target}\nload: {rate: 5, requests: 2}\n`);
+      assert.equal(profileInput(await loadProfile(file), (queue) => queue, {}).input.target, target);
+    }
+  });
+});
 
 describe('delivered on a queue phase', () => {
   const queuePhase = (delivery?: { sent: number; processed: number }): PhaseFigures => ({
