@@ -2,8 +2,10 @@
  * Profiles with a queue target (poll-based invocation): the queue given by URL, ARN or a key of
  * queues; the queue section and delivery.outputQueue read as a run's input; every bad value refused
  * by its profile field, exit 2, before anything is sent (a counting server stands as the SQS
- * endpoint); `delivered` judged on a queue phase as processed / sent.
- */import assert from 'node:assert/strict';
+ * endpoint); `delivered` judged on a queue phase as processed / sent; and the shipped
+ * orders-queue profile run end to end on the local stack, its messages reconciled exactly.
+ */
+import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -72,6 +74,14 @@ describe('queue profiles refused by their fields', () => {
       assert.equal(result.stderr.trim().split('\n').length, 1, `${name}: one line: ${result.stderr}`);
     }
     assert.equal(counting.count(), 0, 'nothing reached SQS');
+  });
+
+  it('--check of the shipped orders profile says what would run: the queue by its key, one queue phase, the output queue and the redrive policy\'s DLQ', async () => {
+    const result = await runLambench(['run', ORDERS_PROFILE, '--check']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /^ {2}target {6}queue lambench-orders \(queues\.orders, its URL looked up when the run starts\)$/m);
+    assert.match(result.stdout, /^ {2}modes {7}queue \(the messages sent; the event source mapping invokes the function\)$/m);
+    assert.match(result.stdout, /^ {2}delivery {4}output queue lambench-orders-out, DLQ from the queue's redrive policy$/m);
   });
 });
 
@@ -160,3 +170,41 @@ describe('delivered on a queue phase', () => {
   });
 });
 
+describe('lambench run profiles/orders-queue.yaml on the local stack it starts', () => {
+  it('sends to lambench-orders and reconciles every message: processed + dead-lettered = sent, one in ten dead-lettered (failEvery 10)', { timeout: 90_000 }, async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lambench-orders-run-'));
+    try {
+      // Prepare
+      const out = join(dir, 'report.json');
+      // Act: 20/s for 1 s is 20 messages, orders 0 to 19; 0 and 10 fail every receive.
+      const result = await runLambench(['run', ORDERS_PROFILE, '--duration', '1s', '--out', out], { timeoutMs: 80_000 });
+      // Assess
+      assert.equal(result.code, 0, result.stderr);
+      const report = JSON.parse(await readFile(out, 'utf8'));
+      assert.deepEqual(report.phases.map((phase: { name: string }) => phase.name), ['queue']);
+      const [phase] = report.phases;
+      assert.equal(phase.requests, 20, '20/s × 1 s');
+      assert.equal(phase.outcomes.ok, 20, `every message sent: ${JSON.stringify(phase.outcomes)}`);
+      // The key of queues, looked up on the stack; the endpoint, the stack's SQS (not its Lambda API).
+      const port = /^http:\/\/sqs\.us-east-1\.localhost:(\d+)\/000000000000\/lambench-orders$/.exec(report.target)?.[1];
+      assert.ok(port, report.target);
+      assert.equal(report.config.endpointUrl, `http://127.0.0.1:${port}`);
+      assert.deepEqual(phase.queue.wiring.mappings.map((mapping: { functionArn: string }) => mapping.functionArn.split(':').pop()), ['orders']);
+      const delivery = phase.queue.delivery;
+      const counts = { sent: delivery.sent, processed: delivery.processed, processedDerived: delivery.processedDerived, deadLettered: delivery.deadLettered, remaining: delivery.remaining, unaccounted: delivery.unaccounted, duplicates: delivery.duplicates };
+      assert.deepEqual(counts, { sent: 20, processed: 18, processedDerived: false, deadLettered: 2, remaining: 0, unaccounted: 0, duplicates: 0 });
+      assert.equal(delivery.processed + delivery.deadLettered + delivery.remaining, delivery.sent, 'sent = processed + dead-lettered + still in the queue');
+      assert.equal(Object.values(delivery.receiveCounts as Record<string, number>).reduce((sum, count) => sum + count, 0), 2, 'a receive count for each dead-lettered message');
+      assert.equal(delivery.endToEnd.count, 18, 'an end-to-end time for each processed message');
+      assert.match(delivery.outputQueueUrl, /\/lambench-orders-out$/);
+      assert.match(delivery.dlqUrl, /\/lambench-orders-dlq$/, "the redrive policy's DLQ");
+      assert.deepEqual(
+        report.thresholds.map((result: { threshold: string; phase: string; passed: boolean; actual: number }) => [result.threshold, result.phase, result.passed, result.threshold.startsWith('p99') ? 'latency' : result.actual]),
+        [['errors<1%', 'queue', true, 0], ['delivered>=85%', 'queue', true, 0.9], ['p99<1s', 'queue', true, 'latency']],
+      );
+      assert.match(result.stdout, /sent 20 = processed 18 \+ dead-lettered 2 \+ in the queue 0/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
