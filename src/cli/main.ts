@@ -210,7 +210,7 @@ async function parse(argv: string[]): Promise<void> {
           functions: { type: 'string', describe: 'folder of your own handlers (*.js / *.mjs exporting handler)' },
           queue: { type: 'string', array: true, describe: 'extra SQS queue to create (repeatable)' },
           'reserved-concurrency': { type: 'string', array: true, describe: 'NAME=N: concurrency limit for a function (repeatable)' },
-          config: { type: 'string', describe: 'JSON file of per-function settings: {"NAME": {"maximumRetryAttempts": 0, "onFailure": "my-queue"}, …}' },
+          config: { type: 'string', describe: 'JSON file of per-function settings {"NAME": {"maximumRetryAttempts": 0, "onFailure": "my-queue"}, …}, and "eventSourceMappings": [{"EventSourceArn": "my-queue", "FunctionName": "orders"}, …]' },
           set: { type: 'string', array: true, describe: 'NAME.key=value: one setting of one function (repeatable), e.g. flaky.maximumRetryAttempts=0, square.onSuccess=null' },
           fault: {
             type: 'string',

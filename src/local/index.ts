@@ -1,8 +1,9 @@
 /**
  * The built-in local stack: a Lambda Invoke API that runs JavaScript handlers, an API Gateway-like
- * HTTP front over the same functions, SQS from an emulator, destinations and DLQs wired to it, all
- * on 127.0.0.1. Usable as a library: tests start
- * and stop it in-process; `lambench local` starts it in the foreground.
+ * HTTP front over the same functions, SQS from an emulator, destinations and DLQs wired to it, and
+ * SQS event source mappings (the Lambda API's …/event-source-mappings, with pollers), all on
+ * 127.0.0.1. Usable as a library: tests start and stop it in-process; `lambench local` starts it
+ * in the foreground.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';

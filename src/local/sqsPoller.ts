@@ -8,7 +8,9 @@
  *
  * Concurrency: each poller ("lane") has at most one batch in flight, so batches in flight never
  * exceed the lanes; how many lanes may run is LaneScaler's (sqsPollerScaling.ts): 5 to start,
- * growing with the backlog up to MaximumConcurrency or 1,000, time-compressed. FIFO queues: the
+ * growing with the backlog up to MaximumConcurrency or 1,000, time-compressed. An idle mapping
+ * keeps a single long poll going (one receive a second), and starts the others again as soon as
+ * it receives something. FIFO queues: the
  * emulator hands out a message group only while none of its messages is in flight, so a group is
  * in one batch at a time and its order holds.
  */
@@ -122,10 +124,13 @@ export class SqsPoller {
         this.warned = false;
         if (this.abandoned) return;
         if (batch.messages.length === 0) {
-          // Traffic is low: back towards the starting concurrency, one lane at a time.
+          // Traffic is low: back towards the starting concurrency, one lane at a time; and while the
+          // queue is empty one poller is enough to notice the next message (it restarts the others).
           this.scaler.idle();
+          if (this.lanes > 1) return;
           continue;
         }
+        this.spawn();
         const work = this.process(batch.messages, batch.receivedAt);
         this.invocations.add(work);
         await work.finally(() => this.invocations.delete(work));

@@ -14,8 +14,16 @@ type Row = [string, ...string[]];
 
 /** The phase's column header: a queue phase is its messages sent, not an invocation type. */
 export function phaseLabel(phase: PhaseReport): string {
-  return phase.queue ? `${phase.name} (SendMessage)` : `${phase.name} (${phase.invocationType})`;
+  return `${phase.name} (${phaseKind(phase)})`;
 }
+
+/** What a phase sent: its invocation type, or SendMessage for a queue phase. */
+export function phaseKind(phase: PhaseReport): string {
+  return phase.queue ? 'SendMessage' : phase.invocationType;
+}
+
+/** Why a derived processed count is to be read with care. */
+export const PROCESSED_DERIVED_NOTE = "processed is derived from the counts (no --output-queue to see each message in); SQS's counts are approximate";
 
 export function queueRows(phases: PhaseReport[]): Row[] {
   if (!phases.some((phase) => phase.queue)) return [];
@@ -50,7 +58,7 @@ export function queueNotes(phase: PhaseReport): string[] {
     ...wiring.unknown.map((unknown) => `unknown: ${oneLine(unknown)}`),
   ];
   if (delivery) {
-    notes.push(queueEquation(delivery) + (delivery.processedDerived ? ': processed is derived from the counts (no --output-queue to see each message in); SQS\'s counts are approximate' : ''));
+    notes.push(queueEquation(delivery) + (delivery.processedDerived ? `: ${PROCESSED_DERIVED_NOTE}` : ''));
     if (delivery.depth.baseline > 0) notes.push(`the queue held ${delivery.depth.baseline} messages before the run: they are not counted as this run's`);
     if (delivery.foreignMessages > 0) notes.push(`${delivery.foreignMessages} messages not from this run seen in the DLQ or output queue: handed back, none deleted`);
     for (const reason of delivery.unverifiedReasons ?? []) notes.push(`unverified: ${oneLine(reason)}`);
@@ -58,8 +66,13 @@ export function queueNotes(phase: PhaseReport): string[] {
   return notes;
 }
 
+/** The mapped function's name (its ARN when it has none to read). */
+export function mappedFunctionName(mapping: QueueMapping): string {
+  return mapping.functionArn.split(':function:')[1]?.split(':')[0] ?? mapping.functionArn;
+}
+
 function mappingLabel(mapping: QueueMapping): string {
-  const name = mapping.functionArn.split(':function:')[1]?.split(':')[0] ?? mapping.functionArn;
+  const name = mappedFunctionName(mapping);
   const concurrency = mapping.maximumConcurrency !== undefined ? `, ≤${mapping.maximumConcurrency} at once` : '';
   return `${oneLine(name)} (${mapping.state}, batch ${mapping.batchSize}${mapping.batchingWindowSeconds > 0 ? ` within ${mapping.batchingWindowSeconds} s` : ''}${concurrency})`;
 }

@@ -5,8 +5,8 @@
  *
  * A queue is told from an HTTP endpoint without guessing: an `arn:…:sqs:` ARN; a URL on SQS's own
  * hosts (`sqs.<region>.amazonaws.com`, `<region>.queue.amazonaws.com`) or an emulator's
- * (`sqs.<region>.localhost…`, as the local stack, fauxqs and LocalStack hand out) whose path is
- * `/<12-digit account>/<queue name>`; or anything written with an `sqs:` prefix
+ * (`sqs.<region>.localhost…`, as the local stack, fauxqs and LocalStack hand out, or a loopback host,
+ * as LocalStack's path-style URLs have) whose path is `/<12-digit account>/<queue name>`; or anything written with an `sqs:` prefix
  * (`sqs:http://127.0.0.1:4566/000000000000/orders`), the explicit way for any other endpoint.
  */
 import { UsageError } from '../errors.js';
@@ -19,7 +19,13 @@ export type TargetSpec =
 
 const QUEUE_ARN = /^arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,80}(\.fifo)?$/;
 const QUEUE_PATH = /^\/\d{12}\/[A-Za-z0-9_-]{1,80}(\.fifo)?\/?$/;
-const QUEUE_HOSTS = [/^sqs\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/, /^([a-z0-9-]+\.)?queue\.amazonaws\.com$/, /^sqs\.[a-z0-9-]+\.localhost(\.localstack\.cloud)?$/];
+const QUEUE_HOSTS = [
+  /^sqs\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/,
+  /^([a-z0-9-]+\.)?queue\.amazonaws\.com$/,
+  /^sqs\.[a-z0-9-]+\.localhost(\.localstack\.cloud)?$/,
+  // An emulator on this machine (LocalStack's path-style URLs: http://localhost:4566/000000000000/orders).
+  /^(localhost|127\.0\.0\.1|\[::1\]|localhost\.localstack\.cloud)$/,
+];
 
 /** An SQS queue's URL or ARN (see above); `sqs:` forces it. */
 export function queueTarget(text: string): { queue: string; fifo: boolean } | undefined {

@@ -16,7 +16,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { fileURLToPath } from 'node:url';
 import type { EventSourceBatch, LocalStack, LocalStackOptions } from '../../src/local/index.js';
-import { lambdaClient, sqsClient, startTestStack } from '../helpers.js';
+import { lambdaClient, sqsClient, startTestStack } from './helpers.js';
 
 export const ESM_FIXTURES = fileURLToPath(new URL('../fixtures/esm/', import.meta.url));
 

@@ -1,11 +1,12 @@
 /**
- * Colours: one per phase kind, the same in every plot and table; the swatches and phase labels
- * drawn with them, and the colours of outcomes and status codes.
+ * Colours: one per phase kind (sync, async, queue), the same in every plot and table; the swatches
+ * and phase labels drawn with them, and the colours of outcomes and status codes.
  */
 import type { PhaseReport } from '../reportDocument.js';
+import { phaseKind } from '../queueText.js';
 import { el, type Html } from './markup.js';
 
-export const COLOURS = { sync: '#2563eb', async: '#ea580c', endToEnd: '#7c3aed', others: ['#0d9488', '#65a30d', '#db2777'] } as const;
+export const COLOURS = { sync: '#2563eb', async: '#ea580c', queue: '#0891b2', endToEnd: '#7c3aed', others: ['#0d9488', '#65a30d', '#db2777'] } as const;
 
 const OUTCOME_COLOURS: Record<string, string> = {
   ok: '#16a34a',
@@ -18,6 +19,7 @@ const OUTCOME_COLOURS: Record<string, string> = {
 };
 
 export function phaseColour(phase: PhaseReport, index: number): string {
+  if (phase.queue) return COLOURS.queue;
   if (phase.invocationType === 'RequestResponse') return COLOURS.sync;
   if (phase.invocationType === 'Event') return COLOURS.async;
   return COLOURS.others[index % COLOURS.others.length]!;
@@ -44,5 +46,5 @@ export function swatch(colour: string, dashed = false): Html {
 }
 
 export function phaseLabel(phase: PhaseReport, index: number): Html {
-  return el('span', { class: 'phase-label' }, swatch(phaseColour(phase, index)), el('span', {}, phase.name), el('span', { class: 'muted' }, ` (${phase.invocationType})`));
+  return el('span', { class: 'phase-label' }, swatch(phaseColour(phase, index)), el('span', {}, phase.name), el('span', { class: 'muted' }, ` (${phaseKind(phase)})`));
 }

@@ -14,12 +14,14 @@ export function headlineCards(phases: PhaseReport[]): Html {
 function headlineCard(phase: PhaseReport, index: number): Html {
   const attempted = phase.requests + phase.dropped;
   const errors = attempted > 0 ? (attempted - (phase.outcomes?.ok ?? 0)) / attempted : undefined;
+  const queueDelivery = phase.queue?.delivery;
   const figures: [string, string][] = [
     ['p50', formatLatencyUs(phase.latencyUs?.p50)],
     ['p99', formatLatencyUs(phase.latencyUs?.p99)],
     ['throughput', `${formatNumber(phase.throughputPerSecond, 1)}/s`],
     ['errors', errors === undefined ? '—' : formatPercent(errors)],
     ...(phase.delivery ? [['delivered', phase.delivery.accepted > 0 ? formatPercent(phase.delivery.succeeded / phase.delivery.accepted) : '—'] as [string, string]] : []),
+    ...(queueDelivery ? [[queueDelivery.processedDerived ? 'processed (derived)' : 'processed', queueDelivery.sent > 0 ? formatPercent(queueDelivery.processed / queueDelivery.sent) : '—'] as [string, string]] : []),
   ];
   return el(
     'div',

@@ -8,8 +8,9 @@
  * it is given.
  *
  * This file lays out the page: its head, header, banners and the order of its sections. Each section
- * is drawn in its own file: headline.ts, percentiles.ts, throughput.ts, outcomes.ts, delivery.ts and
- * tables.ts (summary, thresholds, failures, configuration, shards), on plot.ts (frames, axes, lines),
+ * is drawn in its own file: headline.ts, percentiles.ts, throughput.ts, outcomes.ts, delivery.ts,
+ * queue.ts (with queueMessages.ts and queueDepth.ts) and tables.ts (summary, thresholds, failures,
+ * configuration, shards), on plot.ts (frames, axes, lines), bars.ts (funnels, columns of counts),
  * colours.ts, format.ts and stylesheet.ts.
  */
 import type { ReportDocument } from '../reportDocument.js';
@@ -19,6 +20,7 @@ import { percentilePlot } from './percentiles.js';
 import { throughputPlot } from './throughput.js';
 import { outcomeBars } from './outcomes.js';
 import { deliveryBlock } from './delivery.js';
+import { queueBlock } from './queue.js';
 import { clientBlock, configurationBlock, failureTable, phaseNotes, shardTable, summaryTable, thresholdList } from './tables.js';
 import { formatTimestamp } from './format.js';
 import { STYLESHEET } from './stylesheet.js';
@@ -42,6 +44,7 @@ export function renderHtmlReport(report: ReportDocument): string {
     section('Throughput over time', 'throughput', throughputPlot(phases)),
     section('Outcomes and status codes', 'outcomes', phases.map(outcomeBars)),
     phases.some((phase) => phase.delivery) ? section('Async delivery', 'delivery', phases.map(deliveryBlock)) : null,
+    phases.some((phase) => phase.queue) ? section('Queue', 'queue', phases.map(queueBlock)) : null,
     section('Summary', 'summary', summaryTable(phases), phaseNotes(phases, report.config), clientBlock(report.client)),
     (report.thresholds ?? []).length > 0 ? section('Thresholds', 'thresholds', thresholdList(report)) : null,
     phases.some((phase) => (phase.errors ?? []).length > 0) ? section('Failures', 'failures', failureTable(phases)) : null,

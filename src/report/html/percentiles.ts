@@ -1,6 +1,7 @@
 /**
  * The latency-by-percentile plot, on HdrHistogram's log axis: x = log10(1 / (1 - p)); one line
- * per phase's latency (and service time, and async end-to-end), decoded from the histograms here.
+ * per phase's latency (and service time, and async or queue end-to-end), decoded from the
+ * histograms here.
  */
 import { decodeHistogram } from '../../metrics/histogram.js';
 import type { PhaseReport } from '../reportDocument.js';
@@ -49,11 +50,13 @@ function percentileSeries(phases: PhaseReport[]): Series[] {
     // Closed loop: latency is the service time, one line says it all.
     const service = phase.load?.kind === 'open' ? percentileCurve(phase.histograms?.serviceTime, phase.serviceTimeUs?.max) : undefined;
     const endToEnd = percentileCurve(phase.delivery?.endToEndHistogram, phase.delivery?.endToEnd?.max);
-    const latencyLabel = phase.invocationType === 'Event' ? `${phase.name}: accepted (202)` : `${phase.name}: latency`;
+    const processed = percentileCurve(phase.queue?.delivery?.endToEndHistogram, phase.queue?.delivery?.endToEnd?.max);
+    const latencyLabel = phase.queue ? `${phase.name}: SendMessage` : phase.invocationType === 'Event' ? `${phase.name}: accepted (202)` : `${phase.name}: latency`;
     return [
       latency && { label: latencyLabel, colour, dashed: false, points: latency, endDot: true },
       service && { label: `${phase.name}: service time`, colour, dashed: true, points: service },
       endToEnd && { label: `${phase.name}: end-to-end (send → completion record)`, colour: COLOURS.endToEnd, dashed: false, points: endToEnd, endDot: true },
+      processed && { label: `${phase.name}: processed end-to-end (send → output record)`, colour: COLOURS.endToEnd, dashed: false, points: processed, endDot: true },
     ].filter((line): line is Series => Boolean(line));
   });
 }

@@ -30,6 +30,7 @@ svg .bar-empty { fill: #f1f5f9; }
 svg.plot { min-width: 600px; }
 svg.bars { min-width: 560px; }
 svg.funnel { min-width: 420px; }
+svg.attempts, svg.receives { max-width: 440px; }
 .scroll { overflow-x: auto; }
 svg.swatch { display: inline-block; width: 24px; height: 10px; vertical-align: middle; margin-right: 6px; }
 .banner { border-radius: 10px; padding: 12px 16px; margin: 12px 0; border: 1px solid; }
@@ -80,5 +81,16 @@ td.type { max-width: 240px; }
 .facts-list dt { color: var(--muted); padding: 6px 16px 6px 0; border-bottom: 1px solid var(--line); }
 .facts-list dd { margin: 0; padding: 6px 0; border-bottom: 1px solid var(--line); min-width: 0; }
 ul.plain { list-style: none; padding: 0; margin: 0; }
+h4.spaced { margin-top: 18px; }
+.callouts { list-style: none; padding: 0; margin: 12px 0 0; font-size: 13.5px; }
+.callouts li { border-left: 4px solid; border-radius: 6px; padding: 7px 12px; margin: 6px 0; overflow-wrap: anywhere; }
+.callouts.warnings li { background: #fffbeb; border-color: #f59e0b; color: #78350f; }
+.callouts.unknowns li { background: #f8fafc; border-color: #94a3b8; color: #334155; }
+.equation { font-size: 16px; margin: 4px 0 8px; font-variant-numeric: tabular-nums; }
+.equation .term { white-space: nowrap; }
+.derived { color: #b45309; font-style: normal; font-weight: 600; }
+.derived-note { font-size: 13.5px; color: #78350f; background: #fffbeb; border-radius: 6px; padding: 6px 10px; margin: 0 0 10px; }
+td.warn { color: #b45309; font-weight: 600; }
+table.mappings th { white-space: nowrap; }
 footer { color: var(--muted); font-size: 12.5px; text-align: center; margin-top: 24px; }
 `;

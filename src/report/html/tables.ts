@@ -3,6 +3,7 @@
  * the run's configuration and the shards of a merged report.
  */
 import { clientWarnings, phaseWarnings, type ClientUsage, type PhaseReport, type ReportDocument, type RunSettings, type ShardSummary } from '../reportDocument.js';
+import type { QueueDeliveryReport } from '../../delivery/queueDelivery.js';
 import { formatLatencyUs } from '../../latencyText.js';
 import { formatThresholdValue } from '../../thresholds/thresholds.js';
 import { el, type Child, type Html } from './markup.js';
@@ -33,6 +34,13 @@ export function summaryTable(phases: PhaseReport[]): Html {
     rows.push(['failed / missing', ...perPhase((phase) => (phase.delivery ? `${formatCount(phase.delivery.failed)} / ${formatCount(phase.delivery.missing)}` : '—'))]);
     rows.push(['end-to-end p50', ...perPhase((phase) => formatLatencyUs(phase.delivery?.endToEnd?.p50))]);
     rows.push(['end-to-end p99', ...perPhase((phase) => formatLatencyUs(phase.delivery?.endToEnd?.p99))]);
+  }
+  if (phases.some((phase) => phase.queue?.delivery)) {
+    const queued = (cell: (delivery: QueueDeliveryReport) => string) => perPhase((phase) => (phase.queue?.delivery ? cell(phase.queue.delivery) : '—'));
+    rows.push(['processed', ...queued((delivery) => `${formatCount(delivery.processed)}/${formatCount(delivery.sent)}${delivery.processedDerived ? ' (derived)' : ''}`)]);
+    rows.push(['dead-lettered / in the queue', ...queued((delivery) => `${formatCount(delivery.deadLettered)} / ${formatCount(delivery.remaining)}`)]);
+    rows.push(['processed p50', ...queued((delivery) => formatLatencyUs(delivery.endToEnd?.p50))]);
+    rows.push(['processed p99', ...queued((delivery) => formatLatencyUs(delivery.endToEnd?.p99))]);
   }
   return el(
     'div',

@@ -1,0 +1,114 @@
+/**
+ * The SQS queue target against the local stack's SQS: sends due together go out as batches of at
+ * most ten, each message keeps its own outcome and message ID and carries lambench's correlation
+ * attribute; a lone send is a SendMessage; FIFO keeps the group and order; a queue that does not
+ * exist is a refused call, not a thrown error.
+ */
+import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { LocalStack } from '../../../src/local/index.js';
+import { QUEUE_CORRELATION_ATTRIBUTE } from '../../../src/correlation.js';
+import { createSqsTarget } from '../../../src/targets/queue/sqsTarget.js';
+import { CREDENTIALS, sqsClient, startTestStack } from '../../support/helpers.js';
+
+describe('queue target: SendMessage and SendMessageBatch with per-message outcomes', () => {
+  let stack: LocalStack;
+  let sqs: SQSClient;
+  before(async () => {
+    stack = await startTestStack();
+    sqs = sqsClient(stack);
+  });
+  after(async () => {
+    sqs.destroy();
+    await stack.stop();
+  });
+
+  /** A client that counts the commands it sends, by name. */
+  function countingClient(): { client: SQSClient; counts: Map<string, number>; sizes: number[] } {
+    const client = new SQSClient({ region: stack.region, endpoint: stack.sqsUrl, credentials: CREDENTIALS });
+    const counts = new Map<string, number>();
+    const sizes: number[] = [];
+    client.middlewareStack.add(
+      (next, context) => (args) => {
+        counts.set(context.commandName!, (counts.get(context.commandName!) ?? 0) + 1);
+        const entries = (args.input as { Entries?: unknown[] }).Entries;
+        if (entries) sizes.push(entries.length);
+        return next(args);
+      },
+      { step: 'initialize', name: 'countCommands' },
+    );
+    return { client, counts, sizes };
+  }
+
+  const request = (n: number) => ({ invocationType: 'Event' as const, payload: new TextEncoder().encode(JSON.stringify({ n })), clientRequestId: `cid-${n}` });
+
+  async function readAll(queueUrl: string, expected: number) {
+    const seen = [];
+    for (let round = 0; round < 30 && seen.length < expected; round++) {
+      const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageAttributeNames: ['All'], MessageSystemAttributeNames: ['All'] }));
+      seen.push(...Messages);
+      // Deleted as read: a FIFO group gives its next message only once the one before is gone.
+      for (const message of Messages) await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }));
+    }
+    return seen;
+  }
+
+  it('25 sends due together: batches of at most 10, 25 outcomes with distinct message IDs, each message carrying its correlation ID', async () => {
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'target-batch' }));
+    const { client, counts, sizes } = countingClient();
+    const target = createSqsTarget({ client, queueUrl: QueueUrl!, description: 'target-batch', fifo: false });
+    const outcomes = await Promise.all(Array.from({ length: 25 }, (_, n) => target.invoke(request(n))));
+    assert.deepEqual(outcomes.map((outcome) => outcome.class), Array(25).fill('ok'));
+    assert.equal(new Set(outcomes.map((outcome) => outcome.messageId)).size, 25);
+    assert.deepEqual(outcomes.map((outcome) => outcome.clientRequestId), Array.from({ length: 25 }, (_, n) => `cid-${n}`));
+    assert.ok((counts.get('SendMessageBatchCommand') ?? 0) >= 3, `batched: ${JSON.stringify([...counts])}`);
+    assert.ok(sizes.every((size) => size <= 10) && sizes.reduce((a, b) => a + b, 0) === 25, `batch sizes ${sizes}`);
+    const messages = await readAll(QueueUrl!, 25);
+    assert.equal(messages.length, 25);
+    const byId = new Map(messages.map((message) => [message.MessageId, message]));
+    for (const outcome of outcomes) {
+      const message = byId.get(outcome.messageId)!;
+      assert.equal(message.MessageAttributes?.[QUEUE_CORRELATION_ATTRIBUTE]?.StringValue, outcome.clientRequestId);
+      assert.equal(`cid-${JSON.parse(message.Body!).n}`, outcome.clientRequestId);
+    }
+    await target.close();
+  });
+
+  it('a lone send is one SendMessage', async () => {
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'target-single' }));
+    const { client, counts } = countingClient();
+    const target = createSqsTarget({ client, queueUrl: QueueUrl!, description: 'target-single', fifo: false, attributes: { tenant: 'acme' } });
+    const outcome = await target.invoke(request(1));
+    assert.equal(outcome.class, 'ok');
+    assert.ok(outcome.messageId);
+    assert.deepEqual([...counts], [['SendMessageCommand', 1]]);
+    const [message] = await readAll(QueueUrl!, 1);
+    assert.equal(message!.MessageAttributes?.tenant?.StringValue, 'acme');
+    await target.close();
+  });
+
+  it('FIFO: the group is set, each message deduplicated by its correlation ID, order kept', async () => {
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'target-order.fifo', Attributes: { FifoQueue: 'true' } }));
+    const { client } = countingClient();
+    const target = createSqsTarget({ client, queueUrl: QueueUrl!, description: 'fifo', fifo: true, messageGroupId: 'g1', deduplicate: true });
+    const outcomes = await Promise.all(Array.from({ length: 12 }, (_, n) => target.invoke(request(n))));
+    assert.ok(outcomes.every((outcome) => outcome.class === 'ok'), JSON.stringify(outcomes.find((outcome) => outcome.class !== 'ok')));
+    const messages = await readAll(QueueUrl!, 12);
+    assert.deepEqual(messages.map((message) => JSON.parse(message.Body!).n), Array.from({ length: 12 }, (_, n) => n));
+    assert.ok(messages.every((message) => message.Attributes?.MessageGroupId === 'g1'));
+    await target.close();
+  });
+
+  it('a queue that does not exist: each call refused (class, error type), nothing thrown', async () => {
+    const { client } = countingClient();
+    const target = createSqsTarget({ client, queueUrl: `${stack.sqsUrl}/000000000000/no-such-queue`, description: 'missing', fifo: false });
+    const outcomes = await Promise.all([target.invoke(request(1)), target.invoke(request(2))]);
+    for (const outcome of outcomes) {
+      assert.equal(outcome.class, 'httpError');
+      assert.match(outcome.errorType!, /QueueDoesNotExist|NonExistentQueue/);
+      assert.equal(outcome.refusedByService, true);
+    }
+    await target.close();
+  });
+});
