@@ -8,7 +8,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { runLambench } from './helpers.js';
+import { runLambench } from '../support/helpers.js';
 
 describe('lambench demo', () => {
   it('shows the seven steps, the queue step reconciled (60 sent = 54 processed + 6 dead-lettered + 0), and writes the main job\'s report', { timeout: 120_000 }, async () => {

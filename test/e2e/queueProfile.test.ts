@@ -1,21 +1,15 @@
 /**
- * Profiles with a queue target (poll-based invocation): the queue given by URL, ARN or a key of
- * queues; the queue section and delivery.outputQueue read as a run's input; every bad value refused
- * by its profile field, exit 2, before anything is sent (a counting server stands as the SQS
- * endpoint); `delivered` judged on a queue phase as processed / sent; and the shipped
- * orders-queue profile run end to end on the local stack, its messages reconciled exactly.
+ * Profiles with a queue target (poll-based invocation) through `lambench run`: every bad value
+ * refused by its profile field, exit 2, before anything is sent (a counting server stands as the
+ * SQS endpoint); --check says what would run in a queue's terms; and the shipped orders-queue
+ * profile run end to end on the local stack, its messages reconciled exactly.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Problems } from '../src/config/problems.js';
-import { flagNames } from '../src/config/runInput.js';
-import { loadProfile } from '../src/profiles/profile.js';
-import { profileInput } from '../src/profiles/profileInput.js';
-import { checkThresholds, evaluateThresholds, parseThreshold, type PhaseFigures } from '../src/thresholds/thresholds.js';
-import { closeServer, delayServer, listen, REPO_ROOT, runLambench } from './helpers.js';
+import { closeServer, delayServer, listen, REPO_ROOT, runLambench } from '../support/helpers.js';
 
 const ORDERS_PROFILE = join(REPO_ROOT, 'profiles', 'orders-queue.yaml');
 
@@ -82,91 +76,6 @@ describe('queue profiles refused by their fields', () => {
     assert.match(result.stdout, /^ {2}target {6}queue lambench-orders \(queues\.orders, its URL looked up when the run starts\)$/m);
     assert.match(result.stdout, /^ {2}modes {7}queue \(the messages sent; the event source mapping invokes the function\)$/m);
     assert.match(result.stdout, /^ {2}delivery {4}output queue lambench-orders-out, DLQ from the queue's redrive policy$/m);
-  });
-});
-
-describe('queue profile fields to a run\'s input', () => {
-  let dir: string;
-  before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'lambench-queue-input-'));
-  });
-  after(() => rm(dir, { recursive: true, force: true }));
-
-  it('a key of queues is the target (its URL from the resolver; sqs: before a URL that does not read as a queue); the queue section and outputQueue become the inputs, named as the profile writes them', async () => {
-    // Prepare
-    const file = join(dir, 'q.yaml');
-    await writeFile(
-      file,
-      [
-        'target: orders',
-        'queues: {orders: orders-queue, out: https://sqs.eu-west-1.amazonaws.com/123456789012/out, dlq: orders-dlq}',
-        'load: {rate: 5, requests: 2}',
-        'queue: {delay: 5s, attributes: {tenant: acme, trace: "${LAMBENCH_TEST_TRACE:-t1}"}, discover: false, correlationPath: null}',
-        'delivery: {outputQueue: out, dlq: dlq, settle: 20s}',
-      ].join('\n'),
-    );
-    const resolved: Record<string, string> = { 'orders-queue': 'https://queues.internal/123456789012/orders-queue', 'orders-dlq': 'https://sqs.eu-west-1.amazonaws.com/123456789012/orders-dlq' };
-    // Act
-    const { input, names } = profileInput(await loadProfile(file), (queue) => resolved[queue] ?? queue, {});
-    // Assess
-    assert.equal(input.target, 'sqs:https://queues.internal/123456789012/orders-queue');
-    assert.equal(input.types, undefined, 'no modes: the run picks the queue phase');
-    assert.equal(input.delayMs, 5000);
-    assert.deepEqual(input.messageAttributes, ['tenant=acme', 'trace=t1']);
-    assert.equal(input.discover, false);
-    assert.equal(input.correlationPath, null);
-    assert.equal(input.outputQueue, 'https://sqs.eu-west-1.amazonaws.com/123456789012/out');
-    assert.equal(input.dlq, 'https://sqs.eu-west-1.amazonaws.com/123456789012/orders-dlq');
-    assert.equal(input.settleMs, 20_000);
-    assert.deepEqual(
-      (['messageGroupId', 'contentDedup', 'delayMs', 'messageAttributes', 'discover', 'correlationPath', 'outputQueue'] as const).map((field) => names.of(field)),
-      ['queue.messageGroupId', 'queue.contentDedup', 'queue.delay', 'queue.attributes', 'queue.discover', 'queue.correlationPath', 'delivery.outputQueue'],
-    );
-  });
-
-  it('a queue URL on SQS\'s hosts or an ARN is a target as written', async () => {
-    for (const target of ['https://sqs.eu-west-1.amazonaws.com/123456789012/orders', 'arn:aws:sqs:eu-west-1:123456789012:orders']) {
-      const file = join(dir, 'direct.yaml');
-      await writeFile(file, `target: ${target}\nload: {rate: 5, requests: 2}\n`);
-      assert.equal(profileInput(await loadProfile(file), (queue) => queue, {}).input.target, target);
-    }
-  });
-});
-
-describe('delivered on a queue phase', () => {
-  const queuePhase = (delivery?: { sent: number; processed: number }): PhaseFigures => ({
-    name: 'queue',
-    requests: 60,
-    dropped: 0,
-    outcomes: { ok: 60 },
-    throughputPerSecond: 20,
-    latencyUs: null,
-    queue: delivery ? { delivery } : {},
-  });
-
-  it('is processed / sent, judged against the rule', () => {
-    const results = evaluateThresholds([parseThreshold('delivered>=85%'), parseThreshold('queue:delivered>=95%')], [queuePhase({ sent: 60, processed: 54 })]);
-    assert.deepEqual(
-      results.map(({ threshold, phase, actual, passed }) => ({ threshold, phase, actual, passed })),
-      [
-        { threshold: 'delivered>=85%', phase: 'queue', actual: 0.9, passed: true },
-        { threshold: 'queue:delivered>=95%', phase: 'queue', actual: 0.9, passed: false },
-      ],
-    );
-  });
-
-  it('with nothing sent there is no figure: a rule for the phase fails as no data', () => {
-    const [result] = evaluateThresholds([parseThreshold('queue:delivered>=90%')], [queuePhase({ sent: 0, processed: 0 })]);
-    assert.deepEqual([result?.actual, result?.passed], [null, false]);
-  });
-
-  it('is accepted for the queue phase when delivery is verified, and needs it said with the queue\'s own inputs otherwise', () => {
-    const verified = new Problems(flagNames);
-    assert.equal(checkThresholds(['queue:delivered>=90%', 'delivered>=90%'], ['queue'], true, verified).length, 2);
-    assert.deepEqual(verified.rendered(), []);
-    const unverified = new Problems(flagNames);
-    checkThresholds(['delivered>=90%'], ['queue'], false, unverified);
-    assert.deepEqual(unverified.rendered(), ["--threshold 'delivered>=90%' needs --verify-delivery (with --output-queue / --dlq): delivery is only known when it is verified"]);
   });
 });
 
