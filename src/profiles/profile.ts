@@ -10,6 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { UsageError, messageOf } from '../errors.js';
+import { queueTarget } from '../targets/targetSpec.js';
 import { PROFILE_SCHEMA } from './schema.js';
 
 export interface Profile {
@@ -23,7 +24,7 @@ export interface Profile {
   timeout?: string;
   load?: { rate?: number; concurrency?: number; maxInFlight?: number; duration?: string; requests?: number; warmup?: string; ramp?: string; workers?: number };
   queues?: Record<string, string>;
-  delivery?: { verify?: boolean; destination?: string; dlq?: string; settle?: string };
+  delivery?: { verify?: boolean; destination?: string; dlq?: string; outputQueue?: string; settle?: string };
   thresholds?: string[];
   aws?: { region?: string; profile?: string; endpointUrl?: string };
   invoke?: { qualifier?: string; logType?: string; clientContext?: Record<string, unknown>; retries?: number; sdk?: boolean };
@@ -37,6 +38,14 @@ export interface Profile {
     correlationPath?: string | null;
     correlationHeader?: string;
     sigv4?: boolean;
+  };
+  queue?: {
+    messageGroupId?: string;
+    contentDedup?: boolean;
+    delay?: string;
+    attributes?: Record<string, string>;
+    discover?: boolean;
+    correlationPath?: string | null;
   };
   output?: { out?: string; html?: string; raw?: string; hgrm?: string };
 }
@@ -106,13 +115,23 @@ export function checkProfile(value: unknown, dir: string, env: NodeJS.ProcessEnv
     }
   }
   if (deliveryVerified(profile)) {
-    for (const field of ['destination', 'dlq'] as const) {
+    for (const field of ['destination', 'dlq', 'outputQueue'] as const) {
       const reference = profile.delivery?.[field];
       if (reference !== undefined && !isUrl(reference) && !(reference in (profile.queues ?? {}))) {
         const known = Object.keys(profile.queues ?? {});
         problems.push(`delivery.${field}: '${reference}' is not a queue under queues (${known.length ? known.join(', ') : 'none defined'}): define it there, or give a queue URL`);
       }
     }
+  }
+
+  // What the target is decides which sections apply; the run's checks name each field that does not
+  // (http.method…), but a queue section or a correlation path in the wrong one is said here, with where it belongs.
+  const queue = isQueueProfile(profile, env);
+  if (queue === false && profile.queue !== undefined) {
+    problems.push(`queue: applies to a queue target, and target '${profile.target}' is not one: give the queue's URL or ARN, or a key of queues (${Object.keys(profile.queues ?? {}).join(', ') || 'none defined'})`);
+  }
+  if (queue === true && profile.http?.correlationPath !== undefined) {
+    problems.push('http.correlationPath: is for URL targets: for a queue target, write queue.correlationPath');
   }
 
   const provided = new Set(profile.localStack ? LOCAL_STACK_VARIABLES : []);
@@ -134,16 +153,42 @@ function expandable(profile: Profile): [string, string][] {
   return [
     ['target', profile.target],
     ...Object.entries(profile.queues ?? {}).map(([name, value]): [string, string] => [`queues.${name}`, value]),
-    ...(['destination', 'dlq'] as const).flatMap((field): [string, string][] => (profile.delivery?.[field] ? [[`delivery.${field}`, profile.delivery[field]!]] : [])),
+    ...(['destination', 'dlq', 'outputQueue'] as const).flatMap((field): [string, string][] => (profile.delivery?.[field] ? [[`delivery.${field}`, profile.delivery[field]!]] : [])),
     ...(['region', 'profile', 'endpointUrl'] as const).flatMap((field): [string, string][] => (profile.aws?.[field] ? [[`aws.${field}`, profile.aws[field]!]] : [])),
     ...(profile.http?.asyncUrl ? [['http.asyncUrl', profile.http.asyncUrl] as [string, string]] : []),
     ...Object.entries(profile.http?.headers ?? {}).map(([name, value]): [string, string] => [`http.headers.${name}`, value]),
+    ...Object.entries(profile.queue?.attributes ?? {}).map(([name, value]): [string, string] => [`queue.attributes.${name}`, value]),
   ];
 }
 
 /** Fills in `${VAR}` from the environment (checked beforehand by checkProfile). */
 export function expandVariables(text: string, env: NodeJS.ProcessEnv = process.env): string {
   return text.replace(VARIABLE, (_, name: string, fallback: string | undefined) => env[name] ?? fallback ?? '');
+}
+
+/**
+ * The key of `queues` the target names, if it names one: the target is then that queue (a queue an
+ * event source mapping reads), its URL given there or looked up by name, as delivery's queues are.
+ */
+export function targetQueueKey(profile: Profile): string | undefined {
+  return profile.queues !== undefined && Object.hasOwn(profile.queues, profile.target) ? profile.target : undefined;
+}
+
+/**
+ * Whether the profile's target is a queue: a key of queues, or a queue's URL or ARN once its
+ * variables are filled in from `env`; undefined while a variable it needs is not known yet (the
+ * local stack's, before the stack starts).
+ */
+export function isQueueProfile(profile: Profile, env: NodeJS.ProcessEnv = process.env): boolean | undefined {
+  if (targetQueueKey(profile) !== undefined) return true;
+  const unknown = [...profile.target.matchAll(VARIABLE)].some((match) => match[2] === undefined && env[match[1]!] === undefined);
+  if (unknown) return undefined;
+  try {
+    return queueTarget(expandVariables(profile.target, env).trim()) !== undefined;
+  } catch {
+    // `sqs:` before something that is not a queue: a queue target all the same, which the run's check refuses with the fix.
+    return true;
+  }
 }
 
 export function modesOf(profile: Profile): string[] {

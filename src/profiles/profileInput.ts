@@ -6,7 +6,8 @@
 import { resolve } from 'node:path';
 import { parseDuration } from '../duration.js';
 import { flagNames, type Field, type FieldNames, type RunInput } from '../config/runInput.js';
-import { deliveryVerified, expandVariables, isUrl, modesOf, payloadText, type LoadedProfile, type Profile } from './profile.js';
+import { queueTarget } from '../targets/targetSpec.js';
+import { deliveryVerified, expandVariables, isUrl, modesOf, payloadText, targetQueueKey, type LoadedProfile, type Profile } from './profile.js';
 
 /** Each input's field in a profile, in the order the format lists them; inputs a profile cannot give keep their flag. */
 const FIELDS: Partial<Record<Field, string>> = {
@@ -27,6 +28,7 @@ const FIELDS: Partial<Record<Field, string>> = {
   verifyDelivery: 'delivery.verify',
   destinationQueue: 'delivery.destination',
   dlq: 'delivery.dlq',
+  outputQueue: 'delivery.outputQueue',
   settleMs: 'delivery.settle',
   thresholds: 'thresholds',
   region: 'aws.region',
@@ -46,6 +48,11 @@ const FIELDS: Partial<Record<Field, string>> = {
   correlationPath: 'http.correlationPath',
   correlationHeader: 'http.correlationHeader',
   sigv4: 'http.sigv4',
+  messageGroupId: 'queue.messageGroupId',
+  contentDedup: 'queue.contentDedup',
+  delayMs: 'queue.delay',
+  messageAttributes: 'queue.attributes',
+  discover: 'queue.discover',
   out: 'output.out',
   html: 'output.html',
   rawPath: 'output.raw',
@@ -56,7 +63,8 @@ const ORDER = Object.keys(FIELDS);
 /** The names of one profile's fields: a list is indexed where the file wrote a list (`modes: [sync, asink]` → `modes[1]`). */
 export function profileNames(profile: Profile): FieldNames {
   const lists = new Set<Field>(['thresholds', ...(Array.isArray(profile.modes) ? (['types'] as const) : [])]);
-  const path = (field: Field) => FIELDS[field];
+  // A queue target's correlation path is written under queue (http.correlationPath is refused for it: profile.ts).
+  const path = (field: Field) => (field === 'correlationPath' && profile.queue?.correlationPath !== undefined ? 'queue.correlationPath' : FIELDS[field]);
   return {
     of: (field, index) => {
       const name = path(field);
@@ -78,13 +86,15 @@ export function profileInput(loaded: LoadedProfile, queueUrl: (reference: string
   const { profile } = loaded;
   const expand = (text: string | undefined) => (text === undefined ? undefined : expandVariables(text, env));
   const duration = (text: string | undefined, field: string) => (text === undefined ? undefined : parseDuration(text, field));
-  const { load = {}, http = {}, invoke = {}, aws = {}, output = {} } = profile;
+  const { load = {}, http = {}, invoke = {}, aws = {}, output = {}, queue: send = {} } = profile;
   const verify = deliveryVerified(profile);
   // delivery names a key of queues, or a queue URL itself.
   const queue = (reference: string | undefined) => (reference === undefined || !verify ? undefined : queueUrl(expand(isUrl(reference) ? reference : (profile.queues?.[reference] ?? reference))!));
+  const targetKey = targetQueueKey(profile);
   const input: RunInput = {
-    target: expand(profile.target)!,
-    types: Array.isArray(profile.modes) ? profile.modes : modesOf(profile).join(','),
+    target: targetKey === undefined ? expand(profile.target)! : asQueueTarget(queueUrl(expand(profile.queues![targetKey])!)),
+    // No modes: the run's default (sync; a queue target's one phase, its messages sent).
+    types: profile.modes === undefined ? undefined : Array.isArray(profile.modes) ? profile.modes : modesOf(profile).join(','),
     template: true,
     templateDir: loaded.dir,
     profilePath: loaded.path,
@@ -102,6 +112,7 @@ export function profileInput(loaded: LoadedProfile, queueUrl: (reference: string
     verifyDelivery: verify || undefined,
     destinationQueue: queue(profile.delivery?.destination),
     dlq: queue(profile.delivery?.dlq),
+    outputQueue: queue(profile.delivery?.outputQueue),
     settleMs: duration(profile.delivery?.settle, 'delivery.settle'),
     thresholds: profile.thresholds,
     region: expand(aws.region),
@@ -118,13 +129,32 @@ export function profileInput(loaded: LoadedProfile, queueUrl: (reference: string
     asyncHeader: http.asyncHeader,
     asyncBodyPath: http.asyncBodyPath,
     asyncUrl: expand(http.asyncUrl),
-    correlationPath: http.correlationPath,
+    correlationPath: send.correlationPath !== undefined ? send.correlationPath : http.correlationPath,
     correlationHeader: http.correlationHeader,
     sigv4: http.sigv4 || undefined,
+    messageGroupId: send.messageGroupId,
+    contentDedup: send.contentDedup || undefined,
+    delayMs: duration(send.delay, 'queue.delay'),
+    messageAttributes: send.attributes === undefined ? undefined : Object.entries(send.attributes).map(([name, value]) => `${name}=${expand(value)}`),
+    discover: send.discover,
     out: output.out,
     html: output.html,
     hgrm: output.hgrm,
     rawPath: output.raw,
   };
   return { input, names: profileNames(profile) };
+}
+
+/**
+ * A queue the target names through `queues`, as its URL: a target by itself when it reads as a
+ * queue's (SQS's hosts, an emulator's: targets/targetSpec.ts), else written `sqs:URL`, the explicit
+ * form, since the profile said it is a queue (another endpoint's URL would read as an HTTP one).
+ */
+function asQueueTarget(url: string): string {
+  try {
+    if (queueTarget(url) !== undefined) return url;
+  } catch {
+    // said by the run's check of the target
+  }
+  return `sqs:${url}`;
 }

@@ -17,7 +17,7 @@ export const PROFILE_SCHEMA = {
     $schema: { type: 'string', description: 'the schema this file follows (ignored)' },
     name: text('a short name for the scenario'),
     description: { type: 'string', description: 'what the scenario shows' },
-    target: text("a function name, name:qualifier, ARN, or http(s) URL; ${VAR} reads the environment"),
+    target: text("a function name, name:qualifier, ARN, or http(s) URL; an SQS queue's URL or ARN, or a key of queues (a queue an event source mapping reads); ${VAR} reads the environment"),
     localStack: {
       description: 'true: run against the built-in local stack, started for this run (no AWS account needed)',
       anyOf: [
@@ -65,12 +65,13 @@ export const PROFILE_SCHEMA = {
     delivery: {
       type: 'object',
       additionalProperties: false,
-      description: 'verify that every accepted async event completed, on the queues named here',
+      description: 'verify that every accepted async event completed, on the queues named here (a queue target: that every message sent was processed, dead-lettered or is still in the queue)',
       properties: {
         verify: { type: 'boolean', description: 'true (the default when delivery is given) to verify delivery' },
         destination: text('the on-success / on-failure destination: a key of queues, or a queue URL'),
-        dlq: text('the dead-letter queue: a key of queues, or a queue URL'),
-        settle: { ...duration, description: "how long to wait for completions after the async phase, e.g. '30s'" },
+        dlq: text("the dead-letter queue: a key of queues, or a queue URL (a queue target: default its redrive policy's)"),
+        outputQueue: text('queue targets: the queue the function writes each processed message to (a key of queues, or a queue URL): processed is then seen per message, not derived'),
+        settle: { ...duration, description: "how long to wait for completions after the async (or queue) phase, e.g. '30s'" },
       },
     },
     thresholds: { type: 'array', items: { type: 'string', minLength: 1 }, description: "pass/fail rules, e.g. ['p99<300ms', 'errors<1%', 'delivered>=100%']" },
@@ -81,7 +82,7 @@ export const PROFILE_SCHEMA = {
       properties: {
         region: text('an AWS region, e.g. eu-west-1'),
         profile: text('a shared-config profile name'),
-        endpointUrl: { type: 'string', pattern: '^(https?://|\\$\\{)', description: 'the Lambda endpoint URL, e.g. http://localhost:4566 for LocalStack' },
+        endpointUrl: { type: 'string', pattern: '^(https?://|\\$\\{)', description: "the Lambda endpoint URL (a queue target: SQS's), e.g. http://localhost:4566 for LocalStack" },
       },
     },
     invoke: {
@@ -110,6 +111,19 @@ export const PROFILE_SCHEMA = {
         correlationPath: { type: ['string', 'null'], description: "where lambench writes its client request ID (null: don't)" },
         correlationHeader: text('the header that also carries the client request ID'),
         sigv4: { type: 'boolean', description: 'sign requests with SigV4 for execute-api' },
+      },
+    },
+    queue: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'queue target settings: how each message is sent (SendMessage)',
+      properties: {
+        messageGroupId: text('FIFO queues: the message group of every message'),
+        contentDedup: { type: 'boolean', description: 'FIFO queues: true when the queue deduplicates by content (lambench then sends no deduplication ID)' },
+        delay: { ...duration, description: "standard queues: each message's delivery delay, whole seconds up to 15m, e.g. '5s'" },
+        attributes: { type: 'object', additionalProperties: { type: 'string' }, description: 'string message attributes of every message as name: value, e.g. {tenant: acme}' },
+        discover: { type: 'boolean', description: 'false: do not read what the queue is wired to (event source mappings, timeouts, redrive policy) before sending' },
+        correlationPath: { type: ['string', 'null'], description: "where lambench writes its correlation ID in a JSON-object body (null: don't; it always travels as a message attribute)" },
       },
     },
     output: {

@@ -40,10 +40,10 @@ export interface CallChecks {
 export async function checkCall(input: CallInput, types: InvocationType[], problems: Problems, checks: CallChecks = {}): Promise<CallConfig | undefined> {
   const { names } = problems;
   const before = problems.list.length;
-  const isUrl = /^https?:\/\//i.test(input.target.trim());
+  const notAFunction = /^(https?:\/\/|sqs:|arn:[^:]*:sqs:)/i.test(input.target.trim());
   if (input.qualifier !== undefined && input.qualifier.trim() === '') problems.add('qualifier', `needs a version or alias (e.g. ${names.of('qualifier')} live)`);
-  // The qualifier applies to functions only; for a URL it is one of the Invoke API inputs refused below.
-  const spec = problems.check(() => parseTargetSpec(input.target, isUrl ? undefined : input.qualifier));
+  // The qualifier applies to functions only; for a URL or a queue it is one of the Invoke API inputs refused below, named as given.
+  const spec = problems.check(() => parseTargetSpec(input.target, notAFunction ? undefined : input.qualifier));
   checkPositiveDuration(input.timeoutMs, 'timeoutMs', `the default ${DEFAULT_CALL_DEADLINE_MS / 60_000} minutes`, problems);
   if (input.retries !== undefined && (!Number.isInteger(input.retries) || input.retries < 0 || input.retries > 10)) {
     problems.add('retries', `${input.retries} must be a whole number from 0 to 10`);
@@ -177,7 +177,7 @@ function checkQueueInputs(input: CallInput, fifo: boolean, types: InvocationType
   ];
   for (const [field, value] of notForQueues) if (value !== undefined) problems.add(field, 'does not apply to a queue: lambench sends the message, and the event source mapping invokes the function');
   if (types.some((type) => type !== 'Event')) problems.add('types', 'does not apply to a queue: its one phase is the messages sent (the event source mapping invokes the function later, synchronously, in batches); leave it out');
-  if (fifo && !input.messageGroupId) problems.add('messageGroupId', `is needed: the queue is FIFO (its name ends in .fifo), and every message needs a group (${names.of('messageGroupId')} GROUP)`);
+  if (fifo && !input.messageGroupId) problems.add('messageGroupId', `is needed: the queue is FIFO (its name ends in .fifo), and every message needs a group (${names.of('messageGroupId')}${names.isFlag('messageGroupId') ? '' : ':'} GROUP)`);
   if (!fifo && input.messageGroupId !== undefined) problems.add('messageGroupId', 'applies to FIFO queues only (names ending in .fifo)');
   if (input.messageGroupId !== undefined && !/^[!-~]{1,128}$/.test(input.messageGroupId)) problems.add('messageGroupId', `'${input.messageGroupId}' must be 1 to 128 printable ASCII characters without spaces`);
   if (!fifo && input.contentDedup) problems.add('contentDedup', 'applies to FIFO queues only (names ending in .fifo)');

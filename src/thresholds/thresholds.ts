@@ -1,6 +1,7 @@
 /**
  * Pass/fail rules over a finished run: `p99<300ms`, `mean<=1s`, `errors<1%`, `delivered>=100%`,
  * `rps>=50`, optionally for one phase: `async:p99<2s`. Parsed before anything is sent.
+ * `delivered` is an async phase's succeeded / accepted, and a queue phase's processed / sent.
  */
 import type { Problems } from '../config/problems.js';
 import type { Threshold, ThresholdMetric } from '../config/runConfig.js';
@@ -19,6 +20,8 @@ export interface PhaseFigures {
   throughputPerSecond: number;
   latencyUs: Record<'p50' | 'p90' | 'p99' | 'p999' | 'max' | 'mean', number> | null;
   delivery?: { accepted: number; succeeded: number };
+  /** A queue phase, delivery verified: of the messages sent, how many were processed. */
+  queue?: { delivery?: { sent: number; processed: number } };
 }
 
 export type { Threshold, ThresholdMetric };
@@ -70,6 +73,8 @@ export function readThreshold(text: string): Threshold | string {
  */
 export function checkThresholds(texts: string[], phaseNames: string[], verifyDelivery: boolean, problems: Problems): Threshold[] {
   const { names } = problems;
+  // A queue target's one phase: its messages sent, delivered when processed.
+  const queue = phaseNames.includes('queue');
   const thresholds: Threshold[] = [];
   texts.forEach((text, index) => {
     const threshold = readThreshold(text);
@@ -81,9 +86,10 @@ export function checkThresholds(texts: string[], phaseNames: string[], verifyDel
     if (threshold.phase && !phaseNames.includes(threshold.phase)) {
       problems.add('thresholds', `'${threshold.text}' names phase '${threshold.phase}', which this run does not have (it runs ${phaseNames.join(', ')})`, index);
     } else if (threshold.metric === 'delivered' && !verifyDelivery) {
-      problems.add('thresholds', `'${threshold.text}' needs ${names.of('verifyDelivery')} (with ${names.of('destinationQueue')} / ${names.of('dlq')}): delivery is only known when it is verified`, index);
-    } else if (threshold.metric === 'delivered' && threshold.phase && threshold.phase !== 'async') {
-      problems.add('thresholds', `'${threshold.text}': delivery applies to the async phase only (write 'async:${threshold.text.split(':').pop()}' or leave the prefix out)`, index);
+      const queues = queue ? `${names.of('outputQueue')} / ${names.of('dlq')}` : `${names.of('destinationQueue')} / ${names.of('dlq')}`;
+      problems.add('thresholds', `'${threshold.text}' needs ${names.of('verifyDelivery')} (with ${queues}): delivery is only known when it is verified`, index);
+    } else if (threshold.metric === 'delivered' && threshold.phase && threshold.phase !== 'async' && threshold.phase !== 'queue') {
+      problems.add('thresholds', `'${threshold.text}': delivery applies to the ${queue ? 'queue' : 'async'} phase only (write '${queue ? 'queue' : 'async'}:${threshold.text.split(':').pop()}' or leave the prefix out)`, index);
     }
   });
   return thresholds;
@@ -109,8 +115,11 @@ function actualOf(metric: ThresholdMetric, phase: PhaseFigures): number | null {
       const attempted = phase.requests + phase.dropped;
       return attempted > 0 ? (attempted - phase.outcomes.ok) / attempted : null;
     }
-    case 'delivered':
-      return phase.delivery && phase.delivery.accepted > 0 ? phase.delivery.succeeded / phase.delivery.accepted : null;
+    case 'delivered': {
+      if (phase.delivery) return phase.delivery.accepted > 0 ? phase.delivery.succeeded / phase.delivery.accepted : null;
+      const queued = phase.queue?.delivery;
+      return queued && queued.sent > 0 ? queued.processed / queued.sent : null;
+    }
     case 'rps':
       return phase.throughputPerSecond;
     default:

@@ -15,6 +15,7 @@ import { useLocalStackEnvironment } from '../awsEnvironment.js';
 import type { ReportDocument } from '../../report/reportDocument.js';
 import { emitReport } from '../reportOutput.js';
 import { judge } from '../../run/verdict.js';
+import { queueTarget } from '../../targets/targetSpec.js';
 
 export interface RunArgs extends Omit<BenchArgs, 'target'> {
   file?: string;
@@ -25,7 +26,7 @@ export interface RunArgs extends Omit<BenchArgs, 'target'> {
 
 export async function runCommand(args: RunArgs): Promise<void> {
   if (!args.file) throw new UsageError('name a profile: lambench run profiles/square-sync-vs-async.yaml');
-  const { loadProfile, LOCAL_STACK_VARIABLES } = await import('../../profiles/profile.js');
+  const { loadProfile, LOCAL_STACK_VARIABLES, targetQueueKey } = await import('../../profiles/profile.js');
   const loaded = await loadProfile(args.file);
   const useLocal = args.local ?? Boolean(loaded.profile.localStack);
   const note = notePrinter();
@@ -33,17 +34,18 @@ export async function runCommand(args: RunArgs): Promise<void> {
     // The checks a run makes (a ramp longer than the phase…), with stand-in endpoints for the local
     // stack's variables and queue names left as written (looking them up would mean asking SQS):
     // nothing is started or sent. What would run is shown with the variables as placeholders.
+    // A queue target named by its name gets a stand-in URL of that name (FIFO if it ends in .fifo), so that its checks are made.
     const standIns = useLocal ? { ...process.env, ...Object.fromEntries(LOCAL_STACK_VARIABLES.map((name) => [name, 'http://127.0.0.1:1'])) } : process.env;
-    await checkedConfig(loaded, args, (queue) => queue, standIns);
+    await checkedConfig(loaded, args, (queue) => (/^https?:\/\//i.test(queue) ? queue : `http://sqs.us-east-1.localhost:1/000000000000/${queue}`), standIns);
     const shown = await runInput(loaded, args, (queue) => queue, withLocalPlaceholders(useLocal, LOCAL_STACK_VARIABLES));
-    process.stdout.write(`${args.file}: valid${useLocal ? ' (runs on the built-in local stack)' : ''}\n${describe(shown.input)}\n`);
+    process.stdout.write(`${args.file}: valid${useLocal ? ' (runs on the built-in local stack)' : ''}\n${describe(shown.input, args.target === undefined ? targetQueueKey(loaded.profile) : undefined)}\n`);
     return;
   }
   let stack: LocalStack | undefined;
   try {
     if (useLocal) stack = await startStack(loaded.profile.localStack);
     const queueUrl = await queueResolver(loaded.profile.queues ?? {}, stack, { region: loaded.profile.aws?.region, profile: loaded.profile.aws?.profile }, note);
-    const config = await checkedConfig(loaded, args, queueUrl, process.env, stack?.lambdaUrl);
+    const config = await checkedConfig(loaded, args, queueUrl, process.env, stack);
     // Listened to until the report is written: a second Ctrl-C cuts the run short, not the writing.
     const interrupts = listenForInterrupts();
     let report: ReportDocument;
@@ -59,18 +61,32 @@ export async function runCommand(args: RunArgs): Promise<void> {
   }
 }
 
-/** The profile's fields (on the local stack, its endpoint) with the flags over them, each named as where it came from. */
-async function runInput(loaded: LoadedProfile, args: RunArgs, queueUrl: (reference: string) => string, env: NodeJS.ProcessEnv, endpointUrl?: string) {
+/**
+ * The profile's fields with the flags over them, each named as where it came from. On the local
+ * stack the endpoint is the stack's: its Lambda API, or for a queue target its SQS (the mapping's
+ * Lambda is found through the environment the stack set).
+ */
+async function runInput(loaded: LoadedProfile, args: RunArgs, queueUrl: (reference: string) => string, env: NodeJS.ProcessEnv, stack?: LocalStack) {
   const { profileInput } = await import('../../profiles/profileInput.js');
   const fromProfile = profileInput(loaded, queueUrl, env);
-  if (endpointUrl !== undefined) fromProfile.input.endpointUrl = endpointUrl;
-  return overlay(fromProfile, { input: benchFlags(args) as RunInput, names: flagNames });
+  const top = benchFlags(args) as RunInput;
+  if (stack) fromProfile.input.endpointUrl = isQueue(top.target ?? fromProfile.input.target) ? stack.sqsUrl : stack.lambdaUrl;
+  return overlay(fromProfile, { input: top, names: flagNames });
+}
+
+/** A queue's URL or ARN (a malformed `sqs:` target is said by the run's check). */
+function isQueue(target: string): boolean {
+  try {
+    return queueTarget(target.trim()) !== undefined;
+  } catch {
+    return false;
+  }
 }
 
 /** The run's configuration; its problems are said as the profile's (`file: …; … (nothing was sent)`). */
-async function checkedConfig(loaded: LoadedProfile, args: RunArgs, queueUrl: (reference: string) => string, env: NodeJS.ProcessEnv, endpointUrl?: string): Promise<RunConfig> {
+async function checkedConfig(loaded: LoadedProfile, args: RunArgs, queueUrl: (reference: string) => string, env: NodeJS.ProcessEnv, stack?: LocalStack): Promise<RunConfig> {
   const [{ buildRunConfig }, { ProfileError }, { ProblemsError }] = await Promise.all([import('../../run/runConfig.js'), import('../../profiles/profile.js'), import('../../config/problems.js')]);
-  const { input, names } = await runInput(loaded, args, queueUrl, env, endpointUrl);
+  const { input, names } = await runInput(loaded, args, queueUrl, env, stack);
   try {
     return await buildRunConfig(input, names);
   } catch (error) {
@@ -113,15 +129,22 @@ function withLocalPlaceholders(useLocal: boolean, names: string[]): NodeJS.Proce
   return useLocal ? { ...process.env, ...Object.fromEntries(names.map((name) => [name, `<${name}>`])) } : process.env;
 }
 
-function describe(options: RunInput): string {
+/** What would run; `queueKey`: the key of queues the target names (a queue, its URL looked up by name when the run starts unless given). */
+function describe(options: RunInput, queueKey?: string): string {
   const load = options.rate !== undefined ? `open loop ${options.rate}/s` : options.concurrency !== undefined ? `closed loop × ${options.concurrency}` : 'no load shape (give --rate or --concurrency)';
   const length = options.requests !== undefined ? `${options.requests} calls` : `${(options.durationMs ?? 10_000) / 1000} s`;
+  const queue = queueKey !== undefined || isQueue(options.target);
+  const written = options.target.replace(/^sqs:/i, '');
+  const target = queueKey !== undefined ? `queue ${written} (queues.${queueKey}${/^https?:|^arn:/i.test(written) ? '' : ', its URL looked up when the run starts'})` : queue ? `queue ${written}` : options.target;
+  const delivery = queue
+    ? [options.outputQueue && `output queue ${options.outputQueue}`, `DLQ ${options.dlq ?? "from the queue's redrive policy"}`].filter(Boolean).join(', ')
+    : [options.destinationQueue, options.dlq].filter(Boolean).join(', ');
   return [
-    `  target      ${options.target}`,
-    `  modes       ${([] as string[]).concat(options.types ?? 'sync').join(',')}`,
+    `  target      ${target}`,
+    `  modes       ${queue && options.types === undefined ? 'queue (the messages sent; the event source mapping invokes the function)' : ([] as string[]).concat(options.types ?? 'sync').join(',')}`,
     `  load        ${load}, ${length} per phase${options.rampMs ? `, ramp ${options.rampMs / 1000} s` : ''}${options.warmupMs ? `, warm-up ${options.warmupMs / 1000} s` : ''}`,
     `  payload     ${options.payloadFile ?? options.payload ?? '(none)'}`,
-    ...(options.verifyDelivery ? [`  delivery    ${[options.destinationQueue, options.dlq].filter(Boolean).join(', ')}`] : []),
+    ...(options.verifyDelivery ? [`  delivery    ${delivery}`] : []),
     ...(options.thresholds?.length ? [`  thresholds  ${options.thresholds.join(', ')}`] : []),
   ].join('\n');
 }
