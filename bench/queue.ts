@@ -55,7 +55,8 @@ async function sdkLoop(sqsUrl: string, queueUrl: string): Promise<number> {
 
 async function main(): Promise<void> {
   // The local stack in its own process, with a queue no mapping reads (messages pile up; that is fine for sending).
-  const stack = spawn(process.execPath, [LAMBENCH, 'local', '--json', '--quiet', '--queue', 'bench-queue'], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+  // A fresh queue for each run: the emulator slows as a queue fills, and no run should pay for the ones before it.
+  const stack = spawn(process.execPath, [LAMBENCH, 'local', '--json', '--quiet', ...[1, 2, 3, 4].flatMap((n) => ['--queue', `bench-queue-${n}`])], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
   try {
     const line = await new Promise<string>((resolve, reject) => {
       let text = '';
@@ -66,9 +67,9 @@ async function main(): Promise<void> {
       });
     });
     const endpoints = JSON.parse(line) as { sqs: string; queues: Record<string, string> };
-    const queueUrl = endpoints.queues['bench-queue']!;
     const results: Record<'lambench' | 'sdk', number[]> = { lambench: [], sdk: [] };
-    for (const tool of ['lambench', 'sdk', 'sdk', 'lambench'] as const) {
+    for (const [index, tool] of (['lambench', 'sdk', 'sdk', 'lambench'] as const).entries()) {
+      const queueUrl = endpoints.queues[`bench-queue-${index + 1}`]!;
       const rate = tool === 'lambench' ? await lambench(endpoints.sqs, queueUrl) : await sdkLoop(endpoints.sqs, queueUrl);
       results[tool].push(rate);
       console.log(`${tool === 'lambench' ? 'lambench' : 'SDK loop'}  ${rate.toFixed(0).padStart(7)} messages/s`);
