@@ -62,6 +62,7 @@ function describeYargsProblem(message: string, argv: string[]): string {
       })
       .join(', ');
   }
+  if (/^Not enough non-option arguments/.test(message)) return 'an argument is missing';
   const missing = /^Not enough arguments following: (.*)$/.exec(message);
   if (missing) return `${missing[1]!.length > 1 ? '--' : '-'}${missing[1]} needs a value`;
   return message.replace(/\n+/g, ' ');
