@@ -69,3 +69,16 @@ export function isNoSuchQueue(error: unknown): boolean {
   const name = (error as { name?: string; Code?: string })?.name ?? '';
   return name === 'QueueDoesNotExist' || name === 'AWS.SimpleQueueService.NonExistentQueue';
 }
+
+/** A queue's RedrivePolicy attribute: its DLQ and maxReceiveCount (undefined: none, or not one SQS would apply). */
+export function parseRedrivePolicy(text: string | undefined): { dlqArn: string; maxReceiveCount: number } | undefined {
+  if (!text) return undefined;
+  try {
+    const policy = JSON.parse(text) as { deadLetterTargetArn?: string; maxReceiveCount?: number | string };
+    const maxReceiveCount = Number(policy.maxReceiveCount);
+    if (!policy.deadLetterTargetArn || !parseQueueArn(policy.deadLetterTargetArn) || !Number.isFinite(maxReceiveCount)) return undefined;
+    return { dlqArn: policy.deadLetterTargetArn, maxReceiveCount };
+  } catch {
+    return undefined;
+  }
+}

@@ -29,6 +29,11 @@ export class HeldMessages {
     this.held.set(messageId, { queueUrl, receiptHandle, until: receivedAt + HOLD_SECONDS * 1000 });
   }
 
+  /** Messages held now. */
+  get size(): number {
+    return this.held.size;
+  }
+
   forget(messageId: string): void {
     this.held.delete(messageId);
   }

@@ -7,6 +7,7 @@ import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { HOLD_SECONDS } from './heldMessages.js';
 import { withSqsDeadline } from '../aws/sqsClient.js';
 import { queueError } from './sqsFailure.js';
+import { parseRedrivePolicy } from '../aws/queueRef.js';
 
 /** Returns the messages the queue holds now (ApproximateNumberOfMessages), when SQS says. */
 export async function checkQueue(sqs: SQSClient, queueUrl: string, signal: AbortSignal, sayBacklogFrom: number, warn?: (message: string) => void): Promise<number | undefined> {
@@ -17,7 +18,7 @@ export async function checkQueue(sqs: SQSClient, queueUrl: string, signal: Abort
   } catch (error) {
     throw queueError(queueUrl, error);
   }
-  const maxReceiveCount = redriveMaxReceiveCount(attributes?.RedrivePolicy);
+  const maxReceiveCount = parseRedrivePolicy(attributes?.RedrivePolicy)?.maxReceiveCount;
   if (maxReceiveCount !== undefined) {
     warn?.(`${queueUrl} has a redrive policy (maxReceiveCount ${maxReceiveCount}): messages lambench reads but does not match are hidden for up to ${HOLD_SECONDS} s and then handed back, never deleted, yet each read counts toward it`);
   }
@@ -29,14 +30,4 @@ export async function checkQueue(sqs: SQSClient, queueUrl: string, signal: Abort
     );
   }
   return backlog;
-}
-
-function redriveMaxReceiveCount(policy: string | undefined): number | undefined {
-  if (!policy) return undefined;
-  try {
-    const count = Number((JSON.parse(policy) as { maxReceiveCount?: unknown }).maxReceiveCount);
-    return Number.isFinite(count) ? count : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -3,6 +3,7 @@ import { GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import { TargetUnavailableError, UsageError, messageOf } from '../errors.js';
 import type { AwsOptions } from '../aws/awsConfig.js';
 import { createSqsClient, withSqsDeadline } from '../aws/sqsClient.js';
+import { isNoSuchQueue } from '../aws/queueRef.js';
 
 export async function lookUpQueueUrls(names: string[], aws: AwsOptions, note: (message: string) => void): Promise<Map<string, string>> {
   const urls = new Map<string, string>();
@@ -14,8 +15,7 @@ export async function lookUpQueueUrls(names: string[], aws: AwsOptions, note: (m
         const { QueueUrl } = await withSqsDeadline((options) => sqs.send(new GetQueueUrlCommand({ QueueName: name }), options));
         if (QueueUrl) urls.set(name, QueueUrl);
       } catch (error) {
-        const code = (error as { name?: string }).name ?? '';
-        if (code === 'QueueDoesNotExist' || code === 'AWS.SimpleQueueService.NonExistentQueue') {
+        if (isNoSuchQueue(error)) {
           throw new UsageError(`no queue named '${name}' in this account and region: create it, or give its URL`);
         }
         throw error;

@@ -4,8 +4,8 @@
  * where the report must still be written and its pending events are unverified, not missing).
  */
 import { TargetUnavailableError } from '../errors.js';
+import { isNoSuchQueue } from '../aws/queueRef.js';
 
-const NON_EXISTENT = new Set(['QueueDoesNotExist', 'AWS.SimpleQueueService.NonExistentQueue']);
 
 export type SqsFailureKind = 'missingQueue' | 'refused' | 'noAnswer' | 'unreachable';
 
@@ -19,7 +19,7 @@ export interface SqsFailure {
 export function describeSqsFailure(error: unknown): SqsFailure {
   const err = error as Error & { code?: string; $metadata?: { httpStatusCode?: number } };
   const message = err?.message ?? String(error);
-  if (NON_EXISTENT.has(err?.name)) return { kind: 'missingQueue', code: err.name, message };
+  if (isNoSuchQueue(err)) return { kind: 'missingQueue', code: err.name, message };
   if (err?.$metadata?.httpStatusCode !== undefined) return { kind: 'refused', code: err.name, message };
   // Our deadline (an AbortSignal) or the SDK's request timeout: the call was made and never answered.
   // (The SDK also names a reset socket TimeoutError, with code ECONNRESET: that one is unreachable.)

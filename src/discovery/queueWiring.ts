@@ -9,7 +9,7 @@ import { GetFunctionConfigurationCommand, ListEventSourceMappingsCommand, type E
 import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { TargetUnavailableError, UsageError, messageOf } from '../errors.js';
 import { awsErrorName, isAccessDenied } from '../aws/lambdaControl.js';
-import { isNoSuchQueue, parseQueueArn, resolveQueueUrl } from '../aws/queueRef.js';
+import { isNoSuchQueue, parseRedrivePolicy, resolveQueueUrl } from '../aws/queueRef.js';
 import { withSqsDeadline } from '../aws/sqsClient.js';
 
 export interface QueueMapping {
@@ -131,17 +131,6 @@ export function warningsFor(queue: Pick<QueueWiring, 'visibilityTimeoutSeconds' 
   if (!queue.redrive) warnings.push('the queue has no dead-letter queue (RedrivePolicy): a message that keeps failing is received again until the retention period ends, and is then lost');
   else if (queue.redrive.maxReceiveCount < 5) warnings.push(`maxReceiveCount is ${queue.redrive.maxReceiveCount}: AWS advises at least 5, so that a throttled or briefly failing message gets its retries before it is dead-lettered`);
   return warnings;
-}
-
-function parseRedrivePolicy(text: string | undefined): { dlqArn: string; maxReceiveCount: number } | undefined {
-  if (!text) return undefined;
-  try {
-    const policy = JSON.parse(text) as { deadLetterTargetArn?: string; maxReceiveCount?: number | string };
-    if (!policy.deadLetterTargetArn || !parseQueueArn(policy.deadLetterTargetArn)) return undefined;
-    return { dlqArn: policy.deadLetterTargetArn, maxReceiveCount: Number(policy.maxReceiveCount ?? 0) };
-  } catch {
-    return undefined;
-  }
 }
 
 function functionName(arn: string): string {

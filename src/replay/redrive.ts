@@ -15,7 +15,6 @@
  * `--to` says where its messages go.
  */
 import {
-  ChangeMessageVisibilityBatchCommand,
   DeleteMessageCommand,
   GetQueueAttributesCommand,
   ListDeadLetterSourceQueuesCommand,
@@ -29,10 +28,9 @@ import { TargetUnavailableError, UsageError, messageOf } from '../errors.js';
 import type { AwsOptions } from '../aws/awsConfig.js';
 import { createSqsClient, withSqsDeadline } from '../aws/sqsClient.js';
 import { isNoSuchQueue, queueNameOf, resolveQueueUrl } from '../aws/queueRef.js';
+import { HeldMessages, HOLD_SECONDS } from '../delivery/heldMessages.js';
 import { correlationKeysOf } from './matchKeys.js';
 
-/** How long a message read past (not moved) stays hidden: enough to read the DLQ through. */
-const HOLD_SECONDS = 60;
 /** Empty long polls (of WAIT_SECONDS each) in a row that say the DLQ has been read through. */
 const EMPTY_POLLS_TO_STOP = 2;
 const WAIT_SECONDS = 1;
@@ -88,11 +86,10 @@ export interface RedriveResult {
 export async function redrive(options: RedriveOptions): Promise<RedriveResult> {
   const references = [options.dlq, ...(options.to ? [options.to] : [])];
   const sqs = await createSqsClient(options.aws, references.filter((reference) => !reference.startsWith('arn:')), options.note);
-  const held: { receiptHandle: string }[] = [];
-  let dlqUrl: string | undefined;
+  // What is read past (not moved) stays hidden while the DLQ is read through, then is handed back: the tracker's own holding.
+  const held = new HeldMessages();
   try {
-    dlqUrl = await resolveQueueUrl(sqs, options.dlq, 'DLQ', options.signal);
-    const queueUrl = dlqUrl;
+    const queueUrl = await resolveQueueUrl(sqs, options.dlq, 'DLQ', options.signal);
     const dlq = await queueAttributes(sqs, queueUrl, 'DLQ', options.dlq);
     const to = options.to ? await resolveQueueUrl(sqs, options.to, '--to queue', options.signal) : undefined;
     if (to) {
@@ -120,9 +117,10 @@ export async function redrive(options: RedriveOptions): Promise<RedriveResult> {
     };
 
     let emptyPolls = 0;
-    const done = () => options.signal?.aborted || (options.max !== undefined && result.moved + result.wouldMove >= options.max) || held.length >= MAX_HELD;
+    const done = () => options.signal?.aborted || (options.max !== undefined && result.moved + result.wouldMove >= options.max) || held.size >= MAX_HELD;
     while (!done() && emptyPolls < EMPTY_POLLS_TO_STOP) {
       const wanted = options.max === undefined ? 10 : Math.min(10, options.max - result.moved - result.wouldMove);
+      const receivedAt = Date.now();
       const { Messages = [] } = await withSqsDeadline(
         (call) =>
           sqs.send(
@@ -138,7 +136,7 @@ export async function redrive(options: RedriveOptions): Promise<RedriveResult> {
       emptyPolls = Messages.length === 0 ? emptyPolls + 1 : 0;
       for (const message of Messages) {
         result.examined++;
-        const keep = () => void held.push({ receiptHandle: message.ReceiptHandle! });
+        const keep = () => held.hold(message.MessageId ?? message.ReceiptHandle!, queueUrl, message.ReceiptHandle!, receivedAt);
         const keys = correlationKeysOf(message);
         if (options.match && !keys.all.some((key) => options.match!.has(key))) {
           result.notMatched++;
@@ -186,14 +184,15 @@ export async function redrive(options: RedriveOptions): Promise<RedriveResult> {
         options.onMessage?.({ ...entry, newMessageId: sent.messageId });
       }
     }
-    if (held.length >= MAX_HELD) options.note(`stopped after holding ${MAX_HELD} messages not moved (SQS's in-flight limit is near): run again with --match or --max`);
+    if (held.size >= MAX_HELD) options.note(`stopped after holding ${MAX_HELD} messages not moved (SQS's in-flight limit is near): run again with --match or --max`);
     result.interrupted = Boolean(options.signal?.aborted);
     return result;
   } catch (error) {
     if (error instanceof UsageError || error instanceof TargetUnavailableError) throw error;
     throw new TargetUnavailableError(`redrive stopped: ${messageOf(error)} (what moved so far was sent before it was deleted; nothing is lost)`, { cause: error });
   } finally {
-    if (dlqUrl) await handBack(sqs, dlqUrl, held, options.note).catch(() => undefined);
+    const { notHandedBack } = await held.handBack(sqs);
+    if (notHandedBack > 0) options.note(`${notHandedBack} message${notHandedBack === 1 ? '' : 's'} not moved could not be made visible again at once: they reappear in the DLQ within ${HOLD_SECONDS} s`);
     sqs.destroy();
   }
 }
@@ -247,15 +246,4 @@ async function sendCopy(sqs: SQSClient, message: Message, queueUrl: string, fifo
   const md5 = createHash('md5').update(body, 'utf8').digest('hex');
   if (answer.MD5OfMessageBody !== md5) throw new Error(`SQS stored a body whose MD5 is ${answer.MD5OfMessageBody}, not ${md5}`);
   return { messageId: answer.MessageId ?? '' };
-}
-
-/** Everything held while reading past it, visible again at once (batches of 10). */
-async function handBack(sqs: SQSClient, dlqUrl: string, held: { receiptHandle: string }[], note: (message: string) => void): Promise<void> {
-  let failed = 0;
-  for (let start = 0; start < held.length; start += 10) {
-    const entries = held.slice(start, start + 10).map((entry, index) => ({ Id: String(index), ReceiptHandle: entry.receiptHandle, VisibilityTimeout: 0 }));
-    const answer = await withSqsDeadline((call) => sqs.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: dlqUrl, Entries: entries }), call)).catch(() => ({ Failed: entries }));
-    failed += answer.Failed?.length ?? 0;
-  }
-  if (failed > 0) note(`${failed} message${failed === 1 ? '' : 's'} not moved could not be made visible again at once: they reappear in the DLQ within ${HOLD_SECONDS} s`);
 }
