@@ -108,7 +108,8 @@ export async function redrive(options: RedriveOptions): Promise<RedriveResult> {
       if (to) return to;
       const arn = message.Attributes?.DeadLetterQueueSourceArn;
       if (arn) {
-        if (!sourceUrls.has(arn)) sourceUrls.set(arn, await resolveQueueUrl(sqs, arn, 'source queue', options.signal).catch(() => ''));
+        // Only a queue that is gone makes its messages unmovable; SQS failing to answer ends the run like any other SQS failure.
+        if (!sourceUrls.has(arn)) sourceUrls.set(arn, await resolveQueueUrl(sqs, arn, 'source queue', options.signal).catch((error: unknown) => (error instanceof UsageError ? '' : Promise.reject(error))));
         return sourceUrls.get(arn) || { reason: `its source queue ${arn} no longer exists (give --to)` };
       }
       if (sources?.length === 1) return sources[0]!;
@@ -116,6 +117,7 @@ export async function redrive(options: RedriveOptions): Promise<RedriveResult> {
       return { reason: 'its source queue is unknown (give --to)' };
     };
 
+    const seen = new Set<string>();
     let emptyPolls = 0;
     const done = () => options.signal?.aborted || (options.max !== undefined && result.moved + result.wouldMove >= options.max) || held.size >= MAX_HELD;
     while (!done() && emptyPolls < EMPTY_POLLS_TO_STOP) {
@@ -133,8 +135,13 @@ export async function redrive(options: RedriveOptions): Promise<RedriveResult> {
         if (options.signal?.aborted) return { Messages: [] };
         throw error;
       });
-      emptyPolls = Messages.length === 0 ? emptyPolls + 1 : 0;
-      for (const message of Messages) {
+      // A message read past comes back once its hold ends (a long read of a big DLQ): held again,
+      // never examined (counted, printed, moved) twice. Only messages not seen before keep the read going.
+      const fresh = Messages.filter((message) => !seen.has(message.MessageId ?? message.ReceiptHandle!));
+      for (const message of Messages) if (seen.has(message.MessageId ?? message.ReceiptHandle!)) held.hold(message.MessageId ?? message.ReceiptHandle!, queueUrl, message.ReceiptHandle!, receivedAt);
+      emptyPolls = fresh.length === 0 ? emptyPolls + 1 : 0;
+      for (const message of fresh) {
+        seen.add(message.MessageId ?? message.ReceiptHandle!);
         result.examined++;
         const keep = () => held.hold(message.MessageId ?? message.ReceiptHandle!, queueUrl, message.ReceiptHandle!, receivedAt);
         const keys = correlationKeysOf(message);
