@@ -10,6 +10,11 @@ interface SdkError extends Error {
 
 const THROTTLES = new Set(['RequestThrottled', 'ThrottlingException', 'KmsThrottled', 'OverLimit']);
 
+/** SQS's own names for "slow down", and HTTP's 429: a throttle, whether a whole call or one batch entry said it. */
+export function isSqsThrottle(name: string | undefined, status?: number): boolean {
+  return status === 429 || (name !== undefined && THROTTLES.has(name));
+}
+
 export function sqsFailure(error: unknown, deadlineMs: number): Partial<Outcome> {
   const failure = error as SdkError;
   const name = failure?.name ?? 'Error';
@@ -20,9 +25,10 @@ export function sqsFailure(error: unknown, deadlineMs: number): Partial<Outcome>
   if (name === 'AbortError') return { class: 'timeout', errorType: 'Interrupted', errorMessage: message || 'aborted' };
   const status = failure.$metadata?.httpStatusCode;
   const attempts = failure.$metadata?.attempts;
-  if (failure.$fault !== undefined && status !== undefined) {
+  // Any answer with a status is the service's (or a proxy's) refusal, whether or not the SDK could read its body.
+  if (status !== undefined) {
     return {
-      class: THROTTLES.has(name) ? 'throttled' : 'httpError',
+      class: isSqsThrottle(name, status) ? 'throttled' : 'httpError',
       statusCode: status,
       errorType: name,
       errorMessage: message,

@@ -20,11 +20,12 @@
  * failed call, not a silent one.
  */
 import { SendMessageBatchCommand, SendMessageCommand, type MessageAttributeValue, type SendMessageBatchRequestEntry, type SQSClient } from '@aws-sdk/client-sqs';
+import { randomUUID } from 'node:crypto';
 import { QUEUE_CORRELATION_ATTRIBUTE } from '../../correlation.js';
 import { epochAt } from '../../time.js';
 import { callDeadlineMs } from '../wire/deadline.js';
 import type { InvokeRequest, Outcome, Target } from '../types.js';
-import { sqsFailure } from './sqsOutcome.js';
+import { isSqsThrottle, sqsFailure } from './sqsOutcome.js';
 
 /** SQS's own limits: ten entries a batch, 1 MiB a message and a whole batch request. */
 export const SQS_BATCH_ENTRIES = 10;
@@ -44,8 +45,6 @@ export interface SqsTargetOptions {
   delaySeconds?: number;
   /** `--message-attribute name=value` (strings). */
   attributes?: Record<string, string>;
-  /** Send each message alone (SendMessage), never batched. */
-  noBatch?: boolean;
   timeoutMs?: number;
 }
 
@@ -73,11 +72,11 @@ export function createSqsTarget(options: SqsTargetOptions): Target {
     return hasGiven ? { ...given, [QUEUE_CORRELATION_ATTRIBUTE]: correlation } : { [QUEUE_CORRELATION_ATTRIBUTE]: correlation };
   };
   const standardFields = options.delaySeconds ? { DelaySeconds: options.delaySeconds } : undefined;
-  const entryFields = (request: InvokeRequest, index: number) =>
+  const entryFields = (request: InvokeRequest) =>
     options.fifo
       ? {
           MessageGroupId: options.messageGroupId!,
-          ...(options.deduplicate && { MessageDeduplicationId: request.clientRequestId ?? `${Date.now()}-${index}-${Math.random().toString(36).slice(2)}` }),
+          ...(options.deduplicate && { MessageDeduplicationId: request.clientRequestId ?? randomUUID() }),
         }
       : standardFields;
 
@@ -107,7 +106,7 @@ export function createSqsTarget(options: SqsTargetOptions): Target {
         const [only] = batch as [Pending];
         const attributes = attributesFor(only.request);
         const answer = await options.client.send(
-          new SendMessageCommand({ QueueUrl: options.queueUrl, MessageBody: only.body, ...(attributes && { MessageAttributes: attributes }), ...entryFields(only.request, 0) }),
+          new SendMessageCommand({ QueueUrl: options.queueUrl, MessageBody: only.body, ...(attributes && { MessageAttributes: attributes }), ...entryFields(only.request) }),
           { abortSignal: controller.signal },
         );
         done(only, { statusCode: answer.$metadata.httpStatusCode ?? 200, attempts: answer.$metadata.attempts ?? 1, ...(answer.MessageId && { messageId: answer.MessageId, requestId: answer.MessageId }) });
@@ -120,7 +119,7 @@ export function createSqsTarget(options: SqsTargetOptions): Target {
             const attributes = attributesFor(pending.request);
             const entry: SendMessageBatchRequestEntry = { Id: String(index), MessageBody: pending.body };
             if (attributes) entry.MessageAttributes = attributes;
-            const fields = entryFields(pending.request, index);
+            const fields = entryFields(pending.request);
             return fields ? Object.assign(entry, fields) : entry;
           }),
         }),
@@ -130,7 +129,7 @@ export function createSqsTarget(options: SqsTargetOptions): Target {
       const attempts = answer.$metadata.attempts ?? 1;
       for (const entry of answer.Successful ?? []) done(batch[Number(entry.Id)]!, { statusCode: status, attempts, ...(entry.MessageId && { messageId: entry.MessageId, requestId: entry.MessageId }) });
       for (const entry of answer.Failed ?? []) {
-        done(batch[Number(entry.Id)]!, { statusCode: entry.SenderFault ? 400 : 500, attempts, class: entry.Code === 'RequestThrottled' ? 'throttled' : 'httpError', errorType: entry.Code ?? 'Failed', errorMessage: entry.Message ?? 'refused in the batch', refusedByService: true });
+        done(batch[Number(entry.Id)]!, { statusCode: entry.SenderFault ? 400 : 500, attempts, class: isSqsThrottle(entry.Code) ? 'throttled' : 'httpError', errorType: entry.Code ?? 'Failed', errorMessage: entry.Message ?? 'refused in the batch', refusedByService: true });
       }
       // An entry SQS did not mention at all is a failure too, never a silent success.
       const answered = new Set([...(answer.Successful ?? []), ...(answer.Failed ?? [])].map((entry) => entry.Id));
@@ -163,7 +162,6 @@ export function createSqsTarget(options: SqsTargetOptions): Target {
       const body = Buffer.from(request.payload.buffer, request.payload.byteOffset, request.payload.byteLength).toString('utf8');
       const bytes = request.payload.length;
       return new Promise<Outcome>((resolve) => {
-        if (options.noBatch) return void send([{ request, body, bytes, resolve }], signal);
         // A full batch (ten, or 1 MiB) goes now; the next one starts gathering.
         if (gathering.length === SQS_BATCH_ENTRIES || gatheringBytes + bytes > SQS_MAX_MESSAGE_BYTES) flush(signal);
         gathering.push({ request, body, bytes, resolve });
