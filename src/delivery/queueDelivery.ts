@@ -26,6 +26,8 @@ export interface QueueDeliveryReport {
   /** The source queue at the end, above its depth before the run. */
   remaining: number;
   remainingDetail: { visible: number; inFlight: number; delayed: number };
+  /** Messages the queue grew by that are not this run's to count (warm-up sends, sends that timed out yet landed, other producers). */
+  othersInQueue?: number;
   /** With per-message evidence: sent − processed − dead-lettered − remaining (messages the evidence does not show). Never negative. */
   unaccounted: number;
   /** DLQ receive counts (ApproximateReceiveCount when first read) → messages. */
@@ -111,15 +113,18 @@ export class QueueEvidence {
   private report(depth: QueueDepthSummary): QueueDeliveryReport {
     const evidence = this.tracker?.report();
     const last = depth.last ?? { visible: 0, inFlight: 0, delayed: 0 };
-    const remaining = Math.max(0, total(last) - depth.baseline);
     const deadLettered = evidence?.failedVia.deadLetterQueue ?? 0;
     const perMessage = this.options.outputQueueUrl !== undefined;
     const seenProcessed = perMessage ? (evidence?.succeeded ?? 0) : 0;
-    const processed = perMessage ? seenProcessed : Math.max(0, this.sentCount - deadLettered - remaining);
-    const receiveCounts: Record<string, number> = {};
-    for (const [receives, count] of Object.entries(evidence?.attempts ?? {})) if (receives !== 'unknown' || !perMessage) receiveCounts[receives] = count;
-    // Only the DLQ's records carry receive counts; the output queue's are 'unknown' and are the processed ones.
-    if (perMessage && receiveCounts.unknown !== undefined) delete receiveCounts.unknown;
+    // The queue's growth over its depth before the run counts every message: this run's, and others'
+    // (warm-up sends, a send that timed out here but landed, another producer). At most what this run
+    // has not yet accounted for is its own; the rest is said apart, so the equation still adds up.
+    const grown = Math.max(0, total(last) - depth.baseline);
+    const remaining = Math.min(grown, Math.max(0, this.sentCount - deadLettered - seenProcessed));
+    const processed = perMessage ? seenProcessed : this.sentCount - deadLettered - remaining;
+    // Only the DLQ's records carry receive counts; with an output queue, the 'unknown' ones are the processed.
+    const { unknown, ...counted } = evidence?.attempts ?? {};
+    const receiveCounts: Record<string, number> = perMessage || unknown === undefined ? counted : { ...counted, unknown };
     return {
       sent: this.sentCount,
       processed,
@@ -127,6 +132,7 @@ export class QueueEvidence {
       deadLettered,
       remaining,
       remainingDetail: { visible: last.visible, inFlight: last.inFlight, delayed: last.delayed },
+      ...(grown > remaining && { othersInQueue: grown - remaining }),
       unaccounted: Math.max(0, this.sentCount - processed - deadLettered - remaining),
       receiveCounts,
       ...(evidence?.endToEnd && perMessage && { endToEnd: evidence.endToEnd }),

@@ -70,6 +70,8 @@ export class QueueDepthSampler {
 
   /** Resolves once the queue is back at its baseline after the last send, or `timeoutMs` passed. */
   async drained(timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+    // Nothing sent (every send refused): nothing to wait for.
+    if (this.lastSendAt === undefined) return true;
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline && !signal?.aborted) {
       const last = this.samples.at(-1);

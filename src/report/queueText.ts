@@ -6,7 +6,7 @@
  */
 import { queueEquation } from '../delivery/queueDelivery.js';
 import type { QueueMapping } from '../discovery/queueWiring.js';
-import { formatLatencyUs } from '../latencyText.js';
+import { formatLatencyMs, formatLatencyUs } from '../latencyText.js';
 import { oneLine } from '../terminalText.js';
 import type { PhaseReport } from './reportDocument.js';
 
@@ -42,7 +42,7 @@ export function queueRows(phases: PhaseReport[]): Row[] {
     ['processed p50', ...delivered((delivery) => (delivery.endToEnd ? formatLatencyUs(delivery.endToEnd.p50) : '—'))],
     ['processed p99', ...delivered((delivery) => (delivery.endToEnd ? formatLatencyUs(delivery.endToEnd.p99) : '—'))],
     ['drained', ...delivered((delivery) => (delivery.depth.drainPerSecond !== undefined ? `${delivery.depth.drainPerSecond.toFixed(1)}/s` : '—'))],
-    ['empty after', ...delivered((delivery) => (delivery.depth.lastSendToEmptyMs !== undefined ? formatLatencyUs(delivery.depth.lastSendToEmptyMs * 1000) : 'not empty'))],
+    ['empty after', ...delivered((delivery) => (delivery.depth.lastSendToEmptyMs !== undefined ? formatLatencyMs(delivery.depth.lastSendToEmptyMs) : 'not empty'))],
   );
   return rows;
 }
@@ -59,6 +59,7 @@ export function queueNotes(phase: PhaseReport): string[] {
   ];
   if (delivery) {
     notes.push(queueEquation(delivery) + (delivery.processedDerived ? `: ${PROCESSED_DERIVED_NOTE}` : ''));
+    if (delivery.othersInQueue) notes.push(`${delivery.othersInQueue} more messages in the queue at the end are not counted as this run's (warm-up sends, sends that timed out here but landed, or another producer's)`);
     if (delivery.depth.baseline > 0) notes.push(`the queue held ${delivery.depth.baseline} messages before the run: they are not counted as this run's`);
     if (delivery.foreignMessages > 0) notes.push(`${delivery.foreignMessages} messages not from this run seen in the DLQ or output queue: handed back, none deleted`);
     for (const reason of delivery.unverifiedReasons ?? []) notes.push(`unverified: ${oneLine(reason)}`);
