@@ -29,7 +29,7 @@ export async function createSqsClient(options: AwsOptions, queueUrls: string[], 
   const configured = options.endpointUrl ?? (process.env.AWS_ENDPOINT_URL_SQS || process.env.AWS_ENDPOINT_URL || undefined);
   const first = queueUrls.map(parse).find((url) => url !== undefined);
   const endpointUrl = configured ?? (first && isLoopbackHost(first.hostname) ? localOrigin(first) : undefined);
-  const region = first ? /^sqs\.([a-z0-9-]+)\./.exec(first.hostname)?.[1] : undefined;
+  const region = first ? regionOfQueueUrl(first.href) : undefined;
   const aws = await resolveAwsConfig({ ...options, ...(endpointUrl && { endpointUrl }) }, 'SQS', note, options.region ? undefined : region);
   return new SQSClient({
     region: aws.region,
@@ -75,6 +75,12 @@ export async function withSqsDeadline<T>(call: (options: SqsCallOptions) => Prom
     clearTimeout(timer);
     stop?.removeEventListener('abort', onStop);
   }
+}
+
+/** `https://sqs.eu-west-1.amazonaws.com/…` (and an emulator's `sqs.<region>.localhost`) → `eu-west-1`. */
+export function regionOfQueueUrl(url: string): string | undefined {
+  const hostname = parse(url)?.hostname;
+  return hostname ? /^sqs\.([a-z0-9-]+)\./.exec(hostname)?.[1] : undefined;
 }
 
 function parse(url: string): URL | undefined {

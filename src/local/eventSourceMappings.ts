@@ -5,6 +5,10 @@
  * `Updating`, or `Disabling` / `Enabling` when it turns the mapping off or on; Delete answers
  * `Deleting` and the mapping is gone once its pollers have finished their batches. A mapping in one
  * of those passing states cannot be updated or deleted (ResourceInUseException), as in Lambda.
+ *
+ * Just over 300 lines: the API's operations, the state machine and the pollers' lifecycle share
+ * the one map of mappings; the rules (eventSourceMappingRules), the REST routes and the pollers
+ * themselves already stand apart.
  */
 import { GetQueueAttributesCommand, GetQueueUrlCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { randomUUID } from 'node:crypto';
@@ -79,6 +83,8 @@ export class EventSourceMappings {
   private readonly mappings = new Map<string, Mapping>();
   private seq = 0;
   private stopped = false;
+  /** Pollers finishing their batches for a disable or a delete (no longer on their mapping). */
+  private readonly draining = new Set<SqsPoller>();
 
   constructor(private readonly options: EventSourceMappingsOptions) {}
 
@@ -188,7 +194,9 @@ export class EventSourceMappings {
   /** The stack is stopping: no more receives; batches being invoked get `graceMs` to finish. */
   async stop(graceMs?: number): Promise<void> {
     this.stopped = true;
-    await Promise.all([...this.mappings.values()].map((mapping) => mapping.poller?.stop(false, graceMs)));
+    // Pollers draining for a disable or a delete are stopped too: nothing invokes after the stack stops.
+    const pollers = [...[...this.mappings.values()].map((mapping) => mapping.poller), ...this.draining];
+    await Promise.all(pollers.map((poller) => poller?.stop(false, graceMs)));
   }
 
   private find(uuid: string): Mapping {
@@ -277,7 +285,13 @@ export class EventSourceMappings {
   private async stopPoller(mapping: Mapping): Promise<void> {
     const poller = mapping.poller;
     delete mapping.poller;
-    await poller?.stop(true);
+    if (!poller) return;
+    this.draining.add(poller);
+    try {
+      await poller.stop(true);
+    } finally {
+      this.draining.delete(poller);
+    }
   }
 
   private describe(mapping: Mapping): EventSourceMappingConfiguration {

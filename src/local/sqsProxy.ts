@@ -11,6 +11,7 @@
 import { Agent, createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { FaultPlan } from './faults.js';
 import type { LocalAnswer } from './deadLetterSources.js';
+import { parseJsonOr, readBody } from './http.js';
 import { breakExchange, drawFrontFault, faultMessage } from './frontFaults.js';
 
 export interface SqsProxy {
@@ -64,14 +65,10 @@ export function createSqsProxy(upstream: { host: string; port: number }, faults:
 }
 
 async function answerLocally(req: IncomingMessage, res: ServerResponse, action: LocalActions[string]): Promise<void> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  let input: Record<string, unknown> = {};
-  try {
-    input = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
-  } catch {
-    // an empty input: the action names what is missing
-  }
+  // The actions answered here take a queue URL and a page token: 64 KB is far more than any needs.
+  const { data } = await readBody(req, 64 * 1024);
+  // Not JSON reads as an empty input: the action names what is missing.
+  const input = parseJsonOr(data.toString('utf8') || '{}', {}) as Record<string, unknown>;
   const answer = await action(input).catch((error: Error) => ({ status: 500, body: { __type: 'com.amazonaws.sqs#InternalError', message: error.message }, queryError: 'InternalError;Receiver' }) as LocalAnswer);
   const body = JSON.stringify(answer.body);
   res.writeHead(answer.status, { 'content-type': 'application/x-amz-json-1.0', 'content-length': Buffer.byteLength(body), ...(answer.queryError && { 'x-amzn-query-error': answer.queryError }) });

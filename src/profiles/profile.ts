@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { UsageError, messageOf } from '../errors.js';
-import { queueTarget } from '../targets/targetSpec.js';
+import { isQueueTarget } from '../targets/targetSpec.js';
 import { PROFILE_SCHEMA } from './schema.js';
 
 export interface Profile {
@@ -183,12 +183,7 @@ export function isQueueProfile(profile: Profile, env: NodeJS.ProcessEnv = proces
   if (targetQueueKey(profile) !== undefined) return true;
   const unknown = [...profile.target.matchAll(VARIABLE)].some((match) => match[2] === undefined && env[match[1]!] === undefined);
   if (unknown) return undefined;
-  try {
-    return queueTarget(expandVariables(profile.target, env).trim()) !== undefined;
-  } catch {
-    // `sqs:` before something that is not a queue: a queue target all the same, which the run's check refuses with the fix.
-    return true;
-  }
+  return isQueueTarget(expandVariables(profile.target, env));
 }
 
 export function modesOf(profile: Profile): string[] {

@@ -12,16 +12,9 @@ import { parseReportLine, type ReportFigures } from '../aws/lambdaLog.js';
 import { decodeResponseBody } from '../targets/responseBody.js';
 import { callRequests, checkCall } from '../targets/prepareCall.js';
 import type { InvocationType, Outcome, Target } from '../targets/types.js';
-import { queueTarget } from '../targets/targetSpec.js';
+import { isQueueTarget } from '../targets/targetSpec.js';
 import type { QueueWiring } from '../discovery/queueWiring.js';
 
-function isQueue(target: string): boolean {
-  try {
-    return queueTarget(target.trim()) !== undefined;
-  } catch {
-    return false;
-  }
-}
 
 export interface InvokeOnceOptions extends CallInput {
   /** One invocation type, any spelling (default RequestResponse). */
@@ -80,7 +73,7 @@ export async function invokeOnce(options: InvokeOnceOptions): Promise<InvokeOnce
   // Checked as the call of a run is (the same checks, the flags' names), before anything is sent.
   const problems = new Problems(flagNames);
   // A queue's one message is sent, not invoked: its type is Event (nothing waits for the function).
-  const queue = isQueue(options.target);
+  const queue = isQueueTarget(options.target);
   const [invocationType] = checkTypes([options.type ?? (queue ? 'Event' : 'RequestResponse')], '', problems);
   if (queue && options.wait) problems.add(undefined, "--wait applies to function and URL targets: for a queue's messages, run lambench bench QUEUE --verify-delivery (its DLQ and --output-queue are the evidence)");
   if (options.wait && invocationType !== undefined && invocationType !== 'Event') problems.add(undefined, '--wait only applies to --type Event: a synchronous call already returns its result');

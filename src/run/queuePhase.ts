@@ -8,7 +8,8 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { AwsOptions } from '../aws/awsConfig.js';
 import { createLambdaControlClient } from '../aws/lambdaControl.js';
 import { isQueueArn, resolveQueueUrl } from '../aws/queueRef.js';
-import { createSqsClient } from '../aws/sqsClient.js';
+import { createSqsClient, regionOfQueueUrl } from '../aws/sqsClient.js';
+import { regionFromArn } from '../aws/awsConfig.js';
 import type { DeliveryConfig, QueueCall } from '../config/runConfig.js';
 import { QueueEvidence, type QueueDeliveryReport } from '../delivery/queueDelivery.js';
 import { discoverQueueWiring, readQueue, type QueueWiring } from '../discovery/queueWiring.js';
@@ -48,7 +49,7 @@ export async function openQueuePhase(call: QueueCall, delivery: DeliveryConfig |
     if (call.discover) {
       // The Lambda control plane is not the SQS endpoint: --endpoint-url is SQS's for a queue target,
       // so the Lambda client takes AWS_ENDPOINT_URL_LAMBDA / AWS_ENDPOINT_URL, as the AWS CLI does.
-      const region = /^arn:[^:]+:sqs:([^:]+):/.exec(call.queue)?.[1] ?? /sqs\.([a-z0-9-]+)\./.exec(call.queue)?.[1];
+      const region = regionFromArn(call.queue) ?? regionOfQueueUrl(call.queue);
       const lambda = await createLambdaControlClient({ region: aws.region, profile: aws.profile }, note, region);
       try {
         wiring = await discoverQueueWiring(sqs, lambda, call.queue, signal);

@@ -12,7 +12,7 @@ import { checkDelivery, checkLoad, checkTypes, MAX_WORKERS } from '../config/val
 import { connectionsAllowed, descriptorProblem, descriptorRoom } from '../load/fileDescriptors.js';
 import { splitForShard } from '../load/split.js';
 import { checkCall } from '../targets/prepareCall.js';
-import { queueTarget } from '../targets/targetSpec.js';
+import { isQueueTarget } from '../targets/targetSpec.js';
 import { checkThresholds } from '../thresholds/thresholds.js';
 import { checkOutputFiles } from './outputFiles.js';
 
@@ -68,11 +68,3 @@ export async function buildRunConfig(input: RunInput, names: FieldNames = flagNa
   };
 }
 
-/** A queue URL or ARN (a malformed `sqs:` target is said by the call's own check). */
-function isQueueTarget(target: string): boolean {
-  try {
-    return queueTarget(target.trim()) !== undefined;
-  } catch {
-    return false;
-  }
-}

@@ -27,6 +27,18 @@ const QUEUE_HOSTS = [
   /^(localhost|127\.0\.0\.1|\[::1\]|localhost\.localstack\.cloud)$/,
 ];
 
+/**
+ * Whether the user named a queue: a queue's URL or ARN, or anything written `sqs:…` (a malformed
+ * one too: a queue was asked for, and the call's own check says what is wrong with it).
+ */
+export function isQueueTarget(text: string): boolean {
+  try {
+    return queueTarget(text.trim()) !== undefined;
+  } catch {
+    return true;
+  }
+}
+
 /** An SQS queue's URL or ARN (see above); `sqs:` forces it. */
 export function queueTarget(text: string): { queue: string; fifo: boolean } | undefined {
   const explicit = /^sqs:/i.test(text) && !/^sqs:\/\//i.test(text);

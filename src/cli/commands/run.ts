@@ -15,7 +15,7 @@ import { useLocalStackEnvironment } from '../awsEnvironment.js';
 import type { ReportDocument } from '../../report/reportDocument.js';
 import { emitReport } from '../reportOutput.js';
 import { judge } from '../../run/verdict.js';
-import { queueTarget } from '../../targets/targetSpec.js';
+import { isQueueTarget } from '../../targets/targetSpec.js';
 
 export interface RunArgs extends Omit<BenchArgs, 'target'> {
   file?: string;
@@ -70,18 +70,10 @@ async function runInput(loaded: LoadedProfile, args: RunArgs, queueUrl: (referen
   const { profileInput } = await import('../../profiles/profileInput.js');
   const fromProfile = profileInput(loaded, queueUrl, env);
   const top = benchFlags(args) as RunInput;
-  if (stack) fromProfile.input.endpointUrl = isQueue(top.target ?? fromProfile.input.target) ? stack.sqsUrl : stack.lambdaUrl;
+  if (stack) fromProfile.input.endpointUrl = isQueueTarget(top.target ?? fromProfile.input.target) ? stack.sqsUrl : stack.lambdaUrl;
   return overlay(fromProfile, { input: top, names: flagNames });
 }
 
-/** A queue's URL or ARN (a malformed `sqs:` target is said by the run's check). */
-function isQueue(target: string): boolean {
-  try {
-    return queueTarget(target.trim()) !== undefined;
-  } catch {
-    return false;
-  }
-}
 
 /** The run's configuration; its problems are said as the profile's (`file: …; … (nothing was sent)`). */
 async function checkedConfig(loaded: LoadedProfile, args: RunArgs, queueUrl: (reference: string) => string, env: NodeJS.ProcessEnv, stack?: LocalStack): Promise<RunConfig> {
@@ -133,7 +125,7 @@ function withLocalPlaceholders(useLocal: boolean, names: string[]): NodeJS.Proce
 function describe(options: RunInput, queueKey?: string): string {
   const load = options.rate !== undefined ? `open loop ${options.rate}/s` : options.concurrency !== undefined ? `closed loop × ${options.concurrency}` : 'no load shape (give --rate or --concurrency)';
   const length = options.requests !== undefined ? `${options.requests} calls` : `${(options.durationMs ?? 10_000) / 1000} s`;
-  const queue = queueKey !== undefined || isQueue(options.target);
+  const queue = queueKey !== undefined || isQueueTarget(options.target);
   const written = options.target.replace(/^sqs:/i, '');
   const target = queueKey !== undefined ? `queue ${written} (queues.${queueKey}${/^https?:|^arn:/i.test(written) ? '' : ', its URL looked up when the run starts'})` : queue ? `queue ${written}` : options.target;
   const delivery = queue

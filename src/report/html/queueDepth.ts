@@ -5,7 +5,7 @@
  * being sent shaded.
  */
 import type { QueueDepthSummary } from '../../delivery/queueDepth.js';
-import { formatLatencyUs } from '../../latencyText.js';
+import { formatLatencyMs } from '../../latencyText.js';
 import type { PhaseReport } from '../reportDocument.js';
 import { el, type Child, type Html } from './markup.js';
 import { axes, emptyPlot, legend, linearScale, PLOT_FRAME, plotSvg, seriesPath, type Frame, type Point, type Scale, type Series } from './plot.js';
@@ -100,7 +100,7 @@ function depthTitle(sample: Sample): string {
 function caption(depth: QueueDepthSummary): string {
   const parts = [
     `SQS's approximate counts, read every ${formatNumber(depth.intervalMs / 1000, depth.intervalMs % 1000 === 0 ? 0 : 1)} s (${formatCount(depth.samples.length)} readings${depth.failedReads > 0 ? `, ${formatCount(depth.failedReads)} failed` : ''}); they count every message in the queue, this run's or not.`,
-    depth.lastSendToEmptyMs !== undefined ? `Empty again ${formatLatencyUs(depth.lastSendToEmptyMs * 1000)} after the last send.` : 'Not back at its depth before the run by the last reading.',
+    depth.lastSendToEmptyMs !== undefined ? `Empty again ${formatLatencyMs(depth.lastSendToEmptyMs)} after the last send.` : 'Not back at its depth before the run by the last reading.',
     depth.drainPerSecond !== undefined ? `Drained ${formatNumber(depth.drainPerSecond, 1)} messages/s.` : '',
   ];
   return parts.filter(Boolean).join(' ');

@@ -6,7 +6,7 @@
  * latency, how fast the queue drained, when it was empty again.
  */
 import type { QueueDeliveryReport } from '../../delivery/queueDelivery.js';
-import { formatLatencyUs } from '../../latencyText.js';
+import { formatLatencyMs, formatLatencyUs } from '../../latencyText.js';
 import { PROCESSED_DERIVED_NOTE } from '../queueText.js';
 import type { PhaseReport } from '../reportDocument.js';
 import { el, type Child, type Html } from './markup.js';
@@ -95,7 +95,7 @@ function facts(delivery: QueueDeliveryReport): [string, Child][] {
     [
       'empty again',
       depth.lastSendToEmptyMs !== undefined
-        ? `${formatLatencyUs(depth.lastSendToEmptyMs * 1000)} after the last send`
+        ? `${formatLatencyMs(depth.lastSendToEmptyMs)} after the last send`
         : el('span', { class: 'warn' }, 'not by the end: the queue never went back to its depth before the run'),
     ],
     ['still in the queue', `${formatCount(delivery.remaining)} (at the end: visible ${formatCount(remainingDetail.visible)}, in flight ${formatCount(remainingDetail.inFlight)}, delayed ${formatCount(remainingDetail.delayed)})`],
