@@ -38,33 +38,28 @@ const TARGET_CONTRACT = '^src/targets/(types|targetSpec)\\.ts$';
 const ROOT_FILE = '^src/[^/]+\\.ts$';
 const any = (folders) => `^src/(${folders.join('|')})/`;
 
-const layerRules = layers.flatMap((layer, index) => {
-  const higher = layers.slice(0, index).flat();
-  return layer
-    .map((folder) => ({ folder, banned: [...higher, ...layer.filter((peer) => peer !== folder)] }))
-    .filter(({ banned }) => banned.length > 0)
-    .map(({ folder, banned }) => ({
-      name: `layer-${folder}`,
-      severity: 'error',
-      comment: `src/${folder} imports only its own files, lower layers and src/*.ts: not ${banned.join(', ')}`,
-      from: { path: `^src/${folder}/` },
-      to: { path: any(banned) },
-    }));
-});
-
-const targetLayerRules = targetLayers.flatMap((layer, index) => {
-  const higher = targetLayers.slice(0, index).flat();
-  return layer.map((folder) => {
-    const banned = [...higher, ...layer.filter((peer) => peer !== folder)];
-    return {
-      name: `targets-${folder}`,
-      severity: 'error',
-      comment: `src/targets/${folder} imports only its own files, lower folders of src/targets, the contract (types.ts, targetSpec.ts) and lower layers: not ${banned.join(', ')}`,
-      from: { path: `^src/targets/${folder}/` },
-      to: { path: `^src/targets/(${banned.join('|')})/` },
-    };
+/**
+ * One rule per folder of `stack` (a list of layers under `base`, top first): it may not import a
+ * higher layer nor a peer of its own layer.
+ */
+function layerRulesOf(stack, base, name, allowed) {
+  return stack.flatMap((layer, index) => {
+    const higher = stack.slice(0, index).flat();
+    return layer
+      .map((folder) => ({ folder, banned: [...higher, ...layer.filter((peer) => peer !== folder)] }))
+      .filter(({ banned }) => banned.length > 0)
+      .map(({ folder, banned }) => ({
+        name: `${name}-${folder}`,
+        severity: 'error',
+        comment: `${base}${folder} imports only its own files, ${allowed}: not ${banned.join(', ')}`,
+        from: { path: `^${base}${folder}/` },
+        to: { path: `^${base}(${banned.join('|')})/` },
+      }));
   });
-});
+}
+
+const layerRules = layerRulesOf(layers, 'src/', 'layer', 'lower layers and src/*.ts');
+const targetLayerRules = layerRulesOf(targetLayers, 'src/targets/', 'targets', 'lower folders of src/targets, the contract (types.ts, targetSpec.ts) and lower layers');
 
 module.exports = {
   forbidden: [
