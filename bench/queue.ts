@@ -3,7 +3,9 @@
  * loop of SendMessageBatch (ten a batch, the same messages in flight), both on the same local SQS
  * (the built-in stack's, in its own process), alternating (lambench, SDK, SDK, lambench). The figure
  * is messages SQS accepted per second. lambench's closed loop runs 10 × BATCHES calls in flight, so
- * both keep BATCHES batch requests of ten out at a time.
+ * both keep BATCHES batch requests of ten out at a time. lambench's messages each carry a
+ * correlation attribute and ID the peer's do not; lambench sends on its direct signed path
+ * (targets/queue/directSqsSender.ts), as every load test does unless `--sdk`.
  *
  * Usage: npm run bench:queue [-- SECONDS]   Target: ratio >= 0.9.
  */

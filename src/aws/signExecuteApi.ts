@@ -1,7 +1,7 @@
 /**
  * SigV4 for IAM-protected APIs (service `execute-api`), with @smithy/signature-v4. The signer is
  * built once per run; each request is signed as it is sent (the date and body hash change).
- * Lambda's Invoke API is signed elsewhere, by hand, for speed (targets/lambda/signInvoke.ts).
+ * Lambda's Invoke API is signed elsewhere, by hand, for speed (targets/wire/signRequest.ts).
  */
 import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';

@@ -10,7 +10,7 @@
  * overall deadline (withSqsDeadline) so that retries cannot stack the attempts' timeouts up.
  */
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { isLoopbackHost, resolveAwsConfig, type AwsOptions } from './awsConfig.js';
+import { isLoopbackHost, resolveAwsConfig, type AwsOptions, type ResolvedAwsConfig } from './awsConfig.js';
 
 /** One attempt of a call that is not a long poll: SQS answers these in milliseconds. */
 const ATTEMPT_TIMEOUT_MS = 5_000;
@@ -26,11 +26,22 @@ export interface SqsClientUse {
 }
 
 export async function createSqsClient(options: AwsOptions, queueUrls: string[], note: (message: string) => void, use: SqsClientUse = {}): Promise<SQSClient> {
+  return sqsClientFor(await resolveSqsAws(options, queueUrls, note), use);
+}
+
+/**
+ * Region, credentials and endpoint for SQS: the flags and the AWS chain, else what the first queue
+ * URL says (its region; a local emulator's origin as the endpoint).
+ */
+export async function resolveSqsAws(options: AwsOptions, queueUrls: string[], note: (message: string) => void): Promise<ResolvedAwsConfig> {
   const configured = options.endpointUrl ?? (process.env.AWS_ENDPOINT_URL_SQS || process.env.AWS_ENDPOINT_URL || undefined);
   const first = queueUrls.map(parse).find((url) => url !== undefined);
   const endpointUrl = configured ?? (first && isLoopbackHost(first.hostname) ? localOrigin(first) : undefined);
   const region = first ? regionOfQueueUrl(first.href) : undefined;
-  const aws = await resolveAwsConfig({ ...options, ...(endpointUrl && { endpointUrl }) }, 'SQS', note, options.region ? undefined : region);
+  return resolveAwsConfig({ ...options, ...(endpointUrl && { endpointUrl }) }, 'SQS', note, options.region ? undefined : region);
+}
+
+export function sqsClientFor(aws: ResolvedAwsConfig, use: SqsClientUse = {}): SQSClient {
   return new SQSClient({
     region: aws.region,
     credentials: aws.credentials,

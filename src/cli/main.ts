@@ -166,7 +166,7 @@ async function parse(argv: string[]): Promise<void> {
     hgrm: { type: 'string', describe: 'write .hgrm percentile distributions (ms) of each phase into this folder' },
     json: { type: 'boolean', describe: 'print the report document on stdout, nothing else' },
     workers: { alias: 'w', type: 'number', describe: 'worker threads sending the load, for many cores (default 1); histograms merge exactly' },
-    sdk: { type: 'boolean', describe: 'Invoke API: call through the AWS SDK client instead of the direct signed path (slower: about 3,000 calls/s per core at most)' },
+    sdk: { type: 'boolean', describe: 'Invoke API and queues: send through the AWS SDK client instead of the direct signed path (slower: about 3,000 calls/s per core at most)' },
     template: { type: 'boolean', describe: 'fill the payload\'s placeholders for each call: {{uuid}}, {{seq}}, {{randomInt A B}}, {{file PATH}}' },
     shard: { type: 'string', describe: 'i/n: send only shard i of n of the load (1-based), for running one test on n machines; merge with report --merge' },
     html: { type: 'string', describe: 'write the report as a self-contained HTML page with plots' },

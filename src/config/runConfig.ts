@@ -92,6 +92,8 @@ export interface QueueCall extends CallBase {
   correlationPath: string | null;
   /** Read the queue's wiring (mappings, timeouts, redrive policy) before sending. */
   discover: boolean;
+  /** Through the AWS SDK client even in a load test (instead of the direct signed path). */
+  sdk: boolean;
 }
 
 /** Region, profile and endpoint as given; the AWS chain fills in the rest when a client is built. */

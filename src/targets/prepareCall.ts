@@ -171,7 +171,7 @@ const ATTRIBUTE_NAME = /^(?!\.)(?!.*\.\.)(?!.*\.$)[A-Za-z0-9_.-]{1,256}$/;
 function checkQueueInputs(input: CallInput, fifo: boolean, types: InvocationType[], problems: Problems): QueueInputs {
   const { names } = problems;
   const notForQueues: [Field, unknown][] = [
-    ['qualifier', input.qualifier], ['logType', input.logType], ['clientContext', input.clientContext], ['retries', input.retries || undefined], ['sdk', input.sdk || undefined],
+    ['qualifier', input.qualifier], ['logType', input.logType], ['clientContext', input.clientContext], ['retries', input.retries || undefined],
     ['method', input.method], ['headers', input.headers?.length ? input.headers : undefined], ['asyncVia', input.asyncVia], ['asyncUrl', input.asyncUrl],
     ['asyncHeader', input.asyncHeader], ['asyncBodyPath', input.asyncBodyPath], ['sigv4', input.sigv4 || undefined], ['correlationHeader', input.correlationHeader],
   ];
@@ -205,6 +205,7 @@ function checkQueueInputs(input: CallInput, fifo: boolean, types: InvocationType
     attributes,
     correlationPath: input.correlationPath === undefined ? DEFAULT_CORRELATION_PATH : input.correlationPath,
     discover: input.discover !== false,
+    sdk: Boolean(input.sdk),
   };
 }
 type HttpInputs = Omit<HttpCall, 'kind' | 'target' | 'payload' | 'timeoutMs' | 'aws' | 'url'>;

@@ -72,8 +72,8 @@ describe('bench <queue>: poll-based invocation, loaded and verified end to end',
     assert.equal(await depth(sqs, queue('lambench-orders-dlq')), 101, 'the 100 dead-lettered and the foreign one, none deleted');
   });
 
-  it('the same run without --output-queue: the same counts, processed derived and said to be', async () => {
-    const run = await bench([queue('lambench-orders'), ...ORDERS], 'derived');
+  it('the same run without --output-queue, sent through the SDK client (--sdk): the same counts, processed derived and said to be', async () => {
+    const run = await bench([queue('lambench-orders'), ...ORDERS, '--sdk'], 'derived');
     assert.equal(run.code, 0, run.stderr);
     const delivery = run.report!.phases[0]!.queue!.delivery!;
     assert.deepEqual([delivery.sent, delivery.processed, delivery.deadLettered, delivery.remaining, delivery.processedDerived], [1000, 900, 100, 0, true]);

@@ -13,7 +13,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { Connections } from '../wire/connections.js';
 import { callDeadlineMs, silenceLimitMs } from '../wire/deadline.js';
 import type { ResolvedAwsConfig } from '../../aws/awsConfig.js';
-import { createInvokeSigner, EMPTY_SHA256, type SignableInvoke } from './signInvoke.js';
+import { createRequestSigner, EMPTY_SHA256, type SignableRequest } from '../wire/signRequest.js';
+import { CLOCK_SKEW_ERRORS, serviceError, skewFrom } from '../wire/serviceError.js';
 import type { InvokeRequest, Outcome, Target } from '../types.js';
 import { ERROR_BODY_LIMIT_BYTES, headerValue, SHOWN_BODY_LIMIT_BYTES, timedExchange, type ExchangeRequest, type HttpAnswer } from '../wire/exchange.js';
 import { signingFailure } from '../wire/callFailure.js';
@@ -31,11 +32,8 @@ export interface DirectLambdaTargetOptions {
 }
 
 
-/** Errors that mean our clock is off: the service's `Date` header then sets the offset, as the SDK does. */
-const CLOCK_SKEW_ERRORS = new Set(['InvalidSignatureException', 'SignatureDoesNotMatch', 'RequestTimeTooSkewed', 'RequestExpired', 'RequestInTheFuture']);
-
 /** The request the SDK's InvokeCommand serializes (restJson1), minus signing. */
-export function unsignedInvoke(functionName: string, qualifier: string | undefined, request: InvokeRequest, host: string, userAgent: string, invocationId: string): SignableInvoke {
+export function unsignedInvoke(functionName: string, qualifier: string | undefined, request: InvokeRequest, host: string, userAgent: string, invocationId: string): SignableRequest {
   const headers: Record<string, string> = {
     host,
     'content-type': 'application/octet-stream',
@@ -61,7 +59,7 @@ export function createDirectLambdaTarget(options: DirectLambdaTargetOptions): Ta
   const endpoint = new URL(aws.endpoint ?? `https://lambda.${aws.region}.amazonaws.com`);
   const timeoutMs = callDeadlineMs(options.timeoutMs);
   const connections = new Connections(options.connections ?? 50, silenceLimitMs('lambda', timeoutMs));
-  const sign = createInvokeSigner(aws.region, aws.credentials);
+  const sign = createRequestSigner(aws.region, 'lambda', aws.credentials);
   const keepOkBodies = options.keepOkBodies ?? false;
   const search = options.qualifier !== undefined ? `?Qualifier=${encodeURIComponent(options.qualifier)}` : '';
   let clockOffsetMs = 0;
@@ -117,34 +115,4 @@ export function createDirectLambdaTarget(options: DirectLambdaTargetOptions): Ta
       await connections.close();
     },
   };
-}
-
-/**
- * The SDK's restJson1 error decoding: the name from `x-amzn-ErrorType` (else the body's `code` or
- * `__type`), stripped of its `:namespace` suffix and `prefix#`; the message from `message`/`Message`;
- * Lambda's throttles add a `Reason`.
- */
-export function serviceError(status: number, errorTypeHeader: string | undefined, body: Uint8Array | undefined): { errorType: string; errorMessage: string; reason?: string } {
-  let document: Record<string, unknown> = {};
-  try {
-    const parsed: unknown = body && body.length > 0 ? JSON.parse(Buffer.from(body).toString('utf8')) : {};
-    if (parsed !== null && typeof parsed === 'object') document = parsed as Record<string, unknown>;
-  } catch {
-    // Not JSON (a proxy's HTML page): the status says what there is to say.
-  }
-  const raw = errorTypeHeader ?? stringField(document, 'code') ?? stringField(document, '__type');
-  const errorType = raw ? raw.split(':')[0]!.split('#').pop()! : `Http${status}`;
-  const message = stringField(document, 'message') ?? stringField(document, 'Message') ?? `HTTP ${status}`;
-  const reason = stringField(document, 'Reason');
-  return { errorType, errorMessage: message, ...(reason && { reason }) };
-}
-
-function stringField(document: Record<string, unknown>, name: string): string | undefined {
-  const value = document[name];
-  return typeof value === 'string' ? value : undefined;
-}
-
-function skewFrom(dateHeader: string | undefined): number | undefined {
-  const serverTime = dateHeader ? Date.parse(dateHeader) : Number.NaN;
-  return Number.isNaN(serverTime) ? undefined : serverTime - Date.now();
 }

@@ -2,17 +2,23 @@
  * A queue call's target, opened: the queue found (an ARN looked up as a URL), checked to exist
  * and to be what the call says (FIFO needs a message group), before anything is sent. A queue
  * that does not exist is the user's to fix (exit 2, nothing sent); SQS not answering is not.
+ * A load test sends on the direct signed path (directSqsSender.ts) unless `--sdk`; a one-off
+ * message goes through the SDK client.
  */
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { TargetUnavailableError, UsageError, messageOf } from '../../errors.js';
 import { isNoSuchQueue, isQueueArn, resolveQueueUrl } from '../../aws/queueRef.js';
-import { createSqsClient, withSqsDeadline } from '../../aws/sqsClient.js';
+import { resolveSqsAws, sqsClientFor, withSqsDeadline } from '../../aws/sqsClient.js';
 import type { QueueCall } from '../../config/runConfig.js';
 import type { Target } from '../types.js';
 import { createSqsTarget } from './sqsTarget.js';
+import type { SqsSender } from './sqsSender.js';
+import { sdkSqsSender } from './sdkSqsSender.js';
 
-export async function openQueueTarget(call: QueueCall, use: { connections?: number; note: (message: string) => void }): Promise<Target> {
-  const client = await createSqsClient(call.aws, isQueueArn(call.queue) ? [] : [call.queue], use.note, { maxAttempts: 1, ...(use.connections !== undefined && { connections: Math.max(1, use.connections) }) });
+export async function openQueueTarget(call: QueueCall, use: { connections?: number; forLoad?: boolean; note: (message: string) => void }): Promise<Target> {
+  const aws = await resolveSqsAws(call.aws, isQueueArn(call.queue) ? [] : [call.queue], use.note);
+  const connections = use.connections !== undefined ? Math.max(1, use.connections) : undefined;
+  const client = sqsClientFor(aws, { maxAttempts: 1, ...(connections !== undefined && { connections }) });
   try {
     const queueUrl = await resolveQueueUrl(client, call.queue, 'queue');
     let attributes: Record<string, string>;
@@ -25,8 +31,17 @@ export async function openQueueTarget(call: QueueCall, use: { connections?: numb
     const fifo = attributes.FifoQueue === 'true';
     if (fifo && !call.messageGroupId) throw new UsageError(`queue ${call.queue} is a FIFO queue: give --message-group-id GROUP (every message needs one); nothing was sent`);
     if (!fifo && call.messageGroupId) use.note('--message-group-id applies to FIFO queues only: this standard queue ignores it');
+    let sender: SqsSender;
+    if (use.forLoad && !call.sdk) {
+      client.destroy();
+      const [{ createDirectSqsSender }, { VERSION }] = await Promise.all([import('./directSqsSender.js'), import('../../version.js')]);
+      // Where the SDK would send: the configured endpoint, else the queue URL's own origin.
+      sender = createDirectSqsSender({ aws, endpoint: new URL(aws.endpoint ?? new URL(queueUrl).origin), ...(connections !== undefined && { connections }), userAgent: `lambench/${VERSION}` });
+    } else {
+      sender = sdkSqsSender(client);
+    }
     return createSqsTarget({
-      client,
+      sender,
       queueUrl,
       description: call.target,
       fifo,

@@ -15,24 +15,25 @@
  * An accepted message's request ID is its message ID: the key its dead-lettered copy keeps, and
  * what the raw file and `invoke` show.
  *
- * The body's MD5 is checked by the SDK's SQS middleware (`md5`, on by default: SendMessage and
- * SendMessageBatch answers whose MD5OfMessageBody does not match throw), so a corrupted send is a
- * failed call, not a silent one.
+ * Each accepted body's MD5 is checked against SQS's MD5OfMessageBody (by the SDK's SQS middleware,
+ * or by the direct sender the same way), so a corrupted send is a failed call, not a silent one.
+ * How the batch travels is the sender's (sqsSender.ts).
  */
-import { SendMessageBatchCommand, SendMessageCommand, type MessageAttributeValue, type SendMessageBatchRequestEntry, type SQSClient } from '@aws-sdk/client-sqs';
+import type { MessageAttributeValue } from '@aws-sdk/client-sqs';
 import { randomUUID } from 'node:crypto';
 import { QUEUE_CORRELATION_ATTRIBUTE } from '../../correlation.js';
 import { epochAt } from '../../time.js';
 import { callDeadlineMs } from '../wire/deadline.js';
 import type { InvokeRequest, Outcome, Target } from '../types.js';
-import { isSqsThrottle, sqsFailure } from './sqsOutcome.js';
+import type { SqsEntry, SqsSender } from './sqsSender.js';
+import { isSqsThrottle } from './sqsOutcome.js';
 
 /** SQS's own limits: ten entries a batch, 1 MiB a message and a whole batch request. */
 export const SQS_BATCH_ENTRIES = 10;
 export const SQS_MAX_MESSAGE_BYTES = 1_048_576;
 
 export interface SqsTargetOptions {
-  client: SQSClient;
+  sender: SqsSender;
   queueUrl: string;
   /** Shown in messages and reports (what the user named: URL or ARN). */
   description: string;
@@ -56,11 +57,11 @@ interface Pending {
 }
 
 export function createSqsTarget(options: SqsTargetOptions): Target {
+  const { sender, queueUrl } = options;
   const deadlineMs = callDeadlineMs(options.timeoutMs);
   let gathering: Pending[] = [];
   let gatheringBytes = 0;
   let flushScheduled = false;
-  const inFlight = new Set<AbortController>();
 
   // Built once: on the hot path each message only adds its correlation ID (a load test sends thousands a second).
   const given: Record<string, MessageAttributeValue> = {};
@@ -71,79 +72,57 @@ export function createSqsTarget(options: SqsTargetOptions): Target {
     const correlation = { DataType: 'String', StringValue: request.clientRequestId };
     return hasGiven ? { ...given, [QUEUE_CORRELATION_ATTRIBUTE]: correlation } : { [QUEUE_CORRELATION_ATTRIBUTE]: correlation };
   };
-  const standardFields = options.delaySeconds ? { DelaySeconds: options.delaySeconds } : undefined;
-  const entryFields = (request: InvokeRequest) =>
-    options.fifo
-      ? {
-          MessageGroupId: options.messageGroupId!,
-          ...(options.deduplicate && { MessageDeduplicationId: request.clientRequestId ?? randomUUID() }),
-        }
-      : standardFields;
+  const entryFor = (pending: Pending, index: number): SqsEntry => {
+    const entry: SqsEntry = { Id: String(index), MessageBody: pending.body };
+    if (!options.fifo && options.delaySeconds) entry.DelaySeconds = options.delaySeconds;
+    const attributes = attributesFor(pending.request);
+    if (attributes) entry.MessageAttributes = attributes;
+    if (options.fifo) {
+      if (options.deduplicate) entry.MessageDeduplicationId = pending.request.clientRequestId ?? randomUUID();
+      entry.MessageGroupId = options.messageGroupId!;
+    }
+    return entry;
+  };
 
   async function send(batch: Pending[], signal: AbortSignal | undefined): Promise<void> {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new DOMException(`no answer within ${deadlineMs} ms`, 'TimeoutError')), deadlineMs);
-    const onStop = () => controller.abort(signal!.reason);
-    if (signal?.aborted) onStop();
-    else signal?.addEventListener('abort', onStop, { once: true });
-    inFlight.add(controller);
     const sentAt = Date.now();
     const start = performance.now();
-    // The batch's answer ended once for all its messages.
-    let end = 0;
-    let endedAt = 0;
+    const result = await sender.send(queueUrl, batch.map(entryFor), signal, deadlineMs);
+    // The call's answer ended once for all its messages.
+    const end = performance.now();
+    const endedAt = epochAt(end);
     const done = (pending: Pending, fields: Partial<Outcome>) => {
-      if (end === 0) {
-        end = performance.now();
-        endedAt = epochAt(end);
-      }
       const outcome: Outcome = { class: 'ok', sentAt, serviceTimeMs: end - start, endedAt, attempts: 1, ...fields };
       if (pending.request.clientRequestId) outcome.clientRequestId = pending.request.clientRequestId;
       pending.resolve(outcome);
     };
-    try {
-      if (batch.length === 1) {
-        const [only] = batch as [Pending];
-        const attributes = attributesFor(only.request);
-        const answer = await options.client.send(
-          new SendMessageCommand({ QueueUrl: options.queueUrl, MessageBody: only.body, ...(attributes && { MessageAttributes: attributes }), ...entryFields(only.request) }),
-          { abortSignal: controller.signal },
-        );
-        done(only, { statusCode: answer.$metadata.httpStatusCode ?? 200, attempts: answer.$metadata.attempts ?? 1, ...(answer.MessageId && { messageId: answer.MessageId, requestId: answer.MessageId }) });
-        return;
-      }
-      const answer = await options.client.send(
-        new SendMessageBatchCommand({
-          QueueUrl: options.queueUrl,
-          Entries: batch.map((pending, index) => {
-            const attributes = attributesFor(pending.request);
-            const entry: SendMessageBatchRequestEntry = { Id: String(index), MessageBody: pending.body };
-            if (attributes) entry.MessageAttributes = attributes;
-            const fields = entryFields(pending.request);
-            return fields ? Object.assign(entry, fields) : entry;
-          }),
-        }),
-        { abortSignal: controller.signal },
-      );
-      const status = answer.$metadata.httpStatusCode ?? 200;
-      const attempts = answer.$metadata.attempts ?? 1;
-      for (const entry of answer.Successful ?? []) done(batch[Number(entry.Id)]!, { statusCode: status, attempts, ...(entry.MessageId && { messageId: entry.MessageId, requestId: entry.MessageId }) });
-      for (const entry of answer.Failed ?? []) {
-        done(batch[Number(entry.Id)]!, { statusCode: entry.SenderFault ? 400 : 500, attempts, class: isSqsThrottle(entry.Code) ? 'throttled' : 'httpError', errorType: entry.Code ?? 'Failed', errorMessage: entry.Message ?? 'refused in the batch', refusedByService: true });
-      }
-      // An entry SQS did not mention at all is a failure too, never a silent success.
-      const answered = new Set([...(answer.Successful ?? []), ...(answer.Failed ?? [])].map((entry) => entry.Id));
-      batch.forEach((pending, index) => {
-        if (!answered.has(String(index))) done(pending, { class: 'httpError', statusCode: status, errorType: 'NotAnswered', errorMessage: 'SQS answered the batch without this entry' });
-      });
-    } catch (error) {
-      const failure = sqsFailure(error, deadlineMs);
-      for (const pending of batch) done(pending, failure);
-    } finally {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onStop);
-      inFlight.delete(controller);
+    if (!result.answered) {
+      for (const pending of batch) done(pending, result.failure);
+      return;
     }
+    const { statusCode, attempts } = result;
+    const answered = new Set<string>();
+    for (const entry of result.accepted) {
+      const pending = batch[Number(entry.id)];
+      if (!pending || answered.has(entry.id)) continue;
+      answered.add(entry.id);
+      done(pending, { statusCode, attempts, ...(entry.messageId && { messageId: entry.messageId, requestId: entry.messageId }) });
+    }
+    for (const entry of result.refused) {
+      const pending = batch[Number(entry.id)];
+      if (!pending || answered.has(entry.id)) continue;
+      answered.add(entry.id);
+      if (entry.corrupted) {
+        done(pending, { class: 'networkError', attempts, errorType: 'MD5Mismatch', errorMessage: entry.message ?? 'the MD5 SQS gave for the body is not the body sent' });
+        continue;
+      }
+      const refusal: Partial<Outcome> = { statusCode: entry.senderFault ? 400 : 500, attempts, class: isSqsThrottle(entry.code) ? 'throttled' : 'httpError', errorType: entry.code ?? 'Failed', errorMessage: entry.message ?? 'refused in the batch', refusedByService: true };
+      done(pending, refusal);
+    }
+    // An entry SQS did not mention at all is a failure too, never a silent success.
+    batch.forEach((pending, index) => {
+      if (!answered.has(String(index))) done(pending, { class: 'httpError', statusCode, errorType: 'NotAnswered', errorMessage: 'SQS answered the batch without this entry' });
+    });
   }
 
   function flush(signal: AbortSignal | undefined): void {
@@ -156,7 +135,7 @@ export function createSqsTarget(options: SqsTargetOptions): Target {
 
   return {
     description: options.description,
-    endpoint: options.queueUrl,
+    endpoint: queueUrl,
     invoke(request: InvokeRequest, signal?: AbortSignal): Promise<Outcome> {
       // A view, not a copy, of the payload's bytes.
       const body = Buffer.from(request.payload.buffer, request.payload.byteOffset, request.payload.byteLength).toString('utf8');
@@ -172,9 +151,6 @@ export function createSqsTarget(options: SqsTargetOptions): Target {
         }
       });
     },
-    async close() {
-      for (const controller of inFlight) controller.abort(new DOMException('closed', 'AbortError'));
-      options.client.destroy();
-    },
+    close: () => sender.close(),
   };
 }

@@ -21,7 +21,7 @@ export function networkFailure(error: UndiciError, timeoutMs: number | undefined
 }
 
 /** Credentials that could not be had (an expired SSO session, a failing role) fail the call, not the run. */
-export function signingFailure(error: unknown, request: InvokeRequest): Outcome {
+export function signingFailure(error: unknown, request: Pick<InvokeRequest, 'clientRequestId'>): Outcome {
   return {
     class: 'networkError',
     sentAt: Date.now(),

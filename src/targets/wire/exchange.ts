@@ -303,11 +303,11 @@ class CallHandler implements Dispatcher.DispatchHandler {
 export function timedExchange(
   dispatcher: Dispatch,
   exchangeRequest: ExchangeRequest,
-  request: InvokeRequest,
+  call: Pick<InvokeRequest, 'clientRequestId'>,
   read: ReadAnswer,
 ): Promise<Outcome> {
   return new Promise((resolve, reject) => {
-    const handler = new CallHandler(exchangeRequest, request.clientRequestId, read, resolve, reject);
+    const handler = new CallHandler(exchangeRequest, call.clientRequestId, read, resolve, reject);
     const { signal } = exchangeRequest;
     if (signal?.aborted) {
       handler.giveUp(abortReason(signal), false);

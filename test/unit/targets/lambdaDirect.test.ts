@@ -12,8 +12,9 @@ import type { LocalStack } from '../../../src/local/index.js';
 import type { ResolvedAwsConfig } from '../../../src/aws/awsConfig.js';
 import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { createInvokeSigner } from '../../../src/targets/lambda/signInvoke.js';
-import { createDirectLambdaTarget, serviceError, unsignedInvoke } from '../../../src/targets/lambda/directTarget.js';
+import { createRequestSigner } from '../../../src/targets/wire/signRequest.js';
+import { serviceError } from '../../../src/targets/wire/serviceError.js';
+import { createDirectLambdaTarget, unsignedInvoke } from '../../../src/targets/lambda/directTarget.js';
 import { createSdkLambdaTarget } from '../../../src/targets/lambda/sdkTarget.js';
 import type { InvokeRequest, Outcome, Target } from '../../../src/targets/types.js';
 import { CREDENTIALS, startTestStack } from '../../support/helpers.js';
@@ -99,7 +100,7 @@ describe('the direct Invoke API request is the SDK request', () => {
       const date = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(String(sdk.headers['x-amz-date']))!;
       const signingDate = new Date(Date.UTC(+date[1]!, +date[2]! - 1, +date[3]!, +date[4]!, +date[5]!, +date[6]!));
       const unsigned = unsignedInvoke(functionName, qualifier, request, new URL(capture.url).host, String(sdk.headers['x-amz-user-agent']), String(sdk.headers['amz-sdk-invocation-id']));
-      const headers = await createInvokeSigner(aws.region, aws.credentials)(unsigned, signingDate);
+      const headers = await createRequestSigner(aws.region, 'lambda', aws.credentials)(unsigned, signingDate);
       assert.equal(headers.authorization, sdk.headers.authorization);
     });
   }
@@ -123,7 +124,7 @@ describe('the direct Invoke API request is the SDK request', () => {
       const host = pick(['lambda.eu-west-2.amazonaws.com', '127.0.0.1:4566', 'localhost:9001']);
       const date = new Date(Date.UTC(2026, next(12), 1 + next(28), next(24), next(60), next(60)));
       const unsigned = unsignedInvoke(functionName, qualifier, request, host, 'lambench/test', `id-${index}`);
-      const ours = await createInvokeSigner(region, credentials)(unsigned, date);
+      const ours = await createRequestSigner(region, 'lambda', credentials)(unsigned, date);
       const reference = await new SignatureV4({ service: 'lambda', region, credentials, sha256: Sha256, uriEscapePath: true }).sign(
         { method: 'POST', protocol: 'https:', hostname: host.split(':')[0]!, path: unsigned.path, query: unsigned.query, headers: unsigned.headers },
         { signingDate: date },

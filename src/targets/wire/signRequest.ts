@@ -1,39 +1,39 @@
 /**
- * SigV4 for Lambda's Invoke API (service `lambda`), for the one request shape the direct path
- * (directTarget.ts) sends, with the signing key derived once per day and credentials (API Gateway's
- * `execute-api` is signed by aws/signExecuteApi.ts). Hand-written on purpose, because
+ * SigV4 for the POST requests the direct paths send (Lambda's Invoke API, lambda/directTarget.ts;
+ * SQS's SendMessage(Batch), queue/directSqsSender.ts), with the signing key derived once per day and
+ * credentials (API Gateway's `execute-api` is signed by aws/signExecuteApi.ts). Hand-written on purpose, because
  * @smithy/signature-v4 was measured too slow for the hot path: in a CPU profile of `lambench bench`
  * on the Invoke API it took 29% of the client's time (about 35 µs a call), mostly generic
  * canonicalization and an HMAC per call that only builds its signing-key cache key. This signer
  * does three hashes a call (payload, canonical request, signature) and nothing else.
- * `test/lambdaDirect.test.ts` holds it byte for byte to the SDK's own requests and to
- * @smithy/signature-v4 over many generated requests.
+ * `test/unit/targets/lambdaDirect.test.ts` and `sqsDirect.test.ts` hold it byte for byte to the SDK's own
+ * requests and to @smithy/signature-v4 over many generated requests.
  */
 import { createHash, createHmac } from 'node:crypto';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 
 /** Headers are lower-case; values are already trimmed single-space strings (we build them all). */
-export interface SignableInvoke {
+export interface SignableRequest {
   /** As sent on the wire (each path segment URI-encoded once). */
   path: string;
   query: Record<string, string>;
   headers: Record<string, string>;
 }
 
-export type InvokeRequestSigner = (request: SignableInvoke, signingDate?: Date) => Promise<Record<string, string>>;
+export type RequestSigner = (request: SignableRequest, signingDate?: Date) => Promise<Record<string, string>>;
 
 const ALGORITHM = 'AWS4-HMAC-SHA256';
 /** SHA-256 of no bytes: the payload hash of a call without a body. */
 export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
-const SERVICE = 'lambda';
 const UNSIGNED_HEADERS = new Set(['authorization', 'user-agent', 'x-amzn-trace-id', 'connection', 'expect', 'transfer-encoding', 'te', 'upgrade', 'keep-alive', 'proxy-authorization']);
 
-export function createInvokeSigner(region: string, credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider): InvokeRequestSigner {
+/** `service`: the signing name (`lambda`, `sqs`). */
+export function createRequestSigner(region: string, service: string, credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider): RequestSigner {
   let keyFor: { day: string; identity: AwsCredentialIdentity; key: Buffer } | undefined;
   const signingKey = (day: string, identity: AwsCredentialIdentity): Buffer => {
     if (keyFor?.day !== day || keyFor.identity.accessKeyId !== identity.accessKeyId || keyFor.identity.secretAccessKey !== identity.secretAccessKey) {
       let key = hmac(`AWS4${identity.secretAccessKey}`, day);
-      for (const part of [region, SERVICE, 'aws4_request']) key = hmac(key, part);
+      for (const part of [region, service, 'aws4_request']) key = hmac(key, part);
       keyFor = { day, identity, key };
     }
     return keyFor.key;
@@ -47,7 +47,7 @@ export function createInvokeSigner(region: string, credentials: AwsCredentialIde
     if (dateCache.second !== second) dateCache = { second, amzDate: new Date(second * 1000).toISOString().replace(/[-:]|\.\d{3}/g, '') };
     const amzDate = dateCache.amzDate;
     const day = amzDate.slice(0, 8);
-    const scope = `${day}/${region}/${SERVICE}/aws4_request`;
+    const scope = `${day}/${region}/${service}/aws4_request`;
 
     const headers: Record<string, string> = { ...request.headers, 'x-amz-date': amzDate };
     if (identity.sessionToken) headers['x-amz-security-token'] = identity.sessionToken;
