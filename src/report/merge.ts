@@ -6,6 +6,7 @@
  * are lined up by each phase's start time. Reports of different runs are refused, naming the difference.
  */
 import type { DeliveryReport } from '../delivery/deliveryTracker.js';
+import type { QueueDeliveryReport } from '../delivery/queueDelivery.js';
 import { UsageError } from '../errors.js';
 import { createHistogram, decodeHistogram, encodeHistogram, summarize } from '../metrics/histogram.js';
 import { Recorder } from '../metrics/recorder.js';
@@ -111,6 +112,10 @@ function mergePhase(parts: PhaseReport[]): PhaseReport {
     ...(parts.every((part) => part.offeredPerSecond !== undefined) && { offeredPerSecond: Math.round(sum(parts.map((part) => part.offeredPerSecond!)) * 100) / 100 }),
     ...(delivery && { delivery }),
   });
+  const queues = parts.map((part) => part.queue);
+  if (queues.every((queue) => queue !== undefined)) {
+    merged.queue = mergeQueue(queues as NonNullable<PhaseReport['queue']>[], parts.map((part, index) => (known ? starts[index]! : 0) + part.durationMs));
+  }
   // Without every part's Lambda histograms (reports from before they were kept), durations cannot be merged truly: left out.
   if (merged.lambda && parts.some(lambdaWithoutHistograms)) {
     const coldStarts = sum(parts.map((part) => part.lambda?.coldStarts ?? 0));
@@ -150,14 +155,59 @@ function mergeDelivery(parts: DeliveryReport[]): DeliveryReport | undefined {
   // Shards read the same queues: each saw the same backlog.
   const backlogs = parts.map((part) => part.backlogAtStart).filter((count): count is number => count !== undefined);
   if (backlogs.length > 0) merged.backlogAtStart = Math.max(...backlogs);
-  const encoded = parts.map((part) => part.endToEndHistogram).filter((histogram): histogram is string => histogram !== undefined);
-  if (encoded.length > 0) {
-    const endToEnd = addHistograms(encoded);
-    const summary = summarize(endToEnd);
-    if (summary) merged.endToEnd = summary;
-    merged.endToEndHistogram = encodeHistogram(endToEnd);
-  }
+  addEndToEnd(merged, parts);
   return merged;
+}
+
+/** The end-to-end histograms of the parts, added into `merged` (and summarized). */
+function addEndToEnd(merged: { endToEnd?: DeliveryReport['endToEnd']; endToEndHistogram?: string }, parts: { endToEndHistogram?: string }[]): void {
+  const encoded = parts.map((part) => part.endToEndHistogram).filter((histogram): histogram is string => histogram !== undefined);
+  if (encoded.length === 0) return;
+  const endToEnd = addHistograms(encoded);
+  const summary = summarize(endToEnd);
+  if (summary) merged.endToEnd = summary;
+  merged.endToEndHistogram = encodeHistogram(endToEnd);
+}
+
+/**
+ * Shards sending to one queue: what each found per message (sent, dead-lettered, processed with an
+ * output queue, their end-to-end times) adds up; what is the queue's own (its depth, what remained)
+ * is the shard's that ended last. Processed derived from the counts is derived again from the sums:
+ * each shard's own derivation counted the others' messages as not its own.
+ */
+function mergeQueue(parts: NonNullable<PhaseReport['queue']>[], ends: number[]): PhaseReport['queue'] {
+  const [first] = parts as [NonNullable<PhaseReport['queue']>];
+  const deliveries = parts.map((part) => part.delivery);
+  if (deliveries.some((delivery) => delivery === undefined)) return { wiring: first.wiring };
+  const blocks = deliveries as QueueDeliveryReport[];
+  const last = blocks[ends.indexOf(Math.max(...ends))] ?? blocks[0]!;
+  const total = (pick: (block: QueueDeliveryReport) => number) => sum(blocks.map(pick));
+  const derived = blocks.some((block) => block.processedDerived);
+  const sent = total((block) => block.sent);
+  const deadLettered = total((block) => block.deadLettered);
+  const remaining = last.remaining;
+  const processed = derived ? Math.max(0, sent - deadLettered - remaining) : total((block) => block.processed);
+  const receiveCounts: Record<string, number> = {};
+  for (const block of blocks) for (const [receives, count] of Object.entries(block.receiveCounts)) receiveCounts[receives] = (receiveCounts[receives] ?? 0) + count;
+  const merged: QueueDeliveryReport = {
+    sent,
+    processed,
+    processedDerived: derived,
+    deadLettered,
+    remaining,
+    remainingDetail: last.remainingDetail,
+    unaccounted: derived ? 0 : Math.max(0, sent - processed - deadLettered - remaining),
+    receiveCounts,
+    depth: last.depth,
+    foreignMessages: Math.max(...blocks.map((block) => block.foreignMessages)),
+    duplicates: total((block) => block.duplicates),
+    ...(first.delivery!.dlqUrl && { dlqUrl: first.delivery!.dlqUrl }),
+    ...(first.delivery!.outputQueueUrl && { outputQueueUrl: first.delivery!.outputQueueUrl }),
+  };
+  const reasons = [...new Set(blocks.flatMap((block) => block.unverifiedReasons ?? []))];
+  if (reasons.length > 0) merged.unverifiedReasons = reasons;
+  addEndToEnd(merged, blocks);
+  return { wiring: first.wiring, delivery: merged };
 }
 
 /** HdrHistograms of the same layout add bucket by bucket: the sum is the histogram of all their samples. */

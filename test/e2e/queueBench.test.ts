@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { ReportDocument } from '../../src/report/reportDocument.js';
+import { mergeReports } from '../../src/report/merge.js';
 import { runLambench, useTestStack } from '../support/helpers.js';
 import { createQueue, depth } from '../support/esm.js';
 
@@ -66,6 +67,14 @@ describe('bench <queue>: poll-based invocation, loaded and verified end to end',
     assert.match(run.stdout, /sent 1000 = processed 900 \+ dead-lettered 100 \+ in the queue 0/);
     assert.match(run.stdout, /^read by +orders \(Enabled, batch 10/m);
 
+    // As two shards of one run (report --merge): the per-message counts and end-to-end times add up, the wiring stays.
+    const shard = (index: number) => ({ source: `shard${index}`, report: { ...run.report!, shard: { index, of: 2 }, config: { ...run.report!.config!, shard: { index, of: 2 } } } });
+    const merged = mergeReports([shard(1), shard(2)]).phases[0]!.queue!;
+    assert.deepEqual(merged.wiring, phase.queue!.wiring);
+    assert.deepEqual([merged.delivery!.sent, merged.delivery!.processed, merged.delivery!.deadLettered, merged.delivery!.remaining, merged.delivery!.processedDerived], [2000, 1800, 200, 0, false]);
+    assert.equal(merged.delivery!.endToEnd?.count, 1800);
+    assert.equal(Object.values(merged.delivery!.receiveCounts).reduce((a, b) => a + b, 0), 200);
+
     // The output records of this run were lambench's to take; the foreign one is still there, and the DLQ was only read.
     const { Messages: left = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queue('lambench-orders-out'), MaxNumberOfMessages: 10, WaitTimeSeconds: 1, VisibilityTimeout: 0 }));
     assert.deepEqual(left.map((message) => message.Body), ['{"someone":"else","out":true}']);
@@ -78,6 +87,9 @@ describe('bench <queue>: poll-based invocation, loaded and verified end to end',
     const delivery = run.report!.phases[0]!.queue!.delivery!;
     assert.deepEqual([delivery.sent, delivery.processed, delivery.deadLettered, delivery.remaining, delivery.processedDerived], [1000, 900, 100, 0, true]);
     assert.equal(delivery.endToEnd, undefined);
+    const shard = (index: number) => ({ source: `shard${index}`, report: { ...run.report!, shard: { index, of: 2 }, config: { ...run.report!.config!, shard: { index, of: 2 } } } });
+    const merged = mergeReports([shard(1), shard(2)]).phases[0]!.queue!.delivery!;
+    assert.deepEqual([merged.sent, merged.processed, merged.deadLettered, merged.processedDerived], [2000, 1800, 200, true], 'derived again from the sums');
     assert.match(run.stdout, /processed +900\/1000 \(derived\)/);
     assert.match(run.stdout, /processed 900 \(derived\) \+ dead-lettered 100 \+ in the queue 0: processed is derived from the counts/);
     assert.match(run.stdout, /101 messages not from this run seen in the DLQ or output queue: handed back, none deleted|messages not from this run seen/);
