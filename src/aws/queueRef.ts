@@ -4,7 +4,7 @@
  * DeadLetterQueueSourceArn give ARNs; SQS calls want URLs, which only GetQueueUrl may build (a
  * local emulator's URLs are not AWS's), so an ARN becomes a URL by asking SQS, never by formatting.
  */
-import { GetQueueUrlCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, GetQueueUrlCommand, type QueueAttributeName, type SQSClient } from '@aws-sdk/client-sqs';
 import { TargetUnavailableError, UsageError, messageOf } from '../errors.js';
 import { withSqsDeadline } from './sqsClient.js';
 
@@ -39,8 +39,9 @@ export function queueNameOf(reference: string): string {
 
 /**
  * A queue URL for a URL or an ARN. A URL is taken as given; an ARN is looked up (GetQueueUrl
- * with the ARN's account as owner). A queue that does not exist is the user's to fix (UsageError,
- * naming `what`); SQS not answering is not (TargetUnavailableError).
+ * with the ARN's account as owner). A queue that does not exist, like any target not found,
+ * exits 3 (TargetUnavailableError, naming `what`), as does SQS not answering; a reference that is
+ * neither a URL nor an ARN is bad input (UsageError).
  */
 export async function resolveQueueUrl(sqs: SQSClient, reference: string, what: string, stop?: AbortSignal): Promise<string> {
   if (!isQueueArn(reference)) {
@@ -59,8 +60,22 @@ export async function resolveQueueUrl(sqs: SQSClient, reference: string, what: s
     if (!QueueUrl) throw new Error('GetQueueUrl returned no QueueUrl');
     return QueueUrl;
   } catch (error) {
-    if (isNoSuchQueue(error)) throw new UsageError(`${what} ${reference}: no such queue in account ${arn.account}, region ${arn.region} (check the ARN, --region and --endpoint-url)`);
+    if (isNoSuchQueue(error)) throw new TargetUnavailableError(`${what} ${reference}: no such queue in account ${arn.account}, region ${arn.region} (check the ARN, --region and --endpoint-url)`, { cause: error });
     throw new TargetUnavailableError(`cannot look up ${what} ${reference} (${messageOf(error)}): check the SQS endpoint and credentials`, { cause: error });
+  }
+}
+
+/**
+ * A queue's attributes, read before anything is sent or moved: a queue that does not exist, or an
+ * SQS that cannot be read, is one line naming `what` and `reference` (exit 3); `after` ends it (e.g.
+ * "; nothing was sent").
+ */
+export async function readQueueAttributes(sqs: SQSClient, queueUrl: string, names: QueueAttributeName[], what: string, reference: string, stop?: AbortSignal, after = ''): Promise<Record<string, string>> {
+  try {
+    return (await withSqsDeadline((call) => sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: names }), call), stop)).Attributes ?? {};
+  } catch (error) {
+    if (isNoSuchQueue(error)) throw new TargetUnavailableError(`${what} ${reference}: no such queue (check the URL or ARN, --region and --endpoint-url)${after}`, { cause: error });
+    throw new TargetUnavailableError(`cannot read ${what} ${reference} (${messageOf(error)}): check the SQS endpoint and credentials${after}`, { cause: error });
   }
 }
 

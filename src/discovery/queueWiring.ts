@@ -6,11 +6,10 @@
  * sources, and, for what could not be read (no permission, --no-discover), what is then unknown.
  */
 import { GetFunctionConfigurationCommand, ListEventSourceMappingsCommand, type EventSourceMappingConfiguration, type LambdaClient } from '@aws-sdk/client-lambda';
-import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { TargetUnavailableError, UsageError, messageOf } from '../errors.js';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { messageOf } from '../errors.js';
 import { awsErrorName, isAccessDenied } from '../aws/lambdaControl.js';
-import { isNoSuchQueue, parseRedrivePolicy, resolveQueueUrl } from '../aws/queueRef.js';
-import { withSqsDeadline } from '../aws/sqsClient.js';
+import { parseRedrivePolicy, readQueueAttributes, resolveQueueUrl } from '../aws/queueRef.js';
 
 export interface QueueMapping {
   uuid: string;
@@ -43,13 +42,7 @@ export interface QueueWiring {
 /** The queue's own settings only: what a send needs (FIFO, size limit, the DLQ), whatever --no-discover says. */
 export async function readQueue(sqs: SQSClient, reference: string, stop?: AbortSignal): Promise<Omit<QueueWiring, 'warnings' | 'unknown' | 'mappings'>> {
   const queueUrl = await resolveQueueUrl(sqs, reference, 'queue', stop);
-  let attributes: Record<string, string>;
-  try {
-    attributes = (await withSqsDeadline((call) => sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['All'] }), call), stop)).Attributes ?? {};
-  } catch (error) {
-    if (isNoSuchQueue(error)) throw new UsageError(`queue ${reference}: no such queue (check the URL, --region and --endpoint-url)`);
-    throw new TargetUnavailableError(`cannot read queue ${reference} (${messageOf(error)}): check the SQS endpoint and credentials`, { cause: error });
-  }
+  const attributes = await readQueueAttributes(sqs, queueUrl, ['All'], 'queue', reference, stop);
   const redrive = parseRedrivePolicy(attributes.RedrivePolicy);
   let dlqUrl: string | undefined;
   if (redrive) dlqUrl = await resolveQueueUrl(sqs, redrive.dlqArn, 'DLQ', stop).catch(() => undefined);

@@ -16,7 +16,6 @@
  */
 import {
   DeleteMessageCommand,
-  GetQueueAttributesCommand,
   ListDeadLetterSourceQueuesCommand,
   ReceiveMessageCommand,
   SendMessageCommand,
@@ -27,7 +26,7 @@ import { createHash } from 'node:crypto';
 import { TargetUnavailableError, UsageError, messageOf } from '../errors.js';
 import type { AwsOptions } from '../aws/awsConfig.js';
 import { createSqsClient, withSqsDeadline } from '../aws/sqsClient.js';
-import { isNoSuchQueue, queueNameOf, resolveQueueUrl } from '../aws/queueRef.js';
+import { isNoSuchQueue, queueNameOf, readQueueAttributes, resolveQueueUrl } from '../aws/queueRef.js';
 import { HeldMessages, HOLD_SECONDS } from '../delivery/heldMessages.js';
 import { correlationKeysOf } from './matchKeys.js';
 
@@ -205,13 +204,8 @@ export async function redrive(options: RedriveOptions): Promise<RedriveResult> {
 }
 
 async function queueAttributes(sqs: SQSClient, url: string, what: string, reference: string): Promise<{ fifo: boolean }> {
-  try {
-    const { Attributes = {} } = await withSqsDeadline((call) => sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn', 'FifoQueue'] }), call));
-    return { fifo: Attributes.FifoQueue === 'true' };
-  } catch (error) {
-    if (isNoSuchQueue(error)) throw new UsageError(`${what} ${reference}: no such queue (check the URL, --region and --endpoint-url)`);
-    throw new TargetUnavailableError(`cannot read ${what} ${reference} (${messageOf(error)}): check the SQS endpoint and credentials`, { cause: error });
-  }
+  const attributes = await readQueueAttributes(sqs, url, ['QueueArn', 'FifoQueue'], what, reference);
+  return { fifo: attributes.FifoQueue === 'true' };
 }
 
 /** The queues whose RedrivePolicy names the DLQ; undefined when SQS will not say (no permission, an emulator without it). */

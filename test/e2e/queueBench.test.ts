@@ -119,20 +119,20 @@ describe('bench <queue>: poll-based invocation, loaded and verified end to end',
     }
   });
 
-  it('refuses bad input with one line and exit 2, nothing sent: a queue that does not exist, FIFO without a group, a body over 1 MiB', async () => {
+  it('refuses bad input with one line, nothing sent: a queue that does not exist (exit 3, as any target not found), FIFO without a group, a body over 1 MiB (exit 2)', async () => {
     const { sqs } = local;
     const fifo = await createQueue(sqs, 'refused.fifo', { FifoQueue: 'true' });
     const plain = await createQueue(sqs, 'refused-plain');
     const big = join(dir, 'big.json');
     await writeFile(big, JSON.stringify({ blob: 'x'.repeat(1_100_000) }));
-    const cases: [string[], RegExp, string][] = [
-      [[`${local.stack.sqsUrl}/000000000000/no-such-queue`, '-n', '3', '-c', '1', '-p', '{}'], /^lambench: queue .*no-such-queue: no such queue .*nothing was sent\n$/, plain.url],
-      [[fifo.url, '-n', '3', '-c', '1', '-p', '{}'], /^lambench: --message-group-id is needed: the queue is FIFO/, fifo.url],
-      [[plain.url, '-n', '3', '-c', '1', '--payload-file', big], /^lambench: --payload-file makes a message of .* over SQS's 1 MB limit: send less data\n$/, plain.url],
+    const cases: [string[], RegExp, string, number][] = [
+      [[`${local.stack.sqsUrl}/000000000000/no-such-queue`, '-n', '3', '-c', '1', '-p', '{}'], /^lambench: queue .*no-such-queue: no such queue .*nothing was sent\n$/, plain.url, 3],
+      [[fifo.url, '-n', '3', '-c', '1', '-p', '{}'], /^lambench: --message-group-id is needed: the queue is FIFO/, fifo.url, 2],
+      [[plain.url, '-n', '3', '-c', '1', '--payload-file', big], /^lambench: --payload-file makes a message of .* over SQS's 1 MB limit: send less data\n$/, plain.url, 2],
     ];
-    for (const [args, message, watched] of cases) {
+    for (const [args, message, watched, code] of cases) {
       const run = await runLambench(['bench', ...args], { env });
-      assert.equal(run.code, 2, `${args.join(' ')}: ${run.stderr}`);
+      assert.equal(run.code, code, `${args.join(' ')}: ${run.stderr}`);
       assert.match(run.stderr, message);
       assert.equal(run.stderr.trim().split('\n').length, 1, 'one line');
       const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: watched, AttributeNames: ['ApproximateNumberOfMessages'] }));

@@ -129,7 +129,7 @@ describe('redrive: dead-lettered messages back to their source, sent first, dele
     assert.deepEqual(left.map((message) => message.body).sort(), ['foreign-0', 'foreign-1', 'foreign-2', 'foreign-3'], 'foreign messages never moved or deleted');
   });
 
-  it('refuses a queue that is no DLQ and a queue that does not exist: one line, exit 2, nothing moved', async () => {
+  it('refuses a queue that is no DLQ (exit 2) and a queue that does not exist (exit 3, as any target not found): one line, nothing moved', async () => {
     const { source } = await sourceAndDlq();
     await send(source, 'stays');
     const notDlq = await runLambench(['redrive', source], { env });
@@ -138,7 +138,7 @@ describe('redrive: dead-lettered messages back to their source, sent first, dele
     assert.equal(await depth(source), 1);
 
     const missing = await runLambench(['redrive', `${stack.sqsUrl}/000000000000/no-such-queue`], { env });
-    assert.equal(missing.code, 2, missing.stderr);
+    assert.equal(missing.code, 3, missing.stderr);
     assert.match(missing.stderr, /^lambench: DLQ .*no-such-queue: no such queue/);
     assert.equal(missing.stderr.split('\n').length, 2, 'one line');
 

@@ -1,14 +1,13 @@
 /**
  * A queue call's target, opened: the queue found (an ARN looked up as a URL), checked to exist
  * and to be what the call says (FIFO needs a message group), before anything is sent. A queue
- * that does not exist is the user's to fix (exit 2, nothing sent); SQS not answering is not.
+ * that does not exist, like SQS not answering, ends it before anything is sent (exit 3).
  * A load test sends on the direct signed path (directSqsSender.ts) unless `--sdk`; a one-off
  * message goes through the SDK client.
  */
-import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { TargetUnavailableError, UsageError, messageOf } from '../../errors.js';
-import { isNoSuchQueue, isQueueArn, resolveQueueUrl } from '../../aws/queueRef.js';
-import { resolveSqsAws, sqsClientFor, withSqsDeadline } from '../../aws/sqsClient.js';
+import { UsageError } from '../../errors.js';
+import { isQueueArn, readQueueAttributes, resolveQueueUrl } from '../../aws/queueRef.js';
+import { resolveSqsAws, sqsClientFor } from '../../aws/sqsClient.js';
 import type { QueueCall } from '../../config/runConfig.js';
 import type { Target } from '../types.js';
 import { createSqsTarget } from './sqsTarget.js';
@@ -21,13 +20,7 @@ export async function openQueueTarget(call: QueueCall, use: { connections?: numb
   const client = sqsClientFor(aws, { maxAttempts: 1, ...(connections !== undefined && { connections }) });
   try {
     const queueUrl = await resolveQueueUrl(client, call.queue, 'queue');
-    let attributes: Record<string, string>;
-    try {
-      attributes = (await withSqsDeadline((options) => client.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['FifoQueue', 'ContentBasedDeduplication'] }), options))).Attributes ?? {};
-    } catch (error) {
-      if (isNoSuchQueue(error)) throw new UsageError(`queue ${call.queue}: no such queue (check the URL or ARN, --region and --endpoint-url); nothing was sent`);
-      throw new TargetUnavailableError(`cannot reach queue ${call.queue} (${messageOf(error)}): check the SQS endpoint and credentials`, { cause: error });
-    }
+    const attributes = await readQueueAttributes(client, queueUrl, ['FifoQueue', 'ContentBasedDeduplication'], 'queue', call.queue, undefined, '; nothing was sent');
     const fifo = attributes.FifoQueue === 'true';
     if (fifo && !call.messageGroupId) throw new UsageError(`queue ${call.queue} is a FIFO queue: give --message-group-id GROUP (every message needs one); nothing was sent`);
     if (!fifo && call.messageGroupId) use.note('--message-group-id applies to FIFO queues only: this standard queue ignores it');
