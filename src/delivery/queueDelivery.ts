@@ -146,9 +146,3 @@ export class QueueEvidence {
     };
   }
 }
-
-/** `sent 1000 = processed 970 (derived) + dead-lettered 30 + in the queue 0`. */
-export function queueEquation(report: QueueDeliveryReport): string {
-  const unaccounted = report.unaccounted > 0 ? ` + unaccounted ${report.unaccounted}` : '';
-  return `sent ${report.sent} = processed ${report.processed}${report.processedDerived ? ' (derived)' : ''} + dead-lettered ${report.deadLettered} + in the queue ${report.remaining}${unaccounted}`;
-}

@@ -4,7 +4,7 @@
  * how fast the mapping drained them and after how many receives the failing ones were
  * dead-lettered. Reads only the report document.
  */
-import { queueEquation } from '../delivery/queueDelivery.js';
+import type { QueueDeliveryReport } from '../delivery/queueDelivery.js';
 import type { QueueMapping } from '../discovery/queueWiring.js';
 import { formatLatencyMs, formatLatencyUs } from '../latencyText.js';
 import { oneLine } from '../terminalText.js';
@@ -76,4 +76,10 @@ function mappingLabel(mapping: QueueMapping): string {
   const name = mappedFunctionName(mapping);
   const concurrency = mapping.maximumConcurrency !== undefined ? `, ≤${mapping.maximumConcurrency} at once` : '';
   return `${oneLine(name)} (${mapping.state}, batch ${mapping.batchSize}${mapping.batchingWindowSeconds > 0 ? ` within ${mapping.batchingWindowSeconds} s` : ''}${concurrency})`;
+}
+
+/** `sent 1000 = processed 970 (derived) + dead-lettered 30 + in the queue 0`. */
+export function queueEquation(report: QueueDeliveryReport): string {
+  const unaccounted = report.unaccounted > 0 ? ` + unaccounted ${report.unaccounted}` : '';
+  return `sent ${report.sent} = processed ${report.processed}${report.processedDerived ? ' (derived)' : ''} + dead-lettered ${report.deadLettered} + in the queue ${report.remaining}${unaccounted}`;
 }

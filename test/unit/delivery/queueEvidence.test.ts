@@ -11,7 +11,8 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { LocalStack } from '../../../src/local/index.js';
 import { QUEUE_CORRELATION_ATTRIBUTE } from '../../../src/correlation.js';
-import { QueueEvidence, queueEquation } from '../../../src/delivery/queueDelivery.js';
+import { QueueEvidence } from '../../../src/delivery/queueDelivery.js';
+import { queueEquation } from '../../../src/report/queueText.js';
 import { sqsClient, startTestStack } from '../../support/helpers.js';
 
 describe('queue delivery: sent = processed + dead-lettered + still in the queue', () => {
