@@ -17,7 +17,6 @@
 import {
   DeleteMessageCommand,
   ListDeadLetterSourceQueuesCommand,
-  ReceiveMessageCommand,
   SendMessageCommand,
   type Message,
   type SQSClient,
@@ -29,12 +28,8 @@ import { createSqsClient, withSqsDeadline } from '../aws/sqsClient.js';
 import { isNoSuchQueue, queueNameOf, readQueueAttributes, resolveQueueUrl } from '../aws/queueRef.js';
 import { HeldMessages, HOLD_SECONDS } from '../delivery/heldMessages.js';
 import { correlationKeysOf } from './matchKeys.js';
+import { MAX_HELD, readThrough } from './readThrough.js';
 
-/** Empty long polls (of WAIT_SECONDS each) in a row that say the DLQ has been read through. */
-const EMPTY_POLLS_TO_STOP = 2;
-const WAIT_SECONDS = 1;
-/** SQS allows 120,000 messages in flight on a standard queue; stop holding well before that. */
-const MAX_HELD = 100_000;
 
 export interface RedriveOptions {
   /** The DLQ: URL or ARN. */
@@ -116,81 +111,52 @@ export async function redrive(options: RedriveOptions): Promise<RedriveResult> {
       return { reason: 'its source queue is unknown (give --to)' };
     };
 
-    const seen = new Set<string>();
-    let emptyPolls = 0;
-    const done = () => options.signal?.aborted || (options.max !== undefined && result.moved + result.wouldMove >= options.max) || held.size >= MAX_HELD;
-    while (!done() && emptyPolls < EMPTY_POLLS_TO_STOP) {
-      const wanted = options.max === undefined ? 10 : Math.min(10, options.max - result.moved - result.wouldMove);
-      const receivedAt = Date.now();
-      const { Messages = [] } = await withSqsDeadline(
-        (call) =>
-          sqs.send(
-            new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: wanted, WaitTimeSeconds: WAIT_SECONDS, VisibilityTimeout: HOLD_SECONDS, MessageAttributeNames: ['All'], MessageSystemAttributeNames: ['All'] }),
-            call,
-          ),
-        options.signal,
-        WAIT_SECONDS,
-      ).catch((error: unknown) => {
-        if (options.signal?.aborted) return { Messages: [] };
-        throw error;
-      });
-      // A message read past comes back once its hold ends (a long read of a big DLQ): held again,
-      // never examined (counted, printed, moved) twice. Only messages not seen before keep the read going.
-      const fresh = Messages.filter((message) => !seen.has(message.MessageId ?? message.ReceiptHandle!));
-      for (const message of Messages) if (seen.has(message.MessageId ?? message.ReceiptHandle!)) held.hold(message.MessageId ?? message.ReceiptHandle!, queueUrl, message.ReceiptHandle!, receivedAt);
-      emptyPolls = fresh.length === 0 ? emptyPolls + 1 : 0;
-      for (const message of fresh) {
-        seen.add(message.MessageId ?? message.ReceiptHandle!);
-        result.examined++;
-        const keep = () => held.hold(message.MessageId ?? message.ReceiptHandle!, queueUrl, message.ReceiptHandle!, receivedAt);
-        const keys = correlationKeysOf(message);
-        if (options.match && !keys.all.some((key) => options.match!.has(key))) {
-          result.notMatched++;
-          keep();
-          continue;
-        }
-        if (done()) {
-          keep();
-          continue;
-        }
-        const destination = await destinationOf(message);
-        if (typeof destination !== 'string') {
-          result.leftBecause[destination.reason] = (result.leftBecause[destination.reason] ?? 0) + 1;
-          keep();
-          continue;
-        }
-        const entry: RedriveEntry = {
-          messageId: message.MessageId!,
-          to: destination,
-          ...(message.Attributes?.ApproximateReceiveCount && { receiveCount: Number(message.Attributes.ApproximateReceiveCount) }),
-          ...(keys.correlationId && { correlationId: keys.correlationId }),
-        };
-        if (options.dryRun) {
-          result.wouldMove++;
-          keep();
-          options.onMessage?.(entry);
-          continue;
-        }
-        const sent = await sendCopy(sqs, message, destination, dlq.fifo).catch((error: unknown) => ({ error: messageOf(error) }));
-        if ('error' in sent) {
-          const reason = `the send to ${queueNameOf(destination)} failed (${sent.error})`;
-          result.leftBecause[reason] = (result.leftBecause[reason] ?? 0) + 1;
-          keep();
-          continue;
-        }
-        // Sent and stored as sent: only now may the DLQ's copy go.
-        try {
-          await withSqsDeadline((call) => sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle! }), call));
-        } catch (error) {
-          result.sentNotDeleted++;
-          options.note(`message ${message.MessageId} was sent to ${queueNameOf(destination)} but could not be deleted from the DLQ (${messageOf(error)}): it is in both now`);
-        }
-        result.moved++;
-        result.byDestination[destination] = (result.byDestination[destination] ?? 0) + 1;
-        options.onMessage?.({ ...entry, newMessageId: sent.messageId });
+    const want = () => (options.max === undefined ? 10 : options.max - result.moved - result.wouldMove);
+    const { stoppedAtMaxHeld } = await readThrough({ sqs, queueUrl, held, want, ...(options.signal && { signal: options.signal }) }, async (message, keep) => {
+      result.examined++;
+      const keys = correlationKeysOf(message);
+      if (options.match && !keys.all.some((key) => options.match!.has(key))) {
+        result.notMatched++;
+        keep();
+        return;
       }
-    }
-    if (held.size >= MAX_HELD) options.note(`stopped after holding ${MAX_HELD} messages not moved (SQS's in-flight limit is near): run again with --match or --max`);
+      const destination = await destinationOf(message);
+      if (typeof destination !== 'string') {
+        result.leftBecause[destination.reason] = (result.leftBecause[destination.reason] ?? 0) + 1;
+        keep();
+        return;
+      }
+      const entry: RedriveEntry = {
+        messageId: message.MessageId!,
+        to: destination,
+        ...(message.Attributes?.ApproximateReceiveCount && { receiveCount: Number(message.Attributes.ApproximateReceiveCount) }),
+        ...(keys.correlationId && { correlationId: keys.correlationId }),
+      };
+      if (options.dryRun) {
+        result.wouldMove++;
+        keep();
+        options.onMessage?.(entry);
+        return;
+      }
+      const sent = await sendCopy(sqs, message, destination, dlq.fifo).catch((error: unknown) => ({ error: messageOf(error) }));
+      if ('error' in sent) {
+        const reason = `the send to ${queueNameOf(destination)} failed (${sent.error})`;
+        result.leftBecause[reason] = (result.leftBecause[reason] ?? 0) + 1;
+        keep();
+        return;
+      }
+      // Sent and stored as sent: only now may the DLQ's copy go.
+      try {
+        await withSqsDeadline((call) => sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle! }), call));
+      } catch (error) {
+        result.sentNotDeleted++;
+        options.note(`message ${message.MessageId} was sent to ${queueNameOf(destination)} but could not be deleted from the DLQ (${messageOf(error)}): it is in both now`);
+      }
+      result.moved++;
+      result.byDestination[destination] = (result.byDestination[destination] ?? 0) + 1;
+      options.onMessage?.({ ...entry, newMessageId: sent.messageId });
+    });
+    if (stoppedAtMaxHeld) options.note(`stopped after holding ${MAX_HELD} messages not moved (SQS's in-flight limit is near): run again with --match or --max`);
     result.interrupted = Boolean(options.signal?.aborted);
     return result;
   } catch (error) {
