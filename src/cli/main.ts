@@ -48,7 +48,7 @@ function stackOf(error: unknown): string {
   return text;
 }
 
-const COMMANDS = ['invoke', 'bench', 'run', 'report', 'poll', 'redrive', 'local', 'demo'];
+const COMMANDS = ['invoke', 'bench', 'run', 'report', 'poll', 'redrive', 'replay', 'local', 'demo'];
 
 /** yargs' messages in lambench's words: an unknown option or stray argument named as typed. */
 function describeYargsProblem(message: string, argv: string[]): string {
@@ -319,12 +319,34 @@ async function parse(argv: string[]): Promise<void> {
       async (args) => (await import('./commands/redrive.js')).redriveCommand(args),
     )
     .command(
+      'replay <source>',
+      're-invoke the function with each failed event of an async DLQ or an on-failure destination queue; nothing deleted unless --delete',
+      (y) =>
+        y
+          .positional('source', { type: 'string', describe: 'where the failed events are: an SQS DLQ or on-failure destination queue (URL or arn:aws:sqs:…)' })
+          .options({
+            function: { type: 'string', describe: "the function to re-invoke (default: each destination record's functionArn; needed for DLQ messages, which do not name it)" },
+            type: { type: 'string', describe: 'sync (default: see each result now) or event (Lambda queues it again, with its retries)' },
+            max: { type: 'number', describe: 'replay at most N events' },
+            'dry-run': { type: 'boolean', describe: 'list what would be replayed; invoke nothing, delete nothing' },
+            match: { type: 'string', array: true, describe: "replay only these: correlation, request or message IDs (comma-separated), or a run's raw file (repeatable)" },
+            delete: { type: 'boolean', describe: 'delete each message once its re-invoke was answered (sync: succeeded; event: accepted)' },
+            json: { type: 'boolean', describe: 'NDJSON: one line per event, then a summary' },
+            region: awsOptions.region,
+            profile: awsOptions.profile,
+            'endpoint-url': { type: 'string', describe: 'Lambda endpoint (default: AWS_ENDPOINT_URL_LAMBDA, AWS_ENDPOINT_URL, or AWS); SQS: AWS_ENDPOINT_URL_SQS' },
+          })
+          .example('$0 replay $DLQ_URL --function my-fn --dry-run', 'what would be re-invoked')
+          .example('$0 replay $FAILURE_QUEUE_URL --type event --delete', 're-queue each failed event, delete the records Lambda accepted'),
+      async (args) => (await import('./commands/replay.js')).replayCommand(args),
+    )
+    .command(
       'demo',
       'on a fresh machine: start the local stack, show sync, async and dry-run calls end to end, benchmark sync vs async into report.json and report.html',
       (y) => y.options({ 'out-dir': { type: 'string', describe: 'folder for report.json and report.html (default: the working directory)' } }),
       async (args) => (await import('./commands/demo.js')).demoCommand(args),
     )
-    .demandCommand(1, 'name a command: invoke, bench, run, report, poll, redrive, local or demo (lambench --help lists them)')
+    .demandCommand(1, 'name a command: invoke, bench, run, report, poll, redrive, replay, local or demo (lambench --help lists them)')
     .recommendCommands()
     .strict()
     .help()
