@@ -44,6 +44,7 @@ export function phaseFromRecorder(recorder: Recorder, phase: PhaseTimings): Phas
       billedDurationUs: summarize(recorder.lambda.billedDuration) ?? null,
       initDurationUs: summarize(recorder.lambda.initDuration) ?? null,
       maxMemoryUsedMb: recorder.lambda.maxMemoryUsedMb,
+      gbSeconds: recorder.lambda.gbSeconds,
       histograms: {
         duration: encodeHistogram(recorder.lambda.duration),
         billedDuration: encodeHistogram(recorder.lambda.billedDuration),
@@ -81,6 +82,7 @@ export function recorderState(phase: PhaseReport): RecorderState {
       initDuration: lambdaHistograms?.initDuration ?? emptyHistogram,
       maxMemoryUsedMb: phase.lambda?.maxMemoryUsedMb ?? 0,
       reports: phase.lambda?.reports ?? 0,
+      gbSeconds: phase.lambda?.gbSeconds ?? 0,
     },
     errors: phase.errors ?? [],
   };

@@ -84,6 +84,8 @@ export interface LambdaFigures {
   billedDurationUs: LatencySummary | null;
   initDurationUs: LatencySummary | null;
   maxMemoryUsedMb: number;
+  /** Σ billed GB-seconds of the REPORT lines (INIT included as billed since August 2025): what cost is estimated from. Absent in older reports. */
+  gbSeconds?: number;
   /** Compressed base64 HdrHistograms (µs), so shards merge these too. */
   histograms?: { duration: string; billedDuration: string; initDuration: string };
 }
