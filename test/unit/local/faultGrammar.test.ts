@@ -36,7 +36,7 @@ describe('fault grammar', () => {
     const cases: [string, RegExp][] = [
       ['square:error', /^fault 'square:error': scope 'square' must be lambda, api or sqs/],
       ['lambda', /^fault 'lambda': 'lambda' must be SCOPE:KIND or SCOPE:FUNCTION:KIND/],
-      ['lambda:square:eror', /kind 'eror' is not one of lambda's: latency, error, throttle, status, reset, hang$/],
+      ['lambda:square:eror', /kind 'eror' is not one of lambda's: latency, error, throttle, status, reset, hang, deny$/],
       ['api:error', /kind 'error' is not one of api's: .*write lambda:FUNCTION:error/],
       ['sqs:reset', /kind 'reset' is not one of sqs's: latency, throttle, refuse, hang$/],
       ['sqs:queue:refuse', /'sqs:queue' takes no function name/],
