@@ -64,7 +64,7 @@ export const CONFIG_FIELDS: Readonly<Record<keyof FunctionConfigOverrides, { kin
   reservedConcurrency: { kind: 'numberOrNull', ok: (value) => value === null || integerIn(0, Number.MAX_SAFE_INTEGER)(value), must: 'must be an integer of 0 or more (null: unreserved)' },
   maximumRetryAttempts: { kind: 'number', ok: integerIn(0, 2), must: 'must be an integer from 0 to 2' },
   maximumEventAgeSeconds: { kind: 'number', ok: integerIn(60, 21600), must: 'must be an integer number of seconds from 60 to 21600 (6 h)' },
-  onSuccess: { kind: 'destinationOrNull', ok: destinationOrNull(ON_SUCCESS), must: DESTINATION_RULE.replace(' or (on failure only) S3 bucket (arn:aws:s3:::BUCKET)', ' or Lambda function (an S3 bucket is for on-failure only)') },
+  onSuccess: { kind: 'destinationOrNull', ok: destinationOrNull(ON_SUCCESS), must: DESTINATION_RULE.replace(' or (on failure only) S3 bucket (arn:aws:s3:::BUCKET)', ' (an S3 bucket is for on-failure only)') },
   onFailure: { kind: 'destinationOrNull', ok: destinationOrNull(ON_FAILURE), must: DESTINATION_RULE },
   deadLetterQueue: { kind: 'destinationOrNull', ok: destinationOrNull(DEAD_LETTER), must: DLQ_RULE },
   deadLetterTarget: { kind: 'destinationOrNull', ok: destinationOrNull(DEAD_LETTER), must: DLQ_RULE },
