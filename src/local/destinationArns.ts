@@ -5,7 +5,7 @@
  * `arn:aws:lambda:…:function:name`, `arn:aws:s3:::bucket` (on-failure only). One reading for the
  * configuration checks, the event invoke config API and the writer of records.
  */
-import { ACCOUNT_ID } from './localFunction.js';
+import { ACCOUNT_ID, type FunctionConfig } from './localFunction.js';
 
 export type DestinationKind = 'sqs' | 'sns' | 'events' | 's3' | 'lambda';
 
@@ -51,6 +51,25 @@ export function parseDestination(text: string, region: string | undefined, allow
     return { problem: `'${text}' is not in this local stack (region ${region}, account ${ACCOUNT_ID}): e.g. ${example(kind, region)}` };
   }
   return { kind, name, arn: text, fifo: name.endsWith('.fifo') };
+}
+
+/** Destinations and DLQ naming another region or account: this stack could not deliver to them. */
+export function destinationProblems(name: string, config: FunctionConfig, region: string): string[] {
+  return (['onSuccess', 'onFailure', 'deadLetterQueue'] as const).flatMap((key) => {
+    const value = config[key];
+    const parsed = value === null ? undefined : parseDestination(value, region);
+    return parsed && 'problem' in parsed ? [`${name}.${key}: ${parsed.problem}`] : [];
+  });
+}
+
+/** What a function's configuration sends to (destinations and DLQ), by kind, each name once: what the stack creates. */
+export function resourcesOf(config: FunctionConfig, region: string): Record<DestinationKind, string[]> {
+  const found: Record<DestinationKind, Set<string>> = { sqs: new Set(), sns: new Set(), events: new Set(), s3: new Set(), lambda: new Set() };
+  for (const value of [config.onSuccess, config.onFailure, config.deadLetterQueue]) {
+    const parsed = value === null ? undefined : parseDestination(value, region);
+    if (parsed && 'kind' in parsed) found[parsed.kind].add(parsed.name);
+  }
+  return Object.fromEntries(Object.entries(found).map(([kind, names]) => [kind, [...names]])) as Record<DestinationKind, string[]>;
 }
 
 function article(kind: DestinationKind): string {

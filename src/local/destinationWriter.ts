@@ -86,7 +86,8 @@ export class DestinationWriter {
     return target;
   }
 
-  private async sendToQueue(name: string, body: string, attributes?: MessageAttributes): Promise<void> {
+  /** A message to the queue of that name (also an EventBridge rule's target); a missing queue is warned about, not thrown. */
+  async sendToQueue(name: string, body: string, attributes?: MessageAttributes): Promise<void> {
     const { fauxqs } = this.options;
     try {
       const url = await fauxqs.urlOf(name);

@@ -231,6 +231,28 @@ export class FaultPlan {
   }
 }
 
+/** Parses the faults given as text and checks that the functions they name exist; every problem in one FaultSpecError. */
+export function checkFaults(given: (string | Fault)[], functionNames: string[]): Fault[] {
+  const all: Fault[] = [];
+  const problems: string[] = [];
+  // In the order given: of the faults that fire together, the first decides the answer.
+  for (const item of given) {
+    if (typeof item !== 'string') all.push(item);
+    else {
+      const parsed = parseFaults([item]);
+      all.push(...parsed.faults);
+      problems.push(...parsed.problems);
+    }
+  }
+  for (const fault of all) {
+    if (fault.functionName !== undefined && !functionNames.includes(fault.functionName)) {
+      problems.push(`fault '${fault.spec}': no function named '${fault.functionName}' (the functions are ${functionNames.join(', ')})`);
+    }
+  }
+  if (problems.length > 0) throw new FaultSpecError(problems.join('; '));
+  return all;
+}
+
 function isFront(text: string): text is FaultFront {
   return text === 'lambda' || text === 'api' || text === 'sqs';
 }

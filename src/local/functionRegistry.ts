@@ -11,7 +11,8 @@ import { basename, extname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ACCOUNT_ID, type FunctionConfig, type LocalFunction } from './localFunction.js';
 import { withHandlerConsoleOnStderr } from './runtime.js';
-import { DESTINATION_RULE, parseDestination, type DestinationKind } from './destinationArns.js';
+import { DESTINATION_RULE, destinationProblems, parseDestination, type DestinationKind } from './destinationArns.js';
+export { resourcesOf } from './destinationArns.js';
 
 export type { FunctionConfig, LocalFunction };
 export { ACCOUNT_ID };
@@ -242,25 +243,6 @@ function aliasProblems(name: string, config: FunctionConfig): string[] {
   return Object.entries(config.aliases)
     .filter(([, version]) => !config.versions.includes(version))
     .map(([alias, version]) => `${name}.aliases.${alias} points at version ${JSON.stringify(version)}, which is not among its versions ${JSON.stringify(config.versions)}: add it to versions or change the alias`);
-}
-
-/** Destinations and DLQ naming another region or account: this stack could not deliver to them. */
-function destinationProblems(name: string, config: FunctionConfig, region: string): string[] {
-  return (['onSuccess', 'onFailure', 'deadLetterQueue'] as const).flatMap((key) => {
-    const value = config[key];
-    const parsed = value === null ? undefined : parseDestination(value, region);
-    return parsed && 'problem' in parsed ? [`${name}.${key}: ${parsed.problem}`] : [];
-  });
-}
-
-/** What a function's configuration sends to (destinations and DLQ), by kind, each name once: what the stack creates. */
-export function resourcesOf(config: FunctionConfig, region: string): Record<DestinationKind, string[]> {
-  const found: Record<DestinationKind, Set<string>> = { sqs: new Set(), sns: new Set(), events: new Set(), s3: new Set(), lambda: new Set() };
-  for (const value of [config.onSuccess, config.onFailure, config.deadLetterQueue]) {
-    const parsed = value === null ? undefined : parseDestination(value, region);
-    if (parsed && 'kind' in parsed) found[parsed.kind].add(parsed.name);
-  }
-  return Object.fromEntries(Object.entries(found).map(([kind, names]) => [kind, [...names]])) as Record<DestinationKind, string[]>;
 }
 
 export interface ResolvedInvocationTarget {

@@ -7,9 +7,7 @@
  * in the foreground.
  */
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { createApiGatewayServer } from './apiGateway.js';
 import { AsyncInvoker, type AsyncCompletion } from './asyncInvoker.js';
 import { EventBridge } from './eventBridge.js';
@@ -21,12 +19,13 @@ import { EventInvokeConfigs } from './eventInvokeConfigs.js';
 import { DEFAULT_QUEUES, loadFunctions, resolveInvocationTarget, type FunctionConfig, type FunctionConfigOverrides, type SkippedFile } from './functionRegistry.js';
 import { enqueueEvent } from './invocation.js';
 import { functionEnvironment, stackResources } from './stackResources.js';
-import { FaultPlan, FaultSpecError, parseFaults, type Fault } from './faults.js';
+import { FaultPlan, checkFaults, type Fault } from './faults.js';
 import { faultMessage } from './frontFaults.js';
 import { createLambdaApiServer } from './lambdaApi.js';
 import { FunctionRuntime } from './runtime.js';
 import type { EventSourceBatch } from './sqsBatch.js';
-import { startSqsEmulator, type QueueSpec, type SqsEmulator } from './sqsEmulator.js';
+import { startSqsEmulator, type QueueSpec } from './sqsEmulator.js';
+import { closeServer as close, listenOnLoopback } from './http.js';
 
 export interface LocalStackOptions {
   /** Invoke API port; 0 (the default) picks a free one. */
@@ -130,6 +129,12 @@ export const DEFAULT_TIME_SCALE = 0.005;
 /** API Gateway REST's default integration timeout. */
 export const DEFAULT_API_TIMEOUT_MS = 29_000;
 
+/** Listens on 127.0.0.1 only (keeping idle connections longer than an SDK does); resolves to the server's URL. */
+async function listen(server: Server, port: number): Promise<string> {
+  server.keepAliveTimeout = 65_000;
+  return `http://127.0.0.1:${await listenOnLoopback(server, port)}`;
+}
+
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const region = options.region ?? 'us-east-1';
   const { functions, skipped } = await loadFunctions(region, options.functionsDir, options.functionConfig);
@@ -139,19 +144,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const queueSpecs = uniqueQueues([...Object.values(DEFAULT_QUEUES), ...sampleQueues(region), ...resources.queues, ...declaredQueueNames(declared, region)]);
   const timeScale = options.timeScale ?? DEFAULT_TIME_SCALE;
   const warn = (message: string) => options.onWarning?.(message);
-  // Read only when an event is delivered, once the stack has started.
-  const started: { sqs?: SqsEmulator } = {};
-  const eventBridge = new EventBridge(region, async (queueArn, body) => {
-    const name = queueArn.split(':')[5] ?? '';
-    const url = await started.sqs!.urlOf(name);
-    if (url === undefined) return warn(`EventBridge target queue '${name}' does not exist; the event was dropped`);
-    await started.sqs!.client.send(new SendMessageCommand({ QueueUrl: url, MessageBody: body })).catch((error: Error) => warn(`EventBridge could not deliver to '${name}': ${error.message}`));
-  });
+  // Read only when an event is delivered, once the stack has started: a rule's target queue is written as a destination is.
+  const started: { writer?: DestinationWriter } = {};
+  const eventBridge = new EventBridge(region, (queueArn, body) => started.writer!.sendToQueue(queueArn.split(':')[5] ?? '', body));
   // Before anything starts: a bad bus name is refused with nothing to stop.
   for (const name of resources.buses) eventBridge.createEventBus(name);
   const configs = new EventInvokeConfigs(functions, region);
   const sqs = await startSqsEmulator({ port: options.sqsPort ?? 0, region, queues: queueSpecs, faults });
-  started.sqs = sqs;
   try {
     for (const name of resources.topics) await sqs.createTopic(name);
     for (const name of resources.buckets) await sqs.createBucket(name);
@@ -183,6 +182,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     },
     onWarning: warn,
   });
+  started.writer = writer;
   const asyncInvoker = new AsyncInvoker({
     runtime,
     configs,
@@ -276,48 +276,6 @@ function uniqueQueues(specs: QueueSpec[]): QueueSpec[] {
     if (known === undefined || (typeof known === 'string' && typeof spec !== 'string')) byName.set(name, spec);
   }
   return [...byName.values()];
-}
-
-/** Parses the faults given as text and checks that the functions they name exist; every problem in one FaultSpecError. */
-function checkFaults(given: (string | Fault)[], functionNames: string[]): Fault[] {
-  const all: Fault[] = [];
-  const problems: string[] = [];
-  // In the order given: of the faults that fire together, the first decides the answer.
-  for (const item of given) {
-    if (typeof item !== 'string') all.push(item);
-    else {
-      const parsed = parseFaults([item]);
-      all.push(...parsed.faults);
-      problems.push(...parsed.problems);
-    }
-  }
-  for (const fault of all) {
-    if (fault.functionName !== undefined && !functionNames.includes(fault.functionName)) {
-      problems.push(`fault '${fault.spec}': no function named '${fault.functionName}' (the functions are ${functionNames.join(', ')})`);
-    }
-  }
-  if (problems.length > 0) throw new FaultSpecError(problems.join('; '));
-  return all;
-}
-
-/** Listens on 127.0.0.1 only; resolves to the server's URL. */
-async function listen(server: Server, port: number): Promise<string> {
-  server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
-/** Drops every connection (idle or busy) and waits until the server is closed; harmless if it never listened. */
-async function close(server: Server): Promise<void> {
-  if (!server.listening) return;
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
 }
 
 export type { AsyncCompletion } from './asyncInvoker.js';

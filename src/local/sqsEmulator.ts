@@ -10,11 +10,11 @@ import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { buildApp } from 'fauxqs';
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FaultPlan } from './faults.js';
 import { listDeadLetterSourceQueues } from './deadLetterSources.js';
 import { createSqsProxy } from './sqsProxy.js';
+import { listenOnLoopback } from './http.js';
 
 export interface SqsEmulator {
   /** The proxy's URL: what clients use. */
@@ -125,15 +125,4 @@ export async function startSqsEmulator(options: { port: number; region: string; 
     }
   };
   return { endpoint, internalEndpoint: `http://${upstream.host}:${upstream.port}`, client, sns, s3, topicArns, buckets, createTopic, createBucket, queueUrls, createQueue, urlOf, stop: stopAll };
-}
-
-async function listenOnLoopback(server: Server, port: number): Promise<number> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  return (server.address() as AddressInfo).port;
 }
