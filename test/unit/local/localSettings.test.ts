@@ -80,6 +80,44 @@ describe('readFunctionSettings', () => {
     ]);
   });
 
+  it('reads destination ARNs of every kind, the function-configuration words, and an eventInvokeConfig object; refuses what AWS would', async () => {
+    // Prepare
+    const eventInvokeConfig = { MaximumRetryAttempts: 0, DestinationConfig: { OnSuccess: { Destination: 'arn:aws:events:us-east-1:000000000000:event-bus/results' }, OnFailure: { Destination: 'arn:aws:s3:::failures' } } };
+    const file = await configFile('destinations.json', JSON.stringify({ sleep: { eventInvokeConfig }, echo: { eventInvokeConfig: { MaximumRetryAttempts: 5 } } }));
+    // Act
+    const settings = await readFunctionSettings({
+      config: file,
+      set: [
+        'flaky.onFailure=arn:aws:sns:us-east-1:000000000000:my-topic',
+        'flaky.onSuccess=arn:aws:lambda:us-east-1:000000000000:function:echo',
+        'flaky.deadLetterTarget=arn:aws:sns:us-east-1:000000000000:dlq',
+        'flaky.architecture=arm64',
+        'flaky.logFormat=JSON',
+        'flaky.logGroup=/custom/flaky',
+        'square.onSuccess=arn:aws:s3:::no-success-bucket',
+        'square.deadLetterQueue=arn:aws:events:us-east-1:000000000000:event-bus/default',
+        'square.architecture=sparc',
+      ],
+    });
+    // Assess
+    assert.deepEqual(settings.functionConfig, {
+      sleep: { eventInvokeConfig },
+      flaky: {
+        onFailure: 'arn:aws:sns:us-east-1:000000000000:my-topic',
+        onSuccess: 'arn:aws:lambda:us-east-1:000000000000:function:echo',
+        deadLetterTarget: 'arn:aws:sns:us-east-1:000000000000:dlq',
+        architecture: 'arm64',
+        logFormat: 'JSON',
+        logGroup: '/custom/flaky',
+      },
+    });
+    assert.equal(settings.problems.length, 4, settings.problems.join('\n'));
+    assert.match(settings.problems[0]!, /^--config .*: echo\.eventInvokeConfig \{"MaximumRetryAttempts":5\} must be PutFunctionEventInvokeConfig's body/);
+    assert.match(settings.problems[1]!, /^--set square\.onSuccess "arn:aws:s3:::no-success-bucket" must be .*\(an S3 bucket is for on-failure only\)/);
+    assert.equal(settings.problems[2], '--set square.deadLetterQueue "arn:aws:events:us-east-1:000000000000:event-bus/default" must be an SQS queue name, an SQS queue ARN or an SNS topic ARN, or null to turn it off');
+    assert.equal(settings.problems[3], '--set square.architecture "sparc" must be x86_64 or arm64');
+  });
+
   it('a --set value may hold = and newlines: only the first = splits', async () => {
     const settings = await readFunctionSettings({ set: ['square.aliases={"a=b":\n"1"}'] });
     assert.deepEqual(settings.problems, ['--set square.aliases {"a=b":"1"} must be an object of alias name → version, e.g. {"live": "1"}']);
