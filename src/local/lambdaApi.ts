@@ -49,7 +49,7 @@ export function createLambdaApiServer(deps: LambdaApiDeps): Server {
 
 async function handle(deps: LambdaApiDeps, req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
-  refuseIfDenied(deps, req.method, url);
+  refuseIfDenied(deps, req, url);
   if (deps.mappings && isEventSourceMappingPath(url.pathname)) return handleEventSourceMappingRequest(deps.mappings, req, res, url, requestId);
   if (deps.configs && isEventInvokeConfigPath(url.pathname)) return handleEventInvokeConfigRequest(deps.configs, deps.functions, deps.region, req, res, url, requestId);
   if (isFunctionConfigurationPath(url.pathname)) {
@@ -133,11 +133,13 @@ async function handle(deps: LambdaApiDeps, req: IncomingMessage, res: ServerResp
  * A `deny` fault for this request's operation answers as IAM does when the caller lacks the
  * permission: 403 AccessDeniedException naming the user, the action and the resource.
  */
-function refuseIfDenied(deps: LambdaApiDeps, method: string | undefined, url: URL): void {
+function refuseIfDenied(deps: LambdaApiDeps, req: IncomingMessage, url: URL): void {
   if (!deps.faults) return;
-  const { operation, functionName } = lambdaOperation(method, url.pathname);
+  const { operation, functionName } = lambdaOperation(req.method, url.pathname);
   const fault = deps.faults.draw('lambda', functionName, ['deny'], operation).fault;
   if (!fault) return;
+  // Drained, so the connection stays usable for the client's next call.
+  req.resume();
   const qualifier = url.searchParams.get('Qualifier');
   const resource = functionName === undefined ? `arn:aws:lambda:${deps.region}:${ACCOUNT_ID}:event-source-mapping:*` : `arn:aws:lambda:${deps.region}:${ACCOUNT_ID}:function:${functionName}${qualifier ? `:${qualifier}` : ''}`;
   throw new AwsServiceError(

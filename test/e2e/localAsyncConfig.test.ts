@@ -211,6 +211,9 @@ describe('local stack async configuration', () => {
         onSuccess: 'my-dest',
         onFailure: 'lambench-failure',
         deadLetterQueue: null,
+        architecture: 'x86_64',
+        logFormat: 'Text',
+        logGroup: '/aws/lambda/square',
         versions: ['1'],
         aliases: { live: '1' },
       });
@@ -315,13 +318,16 @@ describe('lambench local --config / --set', () => {
         onSuccess: 'lambench-success',
         onFailure: 'lambench-failure',
         deadLetterQueue: 'lambench-dlq',
+        architecture: 'x86_64',
+        logFormat: 'Text',
+        logGroup: '/aws/lambda/flaky',
         versions: ['1'],
         aliases: { live: '1' },
         reservedConcurrency: null,
       });
       assert.deepEqual(
         { ...info.functionConfig.square, versions: undefined, aliases: undefined },
-        { memorySize: 128, timeoutSeconds: 3, maximumRetryAttempts: 1, maximumEventAgeSeconds: 21600, onSuccess: null, onFailure: 'my-failures', deadLetterQueue: 'lambench-dlq', reservedConcurrency: null, versions: undefined, aliases: undefined },
+        { memorySize: 128, timeoutSeconds: 3, maximumRetryAttempts: 1, maximumEventAgeSeconds: 21600, onSuccess: null, onFailure: 'my-failures', deadLetterQueue: 'lambench-dlq', architecture: 'x86_64', logFormat: 'Text', logGroup: '/aws/lambda/square', reservedConcurrency: null, versions: undefined, aliases: undefined },
       );
       assert.equal(info.functionConfig.sleep.reservedConcurrency, 2, '--reserved-concurrency after --config');
       assert.equal(info.functionConfig.sleep.maximumEventAgeSeconds, 3600);
