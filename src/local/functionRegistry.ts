@@ -58,7 +58,7 @@ const inTimeoutRange = (value: unknown) => typeof value === 'number' && Number.i
 export type ConfigFieldKind = 'number' | 'numberOrNull' | 'destinationOrNull' | 'text' | 'list' | 'map';
 
 /** Every key a function's configuration may hold: its kind, its AWS range, and what a message says when it is out of range. */
-export const CONFIG_FIELDS: Readonly<Record<keyof FunctionConfigOverrides, { kind: ConfigFieldKind; ok: (value: unknown) => boolean; must: string }>> = {
+export const CONFIG_FIELDS: Readonly<Record<keyof FunctionConfigOverrides, { kind: ConfigFieldKind; ok: (value: unknown) => boolean; must: string; problem?: (value: unknown) => string | undefined }>> = {
   memorySize: { kind: 'number', ok: integerIn(128, 10240), must: 'must be an integer number of MB from 128 to 10240' },
   timeoutSeconds: { kind: 'number', ok: inTimeoutRange, must: 'must be a number of seconds above 0 and at most 900' },
   timeout: { kind: 'number', ok: inTimeoutRange, must: 'must be a number of seconds above 0 and at most 900' },
@@ -71,7 +71,8 @@ export const CONFIG_FIELDS: Readonly<Record<keyof FunctionConfigOverrides, { kin
   deadLetterTarget: { kind: 'destinationOrNull', ok: destinationOrNull(DEAD_LETTER), must: DLQ_RULE },
   eventInvokeConfig: {
     kind: 'map',
-    ok: isEventInvokeConfig,
+    ok: (value) => eventInvokeConfigProblem(value) === undefined,
+    problem: eventInvokeConfigProblem,
     must: 'must be PutFunctionEventInvokeConfig\'s body: {"MaximumRetryAttempts": 0-2, "MaximumEventAgeInSeconds": 60-21600, "DestinationConfig": {"OnSuccess": {"Destination": ARN}, "OnFailure": {"Destination": ARN}}}',
   },
   architecture: { kind: 'text', ok: (value) => value === 'x86_64' || value === 'arm64', must: 'must be x86_64 or arm64' },
@@ -96,18 +97,27 @@ function destinationOrNull(allowed: readonly DestinationKind[]) {
   return (value: unknown) => value === null || (typeof value === 'string' && !('problem' in parseDestination(value, undefined, allowed)));
 }
 
-function isEventInvokeConfig(value: unknown): boolean {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+/** What is wrong with an eventInvokeConfig object (read as PutFunctionEventInvokeConfig's body), or undefined when nothing is. */
+function eventInvokeConfigProblem(value: unknown): string | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return 'is not an object';
   const { MaximumRetryAttempts: retries, MaximumEventAgeInSeconds: age, DestinationConfig: destinations, ...rest } = value as EventInvokeConfigInput;
-  if (Object.keys(rest).length > 0) return false;
-  if (retries !== undefined && !integerIn(0, 2)(retries)) return false;
-  if (age !== undefined && !integerIn(60, 21600)(age)) return false;
-  if (destinations === undefined) return true;
-  if (destinations === null || typeof destinations !== 'object') return false;
+  const unknown = Object.keys(rest);
+  if (unknown.length > 0) return `has unknown keys ${unknown.join(', ')}`;
+  if (retries !== undefined && !integerIn(0, 2)(retries)) return `has MaximumRetryAttempts ${JSON.stringify(retries)}, not an integer from 0 to 2`;
+  if (age !== undefined && !integerIn(60, 21600)(age)) return `has MaximumEventAgeInSeconds ${JSON.stringify(age)}, not an integer from 60 to 21600`;
+  if (destinations === undefined) return undefined;
+  if (destinations === null || typeof destinations !== 'object') return 'has a DestinationConfig that is not an object';
   const { OnSuccess, OnFailure, ...others } = destinations;
-  const target = (given: { Destination?: unknown } | undefined, allowed: readonly DestinationKind[]) =>
-    given === undefined || (given !== null && typeof given === 'object' && (given.Destination === undefined || (typeof given.Destination === 'string' && !('problem' in parseDestination(given.Destination, undefined, allowed)))));
-  return Object.keys(others).length === 0 && target(OnSuccess, ON_SUCCESS) && target(OnFailure, ON_FAILURE);
+  if (Object.keys(others).length > 0) return `has unknown DestinationConfig keys ${Object.keys(others).join(', ')}`;
+  for (const [side, given, allowed] of [['OnSuccess', OnSuccess, ON_SUCCESS], ['OnFailure', OnFailure, ON_FAILURE]] as const) {
+    if (given === undefined) continue;
+    if (given === null || typeof given !== 'object') return `has a DestinationConfig.${side} that is not an object {"Destination": ARN}`;
+    const destination: unknown = given.Destination;
+    if (destination === undefined) continue;
+    const parsed = typeof destination === 'string' ? parseDestination(destination, undefined, allowed) : { problem: `${JSON.stringify(destination)} is not a string` };
+    if ('problem' in parsed) return `has DestinationConfig.${side}.Destination ${parsed.problem}`;
+  }
+  return undefined;
 }
 
 /**
@@ -126,7 +136,7 @@ export function configProblems(subject: string, given: unknown): string[] {
     }
     if (value === undefined) continue;
     const rule = CONFIG_FIELDS[key as keyof FunctionConfigOverrides];
-    if (!rule.ok(value)) problems.push(`${subject}.${key} ${JSON.stringify(value)} ${rule.must}`);
+    if (!rule.ok(value)) problems.push(`${subject}.${key} ${JSON.stringify(value)} ${rule.problem ? `${rule.problem(value)}: it ${rule.must}` : rule.must}`);
   }
   return problems;
 }

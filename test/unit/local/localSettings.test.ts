@@ -112,7 +112,7 @@ describe('readFunctionSettings', () => {
       },
     });
     assert.equal(settings.problems.length, 4, settings.problems.join('\n'));
-    assert.match(settings.problems[0]!, /^--config .*: echo\.eventInvokeConfig \{"MaximumRetryAttempts":5\} must be PutFunctionEventInvokeConfig's body/);
+    assert.match(settings.problems[0]!, /^--config .*: echo\.eventInvokeConfig \{"MaximumRetryAttempts":5\} has MaximumRetryAttempts 5, not an integer from 0 to 2: it must be PutFunctionEventInvokeConfig's body/);
     assert.match(settings.problems[1]!, /^--set square\.onSuccess "arn:aws:s3:::no-success-bucket" must be .*\(an S3 bucket is for on-failure only\)/);
     assert.equal(settings.problems[2], '--set square.deadLetterQueue "arn:aws:events:us-east-1:000000000000:event-bus/default" must be an SQS queue name, an SQS queue ARN or an SNS topic ARN, or null to turn it off');
     assert.equal(settings.problems[3], '--set square.architecture "sparc" must be x86_64 or arm64');
