@@ -56,7 +56,7 @@ describe('lambench local --fault and --functions, as a user runs them', () => {
       const badList = join(dir, 'bad-list.json');
       await writeFile(badList, JSON.stringify({ square: { faults: 'error' } }));
       const cases: [string[], RegExp][] = [
-        [['--fault', 'lambda:square:eror'], /^lambench: --fault 'lambda:square:eror': kind 'eror' is not one of lambda's: latency, error, throttle, status, reset, hang\n$/],
+        [['--fault', 'lambda:square:eror'], /^lambench: --fault 'lambda:square:eror': kind 'eror' is not one of lambda's: latency, error, throttle, status, reset, hang, deny\n$/],
         [['--fault', 'sqs:refuse 5s..3s'], /^lambench: --fault 'sqs:refuse 5s\.\.3s': '5s\.\.3s' is not a window from an earlier to a later time/],
         [['--fault', 'lambda:nosuch:error'], /^lambench: fault 'lambda:nosuch:error': no function named 'nosuch' \(the functions are flaky, orders, sleep, square\)\n$/],
         [['--config', config], /^lambench: --config .*config\.json: fault 'sqs:reset': kind 'reset' is not one of sqs's/],
