@@ -1,0 +1,141 @@
+/**
+ * CloudWatch Logs as evidence (`--logs`): each invocation's START/END/REPORT lines, found by request
+ * ID in the function's log group over the run's window, in either log format (aws/lambdaLog.ts).
+ * A REPORT per attempt under one request ID: an async event retried twice has three. An invocation
+ * with a REPORT completed, whether or not a destination says so (most functions have none).
+ *
+ * FilterLogEvents allows about 5 calls a second per account and region, and logs arrive seconds
+ * late. So: a few request IDs are asked for by name (OR-ed terms, within the filter pattern's 1,024
+ * characters); many are found by reading every REPORT in the window (one filter, pages of up to
+ * 10,000 events) and matching here. Every page is followed to the end of its nextToken (pages may be
+ * empty while one remains); a throttle backs off and tries again; what is still missing is looked
+ * for again until `settleMs` runs out. The caller is told how many were found and how many not.
+ */
+import { FilterLogEventsCommand, type CloudWatchLogsClient, type FilteredLogEvent } from '@aws-sdk/client-cloudwatch-logs';
+import { parsePlatformLine, type ReportFigures } from '../aws/lambdaLog.js';
+
+/** FilterLogEvents' filter pattern limit. */
+const PATTERN_LIMIT = 1024;
+/** Up to this many IDs are asked for by name; more are found by reading every REPORT in the window. */
+const BY_NAME_UP_TO = 200;
+const CALL_TIMEOUT_MS = 15_000;
+const THROTTLE_BACKOFF_MS = [250, 500, 1_000, 2_000, 4_000];
+/** Between passes for IDs still missing (ingestion lag). */
+const PASS_EVERY_MS = 2_000;
+
+export type LogFormat = 'Text' | 'JSON';
+
+export interface InvocationLogs {
+  requestId: string;
+  /** One per attempt, in the order they were logged. */
+  reports: (ReportFigures & { timestamp: number; logStream?: string })[];
+  /** START timestamps (one per attempt). */
+  starts: number[];
+}
+
+export interface LogsSearch {
+  logs: CloudWatchLogsClient;
+  logGroup: string;
+  format: LogFormat;
+  /** The run's window (epoch ms): events before `startTime` are not read. */
+  startTime: number;
+  /** How long to keep looking for IDs not found yet (ingestion lag). */
+  settleMs: number;
+  signal?: AbortSignal;
+  /** A pause (tests shorten it). */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface LogsFindings {
+  found: Map<string, InvocationLogs>;
+  notFound: string[];
+  /** FilterLogEvents calls made, and how many were throttled. */
+  calls: number;
+  throttled: number;
+  /** How the IDs were looked for. */
+  method: 'by request ID' | 'every REPORT in the window';
+}
+
+export async function findInvocationLogs(search: LogsSearch, requestIds: Iterable<string>): Promise<LogsFindings> {
+  const wanted = new Set(requestIds);
+  const sleep = search.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const findings: LogsFindings = { found: new Map(), notFound: [], calls: 0, throttled: 0, method: wanted.size <= BY_NAME_UP_TO ? 'by request ID' : 'every REPORT in the window' };
+  const deadline = Date.now() + search.settleMs;
+  const seenEvents = new Set<string>();
+  const take = (event: FilteredLogEvent) => {
+    const key = event.eventId ?? `${event.logStreamName}/${event.timestamp}/${event.message}`;
+    if (seenEvents.has(key)) return;
+    seenEvents.add(key);
+    const line = parsePlatformLine(event.message ?? '');
+    if (!line || !wanted.has(line.requestId)) return;
+    let invocation = findings.found.get(line.requestId);
+    if (!invocation) findings.found.set(line.requestId, (invocation = { requestId: line.requestId, reports: [], starts: [] }));
+    const timestamp = event.timestamp ?? 0;
+    if (line.kind === 'report') invocation.reports.push({ ...line.figures, timestamp, ...(event.logStreamName && { logStream: event.logStreamName }) });
+    if (line.kind === 'start') invocation.starts.push(timestamp);
+  };
+  for (;;) {
+    const missing = [...wanted].filter((id) => !findings.found.get(id)?.reports.length);
+    if (missing.length === 0 || search.signal?.aborted) break;
+    const patterns = findings.method === 'by request ID' ? idPatterns(missing, search.format) : [reportPattern(search.format)];
+    for (const filterPattern of patterns) await readAll(search, filterPattern, findings, take, sleep);
+    if (Date.now() + PASS_EVERY_MS > deadline) break;
+    await sleep(PASS_EVERY_MS);
+  }
+  for (const invocation of findings.found.values()) invocation.reports.sort((a, b) => a.timestamp - b.timestamp);
+  findings.notFound = [...wanted].filter((id) => !findings.found.get(id)?.reports.length);
+  return findings;
+}
+
+/** Every REPORT line, in the function's format. */
+function reportPattern(format: LogFormat): string {
+  return format === 'JSON' ? '{ $.type = "platform.report" }' : '"REPORT RequestId"';
+}
+
+/** Patterns naming the IDs (OR-ed), each within FilterLogEvents' 1,024 characters. */
+export function idPatterns(ids: string[], format: LogFormat): string[] {
+  const term = format === 'JSON' ? (id: string) => `$.record.requestId = "${id}"` : (id: string) => `?"${id}"`;
+  const join = format === 'JSON' ? ' || ' : ' ';
+  const wrap = format === 'JSON' ? (body: string) => `{ ${body} }` : (body: string) => body;
+  const patterns: string[] = [];
+  let current: string[] = [];
+  for (const id of ids) {
+    const next = [...current, term(id)];
+    if (current.length > 0 && wrap(next.join(join)).length > PATTERN_LIMIT) {
+      patterns.push(wrap(current.join(join)));
+      current = [term(id)];
+    } else {
+      current = next;
+    }
+  }
+  if (current.length > 0) patterns.push(wrap(current.join(join)));
+  return patterns;
+}
+
+/** One filter read to the end of its nextToken, throttles waited out. */
+async function readAll(search: LogsSearch, filterPattern: string, findings: LogsFindings, take: (event: FilteredLogEvent) => void, sleep: (ms: number) => Promise<void>): Promise<void> {
+  let nextToken: string | undefined;
+  let throttles = 0;
+  do {
+    if (search.signal?.aborted) return;
+    try {
+      findings.calls += 1;
+      const page = await search.logs.send(
+        new FilterLogEventsCommand({ logGroupName: search.logGroup, startTime: search.startTime, filterPattern, ...(nextToken && { nextToken }) }),
+        { abortSignal: search.signal ?? AbortSignal.timeout(CALL_TIMEOUT_MS), requestTimeout: CALL_TIMEOUT_MS },
+      );
+      throttles = 0;
+      for (const event of page.events ?? []) take(event);
+      nextToken = page.nextToken;
+    } catch (error) {
+      if (!isThrottle(error) || throttles >= THROTTLE_BACKOFF_MS.length) throw error;
+      findings.throttled += 1;
+      await sleep(THROTTLE_BACKOFF_MS[throttles++]!);
+    }
+  } while (nextToken);
+}
+
+function isThrottle(error: unknown): boolean {
+  const name = (error as { name?: string })?.name;
+  return name === 'ThrottlingException' || name === 'LimitExceededException' || (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode === 429;
+}
