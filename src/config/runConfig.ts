@@ -159,6 +159,8 @@ export interface OutputsConfig {
   json: boolean;
   /** The scenario file the run came from, as the report names it. */
   profilePath?: string;
+  /** `--price-gb-s`, `--price-request`: the cost estimate's prices instead of us-east-1's. */
+  prices?: { gbSecondUsd?: number; requestPerMillionUsd?: number };
 }
 
 export type ThresholdMetric = 'p50' | 'p90' | 'p99' | 'p999' | 'max' | 'mean' | 'errors' | 'delivered' | 'rps';

@@ -82,6 +82,9 @@ export interface RunInput extends CallInput {
   html?: string;
   hgrm?: string;
   json?: boolean;
+  /** USD per GB-second and per 1M requests for the cost estimate. */
+  priceGbSecond?: number;
+  priceRequest?: number;
   /** The scenario file the run came from (`lambench run`), for the report. */
   profilePath?: string;
 }
@@ -131,6 +134,8 @@ const FLAGS: Record<Field, string> = {
   template: '--template',
   shard: '--shard',
   html: '--html',
+  priceGbSecond: '--price-gb-s',
+  priceRequest: '--price-request',
   payload: '--payload',
   payloadFile: '--payload-file',
   qualifier: '--qualifier',

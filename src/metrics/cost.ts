@@ -35,9 +35,22 @@ export function billedMsOf(figures: Pick<ReportFigures, 'durationMs' | 'billedDu
   return Math.max(figures.billedDurationMs, Math.ceil(figures.durationMs + figures.initDurationMs));
 }
 
+/**
+ * What one REPORT is billed for in MB-milliseconds: billed milliseconds and megabytes are whole
+ * numbers, so sums of these are exact whatever order threads and shards add them in.
+ */
+export function billedMbMsOf(figures: Pick<ReportFigures, 'durationMs' | 'billedDurationMs' | 'initDurationMs' | 'memorySizeMb'>): number {
+  return Math.round(billedMsOf(figures)) * Math.round(figures.memorySizeMb);
+}
+
+/** MB-milliseconds as GB-seconds (1 GB = 1,024 MB). */
+export function gbSecondsFromMbMs(mbMs: number): number {
+  return mbMs / 1024 / 1000;
+}
+
 /** The GB-seconds one REPORT is billed for. */
 export function gbSecondsOf(figures: Pick<ReportFigures, 'durationMs' | 'billedDurationMs' | 'initDurationMs' | 'memorySizeMb'>): number {
-  return (billedMsOf(figures) / 1000) * (figures.memorySizeMb / 1024);
+  return gbSecondsFromMbMs(billedMbMsOf(figures));
 }
 
 export interface PriceOverrides {

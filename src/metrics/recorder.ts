@@ -3,7 +3,7 @@
  * is recorded once; formatting, files and progress display read snapshots, never the other way.
  */
 import { parseReportLine, type ReportFigures } from '../aws/lambdaLog.js';
-import { gbSecondsOf } from './cost.js';
+import { billedMbMsOf } from './cost.js';
 import type { Outcome, OutcomeClass } from '../targets/types.js';
 import { monotonicAt } from '../time.js';
 import { createHistogram, decodeHistogram, encodeHistogram, recordMs } from './histogram.js';
@@ -39,7 +39,7 @@ export interface RecorderState {
   perSecond: number[];
   latency: string;
   serviceTime: string;
-  lambda: { duration: string; billedDuration: string; initDuration: string; maxMemoryUsedMb: number; reports: number; gbSeconds: number };
+  lambda: { duration: string; billedDuration: string; initDuration: string; maxMemoryUsedMb: number; reports: number; billedMbMs: number };
   errors: ErrorKind[];
 }
 
@@ -76,8 +76,8 @@ export class Recorder {
   /** Calls completed in each second since the start. */
   readonly perSecond: number[] = [];
   /** From REPORT lines (Invoke API, sync, --log-type Tail). */
-  /** From REPORT lines: histograms of their figures, and Σ billed GB-seconds kept exactly (cost.ts), not read back off a histogram. */
-  readonly lambda = { duration: createHistogram(), billedDuration: createHistogram(), initDuration: createHistogram(), maxMemoryUsedMb: 0, reports: 0, gbSeconds: 0 };
+  /** From REPORT lines: histograms of their figures, and Σ billed MB-ms (whole numbers: exact in any order of adding; cost.ts), not read back off a histogram. */
+  readonly lambda = { duration: createHistogram(), billedDuration: createHistogram(), initDuration: createHistogram(), maxMemoryUsedMb: 0, reports: 0, billedMbMs: 0 };
   /** Failed calls by kind, each with its first message (what a report reader needs to know what failed). */
   readonly errorKinds = new Map<string, ErrorKind>();
   completed = 0;
@@ -166,7 +166,7 @@ export class Recorder {
         initDuration: encodeHistogram(this.lambda.initDuration),
         maxMemoryUsedMb: this.lambda.maxMemoryUsedMb,
         reports: this.lambda.reports,
-        gbSeconds: this.lambda.gbSeconds,
+        billedMbMs: this.lambda.billedMbMs,
       },
       errors: [...this.errorKinds.values()],
     };
@@ -179,7 +179,7 @@ export class Recorder {
     this.perSecond.fill(0);
     for (const histogram of [this.latency, this.serviceTime, this.lambda.duration, this.lambda.billedDuration, this.lambda.initDuration]) histogram.reset();
     this.lambda.reports = 0;
-    this.lambda.gbSeconds = 0;
+    this.lambda.billedMbMs = 0;
     return state;
   }
 
@@ -207,7 +207,7 @@ export class Recorder {
     this.lambda.initDuration.add(decodeHistogram(state.lambda.initDuration));
     this.lambda.maxMemoryUsedMb = Math.max(this.lambda.maxMemoryUsedMb, state.lambda.maxMemoryUsedMb);
     this.lambda.reports += state.lambda.reports;
-    this.lambda.gbSeconds += state.lambda.gbSeconds ?? 0;
+    this.lambda.billedMbMs += state.lambda.billedMbMs ?? 0;
     for (const kind of state.errors) addErrorKind(this.errorKinds, kind);
   }
 
@@ -219,7 +219,7 @@ export class Recorder {
   /** One invocation's REPORT figures (from a Tail log, CloudWatch Logs, or the local stack). */
   recordReportFigures(report: ReportFigures): void {
     this.lambda.reports += 1;
-    this.lambda.gbSeconds += gbSecondsOf(report);
+    this.lambda.billedMbMs += billedMbMsOf(report);
     recordMs(this.lambda.duration, report.durationMs);
     recordMs(this.lambda.billedDuration, report.billedDurationMs);
     if (report.initDurationMs !== undefined) recordMs(this.lambda.initDuration, report.initDurationMs);

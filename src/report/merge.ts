@@ -10,6 +10,7 @@ import type { QueueDeliveryReport } from '../delivery/queueDelivery.js';
 import { UsageError } from '../errors.js';
 import { createHistogram, decodeHistogram, encodeHistogram, summarize } from '../metrics/histogram.js';
 import { Recorder } from '../metrics/recorder.js';
+import { estimateCost } from '../metrics/cost.js';
 import { lambdaWithoutHistograms, phaseFromRecorder, recorderState } from './recorderFigures.js';
 import { ratePerSecond, type PhaseReport, type ReportDocument, type ShardSummary } from './reportDocument.js';
 import { evaluateThresholds, parseThreshold } from '../thresholds/thresholds.js';
@@ -112,6 +113,11 @@ function mergePhase(parts: PhaseReport[]): PhaseReport {
     ...(parts.every((part) => part.offeredPerSecond !== undefined) && { offeredPerSecond: Math.round(sum(parts.map((part) => part.offeredPerSecond!)) * 100) / 100 }),
     ...(delivery && { delivery }),
   });
+  // Cost from the merged REPORT figures, at the prices the shards used.
+  if (first.cost && merged.lambda?.gbSeconds !== undefined) {
+    const estimate = estimateCost({ invocations: merged.lambda.reports, gbSeconds: merged.lambda.gbSeconds, calls: merged.requests, architecture: first.cost.prices.architecture, overrides: { gbSecondUsd: first.cost.prices.gbSecondUsd, requestPerMillionUsd: first.cost.prices.requestPerMillionUsd } });
+    merged.cost = { ...estimate, prices: first.cost.prices, notes: first.cost.notes };
+  }
   const queues = parts.map((part) => part.queue);
   if (queues.every((queue) => queue !== undefined)) {
     merged.queue = mergeQueue(queues as NonNullable<PhaseReport['queue']>[], parts.map((part, index) => (known ? starts[index]! : 0) + part.durationMs));

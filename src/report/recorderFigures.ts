@@ -5,6 +5,7 @@
  * reading each back and adding it with Recorder.absorb, the merge worker threads go through, so the
  * two can never count differently.
  */
+import { gbSecondsFromMbMs } from '../metrics/cost.js';
 import { createHistogram, encodeHistogram, summarize } from '../metrics/histogram.js';
 import { RECORDED_CLASSES, type Recorder, type RecorderState } from '../metrics/recorder.js';
 import { loadNote, type PhaseReport } from './reportDocument.js';
@@ -44,7 +45,7 @@ export function phaseFromRecorder(recorder: Recorder, phase: PhaseTimings): Phas
       billedDurationUs: summarize(recorder.lambda.billedDuration) ?? null,
       initDurationUs: summarize(recorder.lambda.initDuration) ?? null,
       maxMemoryUsedMb: recorder.lambda.maxMemoryUsedMb,
-      gbSeconds: recorder.lambda.gbSeconds,
+      gbSeconds: gbSecondsFromMbMs(recorder.lambda.billedMbMs),
       histograms: {
         duration: encodeHistogram(recorder.lambda.duration),
         billedDuration: encodeHistogram(recorder.lambda.billedDuration),
@@ -82,7 +83,7 @@ export function recorderState(phase: PhaseReport): RecorderState {
       initDuration: lambdaHistograms?.initDuration ?? emptyHistogram,
       maxMemoryUsedMb: phase.lambda?.maxMemoryUsedMb ?? 0,
       reports: phase.lambda?.reports ?? 0,
-      gbSeconds: phase.lambda?.gbSeconds ?? 0,
+      billedMbMs: Math.round((phase.lambda?.gbSeconds ?? 0) * 1024 * 1000),
     },
     errors: phase.errors ?? [],
   };

@@ -3,6 +3,7 @@
  * so the end of a live run and `lambench report` on a saved file print the same thing.
  */
 import { availableParallelism } from 'node:os';
+import type { CostEstimate } from '../metrics/cost.js';
 import type { DeliveryReport } from '../delivery/deliveryTracker.js';
 import type { QueueDeliveryReport } from '../delivery/queueDelivery.js';
 import type { QueueWiring } from '../discovery/queueWiring.js';
@@ -73,6 +74,8 @@ export interface PhaseReport {
    * queue was wired to before sending and, with delivery verified, what became of the messages
    * (sent = processed + dead-lettered + still in the queue).
    */
+  /** What the phase's invocations cost (from its REPORT figures): absent without them. */
+  cost?: CostEstimate;
   queue?: { wiring: QueueWiring; delivery?: QueueDeliveryReport };
 }
 

@@ -11,7 +11,8 @@ import type { RunInput } from '../config/runInput.js';
 import { RawFile } from '../metrics/rawFile.js';
 import { openDeliveryTracker } from '../delivery/openTracker.js';
 import type { Recorder } from '../metrics/recorder.js';
-import { clientUsage, loadNote, SCHEMA_VERSION, type ReportDocument, type RunSettings } from '../report/reportDocument.js';
+import { clientUsage, loadNote, SCHEMA_VERSION, type PhaseReport, type ReportDocument, type RunSettings } from '../report/reportDocument.js';
+import type { Architecture } from '../metrics/cost.js';
 import { phaseReport } from './phaseReport.js';
 import { evaluateThresholds } from '../thresholds/thresholds.js';
 import { createTarget } from '../targets/index.js';
@@ -22,6 +23,7 @@ import { runPhase, type ExpectSink, type PhaseConfig, type PhaseResult } from '.
 import { IN_FLIGHT_GRACE_MS } from '../config/load.js';
 import { buildRunConfig } from './runConfig.js';
 import { openQueuePhase } from './queuePhase.js';
+import { addPhaseCosts } from './phaseCost.js';
 
 /** What a command brings to a run besides its configuration: notes, the interrupts, progress. */
 export interface RunHooks {
@@ -148,6 +150,7 @@ export async function runConfigured(config: RunConfig, hooks: RunHooks): Promise
   if (queue) for (const phase of phases) phase.queue = { wiring: queue.wiring, ...(queueDelivery && { delivery: queueDelivery }) };
   // A shard's phases report the whole run's load shape: that is what the merged report describes.
   if (shard) for (const phase of phases) Object.assign(phase, { load: whole.load, loadNote: loadNote(whole.load) });
+  if (phases.some((phase) => phase.lambda?.gbSeconds !== undefined)) await addCosts(config, phases, hooks.note);
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'lambench', version: VERSION },
@@ -183,4 +186,26 @@ function runSettings({ call, load, delivery, outputs }: RunConfig): RunSettings 
     thresholds: outputs.thresholds.map((threshold) => threshold.text),
     ...(outputs.profilePath !== undefined && { profile: outputs.profilePath }),
   };
+}
+
+/**
+ * Phases with REPORT figures get a cost estimate; the function's architecture is read from its
+ * configuration after the run (a call that is not measured; without permission, x86_64 is assumed
+ * and said in the estimate).
+ */
+async function addCosts(config: RunConfig, phases: PhaseReport[], note: (message: string) => void): Promise<void> {
+  const { call, outputs } = config;
+  let architecture: Architecture | undefined;
+  let region = call.aws.region;
+  if (call.kind === 'lambda') {
+    const [{ createLambdaControlClient }, { readFunctionFacts }, { regionFromArn }] = await Promise.all([import('../aws/lambdaControl.js'), import('../discovery/functionFacts.js'), import('../aws/awsConfig.js')]);
+    const lambda = await createLambdaControlClient(call.aws, note, regionFromArn(call.functionName));
+    try {
+      architecture = (await readFunctionFacts(lambda, call.functionName, call.qualifier)).architecture;
+      region ??= await lambda.config.region();
+    } finally {
+      lambda.destroy();
+    }
+  }
+  addPhaseCosts(phases, { ...(architecture && { architecture }), ...(region && { region }), ...(outputs.prices && { prices: outputs.prices }) });
 }

@@ -51,6 +51,10 @@ export async function buildRunConfig(input: RunInput, names: FieldNames = flagNa
   const needsCorrelation = input.verifyDelivery ? names.of('verifyDelivery') : undefined;
   const call = await checkCall(input, types, problems, { needsCorrelation, stdin });
   await checkOutputFiles(input, problems);
+  for (const field of ['priceGbSecond', 'priceRequest'] as const) {
+    const price = input[field];
+    if (price !== undefined && !(Number.isFinite(price) && price >= 0)) problems.add(field, `${price} must be a price in USD, 0 or more (e.g. ${field === 'priceGbSecond' ? '0.0000166667 a GB-second' : '0.20 per 1M requests'})`);
+  }
   problems.throwIfAny();
   return {
     call: call!,
@@ -64,6 +68,9 @@ export async function buildRunConfig(input: RunInput, names: FieldNames = flagNa
       hgrm: input.hgrm,
       json: Boolean(input.json),
       profilePath: input.profilePath,
+      ...((input.priceGbSecond !== undefined || input.priceRequest !== undefined) && {
+        prices: { ...(input.priceGbSecond !== undefined && { gbSecondUsd: input.priceGbSecond }), ...(input.priceRequest !== undefined && { requestPerMillionUsd: input.priceRequest }) },
+      }),
     },
   };
 }

@@ -11,6 +11,8 @@ import { emitReport, type ReportOutputArgs } from '../reportOutput.js';
 import { judge } from '../../run/verdict.js';
 
 export interface BenchArgs extends CallArgs, ReportOutputArgs {
+  priceGbS?: number;
+  priceRequest?: number;
   type?: string;
   concurrency?: number;
   rate?: number;
@@ -74,6 +76,8 @@ export function benchFlags(args: BenchArgs): Omit<RunInput, 'target'> & { target
     html: args.html,
     hgrm: args.hgrm,
     json: args.json || undefined,
+    priceGbSecond: args.priceGbS,
+    priceRequest: args.priceRequest,
   };
 }
 

@@ -5,6 +5,7 @@
 import { clientWarnings, phaseWarnings, type ClientUsage, type PhaseReport, type ReportDocument, type RunSettings, type ShardSummary } from '../reportDocument.js';
 import type { QueueDeliveryReport } from '../../delivery/queueDelivery.js';
 import { formatLatencyUs } from '../../latencyText.js';
+import { costNote, usd } from '../costText.js';
 import { formatThresholdValue } from '../../thresholds/thresholds.js';
 import { el, type Child, type Html } from './markup.js';
 import { outcomeColour, phaseLabel } from './colours.js';
@@ -28,6 +29,10 @@ export function summaryTable(phases: PhaseReport[]): Html {
     rows.push(['lambda duration p99', ...perPhase((phase) => formatLatencyUs(phase.lambda?.durationUs?.p99))]);
     rows.push(['cold starts', ...perPhase((phase) => (phase.lambda ? formatCount(phase.lambda.coldStarts) : '—'))]);
     rows.push(['max memory used', ...perPhase((phase) => (phase.lambda ? `${formatCount(phase.lambda.maxMemoryUsedMb)} MB` : '—'))]);
+  }
+  if (phases.some((phase) => phase.cost)) {
+    rows.push(['cost (estimate)', ...perPhase((phase) => (phase.cost ? usd(phase.cost.totalUsd) : '—'))]);
+    rows.push(['cost per 1M calls', ...perPhase((phase) => (phase.cost?.perMillionCallsUsd !== undefined ? usd(phase.cost.perMillionCallsUsd) : '—'))]);
   }
   if (phases.some((phase) => phase.delivery)) {
     rows.push(['delivered', ...perPhase((phase) => (phase.delivery ? `${formatCount(phase.delivery.succeeded)}/${formatCount(phase.delivery.accepted)}` : '—'))]);
@@ -57,6 +62,7 @@ export function summaryTable(phases: PhaseReport[]): Html {
 export function phaseNotes(phases: PhaseReport[], settings: RunSettings | undefined): Html {
   const notes = phases.flatMap((phase) => [
     ...(phase.loadNote ? [el('li', {}, el('b', {}, `${phase.name}: `), phase.loadNote)] : []),
+    ...(phase.cost ? [el('li', {}, el('b', {}, `${phase.name}: `), costNote(phase.cost))] : []),
     ...phaseWarnings(phase, settings).map((warning) => el('li', { class: 'warn' }, el('b', {}, `${phase.name}: `), `${warning}.`)),
   ]);
   return el('ul', { class: 'notes' }, notes);

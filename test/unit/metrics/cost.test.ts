@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { billedMsOf, estimateCost, gbSecondsOf } from '../../../src/metrics/cost.js';
+import { billedMsOf, estimateCost, gbSecondsFromMbMs, gbSecondsOf } from '../../../src/metrics/cost.js';
 import { Recorder } from '../../../src/metrics/recorder.js';
 
 const close = (actual: number, expected: number, what: string) => assert.ok(Math.abs(actual - expected) < 1e-12, `${what}: ${actual} ≠ ${expected}`);
@@ -37,8 +37,8 @@ describe('cost', () => {
     const recorder = new Recorder();
     for (let attempt = 0; attempt < 3; attempt += 1) recorder.recordReportFigures({ requestId: 'r-1', durationMs: 40, billedDurationMs: 40, memorySizeMb: 128, maxMemoryUsedMb: 30 });
     assert.equal(recorder.lambda.reports, 3);
-    close(recorder.lambda.gbSeconds, 3 * 0.04 * 0.125, 'GB-s of three attempts');
-    const cost = estimateCost({ invocations: recorder.lambda.reports, gbSeconds: recorder.lambda.gbSeconds, calls: 1, architecture: 'x86_64' });
+    close(gbSecondsFromMbMs(recorder.lambda.billedMbMs), 3 * 0.04 * 0.125, 'GB-s of three attempts');
+    const cost = estimateCost({ invocations: recorder.lambda.reports, gbSeconds: gbSecondsFromMbMs(recorder.lambda.billedMbMs), calls: 1, architecture: 'x86_64' });
     close(cost.totalUsd, 3 * 0.2e-6 + 0.015 * 0.0000166667, 'three requests and 0.015 GB-s');
     close(cost.perMillionCallsUsd!, cost.totalUsd * 1e6, 'one call');
   });

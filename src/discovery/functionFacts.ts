@@ -1,0 +1,47 @@
+/**
+ * What a function's configuration says that a run's figures depend on: its architecture (the
+ * price of a GB-second), memory, timeout, and where and how it logs (LoggingConfig: the log group,
+ * default `/aws/lambda/<name>`, and Text or JSON). One GetFunctionConfiguration for the qualifier
+ * called; a configuration that cannot be read leaves the facts unknown, with why, never the run failed.
+ */
+import { GetFunctionConfigurationCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { messageOf } from '../errors.js';
+import { awsErrorName, isAccessDenied } from '../aws/lambdaControl.js';
+import type { Architecture } from '../metrics/cost.js';
+
+export interface FunctionFacts {
+  functionArn?: string;
+  architecture?: Architecture;
+  memorySizeMb?: number;
+  timeoutSeconds?: number;
+  logGroup: string;
+  logFormat: 'Text' | 'JSON';
+  /** Why the configuration could not be read (the rest are then defaults or unknown). */
+  unknown?: string;
+}
+
+/** The function's name within a name, name:qualifier, or ARN. */
+export function bareFunctionName(name: string): string {
+  const parts = name.split(':');
+  if (parts[0] === 'arn') return parts[6] ?? name;
+  return parts[0]!;
+}
+
+export async function readFunctionFacts(lambda: LambdaClient, functionName: string, qualifier?: string, stop?: AbortSignal): Promise<FunctionFacts> {
+  const defaults: FunctionFacts = { logGroup: `/aws/lambda/${bareFunctionName(functionName)}`, logFormat: 'Text' };
+  try {
+    const configuration = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName, ...(qualifier && { Qualifier: qualifier }) }), stop ? { abortSignal: stop } : {});
+    const architecture = configuration.Architectures?.[0];
+    return {
+      ...(configuration.FunctionArn && { functionArn: configuration.FunctionArn }),
+      ...((architecture === 'x86_64' || architecture === 'arm64') && { architecture }),
+      ...(configuration.MemorySize !== undefined && { memorySizeMb: configuration.MemorySize }),
+      ...(configuration.Timeout !== undefined && { timeoutSeconds: configuration.Timeout }),
+      logGroup: configuration.LoggingConfig?.LogGroup ?? defaults.logGroup,
+      logFormat: configuration.LoggingConfig?.LogFormat === 'JSON' ? 'JSON' : 'Text',
+    };
+  } catch (error) {
+    const why = isAccessDenied(error) ? 'not allowed (lambda:GetFunctionConfiguration)' : awsErrorName(error) || messageOf(error);
+    return { ...defaults, unknown: `the function's configuration could not be read (${why})` };
+  }
+}
