@@ -32,6 +32,8 @@ export interface DeliveryReport {
   /** Messages the queues held before the run (ApproximateNumberOfMessages, summed), when known. */
   backlogAtStart?: number;
   missingExamples: { requestId?: string; clientRequestId?: string }[];
+  /** Where outcomes were seen: events per destination (a queue URL, or `sns:<topic ARN>`, `events:<bus ARN>`, `s3:<bucket>` read through a tap); an event seen in two places counts in each, and once in the equation. */
+  seenIn?: Record<string, number>;
 }
 
 /** What the table and the page say about messages that were not this run's. */
@@ -64,6 +66,10 @@ export function countInvocations(report: DeliveryReport, invocations: TrackedInv
       continue;
     }
     report[tracked.state] += 1;
+    for (const where of tracked.seenIn ?? []) {
+      report.seenIn ??= {};
+      report.seenIn[where] = (report.seenIn[where] ?? 0) + 1;
+    }
     if (tracked.failedVia?.destination) report.failedVia.onFailureDestination += 1;
     if (tracked.failedVia?.deadLetter) report.failedVia.deadLetterQueue += 1;
     if (tracked.condition) report.conditions[tracked.condition] = (report.conditions[tracked.condition] ?? 0) + 1;
