@@ -204,16 +204,18 @@ async function parse(argv: string[]): Promise<void> {
     )
     .command(
       'local',
-      'start the built-in local stack (Lambda Invoke API, API Gateway-like front, SQS) on 127.0.0.1',
+      'start the built-in local stack (Lambda API, API Gateway-like front, SQS, SNS, S3, EventBridge) on 127.0.0.1',
       (y) =>
         y.options({
           port: { type: 'number', default: 0, describe: 'Invoke API port (0 = any free port)' },
           'api-port': { type: 'number', default: 0, describe: 'API Gateway-like HTTP front port (0 = any free port)' },
-          'sqs-port': { type: 'number', default: 0, describe: 'SQS port (0 = any free port)' },
+          'sqs-port': { type: 'number', default: 0, describe: 'SQS port, also SNS and S3 (0 = any free port)' },
+          'events-port': { type: 'number', default: 0, describe: 'EventBridge port (0 = any free port)' },
           'api-timeout': { type: 'string', default: '29s', describe: "the front's integration timeout (API Gateway's 29 s) → 504" },
           'api-async-status': { type: 'number', default: 200, describe: 'status the front answers an accepted async event with: 200 (API Gateway default) or 202' },
           functions: { type: 'string', describe: 'folder of your own handlers (*.js / *.mjs exporting handler)' },
           queue: { type: 'string', array: true, describe: 'extra SQS queue to create (repeatable)' },
+          'event-bus': { type: 'string', array: true, describe: 'EventBridge event bus to create besides default (repeatable)' },
           'reserved-concurrency': { type: 'string', array: true, describe: 'NAME=N: concurrency limit for a function (repeatable)' },
           config: { type: 'string', describe: 'JSON file of per-function settings {"NAME": {"maximumRetryAttempts": 0, "onFailure": "my-queue"}, …}, and "eventSourceMappings": [{"EventSourceArn": "my-queue", "FunctionName": "orders"}, …]' },
           set: { type: 'string', array: true, describe: 'NAME.key=value: one setting of one function (repeatable), e.g. flaky.maximumRetryAttempts=0, square.onSuccess=null' },

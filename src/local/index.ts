@@ -1,14 +1,18 @@
 /**
  * The built-in local stack: a Lambda Invoke API that runs JavaScript handlers, an API Gateway-like
- * HTTP front over the same functions, SQS from an emulator, destinations and DLQs wired to it, and
+ * HTTP front over the same functions, SQS from an emulator, destinations and DLQs wired to it, an
+ * EventBridge with buses, rules and SQS targets (eventBridge.ts), and
  * SQS event source mappings (the Lambda API's …/event-source-mappings, with pollers), all on
  * 127.0.0.1. Usable as a library: tests start and stop it in-process; `lambench local` starts it
  * in the foreground.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { createApiGatewayServer } from './apiGateway.js';
 import { AsyncInvoker, type AsyncCompletion } from './asyncInvoker.js';
+import { EventBridge } from './eventBridge.js';
+import { createEventBridgeServer } from './eventBridgeApi.js';
 import { EventSourceMappings, type EventSourceMappingConfiguration } from './eventSourceMappings.js';
 import { createDeclared, declaredQueueNames, sampleMapping, sampleQueues, type EventSourceMappingDeclaration } from './eventSourceMappingSetup.js';
 import { DEFAULT_QUEUES, loadFunctions, queuesOf, type FunctionConfig, type FunctionConfigOverrides, type LocalFunction, type SkippedFile } from './functionRegistry.js';
@@ -17,7 +21,7 @@ import { faultMessage } from './frontFaults.js';
 import { createLambdaApiServer } from './lambdaApi.js';
 import { FunctionRuntime } from './runtime.js';
 import type { EventSourceBatch } from './sqsBatch.js';
-import { startSqsEmulator, type QueueSpec } from './sqsEmulator.js';
+import { startSqsEmulator, type QueueSpec, type SqsEmulator } from './sqsEmulator.js';
 
 export interface LocalStackOptions {
   /** Invoke API port; 0 (the default) picks a free one. */
@@ -29,6 +33,10 @@ export interface LocalStackOptions {
   /** The HTTP front's status for an accepted async event: 200, as API Gateway answers unless the API maps 202. */
   apiAsyncStatus?: 200 | 202;
   sqsPort?: number;
+  /** The local EventBridge's port; 0 (the default) picks a free one. */
+  eventsPort?: number;
+  /** Event buses to create besides `default`. */
+  eventBuses?: string[];
   region?: string;
   /** A folder of the user's handlers, served beside the samples. */
   functionsDir?: string;
@@ -78,6 +86,10 @@ export interface LocalStack {
   /** The API Gateway-like HTTP front, e.g. http://127.0.0.1:4567 (no trailing slash). */
   apiUrl: string;
   sqsUrl: string;
+  /** The local EventBridge (AWSEvents.* over JSON 1.1), e.g. http://127.0.0.1:4568. */
+  eventsUrl: string;
+  /** Event bus name → ARN, `default` first. */
+  eventBuses: Record<string, string>;
   /** Queue name → queue URL (as CreateQueue returned it). */
   queues: Record<string, string>;
   functions: string[];
@@ -113,7 +125,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const declared = options.eventSourceMappings ?? [];
   const queueSpecs = uniqueQueues([...Object.values(DEFAULT_QUEUES), ...sampleQueues(region), ...(options.queues ?? []), ...configuredQueues, ...declaredQueueNames(declared, region)]);
   const timeScale = options.timeScale ?? DEFAULT_TIME_SCALE;
+  const warn = (message: string) => options.onWarning?.(message);
+  // Read only when an event is delivered, once the stack has started.
+  const started: { sqs?: SqsEmulator } = {};
+  const eventBridge = new EventBridge(region, async (queueArn, body) => {
+    const name = queueArn.split(':')[5] ?? '';
+    const url = await started.sqs!.urlOf(name);
+    if (url === undefined) return warn(`EventBridge target queue '${name}' does not exist; the event was dropped`);
+    await started.sqs!.client.send(new SendMessageCommand({ QueueUrl: url, MessageBody: body })).catch((error: Error) => warn(`EventBridge could not deliver to '${name}': ${error.message}`));
+  });
+  // Before anything starts: a bad bus name is refused with nothing to stop.
+  for (const name of options.eventBuses ?? []) if (!eventBridge.busNames().includes(name)) eventBridge.createEventBus(name);
   const sqs = await startSqsEmulator({ port: options.sqsPort ?? 0, region, queues: queueSpecs, faults });
+  started.sqs = sqs;
+  const eventsServer = createEventBridgeServer(eventBridge, warn);
   let lambdaUrl = '';
   const runtime = new FunctionRuntime(
     options.accountConcurrency,
@@ -152,15 +177,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     faults,
   });
   let apiUrl: string;
+  let eventsUrl: string;
   try {
     lambdaUrl = await listen(lambdaServer, options.port ?? 0);
     apiUrl = await listen(apiServer, options.apiPort ?? 0);
+    eventsUrl = await listen(eventsServer, options.eventsPort ?? 0);
     await createDeclared(mappings, [sampleMapping(region)], region, 'the sample mapping');
     await createDeclared(mappings, declared, region);
     await mappings.settled();
   } catch (error) {
     await mappings.stop(0);
-    await Promise.all([close(lambdaServer), close(apiServer)]);
+    await Promise.all([close(lambdaServer), close(apiServer), close(eventsServer)]);
     await sqs.stop();
     throw error;
   }
@@ -172,6 +199,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     lambdaUrl,
     apiUrl,
     sqsUrl: sqs.endpoint,
+    eventsUrl,
+    eventBuses: Object.fromEntries(eventBridge.busNames().map((name) => [name, eventBridge.busArn(name)])),
     queues,
     functions: [...functions.keys()],
     functionConfigs: Object.fromEntries([...functions].map(([name, fn]) => [name, structuredClone(fn.config)])),
@@ -179,6 +208,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     env: {
       AWS_ENDPOINT_URL_LAMBDA: lambdaUrl,
       AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: eventsUrl,
       AWS_REGION: region,
       // The AWS CLI v1 reads only AWS_DEFAULT_REGION.
       AWS_DEFAULT_REGION: region,
@@ -193,7 +223,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     eventSourceMappings: () => mappings.all(),
     async stop() {
       await Promise.all([asyncInvoker.stop(), mappings.stop()]);
-      await Promise.all([close(lambdaServer), close(apiServer)]);
+      await Promise.all([close(lambdaServer), close(apiServer), close(eventsServer)]);
       await sqs.stop();
     },
   };

@@ -5,7 +5,7 @@
  * bound to loopback. Queues are created through the real SQS API, and the URL CreateQueue returns
  * is the one used everywhere.
  */
-import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { buildApp } from 'fauxqs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -23,6 +23,8 @@ export interface SqsEmulator {
   /** Queue name → the URL CreateQueue returned (the proxy's host and port). */
   queueUrls: Map<string, string>;
   createQueue(name: string, attributes?: Record<string, string>): Promise<string>;
+  /** A queue's URL by its name, whoever created it (the stack, or a client through SQS's API); undefined when there is no such queue. */
+  urlOf(name: string): Promise<string | undefined>;
   stop(): Promise<void>;
 }
 
@@ -83,7 +85,17 @@ export async function startSqsEmulator(options: { port: number; region: string; 
     await proxy.stop();
     await app.close();
   }
-  return { endpoint, internalEndpoint: `http://${upstream.host}:${upstream.port}`, client, queueUrls, createQueue, stop: stopAll };
+  const urlOf = async (name: string) => {
+    const known = queueUrls.get(name);
+    if (known !== undefined) return known;
+    try {
+      return (await client.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl;
+    } catch (error) {
+      if ((error as Error).name === 'QueueDoesNotExist' || (error as Error).name === 'AWS.SimpleQueueService.NonExistentQueue') return undefined;
+      throw error;
+    }
+  };
+  return { endpoint, internalEndpoint: `http://${upstream.host}:${upstream.port}`, client, queueUrls, createQueue, urlOf, stop: stopAll };
 }
 
 async function listenOnLoopback(server: Server, port: number): Promise<number> {

@@ -10,10 +10,12 @@ export interface LocalArgs {
   port?: number;
   apiPort?: number;
   sqsPort?: number;
+  eventsPort?: number;
   apiTimeout?: string;
   apiAsyncStatus?: number;
   functions?: string;
   queue?: string[];
+  eventBus?: string[];
   reservedConcurrency?: string[];
   /** A JSON file: `{ "NAME": { "maximumRetryAttempts": 0, … } }`. */
   config?: string;
@@ -29,7 +31,7 @@ export interface LocalArgs {
 
 export async function localCommand(args: LocalArgs): Promise<void> {
   const problems: string[] = [];
-  for (const [flag, port] of [['--port', args.port], ['--api-port', args.apiPort], ['--sqs-port', args.sqsPort]] as const) {
+  for (const [flag, port] of [['--port', args.port], ['--api-port', args.apiPort], ['--sqs-port', args.sqsPort], ['--events-port', args.eventsPort]] as const) {
     if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) problems.push(`${flag} ${port} must be a port from 0 to 65535 (0 = any free port)`);
   }
   const { functionConfig, faultLines, eventSourceMappings, problems: settingProblems } = await readFunctionSettings(args);
@@ -40,6 +42,9 @@ export async function localCommand(args: LocalArgs): Promise<void> {
   problems.push(...fromConfig.problems.map((problem) => `--config ${args.config}: ${problem}`));
   problems.push(...fromFlags.problems.map((problem) => problem.replace(/^fault /, '--fault ')));
   const faults = [...fromConfig.faults, ...fromFlags.faults];
+  for (const name of args.eventBus ?? []) {
+    if (!/^[.\-_A-Za-z0-9]{1,64}$/.test(name) || name === 'default') problems.push(`--event-bus '${name}' must be a bus name other than default: 1-64 letters, digits, ., - and _`);
+  }
   if (args.timeScale !== undefined && !(args.timeScale > 0 && args.timeScale <= 1)) problems.push(`--time-scale ${args.timeScale} must be above 0 and at most 1 (1 = AWS's real retry delays)`);
   let apiTimeoutMs: number | undefined;
   try {
@@ -59,6 +64,8 @@ export async function localCommand(args: LocalArgs): Promise<void> {
       ...(args.port !== undefined && { port: args.port }),
       ...(args.sqsPort !== undefined && { sqsPort: args.sqsPort }),
       ...(args.apiPort !== undefined && { apiPort: args.apiPort }),
+      ...(args.eventsPort !== undefined && { eventsPort: args.eventsPort }),
+      ...(args.eventBus && { eventBuses: args.eventBus }),
       ...(apiTimeoutMs !== undefined && { apiTimeoutMs }),
       ...((args.apiAsyncStatus === 200 || args.apiAsyncStatus === 202) && { apiAsyncStatus: args.apiAsyncStatus }),
       ...(args.functions !== undefined && { functionsDir: args.functions }),
@@ -93,7 +100,9 @@ export async function localCommand(args: LocalArgs): Promise<void> {
       lambda: stack.lambdaUrl,
       api: stack.apiUrl,
       sqs: stack.sqsUrl,
+      events: stack.eventsUrl,
       queues: stack.queues,
+      eventBuses: stack.eventBuses,
       functions: stack.functions,
       region: stack.region,
       // null, not absent, for an unreserved function: every setting is spelled out.
@@ -124,6 +133,7 @@ export function describeStack(stack: LocalStack): string {
     `  Lambda Invoke API  ${stack.lambdaUrl}`,
     `  API Gateway front  ${stack.apiUrl}  ${style.dim('(GET /square/{n}, POST /run, /run/sync, /run/async)')}`,
     `  SQS                ${stack.sqsUrl}`,
+    `  EventBridge        ${stack.eventsUrl}  ${style.dim(`(buses: ${Object.keys(stack.eventBuses).join(', ')})`)}`,
     `  functions          ${stack.functions.join(', ')}  ${style.dim('($LATEST, version 1, alias live)')}`,
     `  async config       ${style.dim(`(retry delays, throttle backoff and max age × ${stack.timeScale}; --config / --set to change)`)}`,
     ...describeFunctionConfigs(stack.functionConfigs).map((line) => `    ${line}`),
@@ -135,7 +145,7 @@ export function describeStack(stack: LocalStack): string {
     ...stack.faults.map((fault) => `    ${fault.spec}`),
     '',
     'Use it from another shell:',
-    `  export AWS_ENDPOINT_URL_LAMBDA=${env.AWS_ENDPOINT_URL_LAMBDA} AWS_ENDPOINT_URL_SQS=${env.AWS_ENDPOINT_URL_SQS}`,
+    `  export AWS_ENDPOINT_URL_LAMBDA=${env.AWS_ENDPOINT_URL_LAMBDA} AWS_ENDPOINT_URL_SQS=${env.AWS_ENDPOINT_URL_SQS} AWS_ENDPOINT_URL_EVENTBRIDGE=${env.AWS_ENDPOINT_URL_EVENTBRIDGE}`,
     `  export AWS_REGION=${env.AWS_REGION} AWS_DEFAULT_REGION=${env.AWS_REGION} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test`,
     `  export LAMBENCH_API_URL=${env.LAMBENCH_API_URL}   ${style.dim('# read by profiles: target: ${LAMBENCH_API_URL}/run')}`,
     `  lambench invoke square --payload '{"number": 4}'`,
