@@ -47,8 +47,9 @@ describe('async delivery verified on a function as it is wired', () => {
     fakes.push(started);
     return started;
   }
+  const envFor = (on: FakeFunction) => ({ AWS_ENDPOINT_URL_LAMBDA: on.url, AWS_ENDPOINT_URL_SQS: local.stack.sqsUrl, AWS_ENDPOINT_URL_SNS: local.stack.sqsUrl, AWS_ENDPOINT_URL_S3: local.stack.sqsUrl, AWS_ENDPOINT_URL_EVENTBRIDGE: local.stack.eventsUrl, AWS_REGION: local.stack.region, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' });
   function bench(on: FakeFunction, extra: string[] = [], options: { interruptWhen?: () => boolean } = {}) {
-    const env = { AWS_ENDPOINT_URL_LAMBDA: on.url, AWS_ENDPOINT_URL_SQS: local.stack.sqsUrl, AWS_ENDPOINT_URL_SNS: local.stack.sqsUrl, AWS_ENDPOINT_URL_S3: local.stack.sqsUrl, AWS_ENDPOINT_URL_EVENTBRIDGE: local.stack.eventsUrl, AWS_REGION: local.stack.region, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
+    const env = envFor(on);
     const args = ['bench', on.name, '--type', 'async', '-n', String(CALLS), '-c', '3', '--template', '--payload', '{"n": {{seq}}}', '--verify-delivery', '--settle', '20s', '--json', ...extra];
     return runLambench(args, { env, timeoutMs: 60_000, ...options });
   }
@@ -109,6 +110,19 @@ describe('async delivery verified on a function as it is wired', () => {
     assert.deepEqual(delivery.failedVia, { onFailureDestination: 0, deadLetterQueue: on.failed() });
     assert.deepEqual(delivery.conditions, { Success: CALLS - on.failed(), DeadLetter: on.failed() });
     assert.deepEqual(delivery.seenIn, { [`sns:${onSuccess}`]: CALLS - on.failed(), [`sns:${dlq}`]: on.failed() });
+  });
+
+  it('invoke --wait: the completion record found through the SNS tap, said where it was seen; the tap gone after', async () => {
+    const onSuccess = await topic('taps-invoke');
+    const on = await fake({ onSuccess, onFailure: onSuccess }, { name: 'tapped-invoke' });
+    const result = await runLambench(['invoke', on.name, '-t', 'event', '--wait', '--wait-timeout', '20s', '--payload', '{"n":1}', '--json'], { env: envFor(on), timeoutMs: 40_000 });
+    assert.equal(result.code, 0, result.stderr);
+    const document = JSON.parse(result.stdout);
+    assert.deepEqual([document.completion.condition, document.completion.requestId, document.completion.seenIn], ['Success', document.requestId, `sns:${onSuccess}`]);
+    assert.deepEqual(document.destinations.destinations.map((one: { role: string }) => one.role), ['success', 'failure']);
+    const runId = RUN_ID.exec(result.stderr)?.[1];
+    assert.ok(runId, result.stderr);
+    assert.deepEqual(await leftovers(runId), []);
   });
 
   it('EventBridge: a temporary rule on the bus and its queue, the record read from detail; a rule of the user stays', async () => {
