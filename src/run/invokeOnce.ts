@@ -95,6 +95,8 @@ export async function invokeOnce(options: InvokeOnceOptions): Promise<InvokeOnce
       ? await (await import('./asyncEvidence.js')).openAsyncEvidence({ call: call!, ...options.wait, discover: options.discover, note: options.note, signal: options.signal, tracker: { pollersPerQueue: 1, keepRecords: true } })
       : undefined;
   try {
+    // Ctrl-C while the taps were being made: nothing is sent.
+    if (options.signal?.aborted) throw new InterruptedError('interrupted before the call was sent (the temporary taps, if any, are removed)');
     const target = await createTarget(call!, { connections: 1, note: options.note });
     const request = callRequests(call!)(invocationType!, 0);
     // Every target holds its calls to a deadline: --timeout, else the default (deadline.ts).

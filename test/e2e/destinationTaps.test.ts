@@ -150,7 +150,7 @@ describe('async delivery verified on a function as it is wired', () => {
     assert.equal(KeyCount, on.failed() + 1, 'every object still there, the foreign one too');
   });
 
-  it('Ctrl-C while waiting: the subscription, the rule and the temporary queues are removed, exit 130', async () => {
+  it('Ctrl-C while waiting (bench, then invoke --wait): the subscription, the rule and the temporary queues are removed, exit 130', async () => {
     const onSuccess = await topic('taps-interrupted');
     const on = await fake({ onSuccess, onFailure: local.stack.eventBuses['results-bus']! }, { deliver: false, name: 'tapped-interrupted' });
     const result = await bench(on, [], { interruptWhen: () => on.accepted() >= CALLS });
@@ -158,6 +158,10 @@ describe('async delivery verified on a function as it is wired', () => {
     const runId = RUN_ID.exec(result.stderr)?.[1];
     assert.ok(runId, result.stderr);
     assert.deepEqual(await leftovers(runId), []);
+    const waited = await runLambench(['invoke', on.name, '-t', 'event', '--wait', '--wait-timeout', '30s'], { env: envFor(on), timeoutMs: 40_000, interruptWhen: () => on.accepted() >= CALLS + 1 });
+    assert.equal(waited.code, 130, waited.stderr);
+    assert.match(waited.stderr, /lambench: interrupted while waiting for the completion record/);
+    assert.deepEqual(await leftovers(RUN_ID.exec(waited.stderr)![1]!), [], 'invoke --wait removes its taps on Ctrl-C too');
   });
 
   it('refused before anything is sent: no destination at all (exit 2), discovery denied (exit 3, the permission named), a topic that does not exist (exit 3, nothing left)', async () => {
