@@ -18,6 +18,8 @@ export interface DeliveryReport {
   unverified?: number;
   /** One line per queue that could not be read through: `<queue URL>: <why>`. */
   unverifiedReasons?: string[];
+  /** True when some pending events may have had outcomes that go where nothing can be read (a function as destination, no on-success destination): unverified by the wiring, not by a fault. */
+  unobservable?: boolean;
   duplicates: number;
   conditions: Partial<Record<CompletionCondition, number>>;
   /** approximateInvokeCount → invocations; 'unknown' when only the DLQ reported it. */

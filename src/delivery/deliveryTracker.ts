@@ -311,6 +311,7 @@ export class DeliveryTracker {
     // Pending events are missing only if every queue they could be on was read through.
     const reasons = this.pendingCount > 0 ? this.unverifiedReasons() : [];
     if (reasons.length > 0) report.unverifiedReasons = reasons;
+    if (reasons.length > 0 && (this.options.blindSpots?.length ?? 0) > 0) report.unobservable = true;
     countInvocations(report, this.invocations, reasons.length > 0);
     const endToEnd = summarize(this.histogram);
     if (endToEnd) {
