@@ -215,10 +215,12 @@ async function parse(argv: string[]): Promise<void> {
           'api-async-status': { type: 'number', default: 200, describe: 'status the front answers an accepted async event with: 200 (API Gateway default) or 202' },
           functions: { type: 'string', describe: 'folder of your own handlers (*.js / *.mjs exporting handler)' },
           queue: { type: 'string', array: true, describe: 'extra SQS queue to create (repeatable)' },
+          topic: { type: 'string', array: true, describe: 'SNS topic to create (repeatable); a destination ARN of the config creates its own' },
+          bucket: { type: 'string', array: true, describe: 'S3 bucket to create (repeatable)' },
           'event-bus': { type: 'string', array: true, describe: 'EventBridge event bus to create besides default (repeatable)' },
           'reserved-concurrency': { type: 'string', array: true, describe: 'NAME=N: concurrency limit for a function (repeatable)' },
           config: { type: 'string', describe: 'JSON file of per-function settings {"NAME": {"maximumRetryAttempts": 0, "onFailure": "my-queue"}, …}, and "eventSourceMappings": [{"EventSourceArn": "my-queue", "FunctionName": "orders"}, …]' },
-          set: { type: 'string', array: true, describe: 'NAME.key=value: one setting of one function (repeatable), e.g. flaky.maximumRetryAttempts=0, square.onSuccess=null' },
+          set: { type: 'string', array: true, describe: 'NAME.key=value: one setting of one function (repeatable), e.g. flaky.maximumRetryAttempts=0, square.onSuccess=null, flaky.onFailure=arn:aws:sns:us-east-1:000000000000:my-topic' },
           fault: {
             type: 'string',
             array: true,

@@ -5,10 +5,13 @@
  * to 5 min, without counting an attempt; an event is never kept past MaximumEventAgeInSeconds
  * (EventAgeExceeded, also while it waits for a retry); a function whose reserved concurrency is 0
  * gets its events dropped at once (ZeroReservedConcurrency). The outcome goes to the on-success /
- * on-failure destinations and the DLQ in the exact AWS record formats. Every delay and the age
+ * on-failure destinations (any kind: destinationWriter.ts) and the DLQ in the exact AWS record
+ * formats. Retries, age and destinations are the event invoke config of the qualifier invoked
+ * (eventInvokeConfigs.ts), read when they apply. Every delay and the age
  * limit are multiplied by `timeScale`, so a failing event settles in seconds, not minutes.
  */
-import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { DestinationWriter, MessageAttributes } from './destinationWriter.js';
+import type { EffectiveEventInvokeSettings, EventInvokeConfigs } from './eventInvokeConfigs.js';
 import type { LocalFunction } from './functionRegistry.js';
 import { parseJsonOr } from './http.js';
 import type { FunctionRuntime, InvocationResult } from './runtime.js';
@@ -35,8 +38,10 @@ export interface AsyncCompletion {
 
 export interface AsyncInvokerOptions {
   runtime: FunctionRuntime;
-  sqs: SQSClient;
-  queueUrl: (name: string) => string | undefined;
+  /** Retries, maximum event age and destinations, per function and qualifier. */
+  configs: EventInvokeConfigs;
+  /** Writes records to destinations and events to DLQs, whatever their kind. */
+  writer: DestinationWriter;
   /** Multiplies every retry delay and the event age limit (1 = AWS's real timings). */
   timeScale: number;
   onCompletion?: (completion: AsyncCompletion) => void;
@@ -104,9 +109,14 @@ export class AsyncInvoker {
     this.timers.add(timer);
   }
 
+  /** The event invoke config of the qualifier the event was sent to ($LATEST when unqualified). */
+  private settingsOf(item: AsyncEvent): EffectiveEventInvokeSettings {
+    return this.options.configs.effective(item.fn, item.invokedArn.split(':')[7] ?? '$LATEST');
+  }
+
   /** When the event's maximum age runs out (epoch ms). */
   private expiresAt(item: AsyncEvent): number {
-    return item.receivedAt + item.fn.config.maximumEventAgeSeconds * 1000 * this.options.timeScale;
+    return item.receivedAt + this.settingsOf(item).maximumEventAgeSeconds * 1000 * this.options.timeScale;
   }
 
   /**
@@ -150,7 +160,7 @@ export class AsyncInvoker {
     const next: EventState = { attempts: state.attempts + 1, throttles: 0, last: result };
     if (!result.functionError) {
       await this.settle(item, 'Success', next);
-    } else if (next.attempts > fn.config.maximumRetryAttempts) {
+    } else if (next.attempts > this.settingsOf(item).maximumRetryAttempts) {
       await this.settle(item, 'RetriesExhausted', next);
     } else {
       const delay = RETRY_DELAYS_MS[Math.min(next.attempts, RETRY_DELAYS_MS.length) - 1]! * this.options.timeScale;
@@ -160,32 +170,17 @@ export class AsyncInvoker {
 
   private async settle(item: AsyncEvent, condition: Condition, state: EventState): Promise<void> {
     const { fn } = item;
+    const { writer } = this.options;
     const record = destinationRecord(item, condition, state.attempts, state.last);
+    const settings = this.settingsOf(item);
     const writes: Promise<unknown>[] = [];
-    const destination = condition === 'Success' ? fn.config.onSuccess : fn.config.onFailure;
-    if (destination) writes.push(this.send(destination, JSON.stringify(record)));
+    const destination = condition === 'Success' ? settings.onSuccess : settings.onFailure;
+    if (destination) writes.push(writer.writeRecord(destination, record, qualifiedArn(item), condition === 'Success'));
     if (condition !== 'Success' && fn.config.deadLetterQueue) {
-      writes.push(this.send(fn.config.deadLetterQueue, item.body || '{}', deadLetterAttributes(item, condition, state)));
+      writes.push(writer.writeDeadLetter(fn.config.deadLetterQueue, item.body || '{}', deadLetterAttributes(item, condition, state)));
     }
     await Promise.all(writes);
     this.options.onCompletion?.({ requestId: item.requestId, functionName: fn.name, condition, attempts: state.attempts });
-  }
-
-  private async send(queueName: string, body: string, attributes?: Record<string, { DataType: string; StringValue: string }>): Promise<void> {
-    if (queueName.endsWith('.fifo')) {
-      this.options.onWarning?.(`'${queueName}' is a FIFO queue: Lambda does not deliver async records to FIFO queues (a DestinationDeliveryFailure in AWS); the record was dropped`);
-      return;
-    }
-    const url = this.options.queueUrl(queueName);
-    if (url === undefined) {
-      this.options.onWarning?.(`destination queue '${queueName}' does not exist; the record was dropped`);
-      return;
-    }
-    try {
-      await this.options.sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: body, ...(attributes && { MessageAttributes: attributes }) }));
-    } catch (error) {
-      this.options.onWarning?.(`could not write to '${queueName}': ${(error as Error).message}`);
-    }
   }
 }
 
@@ -194,8 +189,8 @@ export class AsyncInvoker {
  * function error, 429 for a throttle) and the first 1 KB of ErrorMessage. An event dropped for
  * zero reserved concurrency never got a response, so it carries no ErrorCode.
  */
-function deadLetterAttributes(item: AsyncEvent, condition: Condition, state: EventState): Record<string, { DataType: string; StringValue: string }> {
-  const attributes: Record<string, { DataType: string; StringValue: string }> = { RequestID: { DataType: 'String', StringValue: item.requestId } };
+function deadLetterAttributes(item: AsyncEvent, condition: Condition, state: EventState): MessageAttributes {
+  const attributes: MessageAttributes = { RequestID: { DataType: 'String', StringValue: item.requestId } };
   let errorMessage: string;
   if (condition === 'ZeroReservedConcurrency') {
     errorMessage = ZERO_CONCURRENCY_MESSAGE;

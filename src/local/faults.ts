@@ -13,6 +13,10 @@
  *          reset                                 the connection is reset, no answer (lambda, api)
  *          hang                                  the request is held open and never answered (every front)
  *          refuse                                sqs only: the connection is closed before any answer
+ *          deny OPERATION                        lambda only: 403 AccessDeniedException for that Lambda API
+ *                                                operation (e.g. deny GetFunctionEventInvokeConfig; the IAM
+ *                                                action lambda:GetFunctionEventInvokeConfig is read the same),
+ *                                                as an identity without that permission gets
  *   p=P    each request draws the fault with probability P (0 < P ≤ 1, or a percentage); default 1
  *   FROM..TO  only from FROM to TO after the stack started (3s..5s; TO may be left out: 3s..);
  *             durations in ms, s, m or h
@@ -22,7 +26,7 @@
  */
 
 export type FaultFront = 'lambda' | 'api' | 'sqs';
-export type FaultKind = 'latency' | 'error' | 'throttle' | 'status' | 'reset' | 'hang' | 'refuse';
+export type FaultKind = 'latency' | 'error' | 'throttle' | 'status' | 'reset' | 'hang' | 'refuse' | 'deny';
 
 export interface Fault {
   /** The fault written out in the grammar, normalised (what the stack lists). */
@@ -35,6 +39,8 @@ export interface Fault {
   latencyMs?: { min: number; max: number };
   /** status: the HTTP status the front answers with. */
   status?: number;
+  /** deny: the Lambda API operation refused (e.g. GetFunctionEventInvokeConfig). */
+  operation?: string;
   /** Chance per request, 1 when not given. */
   probability: number;
   /** Milliseconds since the stack started; `toMs` absent: until the stack stops. */
@@ -50,12 +56,28 @@ export class FaultSpecError extends Error {
 
 /** Which kinds each front knows. */
 export const FAULT_KINDS: Readonly<Record<FaultFront, readonly FaultKind[]>> = {
-  lambda: ['latency', 'error', 'throttle', 'status', 'reset', 'hang'],
+  lambda: ['latency', 'error', 'throttle', 'status', 'reset', 'hang', 'deny'],
   api: ['latency', 'throttle', 'status', 'reset', 'hang'],
   sqs: ['latency', 'throttle', 'refuse', 'hang'],
 };
 
-export const FAULT_EXAMPLES = "e.g. 'lambda:square:error p=0.2', 'api:latency 50ms..500ms', 'sqs:refuse 3s..5s'";
+export const FAULT_EXAMPLES = "e.g. 'lambda:square:error p=0.2', 'api:latency 50ms..500ms', 'sqs:refuse 3s..5s', 'lambda:deny GetFunctionEventInvokeConfig'";
+
+/** The Lambda API operations this stack serves: what a deny fault may name. */
+export const LAMBDA_OPERATIONS = [
+  'Invoke',
+  'GetFunctionConfiguration',
+  'GetFunctionEventInvokeConfig',
+  'PutFunctionEventInvokeConfig',
+  'UpdateFunctionEventInvokeConfig',
+  'DeleteFunctionEventInvokeConfig',
+  'ListFunctionEventInvokeConfigs',
+  'CreateEventSourceMapping',
+  'GetEventSourceMapping',
+  'UpdateEventSourceMapping',
+  'DeleteEventSourceMapping',
+  'ListEventSourceMappings',
+] as const;
 const FUNCTION_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
@@ -100,6 +122,13 @@ export function parseFault(text: string): Fault {
       throw bad(value === undefined ? 'status' : `status '${value}'`, 'needs a 5xx status code, e.g. status 503');
     }
     fault.status = status;
+  } else if (kind === 'deny') {
+    const value = words[index++];
+    const operation = value?.replace(/^lambda:/, '');
+    if (operation === undefined || !(LAMBDA_OPERATIONS as readonly string[]).includes(operation)) {
+      throw bad(value === undefined ? 'deny' : `deny '${value}'`, `needs the Lambda API operation to refuse, one of ${LAMBDA_OPERATIONS.join(', ')} (e.g. lambda:deny GetFunctionEventInvokeConfig)`);
+    }
+    fault.operation = operation;
   }
   for (const word of words.slice(index)) {
     if (word.startsWith('p=')) {
@@ -143,6 +172,7 @@ export function describeFault(fault: Fault): string {
   const parts = [scope];
   if (fault.latencyMs) parts.push(fault.latencyMs.min === fault.latencyMs.max ? ms(fault.latencyMs.min) : `${ms(fault.latencyMs.min)}..${ms(fault.latencyMs.max)}`);
   if (fault.status !== undefined) parts.push(String(fault.status));
+  if (fault.operation !== undefined) parts.push(fault.operation);
   if (fault.probability !== 1) parts.push(`p=${fault.probability}`);
   if (fault.window) parts.push(`${ms(fault.window.fromMs)}..${fault.window.toMs === undefined ? '' : ms(fault.window.toMs)}`);
   return parts.join(' ');
@@ -176,16 +206,18 @@ export class FaultPlan {
   }
 
   /**
-   * Draws the faults of `kinds` for one request to `front` (for `functionName`, if it names one).
+   * Draws the faults of `kinds` for one request to `front` (for `functionName`, if it names one;
+   * a deny fault only for its `operation`).
    * Latencies that fire add up; of the other faults, the first that fires (in the order given) wins.
    */
-  draw(front: FaultFront, functionName: string | undefined, kinds: readonly FaultKind[]): FaultDraw {
+  draw(front: FaultFront, functionName: string | undefined, kinds: readonly FaultKind[], operation?: string): FaultDraw {
     const result: FaultDraw = { latencyMs: 0 };
     if (this.startedAt === undefined || this.faults.length === 0) return result;
     const elapsed = this.now() - this.startedAt;
     this.faults.forEach((fault, index) => {
       if (fault.front !== front || !kinds.includes(fault.kind)) return;
       if (fault.functionName !== undefined && fault.functionName !== functionName) return;
+      if (fault.operation !== undefined && fault.operation !== operation) return;
       if (fault.window && (elapsed < fault.window.fromMs || (fault.window.toMs !== undefined && elapsed >= fault.window.toMs))) return;
       if (fault.kind !== 'latency' && result.fault) return;
       if (fault.probability < 1 && this.random() >= fault.probability) return;
@@ -197,6 +229,28 @@ export class FaultPlan {
     });
     return result;
   }
+}
+
+/** Parses the faults given as text and checks that the functions they name exist; every problem in one FaultSpecError. */
+export function checkFaults(given: (string | Fault)[], functionNames: string[]): Fault[] {
+  const all: Fault[] = [];
+  const problems: string[] = [];
+  // In the order given: of the faults that fire together, the first decides the answer.
+  for (const item of given) {
+    if (typeof item !== 'string') all.push(item);
+    else {
+      const parsed = parseFaults([item]);
+      all.push(...parsed.faults);
+      problems.push(...parsed.problems);
+    }
+  }
+  for (const fault of all) {
+    if (fault.functionName !== undefined && !functionNames.includes(fault.functionName)) {
+      problems.push(`fault '${fault.spec}': no function named '${fault.functionName}' (the functions are ${functionNames.join(', ')})`);
+    }
+  }
+  if (problems.length > 0) throw new FaultSpecError(problems.join('; '));
+  return all;
 }
 
 function isFront(text: string): text is FaultFront {

@@ -9,12 +9,13 @@
 import { readdir } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { FunctionConfig, LocalFunction } from './localFunction.js';
+import { ACCOUNT_ID, type FunctionConfig, type LocalFunction } from './localFunction.js';
 import { withHandlerConsoleOnStderr } from './runtime.js';
+import { DESTINATION_RULE, destinationProblems, parseDestination, type DestinationKind } from './destinationArns.js';
+export { resourcesOf } from './destinationArns.js';
 
 export type { FunctionConfig, LocalFunction };
-
-export const ACCOUNT_ID = '000000000000';
+export { ACCOUNT_ID };
 export const DEFAULT_QUEUES = { onSuccess: 'lambench-success', onFailure: 'lambench-failure', deadLetter: 'lambench-dlq' };
 
 /**
@@ -22,7 +23,21 @@ export const DEFAULT_QUEUES = { onSuccess: 'lambench-success', onFailure: 'lambe
  * function: any subset of FunctionConfig (`timeout` is accepted for `timeoutSeconds`), and
  * `reservedConcurrency: null` to drop a module's reservation.
  */
-export type FunctionConfigOverrides = Partial<Omit<FunctionConfig, 'reservedConcurrency'>> & { reservedConcurrency?: number | null; timeout?: number };
+export type FunctionConfigOverrides = Partial<Omit<FunctionConfig, 'reservedConcurrency'>> & {
+  reservedConcurrency?: number | null;
+  timeout?: number;
+  /** Another name for deadLetterQueue (DeadLetterConfig.TargetArn). */
+  deadLetterTarget?: string | null;
+  /** PutFunctionEventInvokeConfig's request, read as that call: it replaces retries, age and both destinations. */
+  eventInvokeConfig?: EventInvokeConfigInput;
+};
+
+/** The body of PutFunctionEventInvokeConfig, as a config file may give it. */
+export interface EventInvokeConfigInput {
+  MaximumRetryAttempts?: number;
+  MaximumEventAgeInSeconds?: number;
+  DestinationConfig?: { OnSuccess?: { Destination?: string }; OnFailure?: { Destination?: string } };
+}
 
 /** Every function's configuration problems, in one error (one problem per `problems` entry). */
 export class FunctionConfigError extends Error {
@@ -32,26 +47,37 @@ export class FunctionConfigError extends Error {
   }
 }
 
-/** SQS's queue name rules: 1 to 80 characters of letters, digits, `-` and `_`, a FIFO queue's ending in `.fifo` (counted). */
-const QUEUE_NAME = /^[A-Za-z0-9_-]+(\.fifo)?$/;
-const QUEUE_RULE = 'must be an SQS queue name (1-80 characters of letters, digits, - and _, optionally ending in .fifo) or null to turn it off';
+const DLQ_RULE = 'must be an SQS queue name, an SQS queue ARN or an SNS topic ARN, or null to turn it off';
+const ON_SUCCESS: readonly DestinationKind[] = ['sqs', 'sns', 'events', 'lambda'];
+const ON_FAILURE: readonly DestinationKind[] = [...ON_SUCCESS, 's3'];
+const DEAD_LETTER: readonly DestinationKind[] = ['sqs', 'sns'];
 const integerIn = (min: number, max: number) => (value: unknown) => Number.isInteger(value) && (value as number) >= min && (value as number) <= max;
 const inTimeoutRange = (value: unknown) => typeof value === 'number' && Number.isFinite(value) && value > 0 && value <= 900;
 
 /** How a field's value is written on a command line (`--set NAME.key=value`). */
-export type ConfigFieldKind = 'number' | 'numberOrNull' | 'queueOrNull' | 'list' | 'map';
+export type ConfigFieldKind = 'number' | 'numberOrNull' | 'destinationOrNull' | 'text' | 'list' | 'map';
 
 /** Every key a function's configuration may hold: its kind, its AWS range, and what a message says when it is out of range. */
-export const CONFIG_FIELDS: Readonly<Record<keyof FunctionConfigOverrides, { kind: ConfigFieldKind; ok: (value: unknown) => boolean; must: string }>> = {
+export const CONFIG_FIELDS: Readonly<Record<keyof FunctionConfigOverrides, { kind: ConfigFieldKind; ok: (value: unknown) => boolean; must: string; problem?: (value: unknown) => string | undefined }>> = {
   memorySize: { kind: 'number', ok: integerIn(128, 10240), must: 'must be an integer number of MB from 128 to 10240' },
   timeoutSeconds: { kind: 'number', ok: inTimeoutRange, must: 'must be a number of seconds above 0 and at most 900' },
   timeout: { kind: 'number', ok: inTimeoutRange, must: 'must be a number of seconds above 0 and at most 900' },
   reservedConcurrency: { kind: 'numberOrNull', ok: (value) => value === null || integerIn(0, Number.MAX_SAFE_INTEGER)(value), must: 'must be an integer of 0 or more (null: unreserved)' },
   maximumRetryAttempts: { kind: 'number', ok: integerIn(0, 2), must: 'must be an integer from 0 to 2' },
   maximumEventAgeSeconds: { kind: 'number', ok: integerIn(60, 21600), must: 'must be an integer number of seconds from 60 to 21600 (6 h)' },
-  onSuccess: { kind: 'queueOrNull', ok: isQueueNameOrNull, must: QUEUE_RULE },
-  onFailure: { kind: 'queueOrNull', ok: isQueueNameOrNull, must: QUEUE_RULE },
-  deadLetterQueue: { kind: 'queueOrNull', ok: isQueueNameOrNull, must: QUEUE_RULE },
+  onSuccess: { kind: 'destinationOrNull', ok: destinationOrNull(ON_SUCCESS), must: DESTINATION_RULE.replace(' or (on failure only) S3 bucket (arn:aws:s3:::BUCKET)', ' (an S3 bucket is for on-failure only)') },
+  onFailure: { kind: 'destinationOrNull', ok: destinationOrNull(ON_FAILURE), must: DESTINATION_RULE },
+  deadLetterQueue: { kind: 'destinationOrNull', ok: destinationOrNull(DEAD_LETTER), must: DLQ_RULE },
+  deadLetterTarget: { kind: 'destinationOrNull', ok: destinationOrNull(DEAD_LETTER), must: DLQ_RULE },
+  eventInvokeConfig: {
+    kind: 'map',
+    ok: (value) => eventInvokeConfigProblem(value) === undefined,
+    problem: eventInvokeConfigProblem,
+    must: 'must be PutFunctionEventInvokeConfig\'s body: {"MaximumRetryAttempts": 0-2, "MaximumEventAgeInSeconds": 60-21600, "DestinationConfig": {"OnSuccess": {"Destination": ARN}, "OnFailure": {"Destination": ARN}}}',
+  },
+  architecture: { kind: 'text', ok: (value) => value === 'x86_64' || value === 'arm64', must: 'must be x86_64 or arm64' },
+  logFormat: { kind: 'text', ok: (value) => value === 'Text' || value === 'JSON', must: 'must be Text or JSON' },
+  logGroup: { kind: 'text', ok: (value) => typeof value === 'string' && /^[.\-_/#A-Za-z0-9]{1,512}$/.test(value), must: 'must be a log group name, e.g. /aws/lambda/my-function' },
   versions: {
     kind: 'list',
     ok: (value) => Array.isArray(value) && value.every((version) => typeof version === 'string' && /^[1-9]\d*$/.test(version)),
@@ -66,8 +92,32 @@ export const CONFIG_FIELDS: Readonly<Record<keyof FunctionConfigOverrides, { kin
   },
 };
 
-function isQueueNameOrNull(value: unknown): boolean {
-  return value === null || (typeof value === 'string' && value.length <= 80 && QUEUE_NAME.test(value));
+/** A destination of the allowed kinds in any region (loadFunctions checks it is this stack's), or null. */
+function destinationOrNull(allowed: readonly DestinationKind[]) {
+  return (value: unknown) => value === null || (typeof value === 'string' && !('problem' in parseDestination(value, undefined, allowed)));
+}
+
+/** What is wrong with an eventInvokeConfig object (read as PutFunctionEventInvokeConfig's body), or undefined when nothing is. */
+function eventInvokeConfigProblem(value: unknown): string | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return 'is not an object';
+  const { MaximumRetryAttempts: retries, MaximumEventAgeInSeconds: age, DestinationConfig: destinations, ...rest } = value as EventInvokeConfigInput;
+  const unknown = Object.keys(rest);
+  if (unknown.length > 0) return `has unknown keys ${unknown.join(', ')}`;
+  if (retries !== undefined && !integerIn(0, 2)(retries)) return `has MaximumRetryAttempts ${JSON.stringify(retries)}, not an integer from 0 to 2`;
+  if (age !== undefined && !integerIn(60, 21600)(age)) return `has MaximumEventAgeInSeconds ${JSON.stringify(age)}, not an integer from 60 to 21600`;
+  if (destinations === undefined) return undefined;
+  if (destinations === null || typeof destinations !== 'object') return 'has a DestinationConfig that is not an object';
+  const { OnSuccess, OnFailure, ...others } = destinations;
+  if (Object.keys(others).length > 0) return `has unknown DestinationConfig keys ${Object.keys(others).join(', ')}`;
+  for (const [side, given, allowed] of [['OnSuccess', OnSuccess, ON_SUCCESS], ['OnFailure', OnFailure, ON_FAILURE]] as const) {
+    if (given === undefined) continue;
+    if (given === null || typeof given !== 'object') return `has a DestinationConfig.${side} that is not an object {"Destination": ARN}`;
+    const destination: unknown = given.Destination;
+    if (destination === undefined) continue;
+    const parsed = typeof destination === 'string' ? parseDestination(destination, undefined, allowed) : { problem: `${JSON.stringify(destination)} is not a string` };
+    if ('problem' in parsed) return `has DestinationConfig.${side}.Destination ${parsed.problem}`;
+  }
+  return undefined;
 }
 
 /**
@@ -86,7 +136,7 @@ export function configProblems(subject: string, given: unknown): string[] {
     }
     if (value === undefined) continue;
     const rule = CONFIG_FIELDS[key as keyof FunctionConfigOverrides];
-    if (!rule.ok(value)) problems.push(`${subject}.${key} ${JSON.stringify(value)} ${rule.must}`);
+    if (!rule.ok(value)) problems.push(`${subject}.${key} ${JSON.stringify(value)} ${rule.problem ? `${rule.problem(value)}: it ${rule.must}` : rule.must}`);
   }
   return problems;
 }
@@ -135,8 +185,8 @@ export async function loadFunctions(
       const override = overrides[name] ?? {};
       const found = [...configProblems(`${join(dir, entry)}: config`, own), ...configProblems(name, override)];
       if (found.length === 0) {
-        const config = resolveConfig({ ...(own as FunctionConfigOverrides), ...override });
-        found.push(...aliasProblems(name, config));
+        const config = resolveConfig(name, { ...(own as FunctionConfigOverrides), ...override });
+        found.push(...aliasProblems(name, config), ...destinationProblems(name, config, region));
         functions.set(name, { name, arn: `arn:aws:lambda:${region}:${ACCOUNT_ID}:function:${name}`, fileUrl, config });
       }
       problems.push(...found);
@@ -144,6 +194,14 @@ export async function loadFunctions(
   }
   for (const name of Object.keys(overrides)) {
     if (!names.includes(name)) problems.push(`no function named '${name}' to configure (the functions are ${names.join(', ')})`);
+  }
+  for (const fn of functions.values()) {
+    for (const key of ['onSuccess', 'onFailure'] as const) {
+      const destination = fn.config[key] === null ? undefined : parseDestination(fn.config[key]!, region);
+      if (destination && 'kind' in destination && destination.kind === 'lambda' && !names.includes(destination.name)) {
+        problems.push(`${fn.name}.${key} names the function '${destination.name}', which is not one here (the functions are ${names.join(', ')})`);
+      }
+    }
   }
   if (problems.length > 0) throw new FunctionConfigError(problems);
   return { functions, skipped };
@@ -162,7 +220,8 @@ function suggestName(name: string): string {
   return name.replace(/[^a-zA-Z0-9-_]/g, '-').slice(0, 64) || 'my-function';
 }
 
-function resolveConfig(given: FunctionConfigOverrides): FunctionConfig {
+function resolveConfig(name: string, given: FunctionConfigOverrides): FunctionConfig {
+  const deadLetter = given.deadLetterTarget !== undefined ? given.deadLetterTarget : given.deadLetterQueue;
   const config: FunctionConfig = {
     memorySize: given.memorySize ?? 128,
     timeoutSeconds: given.timeoutSeconds ?? given.timeout ?? 3,
@@ -170,10 +229,21 @@ function resolveConfig(given: FunctionConfigOverrides): FunctionConfig {
     maximumEventAgeSeconds: given.maximumEventAgeSeconds ?? 21600,
     onSuccess: given.onSuccess === undefined ? DEFAULT_QUEUES.onSuccess : given.onSuccess,
     onFailure: given.onFailure === undefined ? DEFAULT_QUEUES.onFailure : given.onFailure,
-    deadLetterQueue: given.deadLetterQueue === undefined ? DEFAULT_QUEUES.deadLetter : given.deadLetterQueue,
+    deadLetterQueue: deadLetter === undefined ? DEFAULT_QUEUES.deadLetter : deadLetter,
+    architecture: given.architecture ?? 'x86_64',
+    logFormat: given.logFormat ?? 'Text',
+    logGroup: given.logGroup ?? `/aws/lambda/${name}`,
     versions: given.versions ?? ['1'],
     aliases: given.aliases ?? { live: '1' },
   };
+  // As PutFunctionEventInvokeConfig: the whole async configuration, AWS's defaults for what it leaves out.
+  const put = given.eventInvokeConfig;
+  if (put) {
+    config.maximumRetryAttempts = put.MaximumRetryAttempts ?? 2;
+    config.maximumEventAgeSeconds = put.MaximumEventAgeInSeconds ?? 21600;
+    config.onSuccess = put.DestinationConfig?.OnSuccess?.Destination ?? null;
+    config.onFailure = put.DestinationConfig?.OnFailure?.Destination ?? null;
+  }
   if (given.reservedConcurrency !== undefined && given.reservedConcurrency !== null) config.reservedConcurrency = given.reservedConcurrency;
   return config;
 }
@@ -183,11 +253,6 @@ function aliasProblems(name: string, config: FunctionConfig): string[] {
   return Object.entries(config.aliases)
     .filter(([, version]) => !config.versions.includes(version))
     .map(([alias, version]) => `${name}.aliases.${alias} points at version ${JSON.stringify(version)}, which is not among its versions ${JSON.stringify(config.versions)}: add it to versions or change the alias`);
-}
-
-/** The queues a function's configuration sends to (destinations and DLQ), without duplicates. */
-export function queuesOf(config: FunctionConfig): string[] {
-  return [...new Set([config.onSuccess, config.onFailure, config.deadLetterQueue].filter((name): name is string => name !== null))];
 }
 
 export interface ResolvedInvocationTarget {

@@ -1,5 +1,6 @@
-/** Small HTTP helpers shared by the local stack's servers (the Invoke API and the API Gateway front). */
-import type { IncomingMessage } from 'node:http';
+/** Small HTTP helpers shared by the local stack's servers (the Lambda API, the API Gateway front, EventBridge, the SQS proxy). */
+import type { IncomingMessage, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 /** One request header's value (the first, if repeated). */
 export function header(req: IncomingMessage, name: string): string | undefined {
@@ -25,4 +26,23 @@ export function parseJsonOr(text: string, fallback: unknown): unknown {
   } catch {
     return fallback;
   }
+}
+
+/** Listens on 127.0.0.1 only; resolves to the port (the one asked for, or the free one 0 picked). */
+export async function listenOnLoopback(server: Server, port: number): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return (server.address() as AddressInfo).port;
+}
+
+/** Drops every connection (idle or busy) and waits until the server is closed; harmless if it never listened. */
+export async function closeServer(server: Server): Promise<void> {
+  if (!server.listening) return;
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
 }

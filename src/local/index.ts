@@ -7,21 +7,25 @@
  * in the foreground.
  */
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { randomUUID } from 'node:crypto';
 import { createApiGatewayServer } from './apiGateway.js';
 import { AsyncInvoker, type AsyncCompletion } from './asyncInvoker.js';
 import { EventBridge } from './eventBridge.js';
 import { createEventBridgeServer } from './eventBridgeApi.js';
 import { EventSourceMappings, type EventSourceMappingConfiguration } from './eventSourceMappings.js';
 import { createDeclared, declaredQueueNames, sampleMapping, sampleQueues, type EventSourceMappingDeclaration } from './eventSourceMappingSetup.js';
-import { DEFAULT_QUEUES, loadFunctions, queuesOf, type FunctionConfig, type FunctionConfigOverrides, type LocalFunction, type SkippedFile } from './functionRegistry.js';
-import { FaultPlan, FaultSpecError, parseFaults, type Fault } from './faults.js';
+import { DestinationWriter } from './destinationWriter.js';
+import { EventInvokeConfigs } from './eventInvokeConfigs.js';
+import { DEFAULT_QUEUES, loadFunctions, resolveInvocationTarget, type FunctionConfig, type FunctionConfigOverrides, type SkippedFile } from './functionRegistry.js';
+import { enqueueEvent } from './invocation.js';
+import { functionEnvironment, stackResources } from './stackResources.js';
+import { FaultPlan, checkFaults, type Fault } from './faults.js';
 import { faultMessage } from './frontFaults.js';
 import { createLambdaApiServer } from './lambdaApi.js';
 import { FunctionRuntime } from './runtime.js';
 import type { EventSourceBatch } from './sqsBatch.js';
-import { startSqsEmulator, type QueueSpec, type SqsEmulator } from './sqsEmulator.js';
+import { startSqsEmulator, type QueueSpec } from './sqsEmulator.js';
+import { closeServer as close, listenOnLoopback } from './http.js';
 
 export interface LocalStackOptions {
   /** Invoke API port; 0 (the default) picks a free one. */
@@ -35,7 +39,7 @@ export interface LocalStackOptions {
   sqsPort?: number;
   /** The local EventBridge's port; 0 (the default) picks a free one. */
   eventsPort?: number;
-  /** Event buses to create besides `default`. */
+  /** Event buses to create besides `default` and those the functions' destinations name. */
   eventBuses?: string[];
   region?: string;
   /** A folder of the user's handlers, served beside the samples. */
@@ -45,6 +49,10 @@ export interface LocalStackOptions {
    * the functions' configurations name (those are always created).
    */
   queues?: string[];
+  /** SNS topics to create (fauxqs's), besides those the functions' destinations and DLQs name. */
+  topics?: string[];
+  /** S3 buckets to create (fauxqs's), besides those the functions' on-failure destinations name. */
+  buckets?: string[];
   /**
    * Per-function configuration on top of what the modules export, e.g.
    * `{ flaky: { maximumRetryAttempts: 0, onFailure: 'my-failures' } }`. Checked against AWS's
@@ -92,6 +100,10 @@ export interface LocalStack {
   eventBuses: Record<string, string>;
   /** Queue name → queue URL (as CreateQueue returned it). */
   queues: Record<string, string>;
+  /** SNS topic name → ARN, of those created at start (fauxqs's SNS, at `sqsUrl`). */
+  topics: Record<string, string>;
+  /** S3 buckets created at start (fauxqs's S3, at `sqsUrl`, path-style). */
+  buckets: string[];
   functions: string[];
   /** Each function's configuration as resolved (defaults, module config, overrides): a copy. */
   functionConfigs: Record<string, FunctionConfig>;
@@ -117,29 +129,38 @@ export const DEFAULT_TIME_SCALE = 0.005;
 /** API Gateway REST's default integration timeout. */
 export const DEFAULT_API_TIMEOUT_MS = 29_000;
 
+/** Listens on 127.0.0.1 only (keeping idle connections longer than an SDK does); resolves to the server's URL. */
+async function listen(server: Server, port: number): Promise<string> {
+  server.keepAliveTimeout = 65_000;
+  return `http://127.0.0.1:${await listenOnLoopback(server, port)}`;
+}
+
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const region = options.region ?? 'us-east-1';
   const { functions, skipped } = await loadFunctions(region, options.functionsDir, options.functionConfig);
   const faults = new FaultPlan(checkFaults(options.faults ?? [], [...functions.keys()]));
-  const configuredQueues = [...functions.values()].flatMap((fn) => queuesOf(fn.config));
+  const resources = stackResources(functions, region, options);
   const declared = options.eventSourceMappings ?? [];
-  const queueSpecs = uniqueQueues([...Object.values(DEFAULT_QUEUES), ...sampleQueues(region), ...(options.queues ?? []), ...configuredQueues, ...declaredQueueNames(declared, region)]);
+  const queueSpecs = uniqueQueues([...Object.values(DEFAULT_QUEUES), ...sampleQueues(region), ...resources.queues, ...declaredQueueNames(declared, region)]);
   const timeScale = options.timeScale ?? DEFAULT_TIME_SCALE;
   const warn = (message: string) => options.onWarning?.(message);
-  // Read only when an event is delivered, once the stack has started.
-  const started: { sqs?: SqsEmulator } = {};
-  const eventBridge = new EventBridge(region, async (queueArn, body) => {
-    const name = queueArn.split(':')[5] ?? '';
-    const url = await started.sqs!.urlOf(name);
-    if (url === undefined) return warn(`EventBridge target queue '${name}' does not exist; the event was dropped`);
-    await started.sqs!.client.send(new SendMessageCommand({ QueueUrl: url, MessageBody: body })).catch((error: Error) => warn(`EventBridge could not deliver to '${name}': ${error.message}`));
-  });
+  // Read only when an event is delivered, once the stack has started: a rule's target queue is written as a destination is.
+  const started: { writer?: DestinationWriter } = {};
+  const eventBridge = new EventBridge(region, (queueArn, body) => started.writer!.sendToQueue(queueArn.split(':')[5] ?? '', body));
   // Before anything starts: a bad bus name is refused with nothing to stop.
-  for (const name of options.eventBuses ?? []) if (!eventBridge.busNames().includes(name)) eventBridge.createEventBus(name);
+  for (const name of resources.buses) eventBridge.createEventBus(name);
+  const configs = new EventInvokeConfigs(functions, region);
   const sqs = await startSqsEmulator({ port: options.sqsPort ?? 0, region, queues: queueSpecs, faults });
-  started.sqs = sqs;
+  try {
+    for (const name of resources.topics) await sqs.createTopic(name);
+    for (const name of resources.buckets) await sqs.createBucket(name);
+  } catch (error) {
+    await sqs.stop();
+    throw error;
+  }
   const eventsServer = createEventBridgeServer(eventBridge, warn);
   let lambdaUrl = '';
+  let eventsUrl = '';
   const runtime = new FunctionRuntime(
     options.accountConcurrency,
     options.onLog,
@@ -147,12 +168,25 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       const fault = faults.draw('lambda', name, ['error']).fault;
       return fault && faultMessage(fault);
     },
-    (fn, version) => functionEnvironment(fn, version, region, sqs.internalEndpoint, lambdaUrl),
+    (fn, version) => functionEnvironment(fn, version, region, { fauxqs: sqs.internalEndpoint, lambda: lambdaUrl, events: eventsUrl }),
   );
+  const writer = new DestinationWriter({
+    region,
+    fauxqs: sqs,
+    eventBridge,
+    // A Lambda destination: that function gets the record as an Event invocation of its own.
+    invokeAsync: (name, event) => {
+      const target = resolveInvocationTarget(functions, region, name, undefined);
+      if ('fn' in target) enqueueEvent(asyncInvoker, target, { requestId: randomUUID(), event, body: JSON.stringify(event) });
+      else warn(`destination function '${name}' does not exist; the record was dropped`);
+    },
+    onWarning: warn,
+  });
+  started.writer = writer;
   const asyncInvoker = new AsyncInvoker({
     runtime,
-    sqs: sqs.client,
-    queueUrl: (name) => sqs.queueUrls.get(name),
+    configs,
+    writer,
     timeScale,
     ...(options.onAsyncCompletion && { onCompletion: options.onAsyncCompletion }),
     ...(options.onWarning && { onWarning: options.onWarning }),
@@ -166,7 +200,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ...(options.onEventSourceBatch && { onBatch: options.onEventSourceBatch }),
     ...(options.onWarning && { onWarning: options.onWarning }),
   });
-  const lambdaServer = createLambdaApiServer({ functions, region, runtime, asyncInvoker, faults, mappings });
+  const lambdaServer = createLambdaApiServer({ functions, region, runtime, asyncInvoker, faults, mappings, configs });
   const apiServer = createApiGatewayServer({
     functions,
     region,
@@ -177,7 +211,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     faults,
   });
   let apiUrl: string;
-  let eventsUrl: string;
   try {
     lambdaUrl = await listen(lambdaServer, options.port ?? 0);
     apiUrl = await listen(apiServer, options.apiPort ?? 0);
@@ -202,12 +235,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     eventsUrl,
     eventBuses: Object.fromEntries(eventBridge.busNames().map((name) => [name, eventBridge.busArn(name)])),
     queues,
+    topics: Object.fromEntries(sqs.topicArns),
+    buckets: [...sqs.buckets],
     functions: [...functions.keys()],
     functionConfigs: Object.fromEntries([...functions].map(([name, fn]) => [name, structuredClone(fn.config)])),
     timeScale,
     env: {
       AWS_ENDPOINT_URL_LAMBDA: lambdaUrl,
       AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+      AWS_ENDPOINT_URL_SNS: sqs.endpoint,
+      AWS_ENDPOINT_URL_S3: sqs.endpoint,
       AWS_ENDPOINT_URL_EVENTBRIDGE: eventsUrl,
       AWS_REGION: region,
       // The AWS CLI v1 reads only AWS_DEFAULT_REGION.
@@ -239,69 +276,6 @@ function uniqueQueues(specs: QueueSpec[]): QueueSpec[] {
     if (known === undefined || (typeof known === 'string' && typeof spec !== 'string')) byName.set(name, spec);
   }
   return [...byName.values()];
-}
-
-/**
- * What Lambda puts in a function's environment, for this stack: region, name, version, memory,
- * log group, dummy credentials, and the stack's endpoints (AWS_ENDPOINT_URL_SQS, _LAMBDA), so that
- * an SDK client created in a handler talks to this stack. A function's SQS calls go to the emulator
- * directly, as the stack's own writes do: SQS faults are on lambench's side of SQS, not Lambda's.
- */
-function functionEnvironment(fn: LocalFunction, version: string, region: string, sqsEndpoint: string, lambdaUrl: string): Record<string, string> {
-  return {
-    AWS_REGION: region,
-    AWS_DEFAULT_REGION: region,
-    AWS_LAMBDA_FUNCTION_NAME: fn.name,
-    AWS_LAMBDA_FUNCTION_VERSION: version,
-    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.config.memorySize),
-    AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${fn.name}`,
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_ENDPOINT_URL_SQS: sqsEndpoint,
-    AWS_ENDPOINT_URL_LAMBDA: lambdaUrl,
-  };
-}
-
-/** Parses the faults given as text and checks that the functions they name exist; every problem in one FaultSpecError. */
-function checkFaults(given: (string | Fault)[], functionNames: string[]): Fault[] {
-  const all: Fault[] = [];
-  const problems: string[] = [];
-  // In the order given: of the faults that fire together, the first decides the answer.
-  for (const item of given) {
-    if (typeof item !== 'string') all.push(item);
-    else {
-      const parsed = parseFaults([item]);
-      all.push(...parsed.faults);
-      problems.push(...parsed.problems);
-    }
-  }
-  for (const fault of all) {
-    if (fault.functionName !== undefined && !functionNames.includes(fault.functionName)) {
-      problems.push(`fault '${fault.spec}': no function named '${fault.functionName}' (the functions are ${functionNames.join(', ')})`);
-    }
-  }
-  if (problems.length > 0) throw new FaultSpecError(problems.join('; '));
-  return all;
-}
-
-/** Listens on 127.0.0.1 only; resolves to the server's URL. */
-async function listen(server: Server, port: number): Promise<string> {
-  server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
-/** Drops every connection (idle or busy) and waits until the server is closed; harmless if it never listened. */
-async function close(server: Server): Promise<void> {
-  if (!server.listening) return;
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
 }
 
 export type { AsyncCompletion } from './asyncInvoker.js';

@@ -10,6 +10,8 @@ import { AwsServiceError, notFound, sendAwsError } from './awsErrors.js';
 import type { AsyncInvoker } from './asyncInvoker.js';
 import { handleEventSourceMappingRequest, isEventSourceMappingPath } from './eventSourceMappingApi.js';
 import { answerFunctionConfiguration, isFunctionConfigurationPath } from './functionConfigurationApi.js';
+import { eventInvokeConfigOperation, handleEventInvokeConfigRequest, isEventInvokeConfigPath } from './eventInvokeConfigApi.js';
+import type { EventInvokeConfigs } from './eventInvokeConfigs.js';
 import type { EventSourceMappings } from './eventSourceMappings.js';
 import { ACCOUNT_ID, resolveInvocationTarget, type LocalFunction } from './functionRegistry.js';
 import { header, readBody } from './http.js';
@@ -30,6 +32,8 @@ export interface LambdaApiDeps {
   faults?: FaultPlan;
   /** The event source mappings behind the …/event-source-mappings operations. */
   mappings?: EventSourceMappings;
+  /** The event invoke configs behind the …/event-invoke-config operations (and the async invoker). */
+  configs?: EventInvokeConfigs;
 }
 
 export function createLambdaApiServer(deps: LambdaApiDeps): Server {
@@ -45,15 +49,17 @@ export function createLambdaApiServer(deps: LambdaApiDeps): Server {
 
 async function handle(deps: LambdaApiDeps, req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
+  refuseIfDenied(deps, req, url);
   if (deps.mappings && isEventSourceMappingPath(url.pathname)) return handleEventSourceMappingRequest(deps.mappings, req, res, url, requestId);
+  if (deps.configs && isEventInvokeConfigPath(url.pathname)) return handleEventInvokeConfigRequest(deps.configs, deps.functions, deps.region, req, res, url, requestId);
   if (isFunctionConfigurationPath(url.pathname)) {
     req.resume();
-    return answerFunctionConfiguration(deps.functions, deps.region, url, req.method, res, requestId, (name) => `arn:aws:sqs:${deps.region}:${ACCOUNT_ID}:${name}`);
+    return answerFunctionConfiguration(deps.functions, deps.region, url, req.method, res, requestId);
   }
   const match = INVOKE_PATH.exec(url.pathname);
   if (req.method !== 'POST' || !match) {
     req.resume();
-    throw new AwsServiceError(404, 'UnknownOperationException', `Unknown operation ${req.method} ${url.pathname}: this local stack serves Invoke, GetFunctionConfiguration and the event source mapping operations only`);
+    throw new AwsServiceError(404, 'UnknownOperationException', `Unknown operation ${req.method} ${url.pathname}: this local stack serves Invoke, GetFunctionConfiguration, the event invoke config and the event source mapping operations only`);
   }
   const invocationType = header(req, 'x-amz-invocation-type') ?? 'RequestResponse';
   if (!['RequestResponse', 'Event', 'DryRun'].includes(invocationType)) {
@@ -121,6 +127,41 @@ async function handle(deps: LambdaApiDeps, req: IncomingMessage, res: ServerResp
   if (header(req, 'x-amz-log-type')?.toLowerCase() === 'tail') headers['x-amz-log-result'] = logTail(result.log);
   res.writeHead(200, headers);
   res.end(result.payload);
+}
+
+/**
+ * A `deny` fault for this request's operation answers as IAM does when the caller lacks the
+ * permission: 403 AccessDeniedException naming the user, the action and the resource.
+ */
+function refuseIfDenied(deps: LambdaApiDeps, req: IncomingMessage, url: URL): void {
+  if (!deps.faults) return;
+  const { operation, functionName } = lambdaOperation(req.method, url.pathname);
+  const fault = deps.faults.draw('lambda', functionName, ['deny'], operation).fault;
+  if (!fault) return;
+  // Drained, so the connection stays usable for the client's next call.
+  req.resume();
+  const qualifier = url.searchParams.get('Qualifier');
+  const resource = functionName === undefined ? `arn:aws:lambda:${deps.region}:${ACCOUNT_ID}:event-source-mapping:*` : `arn:aws:lambda:${deps.region}:${ACCOUNT_ID}:function:${functionName}${qualifier ? `:${qualifier}` : ''}`;
+  throw new AwsServiceError(
+    403,
+    'AccessDeniedException',
+    `User: arn:aws:iam::${ACCOUNT_ID}:user/local is not authorized to perform: lambda:${operation} on resource: ${resource} because no identity-based policy allows the lambda:${operation} action`,
+  );
+}
+
+/** Which Lambda API operation a request is, and the function it names (by its name alone). */
+function lambdaOperation(method: string | undefined, pathname: string): { operation: string; functionName?: string } {
+  const named = /^\/20\d\d-\d\d-\d\d\/functions\/([^/]+)\//.exec(pathname)?.[1];
+  const functionName = named === undefined ? undefined : /(?:function:)?([a-zA-Z0-9-_]+)(?::[^:]+)?$/.exec(decodeURIComponent(named))?.[1];
+  const withName = (operation: string) => ({ operation, ...(functionName !== undefined && { functionName }) });
+  if (isEventInvokeConfigPath(pathname)) return withName(eventInvokeConfigOperation(method, pathname));
+  if (isFunctionConfigurationPath(pathname)) return withName('GetFunctionConfiguration');
+  if (isEventSourceMappingPath(pathname)) {
+    const single = !/event-source-mappings\/?$/.test(pathname);
+    const operation = { GET: single ? 'GetEventSourceMapping' : 'ListEventSourceMappings', POST: 'CreateEventSourceMapping', PUT: 'UpdateEventSourceMapping', DELETE: 'DeleteEventSourceMapping' }[method ?? ''];
+    return { operation: operation ?? 'UnknownOperation' };
+  }
+  return withName('Invoke');
 }
 
 function decodeClientContext(encoded: string | undefined): unknown {

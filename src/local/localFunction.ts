@@ -1,4 +1,7 @@
-/** A local function as the registry loads it and the runtime runs it (types only: both import them). */
+/** A local function as the registry loads it and the runtime runs it (types, and the account they live in: both import them). */
+
+/** The account of every ARN the local stack makes (fauxqs's too). */
+export const ACCOUNT_ID = '000000000000';
 
 export interface FunctionConfig {
   memorySize: number;
@@ -7,10 +10,20 @@ export interface FunctionConfig {
   reservedConcurrency?: number;
   maximumRetryAttempts: number;
   maximumEventAgeSeconds: number;
-  /** Queue names; null turns a destination off. */
+  /**
+   * Queue names or destination ARNs (sqs, sns, events, lambda; s3 on failure only); null turns a
+   * destination off. With the two above, the unqualified function's (and, at start, each version's
+   * and alias's) event invoke config: the API's Put/Update/Delete change that, not these.
+   */
   onSuccess: string | null;
   onFailure: string | null;
+  /** A queue name or an SQS or SNS ARN (DeadLetterConfig.TargetArn); null: none. */
   deadLetterQueue: string | null;
+  /** Architectures[0] in GetFunctionConfiguration. */
+  architecture: 'x86_64' | 'arm64';
+  /** LoggingConfig in GetFunctionConfiguration. */
+  logFormat: 'Text' | 'JSON';
+  logGroup: string;
   /** Published versions besides $LATEST, and aliases pointing at them. */
   versions: string[];
   aliases: Record<string, string>;

@@ -11,7 +11,10 @@ import { CONFIG_FIELDS, configProblems, type ConfigFieldKind, type FunctionConfi
 import { FAULT_EXAMPLES } from './faults.js';
 
 export interface SettingsFlags {
-  /** A JSON file: `{ "NAME": { "maximumRetryAttempts": 0, … }, "faults": [ … ], "eventSourceMappings": [ … ] }`. */
+  /**
+   * A JSON file: `{ "NAME": { "maximumRetryAttempts": 0, "onFailure": "arn:aws:sns:…", "eventInvokeConfig": {…}, … },
+   * "faults": [ … ], "eventSourceMappings": [ … ] }`.
+   */
   config?: string;
   /** `NAME=N`. */
   reservedConcurrency?: string[];
@@ -135,7 +138,8 @@ function scopeToFunction(line: string, name: string): string {
 const SET_VALUE_HINTS: Record<ConfigFieldKind, string> = {
   number: 'a number',
   numberOrNull: 'a number, or null',
-  queueOrNull: 'a queue name, or null to turn it off',
+  destinationOrNull: 'a queue name or a destination ARN, or null to turn it off',
+  text: 'a word, e.g. arm64 or JSON',
   list: 'a JSON list, e.g. ["1","2"]',
   map: 'a JSON object, e.g. {"live":"1"}',
 };
@@ -143,9 +147,9 @@ const SET_VALUE_HINTS: Record<ConfigFieldKind, string> = {
 /** A --set value read by its field's kind; undefined when it cannot be one. */
 function parseSetValue(kind: ConfigFieldKind, text: string): unknown {
   const trimmed = text.trim();
-  if (trimmed === 'null' && (kind === 'numberOrNull' || kind === 'queueOrNull')) return null;
+  if (trimmed === 'null' && (kind === 'numberOrNull' || kind === 'destinationOrNull')) return null;
   if (kind === 'number' || kind === 'numberOrNull') return trimmed !== '' && Number.isFinite(Number(trimmed)) ? Number(trimmed) : undefined;
-  if (kind === 'queueOrNull') return text;
+  if (kind === 'destinationOrNull' || kind === 'text') return trimmed;
   try {
     return JSON.parse(text);
   } catch {

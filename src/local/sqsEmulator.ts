@@ -1,17 +1,20 @@
 /**
- * SQS for the local stack: the fauxqs emulator (JSON protocol, as the current SDK speaks it),
+ * SQS, SNS and S3 for the local stack: the fauxqs emulator (SQS's JSON protocol, as the current
+ * SDK speaks it; SNS's query protocol and S3's REST on the same port),
  * listening on 127.0.0.1 only, behind the proxy clients talk to (sqsProxy.ts: where SQS faults
  * happen). fauxqs's own `startFauxqs` listens on every interface, so the app is built here and
  * bound to loopback. Queues are created through the real SQS API, and the URL CreateQueue returns
  * is the one used everywhere.
  */
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { buildApp } from 'fauxqs';
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FaultPlan } from './faults.js';
 import { listDeadLetterSourceQueues } from './deadLetterSources.js';
 import { createSqsProxy } from './sqsProxy.js';
+import { listenOnLoopback } from './http.js';
 
 export interface SqsEmulator {
   /** The proxy's URL: what clients use. */
@@ -20,6 +23,14 @@ export interface SqsEmulator {
   internalEndpoint: string;
   /** The stack's own client: straight to fauxqs, never faulted. */
   client: SQSClient;
+  /** The stack's own SNS and S3 clients, to fauxqs's SNS and S3 (the same port as its SQS), never faulted. */
+  sns: SNSClient;
+  s3: S3Client;
+  /** Topic name → ARN, and bucket names, of those the stack created. */
+  topicArns: Map<string, string>;
+  buckets: Set<string>;
+  createTopic(name: string): Promise<string>;
+  createBucket(name: string): Promise<void>;
   /** Queue name → the URL CreateQueue returned (the proxy's host and port). */
   queueUrls: Map<string, string>;
   createQueue(name: string, attributes?: Record<string, string>): Promise<string>;
@@ -63,6 +74,22 @@ export async function startSqsEmulator(options: { port: number; region: string; 
     },
     { step: 'finalizeRequest', name: 'lambenchProxyHostHeader' },
   );
+  const internal = { region: options.region, endpoint: `http://${upstream.host}:${upstream.port}`, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 };
+  const sns = new SNSClient(internal);
+  // Path-style: a bucket in the host name would need DNS for *.127.0.0.1.
+  const s3 = new S3Client({ ...internal, forcePathStyle: true });
+  const topicArns = new Map<string, string>();
+  const buckets = new Set<string>();
+  const createTopic = async (name: string) => {
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: name, ...(name.endsWith('.fifo') && { Attributes: { FifoTopic: 'true' } }) }));
+    if (!TopicArn) throw new Error(`SNS CreateTopic for '${name}' returned no TopicArn`);
+    topicArns.set(name, TopicArn);
+    return TopicArn;
+  };
+  const createBucket = async (name: string) => {
+    await s3.send(new CreateBucketCommand({ Bucket: name }));
+    buckets.add(name);
+  };
   const queueUrls = new Map<string, string>();
   const createQueue = async (name: string, attributes: Record<string, string> = {}) => {
     // SQS requires the FifoQueue attribute for a name ending in .fifo.
@@ -80,6 +107,8 @@ export async function startSqsEmulator(options: { port: number; region: string; 
   }
   async function stopAll() {
     client.destroy();
+    sns.destroy();
+    s3.destroy();
     proxy.server.closeAllConnections();
     await new Promise<void>((resolve) => proxy.server.close(() => resolve()));
     await proxy.stop();
@@ -95,16 +124,5 @@ export async function startSqsEmulator(options: { port: number; region: string; 
       throw error;
     }
   };
-  return { endpoint, internalEndpoint: `http://${upstream.host}:${upstream.port}`, client, queueUrls, createQueue, urlOf, stop: stopAll };
-}
-
-async function listenOnLoopback(server: Server, port: number): Promise<number> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  return (server.address() as AddressInfo).port;
+  return { endpoint, internalEndpoint: `http://${upstream.host}:${upstream.port}`, client, sns, s3, topicArns, buckets, createTopic, createBucket, queueUrls, createQueue, urlOf, stop: stopAll };
 }

@@ -211,6 +211,9 @@ describe('local stack async configuration', () => {
         onSuccess: 'my-dest',
         onFailure: 'lambench-failure',
         deadLetterQueue: null,
+        architecture: 'x86_64',
+        logFormat: 'Text',
+        logGroup: '/aws/lambda/square',
         versions: ['1'],
         aliases: { live: '1' },
       });
@@ -247,7 +250,7 @@ describe('local stack async configuration', () => {
           'square.memorySize 100 must be an integer number of MB from 128 to 10240',
           'square.timeoutSeconds 0 must be a number of seconds above 0 and at most 900',
           'square.reservedConcurrency -1 must be an integer of 0 or more (null: unreserved)',
-          'square.onFailure "no such/queue" must be an SQS queue name (1-80 characters of letters, digits, - and _, optionally ending in .fifo) or null to turn it off',
+          'square.onFailure "no such/queue" must be an SQS queue name or the ARN of an SQS queue, SNS topic, EventBridge event bus (arn:aws:events:REGION:ACCOUNT:event-bus/NAME), Lambda function or (on failure only) S3 bucket (arn:aws:s3:::BUCKET), or null to turn it off',
           "no function named 'nosuch' to configure (the functions are flaky, orders, sleep, square, callbackError, counter, echo, slow, slowEcho)",
         ]);
         assert.equal(error.message, `invalid function configuration: ${error.problems.join('; ')}`);
@@ -315,13 +318,16 @@ describe('lambench local --config / --set', () => {
         onSuccess: 'lambench-success',
         onFailure: 'lambench-failure',
         deadLetterQueue: 'lambench-dlq',
+        architecture: 'x86_64',
+        logFormat: 'Text',
+        logGroup: '/aws/lambda/flaky',
         versions: ['1'],
         aliases: { live: '1' },
         reservedConcurrency: null,
       });
       assert.deepEqual(
         { ...info.functionConfig.square, versions: undefined, aliases: undefined },
-        { memorySize: 128, timeoutSeconds: 3, maximumRetryAttempts: 1, maximumEventAgeSeconds: 21600, onSuccess: null, onFailure: 'my-failures', deadLetterQueue: 'lambench-dlq', reservedConcurrency: null, versions: undefined, aliases: undefined },
+        { memorySize: 128, timeoutSeconds: 3, maximumRetryAttempts: 1, maximumEventAgeSeconds: 21600, onSuccess: null, onFailure: 'my-failures', deadLetterQueue: 'lambench-dlq', architecture: 'x86_64', logFormat: 'Text', logGroup: '/aws/lambda/square', reservedConcurrency: null, versions: undefined, aliases: undefined },
       );
       assert.equal(info.functionConfig.sleep.reservedConcurrency, 2, '--reserved-concurrency after --config');
       assert.equal(info.functionConfig.sleep.maximumEventAgeSeconds, 3600);

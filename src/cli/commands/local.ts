@@ -16,6 +16,8 @@ export interface LocalArgs {
   functions?: string;
   queue?: string[];
   eventBus?: string[];
+  topic?: string[];
+  bucket?: string[];
   reservedConcurrency?: string[];
   /** A JSON file: `{ "NAME": { "maximumRetryAttempts": 0, … } }`. */
   config?: string;
@@ -45,6 +47,12 @@ export async function localCommand(args: LocalArgs): Promise<void> {
   for (const name of args.eventBus ?? []) {
     if (!/^[.\-_A-Za-z0-9]{1,64}$/.test(name) || name === 'default') problems.push(`--event-bus '${name}' must be a bus name other than default: 1-64 letters, digits, ., - and _`);
   }
+  for (const name of args.topic ?? []) {
+    if (!/^[A-Za-z0-9_-]{1,256}$/.test(name)) problems.push(`--topic '${name}' must be an SNS topic name: 1-256 letters, digits, - and _ (a standard topic: Lambda does not write to FIFO ones)`);
+  }
+  for (const name of args.bucket ?? []) {
+    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name)) problems.push(`--bucket '${name}' must be an S3 bucket name: 3-63 lowercase letters, digits, . and -, starting and ending with a letter or digit`);
+  }
   if (args.timeScale !== undefined && !(args.timeScale > 0 && args.timeScale <= 1)) problems.push(`--time-scale ${args.timeScale} must be above 0 and at most 1 (1 = AWS's real retry delays)`);
   let apiTimeoutMs: number | undefined;
   try {
@@ -66,6 +74,8 @@ export async function localCommand(args: LocalArgs): Promise<void> {
       ...(args.apiPort !== undefined && { apiPort: args.apiPort }),
       ...(args.eventsPort !== undefined && { eventsPort: args.eventsPort }),
       ...(args.eventBus && { eventBuses: args.eventBus }),
+      ...(args.topic && { topics: args.topic }),
+      ...(args.bucket && { buckets: args.bucket }),
       ...(apiTimeoutMs !== undefined && { apiTimeoutMs }),
       ...((args.apiAsyncStatus === 200 || args.apiAsyncStatus === 202) && { apiAsyncStatus: args.apiAsyncStatus }),
       ...(args.functions !== undefined && { functionsDir: args.functions }),
@@ -103,6 +113,8 @@ export async function localCommand(args: LocalArgs): Promise<void> {
       events: stack.eventsUrl,
       queues: stack.queues,
       eventBuses: stack.eventBuses,
+      topics: stack.topics,
+      buckets: stack.buckets,
       functions: stack.functions,
       region: stack.region,
       // null, not absent, for an unreserved function: every setting is spelled out.
@@ -133,6 +145,7 @@ export function describeStack(stack: LocalStack): string {
     `  Lambda Invoke API  ${stack.lambdaUrl}`,
     `  API Gateway front  ${stack.apiUrl}  ${style.dim('(GET /square/{n}, POST /run, /run/sync, /run/async)')}`,
     `  SQS                ${stack.sqsUrl}`,
+    `  SNS, S3            ${stack.sqsUrl}  ${style.dim(`(fauxqs, with SQS; S3 path-style; topics: ${Object.keys(stack.topics).join(', ') || 'none'}; buckets: ${stack.buckets.join(', ') || 'none'})`)}`,
     `  EventBridge        ${stack.eventsUrl}  ${style.dim(`(buses: ${Object.keys(stack.eventBuses).join(', ')})`)}`,
     `  functions          ${stack.functions.join(', ')}  ${style.dim('($LATEST, version 1, alias live)')}`,
     `  async config       ${style.dim(`(retry delays, throttle backoff and max age × ${stack.timeScale}; --config / --set to change)`)}`,
@@ -145,7 +158,8 @@ export function describeStack(stack: LocalStack): string {
     ...stack.faults.map((fault) => `    ${fault.spec}`),
     '',
     'Use it from another shell:',
-    `  export AWS_ENDPOINT_URL_LAMBDA=${env.AWS_ENDPOINT_URL_LAMBDA} AWS_ENDPOINT_URL_SQS=${env.AWS_ENDPOINT_URL_SQS} AWS_ENDPOINT_URL_EVENTBRIDGE=${env.AWS_ENDPOINT_URL_EVENTBRIDGE}`,
+    `  export AWS_ENDPOINT_URL_LAMBDA=${env.AWS_ENDPOINT_URL_LAMBDA} AWS_ENDPOINT_URL_SQS=${env.AWS_ENDPOINT_URL_SQS}`,
+    `  export AWS_ENDPOINT_URL_SNS=${env.AWS_ENDPOINT_URL_SNS} AWS_ENDPOINT_URL_S3=${env.AWS_ENDPOINT_URL_S3} AWS_ENDPOINT_URL_EVENTBRIDGE=${env.AWS_ENDPOINT_URL_EVENTBRIDGE}`,
     `  export AWS_REGION=${env.AWS_REGION} AWS_DEFAULT_REGION=${env.AWS_REGION} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test`,
     `  export LAMBENCH_API_URL=${env.LAMBENCH_API_URL}   ${style.dim('# read by profiles: target: ${LAMBENCH_API_URL}/run')}`,
     `  lambench invoke square --payload '{"number": 4}'`,

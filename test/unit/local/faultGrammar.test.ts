@@ -19,6 +19,8 @@ describe('fault grammar', () => {
       ['lambda:reset', 'lambda:reset'],
       ['sqs:throttle 60s..', 'sqs:throttle 1m..'],
       ['lambda:error 0ms..3600s', 'lambda:error 0s..1h'],
+      ['lambda:deny lambda:GetFunctionEventInvokeConfig', 'lambda:deny GetFunctionEventInvokeConfig'],
+      ['lambda:flaky:deny ListEventSourceMappings p=0.5 1s..', 'lambda:flaky:deny ListEventSourceMappings p=0.5 1s..'],
     ];
     for (const [line, spec] of cases) assert.equal(parseFault(line).spec, spec, line);
     assert.deepEqual(parseFault('api:square:latency 50ms..500ms p=0.5 2s..4s'), {
@@ -36,7 +38,7 @@ describe('fault grammar', () => {
     const cases: [string, RegExp][] = [
       ['square:error', /^fault 'square:error': scope 'square' must be lambda, api or sqs/],
       ['lambda', /^fault 'lambda': 'lambda' must be SCOPE:KIND or SCOPE:FUNCTION:KIND/],
-      ['lambda:square:eror', /kind 'eror' is not one of lambda's: latency, error, throttle, status, reset, hang$/],
+      ['lambda:square:eror', /kind 'eror' is not one of lambda's: latency, error, throttle, status, reset, hang, deny$/],
       ['api:error', /kind 'error' is not one of api's: .*write lambda:FUNCTION:error/],
       ['sqs:reset', /kind 'reset' is not one of sqs's: latency, throttle, refuse, hang$/],
       ['sqs:queue:refuse', /'sqs:queue' takes no function name/],
@@ -53,6 +55,9 @@ describe('fault grammar', () => {
       ['lambda:error 1s..2s 3s..4s', /'3s\.\.4s' is not a window .*or a second one/],
       ['lambda:error 3', /'3' is neither p=P nor a window FROM\.\.TO/],
       ['lambda:error 3..5', /'3\.\.5' is not a window/],
+      ['lambda:deny', /deny needs the Lambda API operation to refuse, one of Invoke, /],
+      ['lambda:deny GetFunction', /deny 'GetFunction' needs the Lambda API operation to refuse/],
+      ['api:deny Invoke', /kind 'deny' is not one of api's/],
     ];
     for (const [line, pattern] of cases) {
       assert.throws(() => parseFault(line), (error: Error) => error instanceof FaultSpecError && pattern.test(error.message) && !error.message.includes('\n'), line);

@@ -71,13 +71,51 @@ describe('readFunctionSettings', () => {
     assert.deepEqual(settings.problems, [
       "--reserved-concurrency 'sleep:2' must look like NAME=N, e.g. sleep=5",
       "--set 'flaky=0' must look like NAME.key=value, e.g. flaky.maximumRetryAttempts=0 or square.onSuccess=null",
-      "--set flaky.retries=0: unknown key 'retries' (known: memorySize, timeoutSeconds, timeout, reservedConcurrency, maximumRetryAttempts, maximumEventAgeSeconds, onSuccess, onFailure, deadLetterQueue, versions, aliases)",
+      "--set flaky.retries=0: unknown key 'retries' (known: memorySize, timeoutSeconds, timeout, reservedConcurrency, maximumRetryAttempts, maximumEventAgeSeconds, onSuccess, onFailure, deadLetterQueue, deadLetterTarget, eventInvokeConfig, architecture, logFormat, logGroup, versions, aliases)",
       '--set flaky.maximumRetryAttempts=two: maximumRetryAttempts takes a number',
       '--set flaky.maximumRetryAttempts 3 must be an integer from 0 to 2',
       '--set square.versions=[1: versions takes a JSON list, e.g. ["1","2"]',
       '--set square.memorySize=: memorySize takes a number',
       '--set square.maximumRetryAttempts=null: maximumRetryAttempts takes a number',
     ]);
+  });
+
+  it('reads destination ARNs of every kind, the function-configuration words, and an eventInvokeConfig object; refuses what AWS would', async () => {
+    // Prepare
+    const eventInvokeConfig = { MaximumRetryAttempts: 0, DestinationConfig: { OnSuccess: { Destination: 'arn:aws:events:us-east-1:000000000000:event-bus/results' }, OnFailure: { Destination: 'arn:aws:s3:::failures' } } };
+    const file = await configFile('destinations.json', JSON.stringify({ sleep: { eventInvokeConfig }, echo: { eventInvokeConfig: { MaximumRetryAttempts: 5 } } }));
+    // Act
+    const settings = await readFunctionSettings({
+      config: file,
+      set: [
+        'flaky.onFailure=arn:aws:sns:us-east-1:000000000000:my-topic',
+        'flaky.onSuccess=arn:aws:lambda:us-east-1:000000000000:function:echo',
+        'flaky.deadLetterTarget=arn:aws:sns:us-east-1:000000000000:dlq',
+        'flaky.architecture=arm64',
+        'flaky.logFormat=JSON',
+        'flaky.logGroup=/custom/flaky',
+        'square.onSuccess=arn:aws:s3:::no-success-bucket',
+        'square.deadLetterQueue=arn:aws:events:us-east-1:000000000000:event-bus/default',
+        'square.architecture=sparc',
+      ],
+    });
+    // Assess
+    assert.deepEqual(settings.functionConfig, {
+      sleep: { eventInvokeConfig },
+      flaky: {
+        onFailure: 'arn:aws:sns:us-east-1:000000000000:my-topic',
+        onSuccess: 'arn:aws:lambda:us-east-1:000000000000:function:echo',
+        deadLetterTarget: 'arn:aws:sns:us-east-1:000000000000:dlq',
+        architecture: 'arm64',
+        logFormat: 'JSON',
+        logGroup: '/custom/flaky',
+      },
+    });
+    assert.equal(settings.problems.length, 4, settings.problems.join('\n'));
+    assert.match(settings.problems[0]!, /^--config .*: echo\.eventInvokeConfig \{"MaximumRetryAttempts":5\} has MaximumRetryAttempts 5, not an integer from 0 to 2: it must be PutFunctionEventInvokeConfig's body/);
+    assert.match(settings.problems[1]!, /^--set square\.onSuccess "arn:aws:s3:::no-success-bucket" must be .*\(an S3 bucket is for on-failure only\)/);
+    assert.equal(settings.problems[2], '--set square.deadLetterQueue "arn:aws:events:us-east-1:000000000000:event-bus/default" must be an SQS queue name, an SQS queue ARN or an SNS topic ARN, or null to turn it off');
+    assert.equal(settings.problems[3], '--set square.architecture "sparc" must be x86_64 or arm64');
   });
 
   it('a --set value may hold = and newlines: only the first = splits', async () => {
@@ -115,9 +153,9 @@ describe('readFunctionSettings', () => {
     const settings = await readFunctionSettings({ config: bad, set: ['flaky.timeoutSeconds=1'] });
     assert.deepEqual(settings.functionConfig, { flaky: { timeoutSeconds: 1 }, square: {} }, 'a function with a bad setting gets none of its file settings; --set still applies');
     assert.deepEqual(settings.faultLines, []);
-    const examples = "e.g. 'lambda:square:error p=0.2', 'api:latency 50ms..500ms', 'sqs:refuse 3s..5s'";
+    const examples = "e.g. 'lambda:square:error p=0.2', 'api:latency 50ms..500ms', 'sqs:refuse 3s..5s', 'lambda:deny GetFunctionEventInvokeConfig'";
     assert.deepEqual(settings.problems, [
-      `--config ${bad}: flaky: unknown key 'retries' (known: memorySize, timeoutSeconds, timeout, reservedConcurrency, maximumRetryAttempts, maximumEventAgeSeconds, onSuccess, onFailure, deadLetterQueue, versions, aliases)`,
+      `--config ${bad}: flaky: unknown key 'retries' (known: memorySize, timeoutSeconds, timeout, reservedConcurrency, maximumRetryAttempts, maximumEventAgeSeconds, onSuccess, onFailure, deadLetterQueue, deadLetterTarget, eventInvokeConfig, architecture, logFormat, logGroup, versions, aliases)`,
       `--config ${bad}: sleep must be an object of settings, e.g. {"maximumRetryAttempts": 0}`,
       `--config ${bad}: square.faults must be a list of faults as --fault writes them, ${examples}`,
       `--config ${bad}: faults must be a list of faults as --fault writes them, ${examples}`,
