@@ -23,7 +23,9 @@ describe('taps on the local stack\'s own destinations', () => {
     queues: ['local-taps-success', 'local-taps-failure'],
     functionConfig: {
       flaky: { maximumRetryAttempts: 0, onSuccess: `${ARN.replace('%s', 'sns')}local-taps-ok`, onFailure: 'arn:aws:s3:::local-taps-failures', deadLetterTarget: `${ARN.replace('%s', 'sns')}local-taps-dlq` },
+      sleep: { onSuccess: `${ARN.replace('%s', 'lambda')}function:square`, onFailure: null, deadLetterQueue: null },
     },
+    faults: ['lambda:square:deny GetFunctionEventInvokeConfig'],
     onAsyncCompletion: (completion) => completions.push(completion),
   });
   let sns: SNSClient;
@@ -32,10 +34,14 @@ describe('taps on the local stack\'s own destinations', () => {
   });
   after(() => sns.destroy());
 
+  const bench = (fn: string, settle = '20s') => {
+    const env = { ...local.stack.env, AWS_ENDPOINT_URL_SNS: local.stack.sqsUrl, AWS_ENDPOINT_URL_S3: local.stack.sqsUrl, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
+    return runLambench(['bench', fn, '--type', 'async', '-n', String(CALLS), '-c', '4', '--payload', '{"failRate":0.35}', '--verify-delivery', '--settle', settle, '--json'], { env, timeoutMs: 60_000 });
+  };
+
   async function benchFlaky() {
     completions.length = 0;
-    const env = { ...local.stack.env, AWS_ENDPOINT_URL_SNS: local.stack.sqsUrl, AWS_ENDPOINT_URL_S3: local.stack.sqsUrl, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
-    const result = await runLambench(['bench', 'flaky', '--type', 'async', '-n', String(CALLS), '-c', '4', '--payload', '{"failRate":0.35}', '--verify-delivery', '--settle', '20s', '--json'], { env, timeoutMs: 60_000 });
+    const result = await bench('flaky');
     assert.equal(result.code, 0, result.stderr);
     const report = JSON.parse(result.stdout) as ReportDocument;
     const delivery = report.phases[0]!.delivery!;
@@ -66,5 +72,30 @@ describe('taps on the local stack\'s own destinations', () => {
     await local.lambda.send(new PutFunctionEventInvokeConfigCommand({ FunctionName: 'flaky', MaximumRetryAttempts: 0, DestinationConfig: { OnSuccess: { Destination: queue('local-taps-success') }, OnFailure: { Destination: queue('local-taps-failure') } } }));
     const viaQueues = await benchFlaky();
     assert.match(viaQueues.result.stderr, /success: sqs arn:aws:sqs:us-east-1:000000000000:local-taps-success: read directly/);
+  });
+
+  it('a function as destination cannot be observed: nothing readable is refused before sending (exit 2); beside a readable one, its outcomes are unverified, not missing (exit 3)', async () => {
+    completions.length = 0;
+    const onlyLambda = await bench('sleep');
+    assert.equal(onlyLambda.code, 2, onlyLambda.stderr);
+    assert.match(onlyLambda.stderr, /lambench: sleep: its outcomes go only where lambench cannot read \(lambda arn:aws:lambda:[^)]*function:square\): nothing to verify delivery on/);
+    assert.match(onlyLambda.stderr, /success: lambda arn:aws:lambda:\S+: cannot be observed from outside/);
+    await local.lambda.send(new PutFunctionEventInvokeConfigCommand({ FunctionName: 'flaky', MaximumRetryAttempts: 0, DestinationConfig: { OnSuccess: { Destination: `${ARN.replace('%s', 'lambda')}function:square` }, OnFailure: { Destination: `${ARN.replace('%s', 'sqs')}local-taps-failure` } } }));
+    const half = await bench('flaky', '3s');
+    assert.equal(half.code, 3, half.stderr);
+    const delivery = (JSON.parse(half.stdout) as ReportDocument).phases[0]!.delivery!;
+    const failures = completions.filter((one) => one.functionName === 'flaky' && one.condition !== 'Success').length;
+    assert.deepEqual([delivery.accepted, delivery.succeeded, delivery.failed, delivery.missing, delivery.unverified], [CALLS, 0, failures, 0, CALLS - failures]);
+    assert.equal(delivery.unobservable, true);
+    assert.match(half.stderr, /give those outcomes a destination lambench can read/);
+    assert.equal(completions.filter((one) => one.functionName === 'sleep').length, 0, 'nothing sent to sleep');
+  });
+
+  it('discovery denied (lambda:deny fault): the permission and --no-discover named, exit 3, nothing sent', async () => {
+    completions.length = 0;
+    const denied = await bench('square');
+    assert.equal(denied.code, 3, denied.stderr);
+    assert.match(denied.stderr, /^lambench: not allowed to read where square's async outcomes go \(lambda:GetFunctionEventInvokeConfig denied\): grant lambda:GetFunctionEventInvokeConfig, or pass --no-discover with --destination-queue and\/or --dlq$/m);
+    assert.equal(completions.length, 0);
   });
 });
