@@ -6,7 +6,6 @@
  * `lambench-<run id>-…`, an S3 bucket listed, a function said to be unobservable. Every temporary
  * resource is removed when the tracker closes (the run's end, an error, Ctrl-C), or if opening fails.
  */
-import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { HttpCall, LambdaCall } from '../config/runConfig.js';
 import { UsageError } from '../errors.js';
 import { nameInArn, parseArn } from '../aws/arn.js';
@@ -121,7 +120,7 @@ async function openTaps(wiring: DestinationWiring, readable: Destination[], runI
       otherSources: s3Readers,
       blindSpots: blindSpots(wiring),
     },
-    { sqs: sqs as SQSClient, afterStop: release },
+    { sqs, afterStop: release },
   );
   tracker = opened.tracker;
   for (const reader of s3Readers) reader.start();
