@@ -7,7 +7,8 @@
  * resource is removed when the tracker closes (the run's end, an error, Ctrl-C), or if opening fails.
  */
 import type { HttpCall, LambdaCall } from '../config/runConfig.js';
-import { UsageError } from '../errors.js';
+import { LambenchError, TargetUnavailableError, UsageError, messageOf } from '../errors.js';
+import { awsErrorName } from '../aws/lambdaControl.js';
 import { nameInArn, parseArn } from '../aws/arn.js';
 import { regionFromArn } from '../aws/awsConfig.js';
 import { createLambdaControlClient } from '../aws/lambdaControl.js';
@@ -108,7 +109,7 @@ async function openTaps(wiring: DestinationWiring, readable: Destination[], runI
     }
   } catch (error) {
     await release();
-    throw error;
+    throw tapError(error);
   }
   const opened = await openDeliveryTracker(
     queueUrls,
@@ -136,6 +137,17 @@ export function blindSpots(wiring: DestinationWiring): string[] {
   for (const one of wiring.destinations.filter(unreadable)) spots.push(`${one.role === 'dlq' ? 'the DLQ' : `on-${one.role}`} ${one.arn} cannot be observed from outside (logs as evidence come later)`);
   if (of('failure').length === 0 && of('dlq').length === 0) spots.push('no on-failure destination and no DLQ: a failed event leaves no record to read');
   return spots;
+}
+
+/** A tap that could not be made, said in one line with the permissions it needs (lambench's own refusals pass as they are). */
+function tapError(error: unknown): unknown {
+  if (error instanceof LambenchError) return error;
+  const name = awsErrorName(error);
+  const why = `${name || 'error'}: ${messageOf(error)}`;
+  return new TargetUnavailableError(
+    `could not set up the temporary taps (${why}): lambench needs sqs:CreateQueue, sqs:GetQueueAttributes, sqs:SetQueueAttributes, sqs:DeleteQueue, sns:Subscribe, sns:Unsubscribe, events:PutRule, events:PutTargets, events:RemoveTargets, events:DeleteRule as the destinations require; or pass --no-discover with --destination-queue/--dlq`,
+    { cause: error },
+  );
 }
 
 function nothingToRead(wiring: DestinationWiring): UsageError {
