@@ -38,7 +38,10 @@ export function isLoopbackHost(hostname: string): boolean {
   );
 }
 
-function endpointFromEnv(service: 'LAMBDA' | 'SQS'): string | undefined {
+/** The services lambench calls, as their AWS_ENDPOINT_URL_<SERVICE> variables name them. */
+export type AwsService = 'LAMBDA' | 'SQS' | 'SNS' | 'S3' | 'EVENTBRIDGE';
+
+function endpointFromEnv(service: AwsService): string | undefined {
   return process.env[`AWS_ENDPOINT_URL_${service}`] || process.env.AWS_ENDPOINT_URL || undefined;
 }
 
@@ -62,7 +65,7 @@ export function regionFromArn(name: string): string | undefined {
 
 export async function resolveAwsConfig(
   options: AwsOptions,
-  service: 'LAMBDA' | 'SQS',
+  service: AwsService,
   note: (message: string) => void,
   fallbackRegion?: string,
 ): Promise<ResolvedAwsConfig> {

@@ -48,7 +48,7 @@ function stackOf(error: unknown): string {
   return text;
 }
 
-const COMMANDS = ['invoke', 'bench', 'run', 'report', 'poll', 'redrive', 'replay', 'local', 'demo'];
+const COMMANDS = ['invoke', 'bench', 'run', 'report', 'poll', 'redrive', 'replay', 'cleanup', 'local', 'demo'];
 
 /** yargs' messages in lambench's words: an unknown option or stray argument named as typed. */
 function describeYargsProblem(message: string, argv: string[]): string {
@@ -71,7 +71,7 @@ function describeYargsProblem(message: string, argv: string[]): string {
 /** Flags whose value is a count, a rate or a duration: a negative one is a mistake, not another flag. */
 const POSITIVE_VALUE_FLAGS = new Set([
   '--duration', '-d', '--warmup', '--ramp', '--settle', '--timeout', '--wait-timeout', '--rate', '-r', '--concurrency', '-c',
-  '--requests', '-n', '--max-in-flight', '--workers', '-w', '--retries', '--max',
+  '--requests', '-n', '--max-in-flight', '--workers', '-w', '--retries', '--max', '--older-than',
 ]);
 
 /**
@@ -142,7 +142,11 @@ async function parse(argv: string[]): Promise<void> {
     'content-dedup': { type: 'boolean', describe: 'queue targets, FIFO: send no deduplication ID (the queue deduplicates by content); default: each message its own' },
     delay: { type: 'string', describe: 'queue targets, standard: deliver each message this long after it is sent (0s–15m, whole seconds)' },
     'message-attribute': { type: 'string', nargs: 1, describe: "queue targets: a string attribute of every message, 'name=value' (repeatable)" },
-    discover: { type: 'boolean', describe: 'queue targets: read what the queue is wired to before sending (--no-discover: skip it, for users without lambda:ListEventSourceMappings)' },
+    discover: {
+      type: 'boolean',
+      describe:
+        "read the wiring before sending: a queue's event source mappings; a function's async destinations and DLQ for --verify-delivery / --wait without queue flags (--no-discover: skip it, for users without lambda:ListEventSourceMappings or lambda:GetFunctionEventInvokeConfig; then give the queues)",
+    },
   } as const;
 
   /** The flags of a load run, shared by bench and run (no defaults here: under run, a flag not given leaves the profile's field). */
@@ -155,8 +159,8 @@ async function parse(argv: string[]): Promise<void> {
     requests: { alias: 'n', type: 'number', describe: 'each phase makes this many calls (instead of --duration)' },
     warmup: { type: 'string', describe: 'run this long before each phase, unrecorded (e.g. 2s)' },
     ramp: { type: 'string', describe: 'reach the full load after this long, measured and within --duration (open loop: the rate climbs from 0; closed loop: workers join one by one)' },
-    'verify-delivery': { type: 'boolean', describe: 'async phase: account for every accepted event on the queues below' },
-    'destination-queue': { type: 'string', describe: 'SQS URL of the on-success / on-failure destination' },
+    'verify-delivery': { type: 'boolean', describe: "async phase: account for every accepted event on the queues below, or (none given, a function) wherever its destinations and DLQ are: SQS, SNS, EventBridge, S3" },
+    'destination-queue': { type: 'string', describe: 'SQS URL of the on-success / on-failure destination (instead of discovering the function\'s)' },
     dlq: { type: 'string', describe: "SQS URL of the dead-letter queue (queue targets: default, the queue's redrive policy's)" },
     'output-queue': { type: 'string', describe: 'queue targets: a queue the function writes each processed message to (processed is then seen per message, not derived)' },
     settle: { type: 'string', describe: 'after the async phase, how long to wait for completions before counting the rest missing (default 30s)' },
@@ -187,7 +191,7 @@ async function parse(argv: string[]): Promise<void> {
           .positional('target', { type: 'string', describe: 'function name, name:qualifier, ARN, SQS queue URL or ARN, or http(s) URL' })
           .options({
             type: { alias: 't', type: 'string', describe: `${INVOCATION_TYPE_CHOICES}; default RequestResponse (a queue: its message is sent, Event)` },
-            wait: { type: 'boolean', describe: 'Event only: wait for the completion record on the queues below' },
+            wait: { type: 'boolean', describe: "Event only: wait for the completion record on the queues below, or (none given) wherever the function's destinations and DLQ are" },
             'destination-queue': { type: 'string', describe: 'SQS URL of the on-success / on-failure destination' },
             dlq: { type: 'string', describe: 'SQS URL of the dead-letter queue' },
             'wait-timeout': { type: 'string', default: '60s', describe: 'how long --wait waits' },
@@ -347,12 +351,30 @@ async function parse(argv: string[]): Promise<void> {
       async (args) => (await import('./commands/replay.js')).replayCommand(args),
     )
     .command(
+      'cleanup',
+      'list what interrupted runs left behind (queues, SNS subscriptions, EventBridge rules named lambench-<run id>-…); --delete removes them',
+      (y) =>
+        y
+          .options({
+            delete: { type: 'boolean', describe: 'remove what is listed (default: a dry run, nothing removed)' },
+            'older-than': { type: 'string', describe: 'only runs that started at least this long ago (e.g. 30m, 1h, 48h)' },
+            'event-bus': { type: 'string', array: true, describe: 'also look for rules on this bus (repeatable; the default bus always)' },
+            json: { type: 'boolean', describe: 'one JSON object on stdout: found, notRemoved, notListed' },
+            region: awsOptions.region,
+            profile: awsOptions.profile,
+            'endpoint-url': { type: 'string', describe: 'SQS, SNS and EventBridge endpoint (default: AWS_ENDPOINT_URL_SQS / _SNS / _EVENTBRIDGE, AWS_ENDPOINT_URL, or AWS)' },
+          })
+          .example('$0 cleanup', 'what is left, removing nothing')
+          .example('$0 cleanup --delete --older-than 1h', 'remove what runs older than an hour left'),
+      async (args) => (await import('./commands/cleanup.js')).cleanupCommand(args),
+    )
+    .command(
       'demo',
       'on a fresh machine: start the local stack, show sync, async and dry-run calls end to end, benchmark sync vs async into report.json and report.html',
       (y) => y.options({ 'out-dir': { type: 'string', describe: 'folder for report.json and report.html (default: the working directory)' } }),
       async (args) => (await import('./commands/demo.js')).demoCommand(args),
     )
-    .demandCommand(1, 'name a command: invoke, bench, run, report, poll, redrive, replay, local or demo (lambench --help lists them)')
+    .demandCommand(1, 'name a command: invoke, bench, run, report, poll, redrive, replay, cleanup, local or demo (lambench --help lists them)')
     .recommendCommands()
     .strict()
     .help()

@@ -139,7 +139,10 @@ export interface LoadConfig {
 }
 
 export interface DeliveryConfig {
+  /** A function's on-success / on-failure destination queue, given by flag; with neither it nor `dlq`, a function's destinations are discovered (unless `discover` is false). */
   destinationQueue?: string;
+  /** A function target: read where its async outcomes go (event invoke config, DLQ) when no queue is given. */
+  discover?: boolean;
   /** For a queue target: the source queue's DLQ (default: from its RedrivePolicy). */
   dlq?: string;
   /** For a queue target: a queue the function writes each processed message to. */

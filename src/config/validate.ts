@@ -108,6 +108,11 @@ export function checkDelivery(input: RunInput, types: InvocationType[], problems
     return { dlq: input.dlq, outputQueue: input.outputQueue, settleMs: input.settleMs ?? DEFAULT_SETTLE_MS };
   }
   if (!types.includes('Event')) problems.add('verifyDelivery', `needs an async phase (${names.of('types')} async or sync,async)`);
-  if (!input.destinationQueue && !input.dlq) problems.add('verifyDelivery', `needs ${names.of('destinationQueue')} URL and/or ${names.of('dlq')} URL`);
-  return { destinationQueue: input.destinationQueue, dlq: input.dlq, settleMs: input.settleMs ?? DEFAULT_SETTLE_MS };
+  // A function's destinations are discovered; a URL's function is not known, nor are they under --no-discover.
+  const url = /^https?:\/\//i.test(input.target);
+  if (!input.destinationQueue && !input.dlq && url) problems.add('verifyDelivery', `needs ${names.of('destinationQueue')} URL and/or ${names.of('dlq')} URL (behind a URL, the function and its destinations are not known)`);
+  else if (!input.destinationQueue && !input.dlq && input.discover === false) {
+    problems.add('verifyDelivery', `with ${names.of('discover')}, where the outcomes go is unknown: give ${names.of('destinationQueue')} URL and/or ${names.of('dlq')} URL`);
+  }
+  return { destinationQueue: input.destinationQueue, dlq: input.dlq, settleMs: input.settleMs ?? DEFAULT_SETTLE_MS, discover: input.discover !== false };
 }

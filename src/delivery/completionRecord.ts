@@ -10,6 +10,8 @@ export type CompletionCondition = 'Success' | 'RetriesExhausted' | 'EventAgeExce
 export interface CompletionRecord {
   kind: 'destination' | 'deadLetter';
   queueUrl: string;
+  /** Where the outcome was seen: the destination it was read from (a queue, topic, bus or bucket); absent: the queue. */
+  seenIn?: string;
   messageId?: string;
   requestId?: string;
   /** lambench's own correlation ID, found in the request payload (default path meta.clientRequestId). */

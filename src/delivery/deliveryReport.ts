@@ -18,6 +18,8 @@ export interface DeliveryReport {
   unverified?: number;
   /** One line per queue that could not be read through: `<queue URL>: <why>`. */
   unverifiedReasons?: string[];
+  /** True when some pending events may have had outcomes that go where nothing can be read (a function as destination, no on-success destination): unverified by the wiring, not by a fault. */
+  unobservable?: boolean;
   duplicates: number;
   conditions: Partial<Record<CompletionCondition, number>>;
   /** approximateInvokeCount → invocations; 'unknown' when only the DLQ reported it. */
@@ -32,6 +34,8 @@ export interface DeliveryReport {
   /** Messages the queues held before the run (ApproximateNumberOfMessages, summed), when known. */
   backlogAtStart?: number;
   missingExamples: { requestId?: string; clientRequestId?: string }[];
+  /** Where outcomes were seen: events per destination (a queue URL, or `sns:<topic ARN>`, `events:<bus ARN>`, `s3:<bucket>` read through a tap); an event seen in two places counts in each, and once in the equation. */
+  seenIn?: Record<string, number>;
 }
 
 /** What the table and the page say about messages that were not this run's. */
@@ -64,6 +68,10 @@ export function countInvocations(report: DeliveryReport, invocations: TrackedInv
       continue;
     }
     report[tracked.state] += 1;
+    for (const where of tracked.seenIn ?? []) {
+      report.seenIn ??= {};
+      report.seenIn[where] = (report.seenIn[where] ?? 0) + 1;
+    }
     if (tracked.failedVia?.destination) report.failedVia.onFailureDestination += 1;
     if (tracked.failedVia?.deadLetter) report.failedVia.deadLetterQueue += 1;
     if (tracked.condition) report.conditions[tracked.condition] = (report.conditions[tracked.condition] ?? 0) + 1;

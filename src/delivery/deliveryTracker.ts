@@ -86,6 +86,10 @@ export interface DeliveryTrackerOptions {
   decode?: (message: Message, queueUrl: string, known: (id: string) => boolean) => CompletionRecord | undefined;
   /** Per queue, what to do with a matched message when it differs from `matched` (a DLQ read non-destructively: 'keep'). */
   matchedByQueue?: Record<string, MatchedPolicy>;
+  /** Evidence read elsewhere than these queues (an S3 prefix, see observe()): while one was not read through, pending events are unverified. */
+  otherSources?: { unverifiedReason(): string | undefined }[];
+  /** Outcomes that go where nothing can be read (a function as destination; no on-success destination): pending events are unverified, for these reasons. */
+  blindSpots?: string[];
 }
 
 
@@ -165,6 +169,22 @@ export class DeliveryTracker {
     const settled = deletion.then(() => void this.heldDeletions.delete(settled));
     this.heldDeletions.add(settled);
     return deletion;
+  }
+
+  /**
+   * A record read elsewhere than an SQS queue (an S3 object): matched as a message's record is,
+   * nothing to delete. True when it is this run's (the caller keeps and offers again one that is
+   * not: its invocation may be expected later); a record offered again counts once.
+   */
+  observe(record: CompletionRecord): boolean {
+    const key = record.messageId ?? record.queueUrl;
+    if (this.matchedMessageIds.has(key)) return true;
+    const match = (record.requestId && this.byRequestId.get(record.requestId)) || (record.clientRequestId && this.byClientRequestId.get(record.clientRequestId)) || undefined;
+    if (!match) return false;
+    this.matchedMessageIds.add(key);
+    this.apply(match, record);
+    this.lastNewMessageAt = Date.now();
+    return true;
   }
 
   /** A record read before its invocation was expected: now ours, matched and (unless kept) deleted. */
@@ -264,12 +284,10 @@ export class DeliveryTracker {
     return reasons;
   }
 
-  /** Throws the first queue's reason when some queue could not be read through (for a single `invoke --wait`). */
+  /** Throws the first reason when some queue or source could not be read through, or the outcome may have gone where nothing is read (for a single `invoke --wait`). */
   throwIfUnverified(): void {
-    for (const [queueUrl, reading] of this.reading) {
-      const reason = reading.unverifiedReason();
-      if (reason) throw new TargetUnavailableError(`cannot tell whether the event completed: ${queueUrl}: ${reason}`);
-    }
+    const [reason] = this.unverifiedReasons();
+    if (reason) throw new TargetUnavailableError(`cannot tell whether the event completed: ${reason}`);
   }
 
   report(): DeliveryReport {
@@ -293,6 +311,7 @@ export class DeliveryTracker {
     // Pending events are missing only if every queue they could be on was read through.
     const reasons = this.pendingCount > 0 ? this.unverifiedReasons() : [];
     if (reasons.length > 0) report.unverifiedReasons = reasons;
+    if (reasons.length > 0 && (this.options.blindSpots?.length ?? 0) > 0) report.unobservable = true;
     countInvocations(report, this.invocations, reasons.length > 0);
     const endToEnd = summarize(this.histogram);
     if (endToEnd) {
@@ -389,6 +408,9 @@ export class DeliveryTracker {
 
   private apply(tracked: TrackedInvocation, record: CompletionRecord): void {
     const failure = record.condition !== 'Success';
+    const where = record.seenIn ?? record.queueUrl;
+    if (!tracked.seenIn) tracked.seenIn = [where];
+    else if (!tracked.seenIn.includes(where)) tracked.seenIn.push(where);
     if (tracked.state === 'pending') {
       tracked.state = failure ? 'failed' : 'succeeded';
       tracked.condition = record.condition;
@@ -433,7 +455,11 @@ export class DeliveryTracker {
 
   /** `<queue URL>: <why>` for each queue that could not be read through (empty when all were). */
   private unverifiedReasons(): string[] {
-    const reasons: string[] = [];
+    const reasons: string[] = [...(this.options.blindSpots ?? [])];
+    for (const source of this.options.otherSources ?? []) {
+      const reason = source.unverifiedReason();
+      if (reason) reasons.push(reason);
+    }
     for (const [queueUrl, reading] of this.reading) {
       const reason = reading.unverifiedReason();
       if (reason) reasons.push(`${queueUrl}: ${reason}`);

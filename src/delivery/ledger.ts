@@ -22,6 +22,8 @@ export interface TrackedInvocation extends SentInvocation {
   endToEndMs?: number;
   /** Completion messages beyond the first report of each kind (at-least-once delivery). */
   duplicates: number;
+  /** Where its outcome was seen: each destination (queue URL, or the topic, bus or bucket a tap read) once. */
+  seenIn?: string[];
   /** False for a warm-up call: matched and cleaned up, not reported. */
   counted: boolean;
   record?: CompletionRecord;

@@ -154,6 +154,8 @@ function mergeDelivery(parts: DeliveryReport[]): DeliveryReport | undefined {
     malformedMessages: Math.max(...parts.map((part) => part.malformedMessages)),
     missingExamples: parts.flatMap((part) => part.missingExamples).slice(0, MISSING_EXAMPLES),
   };
+  // Each shard taps the destinations itself: the events it saw in each add up.
+  if (parts.some((part) => part.seenIn)) merged.seenIn = addCounts(parts.map((part) => part.seenIn ?? {})) as Record<string, number>;
   const reasons = [...new Set(parts.flatMap((part) => part.unverifiedReasons ?? []))];
   if (reasons.length > 0) merged.unverifiedReasons = reasons;
   const hidden = parts.map((part) => part.foreignHiddenSeconds).filter((seconds): seconds is number => seconds !== undefined);

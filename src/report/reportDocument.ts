@@ -5,6 +5,7 @@
 import { availableParallelism } from 'node:os';
 import type { CostEstimate } from '../metrics/cost.js';
 import type { DeliveryReport } from '../delivery/deliveryTracker.js';
+import type { DestinationWiring } from '../discovery/destinationWiring.js';
 import type { QueueDeliveryReport } from '../delivery/queueDelivery.js';
 import type { QueueWiring } from '../discovery/queueWiring.js';
 import { IN_FLIGHT_GRACE_MS, type LoadShape, type ShardInfo } from '../config/load.js';
@@ -104,7 +105,8 @@ export interface RunSettings {
   warmupMs?: number;
   /** The payload as given (a template shows its placeholders), cut at 2 KB, and where it came from. */
   payload: { source: string; bytes: number; text: string; template: boolean };
-  delivery?: { destinationQueue?: string; dlq?: string; outputQueue?: string; settleMs: number };
+  /** `destinations`: what the function was wired to, when discovered; `runId`: what this run's temporary taps were named by (`lambench-<run id>-…`). */
+  delivery?: { destinationQueue?: string; dlq?: string; outputQueue?: string; settleMs: number; destinations?: DestinationWiring; runId?: string };
   endpointUrl?: string;
   region?: string;
   workers: number;

@@ -79,6 +79,7 @@ function deliveryNotes(phase: PhaseReport): string[] {
   return [
     ...(unverified > 0 ? [`${deliveryEquation(delivery)}: ${unverified} unverified, not missing: ${(delivery.unverifiedReasons ?? []).map(oneLine).join('; ')}`] : []),
     ...[foreignNote(delivery)].filter((note): note is string => note !== undefined),
+    ...(delivery.seenIn ? [`outcomes seen in: ${Object.entries(delivery.seenIn).map(([where, events]) => `${oneLine(where)} ${events}`).join(', ')}`] : []),
   ];
 }
 

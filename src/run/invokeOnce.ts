@@ -5,7 +5,7 @@
 import { Problems } from '../config/problems.js';
 import { flagNames, type CallInput } from '../config/runInput.js';
 import { checkTypes } from '../config/validate.js';
-import { TargetUnavailableError } from '../errors.js';
+import { InterruptedError, TargetUnavailableError } from '../errors.js';
 import type { CompletionRecord } from '../delivery/completionRecord.js';
 import { createTarget } from '../targets/index.js';
 import { parseReportLine, type ReportFigures } from '../aws/lambdaLog.js';
@@ -14,13 +14,16 @@ import { callRequests, checkCall } from '../targets/prepareCall.js';
 import type { InvocationType, Outcome, Target } from '../targets/types.js';
 import { isQueueTarget } from '../targets/targetSpec.js';
 import type { QueueWiring } from '../discovery/queueWiring.js';
+import type { DestinationWiring } from '../discovery/destinationWiring.js';
 
 
 export interface InvokeOnceOptions extends CallInput {
   /** One invocation type, any spelling (default RequestResponse). */
   type?: string;
-  /** Event only: wait for the completion record on these queues. */
+  /** Event only: wait for the completion record on these queues (neither given: where the function's outcomes go, discovered). */
   wait?: { destinationQueue?: string; dlq?: string; timeoutMs: number };
+  /** Ends the wait (Ctrl-C): the temporary taps are removed and the wait reported interrupted. */
+  signal?: AbortSignal;
   note: (message: string) => void;
   stdin?: NodeJS.ReadableStream;
 }
@@ -59,6 +62,8 @@ export interface InvokeResultDocument {
   endToEndMs?: number;
   /** A queue target: the ID SQS gave the message (its body's MD5 checked by the SDK against SQS's). */
   messageId?: string;
+  /** Event with --wait and no queue given: where the function's async outcomes go, as discovered. */
+  destinations?: DestinationWiring;
   /** A queue target: what the queue is wired to (unless --no-discover: then only the queue's own settings). */
   queue?: QueueWiring;
 }
@@ -77,17 +82,21 @@ export async function invokeOnce(options: InvokeOnceOptions): Promise<InvokeOnce
   const [invocationType] = checkTypes([options.type ?? (queue ? 'Event' : 'RequestResponse')], '', problems);
   if (queue && options.wait) problems.add(undefined, "--wait applies to function and URL targets: for a queue's messages, run lambench bench QUEUE --verify-delivery (its DLQ and --output-queue are the evidence)");
   if (options.wait && invocationType !== undefined && invocationType !== 'Event') problems.add(undefined, '--wait only applies to --type Event: a synchronous call already returns its result');
-  if (options.wait && !options.wait.destinationQueue && !options.wait.dlq) {
-    problems.add(undefined, '--wait needs --destination-queue URL and/or --dlq URL to watch for the completion record');
-  }
   const call = await checkCall(options, invocationType ? [invocationType] : [], problems, { ...(options.wait && { needsCorrelation: '--wait' }), stdin: options.stdin });
+  // A function's destinations are discovered; a URL's function is not known, nor are they under --no-discover.
+  if (options.wait && !options.wait.destinationQueue && !options.wait.dlq && call && (call.kind !== 'lambda' || options.discover === false)) {
+    problems.add(undefined, `--wait needs --destination-queue URL and/or --dlq URL to watch for the completion record${call.kind === 'lambda' ? ' (with --no-discover, where it goes is unknown)' : ''}`);
+  }
   problems.throwIfAny();
 
-  // The queues are checked before the call, so a wrong queue URL sends nothing.
-  const waiter = options.wait
-    ? await (await import('../delivery/openTracker.js')).openDeliveryTracker([options.wait.destinationQueue, options.wait.dlq], { region: options.region, profile: options.profile }, options.note, { pollersPerQueue: 1, keepRecords: true })
-    : undefined;
+  // The queues (or the function's destinations, and their taps) are checked before the call, so a wrong one sends nothing.
+  const waiter =
+    options.wait && call!.kind !== 'queue'
+      ? await (await import('./asyncEvidence.js')).openAsyncEvidence({ call: call!, ...options.wait, discover: options.discover, note: options.note, signal: options.signal, tracker: { pollersPerQueue: 1, keepRecords: true } })
+      : undefined;
   try {
+    // Ctrl-C while the taps were being made: nothing is sent.
+    if (options.signal?.aborted) throw new InterruptedError('interrupted before the call was sent (the temporary taps, if any, are removed)');
     const target = await createTarget(call!, { connections: 1, note: options.note });
     const request = callRequests(call!)(invocationType!, 0);
     // Every target holds its calls to a deadline: --timeout, else the default (deadline.ts).
@@ -118,7 +127,11 @@ export async function invokeOnce(options: InvokeOnceOptions): Promise<InvokeOnce
         sentAt: outcome.sentAt,
       });
       waiter.tracker.start();
-      await waiter.tracker.settle(options.wait!.timeoutMs);
+      await waiter.tracker.settle(options.wait!.timeoutMs, options.signal);
+      if (options.signal?.aborted) {
+        await target.close();
+        throw new InterruptedError('interrupted while waiting for the completion record (the temporary taps, if any, are removed)');
+      }
       // A queue that could not be read is not a lost event: the call's own answer is still shown,
       // with why its completion is unknown (the command then exits 3).
       if (tracked.state === 'pending') {
@@ -130,6 +143,7 @@ export async function invokeOnce(options: InvokeOnceOptions): Promise<InvokeOnce
         }
       }
       document.completion = tracked.record ?? null;
+      if (waiter.wiring) document.destinations = waiter.wiring;
       if (tracked.endToEndMs !== undefined) document.endToEndMs = tracked.endToEndMs;
     }
     return { document, outcome, target };

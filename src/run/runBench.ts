@@ -9,7 +9,6 @@ import { phaseName } from '../config/invocationType.js';
 import type { RunConfig } from '../config/runConfig.js';
 import type { RunInput } from '../config/runInput.js';
 import { RawFile } from '../metrics/rawFile.js';
-import { openDeliveryTracker } from '../delivery/openTracker.js';
 import type { Recorder } from '../metrics/recorder.js';
 import { clientUsage, loadNote, SCHEMA_VERSION, type PhaseReport, type ReportDocument, type RunSettings } from '../report/reportDocument.js';
 import type { Architecture } from '../metrics/cost.js';
@@ -24,6 +23,7 @@ import { IN_FLIGHT_GRACE_MS } from '../config/load.js';
 import { buildRunConfig } from './runConfig.js';
 import { openQueuePhase } from './queuePhase.js';
 import { addPhaseCosts } from './phaseCost.js';
+import { openAsyncEvidence } from './asyncEvidence.js';
 
 /** What a command brings to a run besides its configuration: notes, the interrupts, progress. */
 export interface RunHooks {
@@ -66,8 +66,11 @@ export async function runConfigured(config: RunConfig, hooks: RunHooks): Promise
   };
   hooks.cutSignal?.addEventListener('abort', cutNow, { once: true });
   const raw = outputs.raw ? await RawFile.open(outputs.raw, hooks.note) : undefined;
-  // The queues are read through SQS: the region and profile apply, the Lambda endpoint does not.
-  const tracker = delivery && call.kind !== 'queue' ? await openDeliveryTracker([delivery.destinationQueue, delivery.dlq], { region: call.aws.region, profile: call.aws.profile }, hooks.note) : undefined;
+  // Where the async outcomes are looked for: the queues given, or the function's destinations, discovered and tapped (asyncEvidence.ts).
+  const tracker = delivery && call.kind !== 'queue' ? await openAsyncEvidence({ call, ...delivery, note: hooks.note, signal: hooks.signal }).catch(async (error: unknown) => {
+    await raw?.close();
+    throw error;
+  }) : undefined;
   // Each thread's connections: its part of this process's calls in flight.
   const connections = Math.ceil((own.load.kind === 'closed' ? own.load.concurrency : own.load.maxInFlight) / workers);
   // Built here even with worker threads: it checks region and credentials once, before anything is sent.
@@ -151,12 +154,14 @@ export async function runConfigured(config: RunConfig, hooks: RunHooks): Promise
   // A shard's phases report the whole run's load shape: that is what the merged report describes.
   if (shard) for (const phase of phases) Object.assign(phase, { load: whole.load, loadNote: loadNote(whole.load) });
   if (phases.some((phase) => phase.lambda?.gbSeconds !== undefined)) await addCosts(config, phases, hooks.note);
+  const settings = runSettings(config);
+  if (settings.delivery && tracker?.wiring) Object.assign(settings.delivery, { destinations: tracker.wiring, runId: tracker.runId });
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'lambench', version: VERSION },
     startedAt,
     target: call.target,
-    config: runSettings(config),
+    config: settings,
     ...(shard && { shard }),
     phases,
     // A shard holds part of the load: its rules are judged on the merged report (report --merge).

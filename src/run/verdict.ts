@@ -22,7 +22,7 @@ export async function judge(report: ReportDocument, live = true): Promise<void> 
   if (unverified) {
     const delivery = unverified.delivery!;
     throw new TargetUnavailableError(
-      `delivery unverified: ${delivery.unverified} of ${delivery.accepted} accepted events of the ${unverified.name} phase could not be looked for (${delivery.unverifiedReasons?.[0] ?? 'a queue could not be read'}): the report says what was found; check SQS, or raise --settle for a backlog`,
+      `delivery unverified: ${delivery.unverified} of ${delivery.accepted} accepted events of the ${unverified.name} phase could not be looked for (${delivery.unverifiedReasons?.[0] ?? 'a queue could not be read'}): the report says what was found; ${delivery.unobservable ? 'give those outcomes a destination lambench can read (SQS, SNS, EventBridge, S3), or pass --destination-queue/--dlq' : 'check SQS, or raise --settle for a backlog'}`,
     );
   }
   const unreadQueue = report.interrupted ? undefined : report.phases.find((phase) => (phase.queue?.delivery?.unverifiedReasons?.length ?? 0) > 0);

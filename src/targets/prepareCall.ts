@@ -217,7 +217,8 @@ function checkLambdaInputs(input: CallInput, types: InvocationType[], problems: 
     ['asyncUrl', input.asyncUrl], ['asyncHeader', input.asyncHeader], ['asyncBodyPath', input.asyncBodyPath], ['sigv4', input.sigv4 || undefined],
   ];
   for (const [field, value] of httpOnly) if (value !== undefined) problems.add(field, 'applies to URL targets only: a function is called through the Invoke API');
-  for (const [field, value] of QUEUE_ONLY(input)) if (value !== undefined) problems.add(field, 'applies to queue targets only (an SQS queue URL or ARN)');
+  // A function's async destinations are discovered too (--verify-delivery, --wait): --no-discover applies.
+  for (const [field, value] of QUEUE_ONLY(input)) if (value !== undefined && field !== 'discover') problems.add(field, 'applies to queue targets only (an SQS queue URL or ARN)');
   const logType = problems.check(() => parseLogType(input.logType, types, problems.names.of('types')), 'logType');
   const clientContext = input.clientContext === undefined ? undefined : problems.check(() => encodeClientContext(input.clientContext!));
   return { logType, clientContext, retries: input.retries ?? 0, sdk: Boolean(input.sdk) };

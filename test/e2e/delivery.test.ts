@@ -172,13 +172,14 @@ describe('delivery verification', () => {
     assert.deepEqual(all.stdout.trim().split('\n').map((line) => JSON.parse(line).requestId).sort(), ['other-1', 'other-2', 'other-3']);
   });
 
-  it('bad input: a missing queue, an unreachable SQS endpoint, --wait without a queue, an unreadable --correlate', async () => {
+  it('bad input: a missing queue, an unreachable SQS endpoint, --wait --no-discover without a queue, an unreadable --correlate', async () => {
     const missingQueue = `${local.stack.sqsUrl}/000000000000/no-such-queue`;
     const cases: [string, string[], Record<string, string>, number, RegExp][] = [
       ['poll: queue does not exist', ['poll', missingQueue], env, 3, /^lambench: the queue .*no-such-queue does not exist: check the URL/],
       ['invoke --wait: queue does not exist, nothing sent', ['invoke', 'square', '-t', 'event', '--wait', '--destination-queue', missingQueue], env, 3, /^lambench: the queue .*no-such-queue does not exist/],
       ['poll: unreachable SQS', ['poll', 'http://127.0.0.1:9/000000000000/q'], { ...env, AWS_ENDPOINT_URL_SQS: 'http://127.0.0.1:9' }, 3, /^lambench: could not reach SQS for .* \(ECONNREFUSED\)/],
-      ['invoke --wait without a queue', ['invoke', 'square', '-t', 'event', '--wait'], env, 2, /^lambench: --wait needs --destination-queue URL and\/or --dlq URL/],
+      // Without a queue, a function's destinations are discovered; with --no-discover, where the record goes is unknown.
+      ['invoke --wait --no-discover without a queue', ['invoke', 'square', '-t', 'event', '--wait', '--no-discover'], env, 2, /^lambench: --wait needs --destination-queue URL and\/or --dlq URL to watch for the completion record \(with --no-discover, where it goes is unknown\)/],
       ['poll: --correlate file missing', ['poll', queues[0]!, '--correlate', join(dir, 'nope.ndjson')], env, 2, /^lambench: --correlate '.*nope\.ndjson' cannot be read: no such file/],
       ['poll: no queue', ['poll'], env, 2, /^lambench: an argument is missing \(see lambench poll --help\)$/],
     ];

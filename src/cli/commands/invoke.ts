@@ -6,6 +6,7 @@ import { callInput, notePrinter, type CallArgs } from '../callArgs.js';
 import { parseDuration } from '../../duration.js';
 import { renderInvoke } from '../render/invokeText.js';
 import { styleFor } from '../style.js';
+import { listenForInterrupts } from '../interrupts.js';
 
 export interface InvokeArgs extends CallArgs {
   type?: string;
@@ -17,13 +18,22 @@ export interface InvokeArgs extends CallArgs {
 }
 
 export async function invokeCommand(args: InvokeArgs): Promise<void> {
-  const { document, outcome, target } = await invokeOnce({
-    ...callInput(args),
-    target: args.target ?? '',
-    type: args.type,
-    wait: args.wait ? { destinationQueue: args.destinationQueue, dlq: args.dlq, timeoutMs: parseDuration(args.waitTimeout ?? '60s', '--wait-timeout') } : undefined,
-    note: notePrinter(),
-  });
+  // Only --wait listens: Ctrl-C then ends the wait, and the temporary taps are removed before exiting 130.
+  const interrupts = args.wait ? listenForInterrupts() : undefined;
+  let result;
+  try {
+    result = await invokeOnce({
+      ...callInput(args),
+      target: args.target ?? '',
+      type: args.type,
+      wait: args.wait ? { destinationQueue: args.destinationQueue, dlq: args.dlq, timeoutMs: parseDuration(args.waitTimeout ?? '60s', '--wait-timeout') } : undefined,
+      note: notePrinter(),
+      ...(interrupts && { signal: interrupts.stop }),
+    });
+  } finally {
+    interrupts?.dispose();
+  }
+  const { document, outcome, target } = result;
   await target.close();
 
   const answered = outcome.statusCode !== undefined;

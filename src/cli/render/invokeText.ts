@@ -70,7 +70,7 @@ function renderCompletion(record: CompletionRecord | null, endToEndMs: number | 
   const ok = record.condition === 'Success';
   const where = record.kind === 'deadLetter' ? 'dead-letter queue' : 'destination';
   const condition = oneLine(record.condition);
-  const lines = [`  ${style.dim('completion'.padEnd(18))}${ok ? style.green(condition) : style.red(condition)} (${where})`];
+  const lines = [`  ${style.dim('completion'.padEnd(18))}${ok ? style.green(condition) : style.red(condition)} (${where}${record.seenIn ? `, seen in ${oneLine(record.seenIn)}` : ''})`];
   if (record.attempts !== undefined) lines.push(`  ${style.dim('attempts (async)'.padEnd(18))}${record.attempts}`);
   if (record.completedAt !== undefined) {
     const after = endToEndMs !== undefined ? ` (${formatLatencyMs(endToEndMs)} after the send)` : '';
