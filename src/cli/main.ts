@@ -330,24 +330,26 @@ async function parse(argv: string[]): Promise<void> {
     )
     .command(
       'replay <source>',
-      're-invoke the function with each failed event of an async DLQ or an on-failure destination queue; nothing deleted unless --delete',
+      're-invoke the function with each failed event of an async DLQ or an on-failure destination (SQS queue, S3 prefix, SNS topic); nothing deleted unless --delete',
       (y) =>
         y
-          .positional('source', { type: 'string', describe: 'where the failed events are: an SQS DLQ or on-failure destination queue (URL or arn:aws:sqs:…)' })
+          .positional('source', { type: 'string', describe: 'where the failed events are: an SQS DLQ or on-failure destination queue (URL or arn:aws:sqs:…), an S3 on-failure destination (s3://BUCKET/PREFIX or arn:aws:s3:::BUCKET), or an SNS DLQ or destination topic (arn:aws:sns:…, listened to for --listen)' })
           .options({
             function: { type: 'string', describe: "the function to re-invoke (default: each destination record's functionArn; needed for DLQ messages, which do not name it)" },
             type: { type: 'string', describe: 'sync (default: see each result now) or event (Lambda queues it again, with its retries)' },
             max: { type: 'number', describe: 'replay at most N events' },
             'dry-run': { type: 'boolean', describe: 'list what would be replayed; invoke nothing, delete nothing' },
             match: { type: 'string', array: true, describe: "replay only these: correlation, request or message IDs (comma-separated), or a run's raw file (repeatable)" },
-            delete: { type: 'boolean', describe: 'delete each message once its re-invoke was answered (sync: succeeded; event: accepted)' },
+            delete: { type: 'boolean', describe: 'delete each message (or S3 object) once its re-invoke was answered (sync: succeeded; event: accepted)' },
+            listen: { type: 'string', describe: 'an SNS source: listen this long for what is published (default 60s; a topic keeps nothing)' },
             json: { type: 'boolean', describe: 'NDJSON: one line per event, then a summary' },
             region: awsOptions.region,
             profile: awsOptions.profile,
             'endpoint-url': { type: 'string', describe: 'Lambda endpoint (default: AWS_ENDPOINT_URL_LAMBDA, AWS_ENDPOINT_URL, or AWS); SQS: AWS_ENDPOINT_URL_SQS' },
           })
           .example('$0 replay $DLQ_URL --function my-fn --dry-run', 'what would be re-invoked')
-          .example('$0 replay $FAILURE_QUEUE_URL --type event --delete', 're-queue each failed event, delete the records Lambda accepted'),
+          .example('$0 replay $FAILURE_QUEUE_URL --type event --delete', 're-queue each failed event, delete the records Lambda accepted')
+          .example('$0 replay s3://my-failures/aws/lambda/async/my-fn/ --dry-run', 'what the on-failure bucket holds for my-fn'),
       async (args) => (await import('./commands/replay.js')).replayCommand(args),
     )
     .command(

@@ -2,29 +2,35 @@
  * `lambench replay <source>`: re-invoke a function with the events that failed, once the bug is
  * fixed (seed 003: a DLQ is there to "investigate and debug the issue at a later time and retry").
  *
- * Sources: an async DLQ or an on-failure destination queue (SQS URL or ARN), read through the way
- * `redrive` reads (nothing taken that is not asked for; what is left is handed back); an S3
- * on-failure destination (`s3://bucket/prefix`), listed and read. Each message or object gives the
- * original event: a destination record's `requestPayload` (and the function from its
- * `requestContext.functionArn`), or a DLQ message's body as it was sent (the function from
- * `--function`: a DLQ message does not name it).
+ * Sources (replaySources.ts): an async DLQ or an on-failure destination queue (SQS URL or ARN),
+ * read through the way `redrive` reads; an S3 on-failure destination (`s3://bucket/prefix`), listed
+ * and read; an SNS DLQ or destination topic, through a temporary subscription while lambench
+ * listens. Each message or object gives the original event: a destination record's
+ * `requestPayload` (and the function from its `requestContext.functionArn`), or a DLQ message's body
+ * as it was sent (the function from `--function`: a DLQ message does not name it).
  *
  * Non-destructive by default. With `--delete` a message (or object) is deleted only after its
  * re-invoke was answered as asked: a synchronous call that succeeded, an asynchronous call Lambda
  * accepted. A crash between the two replays an event twice at most, never loses one.
  */
-import { DeleteMessageCommand, type Message } from '@aws-sdk/client-sqs';
+import type { Message } from '@aws-sdk/client-sqs';
 import type { AwsOptions } from '../aws/awsConfig.js';
 import { resolveAwsConfig, regionFromArn } from '../aws/awsConfig.js';
-import { createSqsClient, withSqsDeadline } from '../aws/sqsClient.js';
-import { readQueueAttributes, resolveQueueUrl } from '../aws/queueRef.js';
-import { decodeCompletionMessage, type CompletionRecord } from '../delivery/completionRecord.js';
+import { parseArn } from '../aws/arn.js';
+import { createSqsClient } from '../aws/sqsClient.js';
+import { createS3Client, createSnsClient } from '../aws/tapClients.js';
+import type { CompletionRecord } from '../delivery/completionRecord.js';
 import { HeldMessages, HOLD_SECONDS } from '../delivery/heldMessages.js';
-import { TargetUnavailableError, UsageError, messageOf } from '../errors.js';
+import { TempResources } from '../delivery/tempResources.js';
+import { LambenchError, TargetUnavailableError, UsageError, messageOf } from '../errors.js';
 import { createSdkLambdaTarget } from '../targets/lambda/sdkTarget.js';
 import type { Outcome, Target } from '../targets/types.js';
 import { correlationKeysOf } from './matchKeys.js';
-import { MAX_HELD, readThrough } from './readThrough.js';
+import { MAX_HELD } from './readThrough.js';
+import { s3Source, snsSource, sourceKindOf, sqsSource, type ReplaySource, type SourceItem } from './replaySources.js';
+
+/** How long an SNS source is listened to by default. */
+const DEFAULT_LISTEN_MS = 60_000;
 
 export type ReplayType = 'sync' | 'event';
 
@@ -43,6 +49,8 @@ export interface ReplayOptions {
   match?: ReadonlySet<string>;
   /** Delete each source message once its re-invoke was answered as asked. */
   delete?: boolean;
+  /** An SNS source: how long to listen for what is published (default 60 s). */
+  listenMs?: number;
   /** Region and profile for both; `endpointUrl` is Lambda's (SQS: AWS_ENDPOINT_URL_SQS, or a local queue URL's own origin). */
   aws: AwsOptions;
   signal?: AbortSignal;
@@ -109,35 +117,45 @@ export function replayableEvent(record: CompletionRecord, message: Message, sour
 }
 
 export async function replay(options: ReplayOptions): Promise<ReplayResult> {
-  if (options.source.startsWith('arn:aws:sns:') || options.source.startsWith('s3://')) {
-    throw new UsageError(`replay ${options.source}: only SQS sources (a DLQ or an on-failure destination queue, URL or ARN) can be replayed from so far`);
-  }
-  const { endpointUrl: _lambdaEndpoint, ...sqsAws } = options.aws;
-  const sqs = await createSqsClient(sqsAws, options.source.startsWith('arn:') ? [] : [options.source], options.note);
+  const kind = sourceKindOf(options.source, options.functionName);
+  if (kind.kind === 'sns' && options.delete) throw new UsageError(`--delete does not apply to an SNS topic (${options.source}): a topic keeps nothing to delete`);
+  const { endpointUrl: _lambdaEndpoint, ...sourceAws } = options.aws;
+  const sqs = kind.kind === 's3' ? undefined : await createSqsClient(sourceAws, kind.kind === 'sqs' && !kind.reference.startsWith('arn:') ? [kind.reference] : [], options.note);
   const held = new HeldMessages();
+  const resources = new TempResources();
   const invokers = new Invokers(options);
+  const closers: (() => void)[] = [];
   try {
-    const sourceUrl = await resolveQueueUrl(sqs, options.source, 'source', options.signal);
-    await readQueueAttributes(sqs, sourceUrl, ['QueueArn'], 'source', options.source, options.signal);
-    const result: ReplayResult = { sourceUrl, examined: 0, replayed: 0, wouldReplay: 0, succeeded: 0, failedAgain: 0, refused: 0, skipped: {}, deleted: 0, replayedNotDeleted: 0, interrupted: false };
-    const skip = (reason: string, keep: () => void) => {
+    let source: ReplaySource;
+    if (kind.kind === 'sqs') source = await sqsSource(sqs!, kind.reference, held, options.signal);
+    else if (kind.kind === 's3') {
+      const s3 = await createS3Client(sourceAws, options.note);
+      closers.push(() => s3.destroy());
+      source = s3Source(s3, kind.bucket, kind.prefix);
+    } else {
+      const sns = await createSnsClient(sourceAws, options.note, parseArn(kind.topicArn)?.region);
+      closers.push(() => sns.destroy());
+      source = await snsSource(sns, sqs!, resources, kind.topicArn, options.listenMs ?? DEFAULT_LISTEN_MS, options.note);
+    }
+    const result: ReplayResult = { sourceUrl: source.label, examined: 0, replayed: 0, wouldReplay: 0, succeeded: 0, failedAgain: 0, refused: 0, skipped: {}, deleted: 0, replayedNotDeleted: 0, interrupted: false };
+    const skip = (reason: string, item: SourceItem) => {
       result.skipped[reason] = (result.skipped[reason] ?? 0) + 1;
-      keep();
+      item.keep();
     };
     const want = () => (options.max === undefined ? 10 : options.max - result.replayed - result.refused - result.wouldReplay);
-    const { stoppedAtMaxHeld } = await readThrough({ sqs, queueUrl: sourceUrl, held, want, ...(options.signal && { signal: options.signal }) }, async (message, keep) => {
+    const { stoppedAtMaxHeld } = await source.each(want, options.signal, async (item) => {
       result.examined++;
-      if (options.match && !correlationKeysOf(message).all.some((key) => options.match!.has(key))) return skip('not matching --match', keep);
-      const record = decodeCompletionMessage(message, sourceUrl);
-      if (!record) return skip('not a destination record or an async DLQ message (no requestContext, no RequestID attribute)', keep);
-      if (record.kind === 'destination' && record.condition === 'Success') return skip('a success record (nothing to retry)', keep);
-      const event = replayableEvent(record, message, message.MessageId!);
+      if (options.match && !correlationKeysOf(item.message).all.some((key) => options.match!.has(key))) return skip('not matching --match', item);
+      const { record } = item;
+      if (!record) return skip('not a destination record or an async DLQ message (no requestContext, no RequestID attribute)', item);
+      if (record.kind === 'destination' && record.condition === 'Success') return skip('a success record (nothing to retry)', item);
+      const event = replayableEvent(record, item.message, item.id);
       const functionName = options.functionName ?? event.functionName;
-      if (!functionName) return skip(NO_FUNCTION, keep);
+      if (!functionName) return skip(NO_FUNCTION, item);
       const entry: ReplayEntry = { sourceId: event.sourceId, functionName, ...(event.requestId && { requestId: event.requestId }), ...(event.correlationId && { correlationId: event.correlationId }) };
       if (options.dryRun) {
         result.wouldReplay++;
-        keep();
+        item.keep();
         options.onEvent?.(entry);
         return;
       }
@@ -148,18 +166,18 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
       if (entry.outcome === 'succeeded' || entry.outcome === 'accepted') result.succeeded++;
       if (entry.outcome === 'failedAgain') result.failedAgain++;
       const answeredAsAsked = entry.outcome === 'succeeded' || entry.outcome === 'accepted';
-      if (options.delete && answeredAsAsked) {
+      if (options.delete && answeredAsAsked && source.removable) {
         try {
-          await withSqsDeadline((call) => sqs.send(new DeleteMessageCommand({ QueueUrl: sourceUrl, ReceiptHandle: message.ReceiptHandle! }), call));
+          await item.remove();
           result.deleted++;
           entry.deleted = true;
         } catch (error) {
           result.replayedNotDeleted++;
-          options.note(`message ${message.MessageId} was replayed but could not be deleted (${messageOf(error)}): it is still in the source`);
-          keep();
+          options.note(`${item.id} was replayed but could not be deleted (${messageOf(error)}): it is still in the source`);
+          item.keep();
         }
       } else {
-        keep();
+        item.keep();
       }
       options.onEvent?.(entry);
     });
@@ -167,13 +185,17 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
     result.interrupted = Boolean(options.signal?.aborted);
     return result;
   } catch (error) {
-    if (error instanceof UsageError || error instanceof TargetUnavailableError) throw error;
+    if (error instanceof LambenchError) throw error;
     throw new TargetUnavailableError(`replay stopped: ${messageOf(error)} (nothing was deleted before its re-invoke was answered)`, { cause: error });
   } finally {
     await invokers.close();
-    const { notHandedBack } = await held.handBack(sqs);
-    if (notHandedBack > 0) options.note(`${notHandedBack} message${notHandedBack === 1 ? '' : 's'} could not be made visible again at once: they reappear within ${HOLD_SECONDS} s`);
-    sqs.destroy();
+    if (sqs) {
+      const { notHandedBack } = await held.handBack(sqs);
+      if (notHandedBack > 0) options.note(`${notHandedBack} message${notHandedBack === 1 ? '' : 's'} could not be made visible again at once: they reappear within ${HOLD_SECONDS} s`);
+    }
+    await resources.removeAll(options.note);
+    for (const close of closers) close();
+    sqs?.destroy();
   }
 }
 

@@ -1,14 +1,16 @@
 /**
  * `lambench replay` against the local stack: events that really failed (the `flaky` sample asked to
- * fail, retried by the stack, then dead-lettered and recorded on its on-failure destination) are
- * re-invoked once each; nothing is deleted without --delete, and with it only what was answered;
+ * fail, retried by the stack, then dead-lettered and recorded on its on-failure destination: an SQS
+ * queue, an S3 bucket, an SNS topic) are re-invoked once each; nothing is deleted without --delete, and with it only what was answered;
  * foreign messages stay; bad input is one line with the contract's exit code.
  */
 import { InvokeCommand } from '@aws-sdk/client-lambda';
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import { ListQueuesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import assert from 'node:assert/strict';
-import { before, describe, it } from 'node:test';
-import { runLambench, useTestStack } from '../support/helpers.js';
+import { after, before, describe, it } from 'node:test';
+import { CREDENTIALS, runLambench, useTestStack } from '../support/helpers.js';
 import { messagesIn } from '../support/queues.js';
 
 const FAILING = 5;
@@ -108,5 +110,94 @@ describe('replay: failed async events re-invoked, deleted only when asked and an
     assert.equal(refused.code, 3, refused.stderr);
     assert.match(refused.stderr, /Lambda refused every re-invoke/);
     assert.equal(await messagesIn(local.sqs, dlq()), 2, 'nothing deleted');
+  });
+});
+
+describe('replay from an S3 on-failure destination and an SNS DLQ', { timeout: 180_000 }, () => {
+  const TOPIC = 'arn:aws:sns:us-east-1:000000000000:replay-dlq';
+  const local = useTestStack({ functionConfig: { flaky: { onFailure: 'arn:aws:s3:::replay-failures', deadLetterTarget: TOPIC } } });
+  let env: Record<string, string>;
+  let s3: S3Client;
+  const ids = Array.from({ length: FAILING }, (_, n) => `s3-${n}`);
+  const objects = async () => (await s3.send(new ListObjectsV2Command({ Bucket: 'replay-failures' }))).Contents ?? [];
+
+  before(async () => {
+    const { stack } = local;
+    env = { AWS_ENDPOINT_URL_SQS: stack.sqsUrl, AWS_ENDPOINT_URL_S3: stack.sqsUrl, AWS_ENDPOINT_URL_SNS: stack.sqsUrl, AWS_ENDPOINT_URL_LAMBDA: stack.lambdaUrl, AWS_REGION: stack.region, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
+    s3 = new S3Client({ region: stack.region, endpoint: stack.sqsUrl, forcePathStyle: true, credentials: CREDENTIALS });
+  });
+  after(() => s3.destroy());
+
+  const invokeFailing = async (payloads: string[]) => {
+    for (const payload of payloads) await local.lambda.send(new InvokeCommand({ FunctionName: 'flaky', InvocationType: 'Event', Payload: Buffer.from(payload) }));
+  };
+  const lines = (stdout: string) => stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+
+  it('S3: every failed event re-invoked once from its record; nothing deleted without --delete; with it, only the answered objects; a foreign object stays', async () => {
+    await invokeFailing(ids.map((id) => JSON.stringify({ fail: true, meta: { clientRequestId: id } })));
+    for (let round = 0; round < 200 && (await objects()).length < FAILING; round += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal((await objects()).length, FAILING);
+    await s3.send(new PutObjectCommand({ Bucket: 'replay-failures', Key: 'aws/lambda/async/flaky/someone-else.json', Body: '{"not":"a record"}' }));
+
+    const again = await runLambench(['replay', 'arn:aws:s3:::replay-failures', '--function', 'flaky', '--json'], { env, timeoutMs: 60_000 });
+    assert.equal(again.code, 0, again.stderr);
+    const events = lines(again.stdout);
+    const summary = events.pop()!;
+    assert.deepEqual(events.map((event) => event.correlationId).sort(), ids);
+    assert.deepEqual([summary.replayed, summary.failedAgain, summary.deleted], [FAILING, FAILING, 0]);
+    assert.equal((await objects()).length, FAILING + 1, 'nothing deleted');
+
+    const fixed = await runLambench(['replay', 's3://replay-failures/aws/lambda/async/flaky/', '--function', 'sleep', '--delete', '--json'], { env, timeoutMs: 60_000 });
+    assert.equal(fixed.code, 0, fixed.stderr);
+    const fixedSummary = lines(fixed.stdout).pop()!;
+    assert.deepEqual([fixedSummary.replayed, fixedSummary.succeeded, fixedSummary.deleted], [FAILING, FAILING, FAILING]);
+    assert.deepEqual((await objects()).map((object) => object.Key), ['aws/lambda/async/flaky/someone-else.json']);
+  });
+
+  it('SNS: what the topic publishes while replay listens is re-invoked; --max ends it; the temporary queue and subscription are gone after', async () => {
+    const sns = new SNSClient({ region: local.stack.region, endpoint: local.stack.sqsUrl, credentials: CREDENTIALS });
+    try {
+      const replaying = runLambench(['replay', TOPIC, '--function', 'sleep', '--listen', '60s', '--max', '3', '--json'], { env, timeoutMs: 90_000 });
+      // Failing events once the subscription is there (lambench says so on stderr only after subscribing: poll for it).
+      for (let round = 0; round < 100; round += 1) {
+        const { Subscriptions = [] } = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: TOPIC }));
+        if (Subscriptions.some((subscription) => subscription.Endpoint?.includes(':lambench-'))) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      await invokeFailing(['{"fail":true,"n":1}', '{"fail":true,"n":2}', '{"fail":true,"n":3}']);
+      const run = await replaying;
+      assert.equal(run.code, 0, run.stderr);
+      const summary = lines(run.stdout).pop()!;
+      assert.deepEqual([summary.replayed, summary.succeeded], [3, 3]);
+      const { Subscriptions = [] } = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: TOPIC }));
+      assert.deepEqual(Subscriptions.filter((subscription) => subscription.Endpoint?.includes(':lambench-')), [], 'the subscription is gone');
+      const { QueueUrls = [] } = await local.sqs.send(new ListQueuesCommand({ QueueNamePrefix: 'lambench-2' }));
+      assert.deepEqual(QueueUrls, [], 'the temporary queue is gone');
+    } finally {
+      sns.destroy();
+    }
+  });
+
+  it('SNS, Ctrl-C while listening: exit 130, the temporary queue and subscription removed', async () => {
+    const sns = new SNSClient({ region: local.stack.region, endpoint: local.stack.sqsUrl, credentials: CREDENTIALS });
+    const tapped = async () => ((await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: TOPIC }))).Subscriptions ?? []).filter((subscription) => subscription.Endpoint?.includes(':lambench-'));
+    try {
+      let subscribed = false;
+      const watch = setInterval(() => void tapped().then((found) => (subscribed ||= found.length > 0)), 100);
+      const run = await runLambench(['replay', TOPIC, '--function', 'sleep', '--listen', '60s'], { env, timeoutMs: 60_000, interruptWhen: () => subscribed });
+      clearInterval(watch);
+      assert.equal(run.code, 130, run.stderr);
+      assert.deepEqual(await tapped(), []);
+      const { QueueUrls = [] } = await local.sqs.send(new ListQueuesCommand({ QueueNamePrefix: 'lambench-2' }));
+      assert.deepEqual(QueueUrls, []);
+    } finally {
+      sns.destroy();
+    }
+  });
+
+  it('an SNS source takes no --delete (a topic keeps nothing): exit 2', async () => {
+    const run = await runLambench(['replay', TOPIC, '--function', 'sleep', '--delete'], { env });
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(run.stderr, /--delete does not apply to an SNS topic/);
   });
 });

@@ -3,6 +3,7 @@ import { InterruptedError, TargetUnavailableError, UsageError } from '../../erro
 import { oneLine } from '../../terminalText.js';
 import { styleFor } from '../style.js';
 import { listenForInterrupts } from '../interrupts.js';
+import { durationFlag } from '../callArgs.js';
 
 export interface ReplayArgs {
   source?: string;
@@ -12,6 +13,7 @@ export interface ReplayArgs {
   dryRun?: boolean;
   match?: string[];
   delete?: boolean;
+  listen?: string;
   json?: boolean;
   region?: string;
   profile?: string;
@@ -19,11 +21,12 @@ export interface ReplayArgs {
 }
 
 export async function replayCommand(args: ReplayArgs): Promise<void> {
-  if (!args.source) throw new UsageError('name where the failed events are: lambench replay <dlq-or-destination-queue>');
+  if (!args.source) throw new UsageError('name where the failed events are: lambench replay <queue URL or ARN | s3://bucket/prefix | SNS topic ARN>');
   if (args.max !== undefined && !(Number.isInteger(args.max) && args.max > 0)) throw new UsageError(`--max ${args.max} must be a whole number above 0`);
   const type = args.type ?? 'sync';
   if (type !== 'sync' && type !== 'event') throw new UsageError(`--type ${type} must be sync (see each result now) or event (Lambda queues it again)`);
   if (args.delete && args.dryRun) throw new UsageError('--delete and --dry-run together: a dry run deletes nothing; leave one out');
+  const listenMs = args.listen === undefined ? undefined : durationFlag(args.listen, '--listen');
   const { replay, NO_FUNCTION } = await import('../../replay/replay.js');
   const { readMatchKeys } = await import('../../replay/matchKeys.js');
   const match = args.match && args.match.length > 0 ? await readMatchKeys(args.match.map(String)) : undefined;
@@ -38,6 +41,7 @@ export async function replayCommand(args: ReplayArgs): Promise<void> {
       ...(args.max !== undefined && { max: args.max }),
       ...(args.dryRun && { dryRun: true }),
       ...(args.delete && { delete: true }),
+      ...(listenMs !== undefined && { listenMs }),
       ...(match && { match }),
       aws: { region: args.region, profile: args.profile, endpointUrl: args.endpointUrl },
       signal: interrupts.stop,
