@@ -63,6 +63,9 @@ export function phaseNotes(phases: PhaseReport[], settings: RunSettings | undefi
   const notes = phases.flatMap((phase) => [
     ...(phase.loadNote ? [el('li', {}, el('b', {}, `${phase.name}: `), phase.loadNote)] : []),
     ...(phase.cost ? [el('li', {}, el('b', {}, `${phase.name}: `), costNote(phase.cost))] : []),
+    ...(phase.delivery?.seenIn
+      ? [el('li', {}, el('b', {}, `${phase.name}: `), `outcomes seen in: ${Object.entries(phase.delivery.seenIn).map(([where, events]) => `${where} ${formatCount(events)}`).join(', ')} (an event seen in two places counts once).`)]
+      : []),
     ...phaseWarnings(phase, settings).map((warning) => el('li', { class: 'warn' }, el('b', {}, `${phase.name}: `), `${warning}.`)),
   ]);
   return el('ul', { class: 'notes' }, notes);
