@@ -39,7 +39,7 @@ export function isLoopbackHost(hostname: string): boolean {
 }
 
 /** The services lambench calls, as their AWS_ENDPOINT_URL_<SERVICE> variables name them. */
-export type AwsService = 'LAMBDA' | 'SQS' | 'SNS' | 'S3' | 'EVENTBRIDGE';
+export type AwsService = 'LAMBDA' | 'SQS' | 'SNS' | 'S3' | 'EVENTBRIDGE' | 'CLOUDWATCH_LOGS';
 
 function endpointFromEnv(service: AwsService): string | undefined {
   return process.env[`AWS_ENDPOINT_URL_${service}`] || process.env.AWS_ENDPOINT_URL || undefined;

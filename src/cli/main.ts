@@ -48,7 +48,7 @@ function stackOf(error: unknown): string {
   return text;
 }
 
-const COMMANDS = ['invoke', 'bench', 'run', 'report', 'poll', 'redrive', 'replay', 'cleanup', 'local', 'demo'];
+const COMMANDS = ['invoke', 'bench', 'run', 'report', 'poll', 'redrive', 'replay', 'coldstart', 'cleanup', 'local', 'demo'];
 
 /** yargs' messages in lambench's words: an unknown option or stray argument named as typed. */
 function describeYargsProblem(message: string, argv: string[]): string {
@@ -353,6 +353,26 @@ async function parse(argv: string[]): Promise<void> {
       async (args) => (await import('./commands/replay.js')).replayCommand(args),
     )
     .command(
+      'coldstart <function>',
+      "force a cold start before each of N calls (a configuration change), report init and first-call percentiles beside warm calls, put the configuration back (also on Ctrl-C)",
+      (y) =>
+        y
+          .positional('function', { type: 'string', describe: 'the function (name or ARN; $LATEST: a version cannot be changed)' })
+          .options({
+            count: { alias: 'n', type: 'number', describe: 'cold calls to make (default 5)' },
+            warm: { type: 'number', describe: 'warm calls after each cold one, to compare (default 1)' },
+            payload: { alias: 'p', type: 'string', describe: 'JSON event for every call (default {})' },
+            'payload-file': { type: 'string', describe: 'read the event from a file (- for stdin)' },
+            qualifier: { type: 'string', describe: 'only $LATEST can be changed: a version or alias is refused' },
+            json: { type: 'boolean', describe: 'NDJSON: one line per call, then a summary' },
+            region: awsOptions.region,
+            profile: awsOptions.profile,
+            'endpoint-url': { type: 'string', describe: 'Lambda endpoint (default: AWS_ENDPOINT_URL_LAMBDA, AWS_ENDPOINT_URL, or AWS)' },
+          })
+          .example('$0 coldstart my-fn -n 10', 'ten cold starts, each followed by one warm call'),
+      async (args) => (await import('./commands/coldstart.js')).coldStartCommand(args),
+    )
+    .command(
       'cleanup',
       'list what interrupted runs left behind (queues, SNS subscriptions, EventBridge rules named lambench-<run id>-…); --delete removes them',
       (y) =>
@@ -376,7 +396,7 @@ async function parse(argv: string[]): Promise<void> {
       (y) => y.options({ 'out-dir': { type: 'string', describe: 'folder for report.json and report.html (default: the working directory)' } }),
       async (args) => (await import('./commands/demo.js')).demoCommand(args),
     )
-    .demandCommand(1, 'name a command: invoke, bench, run, report, poll, redrive, replay, cleanup, local or demo (lambench --help lists them)')
+    .demandCommand(1, 'name a command: invoke, bench, run, report, poll, redrive, replay, coldstart, cleanup, local or demo (lambench --help lists them)')
     .recommendCommands()
     .strict()
     .help()

@@ -18,7 +18,7 @@ import type { AwsOptions } from '../aws/awsConfig.js';
 import { resolveAwsConfig, regionFromArn } from '../aws/awsConfig.js';
 import { parseArn } from '../aws/arn.js';
 import { createSqsClient } from '../aws/sqsClient.js';
-import { createS3Client, createSnsClient } from '../aws/tapClients.js';
+import { createS3Client, createSnsClient } from '../aws/serviceClients.js';
 import type { CompletionRecord } from '../delivery/completionRecord.js';
 import { HeldMessages, HOLD_SECONDS } from '../delivery/heldMessages.js';
 import { TempResources } from '../delivery/tempResources.js';

@@ -14,7 +14,7 @@ import { regionFromArn } from '../aws/awsConfig.js';
 import { createLambdaControlClient } from '../aws/lambdaControl.js';
 import { resolveQueueUrl } from '../aws/queueRef.js';
 import { createSqsClient } from '../aws/sqsClient.js';
-import { createEventBridgeClient, createS3Client, createSnsClient } from '../aws/tapClients.js';
+import { createEventBridgeClient, createS3Client, createSnsClient } from '../aws/serviceClients.js';
 import type { DeliveryTracker, DeliveryTrackerOptions } from '../delivery/deliveryTracker.js';
 import { openEventBridgeTap } from '../delivery/eventBridgeTap.js';
 import { openDeliveryTracker, type OpenTracker } from '../delivery/openTracker.js';

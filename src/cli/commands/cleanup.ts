@@ -23,7 +23,7 @@ export async function cleanupCommand(args: CleanupArgs): Promise<void> {
   const aws = { region: args.region, profile: args.profile, endpointUrl: args.endpointUrl };
   const [{ createSqsClient }, { createEventBridgeClient, createSnsClient }, { describeLeftover, findLeftovers, removeLeftovers }] = await Promise.all([
     import('../../aws/sqsClient.js'),
-    import('../../aws/tapClients.js'),
+    import('../../aws/serviceClients.js'),
     import('../../delivery/leftovers.js'),
   ]);
   const clients = { sqs: await createSqsClient(aws, [], note), sns: await createSnsClient(aws, note), events: await createEventBridgeClient(aws, note) };

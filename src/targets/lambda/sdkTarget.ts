@@ -100,7 +100,12 @@ export function createSdkLambdaTarget(options: SdkLambdaTargetOptions): Target {
         const end = performance.now();
         const failed = failedOutcome(error as SdkError, sentAt, end - start, epochAt(end), request);
         const reason: unknown = deadline.signal.reason;
-        if (failed.class === 'timeout' && reason instanceof Error && reason.name === 'TimeoutError') {
+        // The deadline fired: a timeout, however the SDK came to say so (an answer whose body the
+        // abort cut reaches us as a failed parse of a 200, not as an AbortError).
+        if (deadline.signal.aborted && reason instanceof Error && reason.name === 'TimeoutError') {
+          failed.class = 'timeout';
+          delete failed.statusCode;
+          delete failed.refusedByService;
           failed.errorType = 'TimeoutError';
           failed.errorMessage = reason.message;
         }

@@ -1,0 +1,87 @@
+/** `lambench coldstart <function> -n N`: cold starts forced one by one, measured, the configuration put back. */
+import { InterruptedError, TargetUnavailableError, UsageError } from '../../errors.js';
+import { formatLatencyUs } from '../../latencyText.js';
+import type { LatencySummary } from '../../metrics/histogram.js';
+import { oneLine } from '../../terminalText.js';
+import { listenForInterrupts } from '../interrupts.js';
+import { styleFor } from '../style.js';
+
+export interface ColdStartArgs {
+  function?: string;
+  count?: number;
+  warm?: number;
+  payload?: string;
+  payloadFile?: string;
+  qualifier?: string;
+  json?: boolean;
+  region?: string;
+  profile?: string;
+  endpointUrl?: string;
+}
+
+const MAX_COLD = 1000;
+
+export async function coldStartCommand(args: ColdStartArgs): Promise<void> {
+  if (!args.function) throw new UsageError('name the function: lambench coldstart <function> -n 5');
+  const count = args.count ?? 5;
+  const warm = args.warm ?? 1;
+  if (!(Number.isInteger(count) && count > 0 && count <= MAX_COLD)) throw new UsageError(`-n ${args.count} must be a whole number from 1 to ${MAX_COLD} (each cold start is a configuration change)`);
+  if (!(Number.isInteger(warm) && warm >= 0)) throw new UsageError(`--warm ${args.warm} must be a whole number, 0 or more`);
+  const [{ readPayloadText, encodeJsonPayload }, { createLambdaControlClient }, { regionFromArn }, { measureColdStarts }] = await Promise.all([
+    import('../../targets/request/payload.js'),
+    import('../../aws/lambdaControl.js'),
+    import('../../aws/awsConfig.js'),
+    import('../../run/coldStart.js'),
+  ]);
+  const read = await readPayloadText({ payload: args.payload ?? '{}', ...(args.payloadFile !== undefined && { payloadFile: args.payloadFile, payload: undefined }) });
+  const payload = encodeJsonPayload(read.text, read.source, read.bytes);
+  const note = (message: string) => process.stderr.write(`lambench: note: ${oneLine(message)}\n`);
+  const [name, nameQualifier] = args.function.startsWith('arn:') ? [args.function, undefined] : (args.function.split(':') as [string, string | undefined]);
+  const qualifier = args.qualifier ?? nameQualifier;
+  const lambda = await createLambdaControlClient({ region: args.region, profile: args.profile, endpointUrl: args.endpointUrl }, note, regionFromArn(name));
+  const style = styleFor(process.stdout);
+  const interrupts = listenForInterrupts(undefined, undefined, "the function's configuration is being put back");
+  let result;
+  try {
+    result = await measureColdStarts({
+      lambda,
+      functionName: name,
+      ...(qualifier !== undefined && { qualifier }),
+      count,
+      warm,
+      payload,
+      signal: interrupts.stop,
+      note,
+      onCall: (call) => {
+        if (args.json) return void process.stdout.write(`${JSON.stringify({ type: 'call', ...call })}\n`);
+        const init = call.initDurationMs !== undefined ? `  init ${call.initDurationMs.toFixed(1)} ms` : call.kind === 'cold' ? style.red('  no Init Duration: an environment was reused') : '';
+        const duration = call.durationMs !== undefined ? `  duration ${call.durationMs.toFixed(1)} ms` : '';
+        process.stdout.write(`${call.kind === 'cold' ? style.bold(`cold ${call.index}`) : style.dim(`warm ${call.index}`)}  ${call.latencyMs.toFixed(1)} ms${init}${duration}${call.functionError ? style.red(`  ${call.functionError}`) : ''}\n`);
+      },
+    });
+  } finally {
+    interrupts.dispose();
+    lambda.destroy();
+  }
+  if (args.json) process.stdout.write(`${JSON.stringify({ type: 'summary', ...result })}\n`);
+  else process.stdout.write(renderColdStarts(result));
+  if (!result.restored) throw new TargetUnavailableError(`${result.functionName}'s configuration could not be put back: see the note above for the command that does it`);
+  if (result.interrupted) throw new InterruptedError('interrupted: the configuration was put back');
+}
+
+function renderColdStarts(result: Awaited<ReturnType<typeof import('../../run/coldStart.js').measureColdStarts>>): string {
+  const row = (label: string, summary: LatencySummary | undefined) =>
+    `${label.padEnd(22)}${(['p50', 'p90', 'p99', 'max'] as const).map((key) => (summary ? formatLatencyUs(summary[key]) : '—').padStart(10)).join('')}${summary ? `   (${summary.count})` : ''}`;
+  return [
+    `lambench coldstart ${oneLine(result.functionName)}: ${result.coldCalls} cold call${result.coldCalls === 1 ? '' : 's'}, each after a configuration change`,
+    `${''.padEnd(22)}${['p50', 'p90', 'p99', 'max'].map((key) => key.padStart(10)).join('')}`,
+    row('init duration', result.initDurationUs),
+    row('first call latency', result.firstCallLatencyUs),
+    row('first call duration', result.firstCallDurationUs),
+    row('warm call latency', result.warmLatencyUs),
+    row('warm call duration', result.warmDurationUs),
+    ...(result.notCold > 0 ? [`  ${result.notCold} "cold" call(s) had no Init Duration: Lambda reused an environment (they are left out of init duration)`] : []),
+    ...(result.functionErrors > 0 ? [`  ${result.functionErrors} call(s) ended in a function error`] : []),
+    `  configuration ${result.restored ? 'put back as it was (read back to check)' : 'NOT put back'}`,
+  ].join('\n') + '\n';
+}

@@ -1,0 +1,189 @@
+/**
+ * `lambench coldstart <function> -n N`: cold starts on demand, the way the peers force them
+ * (lumigo's measure-lambda-cold-start, power-tuning): before each cold call, a configuration change
+ * (an environment variable, `LAMBENCH_COLDSTART`, set to a new value) makes Lambda retire the warm
+ * execution environments; lambench waits for `LastUpdateStatus: Successful`, calls once
+ * synchronously with the log tail (its REPORT line's Init Duration is the cold start), then makes
+ * `--warm` calls on the now-warm environment to compare against.
+ *
+ * The original configuration is always put back: at the end, on an error, and on Ctrl-C (the
+ * caller's signal stops the calls; the restore still runs), and read back to check. It refuses to
+ * start when it could not read the configuration it would have to restore. Only `$LATEST` can be
+ * changed: a published version's configuration is immutable (an alias points at one), so a
+ * qualified call is refused with what to do instead.
+ */
+import { GetFunctionConfigurationCommand, InvokeCommand, UpdateFunctionConfigurationCommand, type FunctionConfiguration, type LambdaClient } from '@aws-sdk/client-lambda';
+import { parseReportLine } from '../aws/lambdaLog.js';
+import { awsErrorName, isAccessDenied } from '../aws/lambdaControl.js';
+import { TargetUnavailableError, UsageError, messageOf } from '../errors.js';
+import { createHistogram, recordMs, summarize, type LatencySummary } from '../metrics/histogram.js';
+import { sleep } from '../time.js';
+
+/** The variable changed to force a new execution environment. */
+export const COLDSTART_VARIABLE = 'LAMBENCH_COLDSTART';
+/** How long an update may take to become Successful before it counts as stuck. */
+const UPDATE_WAIT_MS = 120_000;
+const POLL_EVERY_MS = 250;
+
+export interface ColdStartOptions {
+  lambda: LambdaClient;
+  functionName: string;
+  qualifier?: string;
+  /** Cold calls to make. */
+  count: number;
+  /** Warm calls after each cold one. */
+  warm: number;
+  payload: Uint8Array;
+  signal?: AbortSignal;
+  note(message: string): void;
+  onCall?(call: ColdStartCall): void;
+}
+
+export interface ColdStartCall {
+  index: number;
+  kind: 'cold' | 'warm';
+  requestId?: string;
+  latencyMs: number;
+  durationMs?: number;
+  initDurationMs?: number;
+  billedDurationMs?: number;
+  functionError?: string;
+}
+
+export interface ColdStartResult {
+  functionName: string;
+  coldCalls: number;
+  /** Cold calls whose REPORT had no Init Duration (Lambda reused an environment anyway). */
+  notCold: number;
+  initDurationUs?: LatencySummary;
+  firstCallLatencyUs?: LatencySummary;
+  firstCallDurationUs?: LatencySummary;
+  warmLatencyUs?: LatencySummary;
+  warmDurationUs?: LatencySummary;
+  functionErrors: number;
+  restored: boolean;
+  interrupted: boolean;
+}
+
+export async function measureColdStarts(options: ColdStartOptions): Promise<ColdStartResult> {
+  const { lambda, functionName } = options;
+  if (options.qualifier !== undefined && options.qualifier !== '$LATEST') {
+    throw new UsageError(`${functionName}:${options.qualifier}: a published version's configuration cannot be changed (an alias points at one), so lambench cannot force its cold starts; run coldstart on $LATEST (no qualifier), or publish a new version and call it once per version`);
+  }
+  const original = await readConfiguration(lambda, functionName);
+  if (original.LastUpdateStatus === 'InProgress') await waitUntilUpdated(lambda, functionName);
+  const variables = original.Environment?.Variables ?? {};
+  const histograms = { init: createHistogram(), firstLatency: createHistogram(), firstDuration: createHistogram(), warmLatency: createHistogram(), warmDuration: createHistogram() };
+  const result: ColdStartResult = { functionName, coldCalls: 0, notCold: 0, functionErrors: 0, restored: false, interrupted: false };
+  const nonce = Date.now().toString(36);
+  let changed = false;
+  try {
+    for (let index = 1; index <= options.count && !options.signal?.aborted; index += 1) {
+      changed = true;
+      await update(lambda, functionName, { ...variables, [COLDSTART_VARIABLE]: `${nonce}-${index}` });
+      await waitUntilUpdated(lambda, functionName, options.signal);
+      if (options.signal?.aborted) break;
+      const cold = await call(lambda, functionName, options.payload, index, 'cold');
+      result.coldCalls += 1;
+      if (cold.functionError) result.functionErrors += 1;
+      recordMs(histograms.firstLatency, cold.latencyMs);
+      if (cold.durationMs !== undefined) recordMs(histograms.firstDuration, cold.durationMs);
+      if (cold.initDurationMs !== undefined) recordMs(histograms.init, cold.initDurationMs);
+      else result.notCold += 1;
+      options.onCall?.(cold);
+      for (let warm = 0; warm < options.warm && !options.signal?.aborted; warm += 1) {
+        const again = await call(lambda, functionName, options.payload, index, 'warm');
+        if (again.functionError) result.functionErrors += 1;
+        recordMs(histograms.warmLatency, again.latencyMs);
+        if (again.durationMs !== undefined) recordMs(histograms.warmDuration, again.durationMs);
+        options.onCall?.(again);
+      }
+    }
+  } finally {
+    if (changed) result.restored = await restore(lambda, functionName, original, options.note);
+    else result.restored = true;
+  }
+  result.interrupted = Boolean(options.signal?.aborted);
+  const put = (key: keyof ColdStartResult, histogram: ReturnType<typeof createHistogram>) => {
+    const summary = summarize(histogram);
+    if (summary) Object.assign(result, { [key]: summary });
+  };
+  put('initDurationUs', histograms.init);
+  put('firstCallLatencyUs', histograms.firstLatency);
+  put('firstCallDurationUs', histograms.firstDuration);
+  put('warmLatencyUs', histograms.warmLatency);
+  put('warmDurationUs', histograms.warmDuration);
+  return result;
+}
+
+async function readConfiguration(lambda: LambdaClient, functionName: string): Promise<FunctionConfiguration> {
+  try {
+    return await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }));
+  } catch (error) {
+    const name = awsErrorName(error);
+    if (name === 'ResourceNotFoundException') throw new TargetUnavailableError(`function ${functionName} not found: check the name, --region and --endpoint-url; nothing was changed`, { cause: error });
+    if (isAccessDenied(error)) throw new TargetUnavailableError(`not allowed to read ${functionName}'s configuration (lambda:GetFunctionConfiguration): lambench must read it to put it back afterwards, so it changes nothing without it`, { cause: error });
+    throw new TargetUnavailableError(`cannot read ${functionName}'s configuration (${name || messageOf(error)}): lambench must read it to put it back afterwards, so it changes nothing without it`, { cause: error });
+  }
+}
+
+async function update(lambda: LambdaClient, functionName: string, variables: Record<string, string>): Promise<void> {
+  try {
+    await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: functionName, Environment: { Variables: variables } }));
+  } catch (error) {
+    if (isAccessDenied(error)) throw new TargetUnavailableError(`not allowed to change ${functionName}'s configuration (lambda:UpdateFunctionConfiguration), which forcing a cold start needs`, { cause: error });
+    throw error;
+  }
+}
+
+/** Waits for `LastUpdateStatus: Successful`; a Failed update, or one stuck past UPDATE_WAIT_MS, is an error. */
+async function waitUntilUpdated(lambda: LambdaClient, functionName: string, signal?: AbortSignal): Promise<void> {
+  const until = Date.now() + UPDATE_WAIT_MS;
+  for (;;) {
+    const configuration = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }));
+    if (configuration.LastUpdateStatus === 'Successful' || configuration.LastUpdateStatus === undefined) return;
+    if (configuration.LastUpdateStatus === 'Failed') throw new TargetUnavailableError(`${functionName}'s configuration update failed (${configuration.LastUpdateStatusReason ?? 'no reason given'})`);
+    if (Date.now() > until) throw new TargetUnavailableError(`${functionName}'s configuration update was still ${configuration.LastUpdateStatus} after ${UPDATE_WAIT_MS / 1000} s`);
+    if (signal?.aborted) return;
+    await sleep(POLL_EVERY_MS, signal);
+  }
+}
+
+async function call(lambda: LambdaClient, functionName: string, payload: Uint8Array, index: number, kind: 'cold' | 'warm'): Promise<ColdStartCall> {
+  const start = performance.now();
+  const answer = await lambda.send(new InvokeCommand({ FunctionName: functionName, InvocationType: 'RequestResponse', LogType: 'Tail', Payload: payload }));
+  const latencyMs = performance.now() - start;
+  const report = answer.LogResult ? parseReportLine(Buffer.from(answer.LogResult, 'base64').toString('utf8')) : undefined;
+  return {
+    index,
+    kind,
+    latencyMs,
+    ...(answer.$metadata.requestId && { requestId: answer.$metadata.requestId }),
+    ...(report && { durationMs: report.durationMs, billedDurationMs: report.billedDurationMs }),
+    ...(report?.initDurationMs !== undefined && { initDurationMs: report.initDurationMs }),
+    ...(answer.FunctionError && { functionError: answer.FunctionError }),
+  };
+}
+
+/**
+ * Puts the original environment back (exactly: no variables if it had none), waits for it to be
+ * applied, and reads it back. A restore that fails is said with the command that does it by hand.
+ */
+async function restore(lambda: LambdaClient, functionName: string, original: FunctionConfiguration, note: (message: string) => void): Promise<boolean> {
+  const variables = original.Environment?.Variables ?? {};
+  try {
+    await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: functionName, Environment: { Variables: variables } }));
+    await waitUntilUpdated(lambda, functionName);
+    const now = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }));
+    const back = now.Environment?.Variables ?? {};
+    if (JSON.stringify(sortKeys(back)) !== JSON.stringify(sortKeys(variables))) throw new Error(`read back ${JSON.stringify(back)}, not the original ${JSON.stringify(variables)}`);
+    return true;
+  } catch (error) {
+    note(`could not put ${functionName}'s environment back (${messageOf(error)}): restore it with: aws lambda update-function-configuration --function-name ${functionName} --environment '${JSON.stringify({ Variables: variables })}'`);
+    return false;
+  }
+}
+
+function sortKeys(record: Record<string, string>): [string, string][] {
+  return Object.entries(record).sort(([a], [b]) => a.localeCompare(b));
+}
