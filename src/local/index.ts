@@ -6,6 +6,9 @@
  * CloudWatch Logs holding every invocation's log lines (cloudWatchLogs.ts), all on
  * 127.0.0.1. Usable as a library: tests start and stop it in-process; `lambench local` starts it
  * in the foreground.
+ *
+ * A little over 300 lines on purpose: this is the one place every part is built, wired, started and
+ * stopped in order, and LocalStackOptions documents each knob where it is read.
  */
 import type { Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
