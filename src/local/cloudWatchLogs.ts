@@ -153,7 +153,7 @@ export class CloudWatchLogs {
       const boundary = page.length > 0 && firstOfStream.has(event);
       if (full || boundary) {
         const last = page[page.length - 1]!;
-        return { events: page, nextToken: writeToken({ t: last.timestamp, s: last.seq, b: boundary && !full }) };
+        return { events: page, nextToken: writeToken({ t: last.timestamp, s: last.seq, b: boundary }) };
       }
       page.push(event);
       bytes += size;
