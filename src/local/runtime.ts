@@ -228,7 +228,8 @@ export class FunctionRuntime {
       if (outcome.functionError) status = 'error';
     }
     // A timed-out environment is torn down, as Lambda does, and so is one a configuration change retired; the next call starts cold.
-    if (status !== 'timeout' && environment.generation === (this.generations.get(fn.name) ?? 0)) {
+    const retired = input.executedVersion === '$LATEST' && environment.generation !== (this.generations.get(fn.name) ?? 0);
+    if (status !== 'timeout' && !retired) {
       const pool = this.idle.get(poolKey) ?? [];
       pool.push(environment);
       this.idle.set(poolKey, pool);
