@@ -181,6 +181,7 @@ export function describeStack(stack: LocalStack): string {
     `  lambench invoke ${stack.apiUrl}/run --type event --async-via body --payload '{"number": 3}'`,
     `  lambench invoke flaky --type event --payload '{"fail": true}' --wait --destination-queue ${stack.queues['lambench-failure'] ?? 'URL'}`,
     `  aws lambda invoke --function-name square --payload '{"number": 4}' out.json   ${style.dim('(AWS CLI v2: add --cli-binary-format raw-in-base64-out)')}`,
+    `  aws logs filter-log-events --log-group-name /aws/lambda/square --filter-pattern '"REPORT"'   ${style.dim('# every REPORT line (AWS_ENDPOINT_URL_CLOUDWATCH_LOGS)')}`,
     `  aws sqs receive-message --endpoint-url ${env.AWS_ENDPOINT_URL_SQS} --queue-url ${stack.queues['lambench-success'] ?? 'URL'}`,
     `  aws sqs send-message --endpoint-url ${env.AWS_ENDPOINT_URL_SQS} --queue-url ${stack.queues['lambench-orders'] ?? 'URL'} --message-body '{"fail": true}'   ${style.dim('# → orders, then lambench-orders-dlq')}`,
     '',
