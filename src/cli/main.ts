@@ -206,13 +206,15 @@ async function parse(argv: string[]): Promise<void> {
     )
     .command(
       'local',
-      'start the built-in local stack (Lambda API, API Gateway-like front, SQS, SNS, S3, EventBridge) on 127.0.0.1',
+      'start the built-in local stack (Lambda API, API Gateway-like front, SQS, SNS, S3, EventBridge, CloudWatch Logs) on 127.0.0.1',
       (y) =>
         y.options({
           port: { type: 'number', default: 0, describe: 'Invoke API port (0 = any free port)' },
           'api-port': { type: 'number', default: 0, describe: 'API Gateway-like HTTP front port (0 = any free port)' },
           'sqs-port': { type: 'number', default: 0, describe: 'SQS port, also SNS and S3 (0 = any free port)' },
           'events-port': { type: 'number', default: 0, describe: 'EventBridge port (0 = any free port)' },
+          'logs-port': { type: 'number', default: 0, describe: 'CloudWatch Logs port (0 = any free port)' },
+          'logs-delay': { type: 'string', default: '0s', describe: "CloudWatch Logs' ingestion delay: log events become readable this long after they were written, e.g. 2s" },
           'api-timeout': { type: 'string', default: '29s', describe: "the front's integration timeout (API Gateway's 29 s) → 504" },
           'api-async-status': { type: 'number', default: 200, describe: 'status the front answers an accepted async event with: 200 (API Gateway default) or 202' },
           functions: { type: 'string', describe: 'folder of your own handlers (*.js / *.mjs exporting handler)' },

@@ -1,20 +1,18 @@
 /**
  * The local EventBridge over HTTP, as `@aws-sdk/client-eventbridge` and `aws events --endpoint-url`
- * speak it: `POST /` with `X-Amz-Target: AWSEvents.<Operation>` and an `application/x-amz-json-1.1`
- * body; errors as `{"__type", "message"}` with the exception's name in `x-amzn-ErrorType` too.
+ * speak it: `X-Amz-Target: AWSEvents.<Operation>` over the JSON protocol (jsonProtocol.ts).
  * Operations: CreateEventBus, DeleteEventBus, ListEventBuses, DescribeEventBus, PutRule,
  * DescribeRule, ListRules, DeleteRule, PutTargets, RemoveTargets, ListTargetsByRule, PutEvents.
  */
-import { randomUUID } from 'node:crypto';
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { Server } from 'node:http';
 import { AwsServiceError } from './awsErrors.js';
 import type { EventBridge, PutEventsEntry } from './eventBridge.js';
-import { header, readBody } from './http.js';
+import { createJsonProtocolServer, type JsonInput } from './jsonProtocol.js';
 
 /** PutEvents takes at most 256 KB; the other operations far less. */
 const BODY_LIMIT_BYTES = 256 * 1024;
 
-type Input = Record<string, unknown>;
+type Input = JsonInput;
 type Operation = (bus: EventBridge, input: Input) => unknown;
 
 const OPERATIONS: Record<string, Operation> = {
@@ -57,42 +55,13 @@ const OPERATIONS: Record<string, Operation> = {
 };
 
 export function createEventBridgeServer(bus: EventBridge, onWarning?: (message: string) => void): Server {
-  return createServer((req, res) => {
-    const requestId = randomUUID();
-    (async () => {
-      const target = header(req, 'x-amz-target') ?? '';
-      const operation = OPERATIONS[target.replace(/^AWSEvents\./, '')];
-      const { data, tooLarge } = await readBody(req, BODY_LIMIT_BYTES);
-      if (req.method !== 'POST' || !target.startsWith('AWSEvents.') || !operation) {
-        throw new AwsServiceError(400, 'UnknownOperationException', `Unknown operation ${target || `${req.method} ${req.url}`}: this local EventBridge serves ${Object.keys(OPERATIONS).join(', ')}`);
-      }
-      if (tooLarge) throw new AwsServiceError(413, 'ValidationException', `Request must be smaller than ${BODY_LIMIT_BYTES} bytes`);
-      let input: Input = {};
-      const text = data.toString('utf8');
-      if (text.trim() !== '') {
-        try {
-          input = JSON.parse(text) as Input;
-        } catch (error) {
-          throw new AwsServiceError(400, 'SerializationException', `Could not parse request body into json: ${(error as Error).message}`);
-        }
-      }
-      send(res, 200, await operation(bus, input ?? {}), requestId);
-    })().catch((error: unknown) => {
-      const failure = error instanceof AwsServiceError ? error : new AwsServiceError(500, 'InternalException', (error as Error).message);
-      if (failure.statusCode >= 500) onWarning?.(`EventBridge: ${failure.message}`);
-      if (res.headersSent) res.destroy();
-      else send(res, failure.statusCode, { __type: failure.errorType, message: failure.message }, requestId, failure.errorType);
-    });
+  return createJsonProtocolServer({
+    targetPrefix: 'AWSEvents',
+    name: 'EventBridge',
+    operations: Object.fromEntries(Object.entries(OPERATIONS).map(([name, operation]) => [name, (input: Input) => operation(bus, input)])),
+    bodyLimitBytes: BODY_LIMIT_BYTES,
+    tooLargeError: 'ValidationException',
+    internalError: 'InternalException',
+    ...(onWarning && { onWarning }),
   });
-}
-
-function send(res: ServerResponse, status: number, document: unknown, requestId: string, errorType?: string): void {
-  const body = JSON.stringify(document);
-  res.writeHead(status, {
-    'content-type': 'application/x-amz-json-1.1',
-    'content-length': Buffer.byteLength(body),
-    'x-amzn-requestid': requestId,
-    ...(errorType && { 'x-amzn-errortype': errorType }),
-  });
-  res.end(body);
 }

@@ -67,6 +67,7 @@ export const FAULT_EXAMPLES = "e.g. 'lambda:square:error p=0.2', 'api:latency 50
 export const LAMBDA_OPERATIONS = [
   'Invoke',
   'GetFunctionConfiguration',
+  'UpdateFunctionConfiguration',
   'GetFunctionEventInvokeConfig',
   'PutFunctionEventInvokeConfig',
   'UpdateFunctionEventInvokeConfig',

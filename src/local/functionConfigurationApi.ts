@@ -1,46 +1,86 @@
 /**
  * The Lambda control plane's GetFunctionConfiguration (`GET /2015-03-31/functions/{name}/configuration`,
- * `?Qualifier=`), answered from the local functions' settings in the shape the SDK and the AWS CLI
- * read: what lambench's discovery asks of a function (its timeout, for the visibility-timeout check;
- * its memory, architecture and log group; its async DLQ, a queue's or a topic's ARN), each settable
- * per function (memorySize, timeout, architecture, deadLetterTarget, logFormat, logGroup). Read-only:
- * UpdateFunctionConfiguration is not served.
+ * `?Qualifier=`) and UpdateFunctionConfiguration (`PUT` on the same path, $LATEST only), in the
+ * shape the SDK and the AWS CLI read: what lambench's discovery asks of a function (its timeout,
+ * for the visibility-timeout check; its memory, architecture and log group; its async DLQ, a
+ * queue's or a topic's ARN), each settable per function at start (memorySize, timeout,
+ * architecture, deadLetterTarget, logFormat, logGroup), and what an update changed (functionUpdates.ts).
  */
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { notFound, AwsServiceError } from './awsErrors.js';
 import { parseDestination } from './destinationArns.js';
 import { resolveInvocationTarget, type LocalFunction } from './functionRegistry.js';
+import { initialRevision, type FunctionUpdates } from './functionUpdates.js';
+import { readBody } from './http.js';
+import { versionConfig } from './localFunction.js';
 
 const CONFIGURATION_PATH = /^\/2015-03-31\/functions\/([^/]+)\/configuration\/?$/;
+const BODY_LIMIT_BYTES = 64 * 1024;
+const STARTED_AT = new Date().toISOString().replace('Z', '+0000');
 
 export function isFunctionConfigurationPath(pathname: string): boolean {
   return CONFIGURATION_PATH.test(pathname);
 }
 
-export function answerFunctionConfiguration(functions: Map<string, LocalFunction>, region: string, url: URL, method: string | undefined, res: ServerResponse, requestId: string): void {
-  if (method !== 'GET') throw new AwsServiceError(405, 'UnknownOperationException', `Unknown operation ${method} ${url.pathname}: this local stack reads a function's configuration, it does not change it`);
+export async function handleFunctionConfigurationRequest(
+  functions: Map<string, LocalFunction>,
+  region: string,
+  updates: FunctionUpdates,
+  req: IncomingMessage,
+  url: URL,
+  res: ServerResponse,
+  requestId: string,
+): Promise<void> {
+  const method = req.method ?? 'GET';
+  const body = method === 'PUT' ? await readBody(req, BODY_LIMIT_BYTES) : (req.resume(), undefined);
+  if (method !== 'GET' && method !== 'PUT') throw new AwsServiceError(405, 'UnknownOperationException', `Unknown operation ${method} ${url.pathname}: GET reads a function's configuration, PUT updates it`);
   const target = resolveInvocationTarget(functions, region, decodeURIComponent(CONFIGURATION_PATH.exec(url.pathname)![1]!), url.searchParams.get('Qualifier') ?? undefined);
   if ('notFound' in target) throw notFound(target.notFound);
   if ('conflict' in target) throw new AwsServiceError(400, 'InvalidParameterValueException', target.conflict);
   const { fn, executedVersion } = target;
+  if (body) {
+    const qualifier = target.invokedArn.split(':')[7];
+    if (qualifier !== undefined && qualifier !== '$LATEST') {
+      throw new AwsServiceError(400, 'InvalidParameterValueException', `Unsupported qualifier ${qualifier}: a published version's configuration cannot change; update the unqualified function ($LATEST) and publish a new version`);
+    }
+    if (body.tooLarge) throw new AwsServiceError(413, 'RequestTooLargeException', `Request must be smaller than ${BODY_LIMIT_BYTES} bytes`);
+    let document: unknown;
+    try {
+      document = JSON.parse(body.data.toString('utf8') || '{}');
+    } catch (error) {
+      throw new AwsServiceError(400, 'InvalidRequestContentException', `Could not parse request body into json: ${(error as Error).message}`);
+    }
+    updates.update(fn, document);
+  }
+  const answer = JSON.stringify(configurationDocument(fn, executedVersion, region));
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(answer), 'x-amzn-requestid': requestId });
+  res.end(answer);
+}
+
+/** FunctionConfiguration, as GetFunctionConfiguration and UpdateFunctionConfiguration answer it. */
+function configurationDocument(fn: LocalFunction, version: string, region: string): Record<string, unknown> {
   const { config } = fn;
+  const current = versionConfig(fn, version);
+  const changes = version === '$LATEST' ? fn.latest : undefined;
   const deadLetter = config.deadLetterQueue === null ? undefined : parseDestination(config.deadLetterQueue, region);
-  const body = JSON.stringify({
+  return {
     FunctionName: fn.name,
-    FunctionArn: executedVersion === '$LATEST' ? fn.arn : `${fn.arn}:${executedVersion}`,
+    FunctionArn: version === '$LATEST' ? fn.arn : `${fn.arn}:${version}`,
     Runtime: 'nodejs20.x',
     Handler: 'index.handler',
     Role: `arn:aws:iam::${fn.arn.split(':')[4]}:role/lambench-local`,
-    Timeout: config.timeoutSeconds,
-    MemorySize: config.memorySize,
-    Version: executedVersion,
+    Description: current.description,
+    Timeout: current.timeoutSeconds,
+    MemorySize: current.memorySize,
+    LastModified: changes?.lastModified ?? STARTED_AT,
+    Version: version,
+    ...(Object.keys(current.variables).length > 0 && { Environment: { Variables: current.variables } }),
+    RevisionId: changes?.revisionId ?? initialRevision(fn),
     State: 'Active',
-    LastUpdateStatus: 'Successful',
+    LastUpdateStatus: changes?.lastUpdateStatus ?? 'Successful',
     PackageType: 'Zip',
     Architectures: [config.architecture],
     LoggingConfig: { LogFormat: config.logFormat, LogGroup: config.logGroup },
     ...(deadLetter && 'arn' in deadLetter && { DeadLetterConfig: { TargetArn: deadLetter.arn } }),
-  });
-  res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-amzn-requestid': requestId });
-  res.end(body);
+  };
 }

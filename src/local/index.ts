@@ -1,15 +1,22 @@
 /**
  * The built-in local stack: a Lambda Invoke API that runs JavaScript handlers, an API Gateway-like
  * HTTP front over the same functions, SQS from an emulator, destinations and DLQs wired to it, an
- * EventBridge with buses, rules and SQS targets (eventBridge.ts), and
- * SQS event source mappings (the Lambda API's …/event-source-mappings, with pollers), all on
+ * EventBridge with buses, rules and SQS targets (eventBridge.ts),
+ * SQS event source mappings (the Lambda API's …/event-source-mappings, with pollers), and a
+ * CloudWatch Logs holding every invocation's log lines (cloudWatchLogs.ts), all on
  * 127.0.0.1. Usable as a library: tests start and stop it in-process; `lambench local` starts it
  * in the foreground.
+ *
+ * A little over 300 lines on purpose: this is the one place every part is built, wired, started and
+ * stopped in order, and LocalStackOptions documents each knob where it is read.
  */
 import type { Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { createApiGatewayServer } from './apiGateway.js';
 import { AsyncInvoker, type AsyncCompletion } from './asyncInvoker.js';
+import { CloudWatchLogs } from './cloudWatchLogs.js';
+import { createCloudWatchLogsServer } from './cloudWatchLogsApi.js';
+import { FunctionUpdates } from './functionUpdates.js';
 import { EventBridge } from './eventBridge.js';
 import { createEventBridgeServer } from './eventBridgeApi.js';
 import { EventSourceMappings, type EventSourceMappingConfiguration } from './eventSourceMappings.js';
@@ -39,6 +46,17 @@ export interface LocalStackOptions {
   sqsPort?: number;
   /** The local EventBridge's port; 0 (the default) picks a free one. */
   eventsPort?: number;
+  /** The local CloudWatch Logs' port; 0 (the default) picks a free one. */
+  logsPort?: number;
+  /**
+   * How long after its timestamp a log event becomes readable through the CloudWatch Logs endpoint
+   * (CloudWatch Logs' ingestion delay, seconds in AWS); 0, the default, at once.
+   */
+  logsDelayMs?: number;
+  /** Each log group keeps its last this many events (50,000 unless set); older ones are dropped. */
+  logsMaxEventsPerGroup?: number;
+  /** How long an UpdateFunctionConfiguration stays `LastUpdateStatus: InProgress` (250 ms unless set). */
+  updateSettleMs?: number;
   /** Event buses to create besides `default` and those the functions' destinations name. */
   eventBuses?: string[];
   region?: string;
@@ -96,6 +114,8 @@ export interface LocalStack {
   sqsUrl: string;
   /** The local EventBridge (AWSEvents.* over JSON 1.1), e.g. http://127.0.0.1:4568. */
   eventsUrl: string;
+  /** The local CloudWatch Logs (Logs_20140328.* over JSON 1.1): every invocation's log lines, one stream per execution environment. */
+  logsUrl: string;
   /** Event bus name → ARN, `default` first. */
   eventBuses: Record<string, string>;
   /** Queue name → queue URL (as CreateQueue returned it). */
@@ -159,17 +179,25 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     throw error;
   }
   const eventsServer = createEventBridgeServer(eventBridge, warn);
+  const logs = new CloudWatchLogs(region, {
+    ...(options.logsDelayMs !== undefined && { delayMs: options.logsDelayMs }),
+    ...(options.logsMaxEventsPerGroup !== undefined && { maxEventsPerGroup: options.logsMaxEventsPerGroup }),
+  });
+  const logsServer = createCloudWatchLogsServer(logs, warn);
   let lambdaUrl = '';
   let eventsUrl = '';
-  const runtime = new FunctionRuntime(
-    options.accountConcurrency,
-    options.onLog,
-    (name) => {
+  let logsUrl = '';
+  const runtime = new FunctionRuntime({
+    ...(options.accountConcurrency !== undefined && { accountConcurrency: options.accountConcurrency }),
+    ...(options.onLog && { onLog: options.onLog }),
+    onLogEvents: (fn, streamName, events) => logs.put(fn.config.logGroup, streamName, events),
+    injectedError: (name) => {
       const fault = faults.draw('lambda', name, ['error']).fault;
       return fault && faultMessage(fault);
     },
-    (fn, version) => functionEnvironment(fn, version, region, { fauxqs: sqs.internalEndpoint, lambda: lambdaUrl, events: eventsUrl }),
-  );
+    environmentOf: (fn, version) => functionEnvironment(fn, version, region, { fauxqs: sqs.internalEndpoint, lambda: lambdaUrl, events: eventsUrl, logs: logsUrl }),
+  });
+  const updates = new FunctionUpdates((name) => runtime.retire(name), options.updateSettleMs);
   const writer = new DestinationWriter({
     region,
     fauxqs: sqs,
@@ -200,7 +228,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ...(options.onEventSourceBatch && { onBatch: options.onEventSourceBatch }),
     ...(options.onWarning && { onWarning: options.onWarning }),
   });
-  const lambdaServer = createLambdaApiServer({ functions, region, runtime, asyncInvoker, faults, mappings, configs });
+  const lambdaServer = createLambdaApiServer({ functions, region, runtime, asyncInvoker, faults, mappings, configs, updates });
   const apiServer = createApiGatewayServer({
     functions,
     region,
@@ -215,12 +243,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     lambdaUrl = await listen(lambdaServer, options.port ?? 0);
     apiUrl = await listen(apiServer, options.apiPort ?? 0);
     eventsUrl = await listen(eventsServer, options.eventsPort ?? 0);
+    logsUrl = await listen(logsServer, options.logsPort ?? 0);
     await createDeclared(mappings, [sampleMapping(region)], region, 'the sample mapping');
     await createDeclared(mappings, declared, region);
     await mappings.settled();
   } catch (error) {
     await mappings.stop(0);
-    await Promise.all([close(lambdaServer), close(apiServer), close(eventsServer)]);
+    await Promise.all([close(lambdaServer), close(apiServer), close(eventsServer), close(logsServer)]);
     await sqs.stop();
     throw error;
   }
@@ -233,6 +262,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     apiUrl,
     sqsUrl: sqs.endpoint,
     eventsUrl,
+    logsUrl,
     eventBuses: Object.fromEntries(eventBridge.busNames().map((name) => [name, eventBridge.busArn(name)])),
     queues,
     topics: Object.fromEntries(sqs.topicArns),
@@ -246,6 +276,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       AWS_ENDPOINT_URL_SNS: sqs.endpoint,
       AWS_ENDPOINT_URL_S3: sqs.endpoint,
       AWS_ENDPOINT_URL_EVENTBRIDGE: eventsUrl,
+      AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: logsUrl,
       AWS_REGION: region,
       // The AWS CLI v1 reads only AWS_DEFAULT_REGION.
       AWS_DEFAULT_REGION: region,
@@ -259,8 +290,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     pendingAsync: () => asyncInvoker.pending,
     eventSourceMappings: () => mappings.all(),
     async stop() {
+      updates.stop();
       await Promise.all([asyncInvoker.stop(), mappings.stop()]);
-      await Promise.all([close(lambdaServer), close(apiServer), close(eventsServer)]);
+      await Promise.all([close(lambdaServer), close(apiServer), close(eventsServer), close(logsServer)]);
       await sqs.stop();
     },
   };

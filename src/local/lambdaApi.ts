@@ -9,7 +9,8 @@ import { ASYNC_PAYLOAD_LIMIT_BYTES, CLIENT_CONTEXT_LIMIT_BYTES, SYNC_PAYLOAD_LIM
 import { AwsServiceError, notFound, sendAwsError } from './awsErrors.js';
 import type { AsyncInvoker } from './asyncInvoker.js';
 import { handleEventSourceMappingRequest, isEventSourceMappingPath } from './eventSourceMappingApi.js';
-import { answerFunctionConfiguration, isFunctionConfigurationPath } from './functionConfigurationApi.js';
+import { handleFunctionConfigurationRequest, isFunctionConfigurationPath } from './functionConfigurationApi.js';
+import type { FunctionUpdates } from './functionUpdates.js';
 import { eventInvokeConfigOperation, handleEventInvokeConfigRequest, isEventInvokeConfigPath } from './eventInvokeConfigApi.js';
 import type { EventInvokeConfigs } from './eventInvokeConfigs.js';
 import type { EventSourceMappings } from './eventSourceMappings.js';
@@ -34,6 +35,8 @@ export interface LambdaApiDeps {
   mappings?: EventSourceMappings;
   /** The event invoke configs behind the …/event-invoke-config operations (and the async invoker). */
   configs?: EventInvokeConfigs;
+  /** UpdateFunctionConfiguration's state (GetFunctionConfiguration reads what it changed). */
+  updates: FunctionUpdates;
 }
 
 export function createLambdaApiServer(deps: LambdaApiDeps): Server {
@@ -52,14 +55,11 @@ async function handle(deps: LambdaApiDeps, req: IncomingMessage, res: ServerResp
   refuseIfDenied(deps, req, url);
   if (deps.mappings && isEventSourceMappingPath(url.pathname)) return handleEventSourceMappingRequest(deps.mappings, req, res, url, requestId);
   if (deps.configs && isEventInvokeConfigPath(url.pathname)) return handleEventInvokeConfigRequest(deps.configs, deps.functions, deps.region, req, res, url, requestId);
-  if (isFunctionConfigurationPath(url.pathname)) {
-    req.resume();
-    return answerFunctionConfiguration(deps.functions, deps.region, url, req.method, res, requestId);
-  }
+  if (isFunctionConfigurationPath(url.pathname)) return handleFunctionConfigurationRequest(deps.functions, deps.region, deps.updates, req, url, res, requestId);
   const match = INVOKE_PATH.exec(url.pathname);
   if (req.method !== 'POST' || !match) {
     req.resume();
-    throw new AwsServiceError(404, 'UnknownOperationException', `Unknown operation ${req.method} ${url.pathname}: this local stack serves Invoke, GetFunctionConfiguration, the event invoke config and the event source mapping operations only`);
+    throw new AwsServiceError(404, 'UnknownOperationException', `Unknown operation ${req.method} ${url.pathname}: this local stack serves Invoke, Get/UpdateFunctionConfiguration, the event invoke config and the event source mapping operations only`);
   }
   const invocationType = header(req, 'x-amz-invocation-type') ?? 'RequestResponse';
   if (!['RequestResponse', 'Event', 'DryRun'].includes(invocationType)) {
@@ -155,7 +155,7 @@ function lambdaOperation(method: string | undefined, pathname: string): { operat
   const functionName = named === undefined ? undefined : /(?:function:)?([a-zA-Z0-9-_]+)(?::[^:]+)?$/.exec(decodeURIComponent(named))?.[1];
   const withName = (operation: string) => ({ operation, ...(functionName !== undefined && { functionName }) });
   if (isEventInvokeConfigPath(pathname)) return withName(eventInvokeConfigOperation(method, pathname));
-  if (isFunctionConfigurationPath(pathname)) return withName('GetFunctionConfiguration');
+  if (isFunctionConfigurationPath(pathname)) return withName(method === 'PUT' ? 'UpdateFunctionConfiguration' : 'GetFunctionConfiguration');
   if (isEventSourceMappingPath(pathname)) {
     const single = !/event-source-mappings\/?$/.test(pathname);
     const operation = { GET: single ? 'GetEventSourceMapping' : 'ListEventSourceMappings', POST: 'CreateEventSourceMapping', PUT: 'UpdateEventSourceMapping', DELETE: 'DeleteEventSourceMapping' }[method ?? ''];

@@ -34,5 +34,31 @@ export interface LocalFunction {
   /** Unqualified ARN. */
   arn: string;
   fileUrl: string;
+  /** As loaded at start: every version's, and $LATEST's until UpdateFunctionConfiguration changes it. */
   config: FunctionConfig;
+  /** What UpdateFunctionConfiguration changed on $LATEST (functionUpdates.ts); a published version keeps what it had. */
+  latest?: LatestChanges;
+}
+
+export interface LatestChanges {
+  memorySize?: number;
+  timeoutSeconds?: number;
+  description?: string;
+  /** Environment.Variables: replaces the previous set, as the API does. */
+  variables?: Record<string, string>;
+  lastUpdateStatus: 'InProgress' | 'Successful';
+  revisionId: string;
+  /** As the API writes it, e.g. 2026-12-02T13:05:00.000+0000. */
+  lastModified: string;
+}
+
+/** The settings an invocation of `version` runs with: $LATEST's as updated, a version's as published. */
+export function versionConfig(fn: LocalFunction, version: string): { memorySize: number; timeoutSeconds: number; description: string; variables: Record<string, string> } {
+  const changes = version === '$LATEST' ? fn.latest : undefined;
+  return {
+    memorySize: changes?.memorySize ?? fn.config.memorySize,
+    timeoutSeconds: changes?.timeoutSeconds ?? fn.config.timeoutSeconds,
+    description: changes?.description ?? '',
+    variables: changes?.variables ?? {},
+  };
 }

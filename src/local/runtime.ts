@@ -2,17 +2,20 @@
  * Runs handlers the way the Node.js Lambda runtime does, in this process: each execution
  * environment imports its own copy of the module (a cold start, timed as Init Duration), serves one
  * invocation at a time, and is reused while warm. Logs written with `console` during an invocation
- * are captured per request (AsyncLocalStorage) and framed by START / END / REPORT lines.
+ * are captured per request (AsyncLocalStorage) and framed by START / END / REPORT lines, written in
+ * the function's log format (logLines.ts) to the environment's own log stream.
  *
  * Over 300 lines on purpose: one execution environment's whole life (import, init, invoke,
  * callback and promise handlers, timeout, logs and the REPORT line) reads best in one place.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { format } from 'node:util';
 import { withFunctionEnvironment } from './functionEnvironment.js';
-import type { LocalFunction } from './localFunction.js';
+import { versionConfig, type LocalFunction } from './localFunction.js';
+import { endLine, logStreamName, outputLine, reportLine, startLine, type InvocationStatus, type LogEvent, type LogFormat } from './logLines.js';
 import { RESPONSE_LIMIT_BYTES } from './limits.js';
 
 type Handler = (event: unknown, context: LambdaContext, callback: (error?: unknown, result?: unknown) => void) => unknown;
@@ -46,8 +49,10 @@ export interface InvocationResult {
   payload: string;
   functionError?: 'Handled' | 'Unhandled';
   errorType?: string;
-  /** START … REPORT, as CloudWatch Logs would hold it. */
+  /** START … REPORT, one line per log event, as CloudWatch Logs holds it (in the function's log format). */
   log: string;
+  /** The execution environment's log stream, `YYYY/MM/DD/[VERSION]<32 hex>`. */
+  logStreamName: string;
   durationMs: number;
   initDurationMs?: number;
 }
@@ -55,11 +60,15 @@ export interface InvocationResult {
 interface Environment {
   id: string;
   handler: Handler;
+  streamName: string;
+  /** The function's configuration generation it was made for: an older one is retired, not reused. */
+  generation: number;
 }
 
 interface LogSink {
   requestId: string;
-  text: string;
+  format: LogFormat;
+  events: LogEvent[];
   /** Set when the output goes straight somewhere (module loading), not into an invocation's log. */
   write?: (line: string) => void;
 }
@@ -77,15 +86,15 @@ function captureConsole(): void {
     console[method] = (...args: unknown[]) => {
       const sink = logContext.getStore();
       if (sink === undefined) return original(...args);
-      appendLog(sink, `${new Date().toISOString()}\t${sink.requestId}\t${level}\t${format(...args)}`);
+      const now = Date.now();
+      appendLog(sink, outputLine(sink.format, now, sink.requestId, level, format(...args)), now);
     };
   }
 }
 
-function appendLog(sink: LogSink, line: string): void {
-  const text = line.endsWith('\n') ? line : `${line}\n`;
-  if (sink.write) sink.write(text);
-  else sink.text += text;
+function appendLog(sink: LogSink, message: string, timestamp = Date.now()): void {
+  if (sink.write) sink.write(`${message}\n`);
+  else sink.events.push({ timestamp, message });
 }
 
 /**
@@ -94,25 +103,42 @@ function appendLog(sink: LogSink, line: string): void {
  */
 export function withHandlerConsoleOnStderr<T>(load: () => Promise<T>): Promise<T> {
   captureConsole();
-  return logContext.run({ requestId: 'init', text: '', write: (line) => process.stderr.write(line) }, load);
+  return logContext.run({ requestId: 'init', format: 'Text', events: [], write: (line) => process.stderr.write(line) }, load);
+}
+
+export interface FunctionRuntimeOptions {
+  accountConcurrency?: number;
+  /** Every invocation's log (sync and async), as it completes. */
+  onLog?: (functionName: string, log: string) => void;
+  /** Every invocation's log events, as it completes, with the environment's log stream (the CloudWatch Logs store takes them). */
+  onLogEvents?: (fn: LocalFunction, logStreamName: string, events: LogEvent[]) => void;
+  /** A fault switch: the message of an error this run must fail with instead of running the handler, or undefined. */
+  injectedError?: (functionName: string) => string | undefined;
+  /** The function's environment variables (functionEnvironment.ts), for its init and every invocation; none: the process's own. */
+  environmentOf?: (fn: LocalFunction, executedVersion: string) => Record<string, string>;
 }
 
 export class FunctionRuntime {
   private readonly idle = new Map<string, Environment[]>();
   private readonly inFlight = new Map<string, number>();
+  /** Per function: bumped by retire(), so environments made before are not reused. */
+  private readonly generations = new Map<string, number>();
   private totalInFlight = 0;
   private environmentCount = 0;
+  private readonly accountConcurrency: number;
 
-  constructor(
-    private readonly accountConcurrency = 1000,
-    /** Every invocation's log (sync and async), as it completes. */
-    private readonly onLog?: (functionName: string, log: string) => void,
-    /** A fault switch: the message of an error this run must fail with instead of running the handler, or undefined. */
-    private readonly injectedError?: (functionName: string) => string | undefined,
-    /** The function's environment variables (functionEnvironment.ts), for its init and every invocation; none: the process's own. */
-    private readonly environmentOf?: (fn: LocalFunction, executedVersion: string) => Record<string, string>,
-  ) {
+  constructor(private readonly options: FunctionRuntimeOptions = {}) {
+    this.accountConcurrency = options.accountConcurrency ?? 1000;
     captureConsole();
+  }
+
+  /**
+   * Retires a function's $LATEST execution environments, as a configuration change does: idle ones
+   * go now, busy ones when their invocation ends; the next call starts cold in a new log stream.
+   */
+  retire(functionName: string): void {
+    this.generations.set(functionName, (this.generations.get(functionName) ?? 0) + 1);
+    this.idle.delete(`${functionName}:$LATEST`);
   }
 
   /**
@@ -137,52 +163,55 @@ export class FunctionRuntime {
   /** Runs one invocation on a reserved unit of concurrency (the caller releases it). */
   async invoke(input: InvocationInput): Promise<InvocationResult> {
     const { fn, requestId } = input;
-    const sink: LogSink = { requestId, text: '' };
+    const sink: LogSink = { requestId, format: fn.config.logFormat, events: [] };
     const poolKey = `${fn.name}:${input.executedVersion}`;
+    const config = versionConfig(fn, input.executedVersion);
     let environment = this.idle.get(poolKey)?.pop();
     let initDurationMs: number | undefined;
     if (environment === undefined) {
       const initStart = performance.now();
+      const fresh = this.newEnvironmentId(fn, input.executedVersion);
       try {
-        environment = await logContext.run(sink, () => this.inEnvironment(input, () => this.createEnvironment(fn)));
+        environment = await logContext.run(sink, () => this.inEnvironment(input, () => this.createEnvironment(fn, fresh)));
       } catch (error) {
         initDurationMs = performance.now() - initStart;
         const document = errorDocument(error, 'Runtime.ImportModuleError');
-        appendLog(sink, `${new Date().toISOString()}\tundefined\tERROR\tUncaught Exception \t${JSON.stringify(document)}`);
-        return this.finish(input, sink, { payload: JSON.stringify(document), functionError: 'Unhandled', errorType: document.errorType }, 0, initDurationMs, 'error');
+        appendLog(sink, outputLine(sink.format, Date.now(), 'undefined', 'ERROR', `Uncaught Exception \t${JSON.stringify(document)}`));
+        const outcome = { payload: JSON.stringify(document), functionError: 'Unhandled' as const, errorType: document.errorType };
+        return this.finish(input, sink, fresh.streamName, outcome, 0, initDurationMs, 'failure');
       }
       initDurationMs = performance.now() - initStart;
     }
 
-    appendLog(sink, `START RequestId: ${requestId} Version: ${input.executedVersion}`);
-    const deadline = Date.now() + fn.config.timeoutSeconds * 1000;
+    appendLog(sink, startLine(sink.format, Date.now(), requestId, input.executedVersion));
+    const deadline = Date.now() + config.timeoutSeconds * 1000;
     const context: LambdaContext = {
       callbackWaitsForEmptyEventLoop: true,
       functionName: fn.name,
       functionVersion: input.executedVersion,
       invokedFunctionArn: input.invokedArn,
-      memoryLimitInMB: String(fn.config.memorySize),
+      memoryLimitInMB: String(config.memorySize),
       awsRequestId: requestId,
-      logGroupName: `/aws/lambda/${fn.name}`,
-      logStreamName: `${new Date().toISOString().slice(0, 10).replace(/-/g, '/')}/[${input.executedVersion}]${environment.id}`,
+      logGroupName: fn.config.logGroup,
+      logStreamName: environment.streamName,
       ...(input.clientContext !== undefined && { clientContext: input.clientContext }),
       getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
     };
     const heapBefore = process.memoryUsage().heapUsed;
     const start = performance.now();
-    const injected = this.injectedError?.(fn.name);
+    const injected = this.options.injectedError?.(fn.name);
     const result: RunResult =
       injected === undefined
-        ? await logContext.run(sink, () => this.inEnvironment(input, () => runWithTimeout(environment.handler, input.event, context, fn.config.timeoutSeconds * 1000)))
+        ? await logContext.run(sink, () => this.inEnvironment(input, () => runWithTimeout(environment.handler, input.event, context, config.timeoutSeconds * 1000)))
         : { error: Object.assign(new Error(injected), { name: 'InjectedFault' }), viaCallback: false };
     const durationMs = performance.now() - start;
-    const memoryUsedMb = Math.min(fn.config.memorySize, 40 + Math.max(0, Math.round((process.memoryUsage().heapUsed - heapBefore) / 1048576)));
+    const memoryUsedMb = Math.min(config.memorySize, 40 + Math.max(0, Math.round((process.memoryUsage().heapUsed - heapBefore) / 1048576)));
 
     let outcome: Pick<InvocationResult, 'payload' | 'functionError' | 'errorType'>;
-    let status: 'ok' | 'error' | 'timeout' = 'ok';
+    let status: InvocationStatus = 'success';
     if ('timedOut' in result) {
       status = 'timeout';
-      const message = `Task timed out after ${fn.config.timeoutSeconds.toFixed(2)} seconds`;
+      const message = `Task timed out after ${config.timeoutSeconds.toFixed(2)} seconds`;
       appendLog(sink, `${new Date().toISOString()} ${requestId} ${message}`);
       outcome = {
         payload: JSON.stringify({ errorType: 'Sandbox.Timedout', errorMessage: `RequestId: ${requestId} Error: ${message}` }),
@@ -192,63 +221,69 @@ export class FunctionRuntime {
     } else if ('error' in result) {
       status = 'error';
       const document = errorDocument(result.error);
-      appendLog(sink, `${new Date().toISOString()}\t${requestId}\tERROR\tInvoke Error \t${JSON.stringify(document)}`);
+      appendLog(sink, outputLine(sink.format, Date.now(), requestId, 'ERROR', `Invoke Error \t${JSON.stringify(document)}`));
       outcome = { payload: JSON.stringify(document), functionError: result.viaCallback ? 'Handled' : 'Unhandled', errorType: document.errorType };
     } else {
       outcome = serializeResult(result.value, requestId);
       if (outcome.functionError) status = 'error';
     }
-    // A timed-out environment is torn down, as Lambda does; the next call starts cold.
-    if (status !== 'timeout') {
+    // A timed-out environment is torn down, as Lambda does, and so is one a configuration change retired; the next call starts cold.
+    const retired = input.executedVersion === '$LATEST' && environment.generation !== (this.generations.get(fn.name) ?? 0);
+    if (status !== 'timeout' && !retired) {
       const pool = this.idle.get(poolKey) ?? [];
       pool.push(environment);
       this.idle.set(poolKey, pool);
     }
-    return this.finish(input, sink, outcome, durationMs, initDurationMs, status, memoryUsedMb);
+    return this.finish(input, sink, environment.streamName, outcome, durationMs, initDurationMs, status, memoryUsedMb);
   }
 
   private finish(
     input: InvocationInput,
     sink: LogSink,
+    streamName: string,
     outcome: Pick<InvocationResult, 'payload' | 'functionError' | 'errorType'>,
     durationMs: number,
     initDurationMs: number | undefined,
-    status: 'ok' | 'error' | 'timeout',
+    given: InvocationStatus,
     memoryUsedMb = 40,
   ): InvocationResult {
     const { requestId, fn } = input;
-    appendLog(sink, `END RequestId: ${requestId}`);
-    const report = [
-      `REPORT RequestId: ${requestId}`,
-      `Duration: ${durationMs.toFixed(2)} ms`,
-      `Billed Duration: ${Math.max(1, Math.ceil(durationMs + (initDurationMs ?? 0)))} ms`,
-      `Memory Size: ${fn.config.memorySize} MB`,
-      `Max Memory Used: ${Math.min(fn.config.memorySize, memoryUsedMb)} MB`,
-      ...(initDurationMs !== undefined ? [`Init Duration: ${initDurationMs.toFixed(2)} ms`] : []),
-      ...(status === 'timeout' ? ['Status: timeout'] : status === 'error' && outcome.errorType?.startsWith('Runtime.') ? ['Status: error'] : []),
-    ];
-    appendLog(sink, `${report.join('\t')}\t`);
-    this.onLog?.(fn.name, sink.text);
+    const memorySizeMb = versionConfig(fn, input.executedVersion).memorySize;
+    // A runtime's own error (Runtime.MarshalError, …) is a failure, not the function's error.
+    const status = given === 'error' && outcome.errorType?.startsWith('Runtime.') ? 'failure' : given;
+    const now = Date.now();
+    appendLog(sink, endLine(sink.format, now, requestId, status, durationMs, Buffer.byteLength(outcome.payload)), now);
+    appendLog(sink, reportLine(sink.format, now, { requestId, durationMs, ...(initDurationMs !== undefined && { initDurationMs }), memorySizeMb, maxMemoryUsedMb: Math.min(memorySizeMb, memoryUsedMb), status }), now);
+    const log = sink.events.map((event) => `${event.message}\n`).join('');
+    this.options.onLog?.(fn.name, log);
+    this.options.onLogEvents?.(fn, streamName, sink.events);
     return {
       requestId,
       executedVersion: input.executedVersion,
       ...outcome,
-      log: sink.text,
+      log,
+      logStreamName: streamName,
       durationMs,
       ...(initDurationMs !== undefined && { initDurationMs }),
     };
   }
 
   private inEnvironment<T>(input: InvocationInput, work: () => Promise<T>): Promise<T> {
-    return this.environmentOf ? withFunctionEnvironment(this.environmentOf(input.fn, input.executedVersion), work) : work();
+    const { environmentOf } = this.options;
+    return environmentOf ? withFunctionEnvironment(environmentOf(input.fn, input.executedVersion), work) : work();
   }
 
-  private async createEnvironment(fn: LocalFunction): Promise<Environment> {
+  /** A new environment's identity: 32 hex digits (unique in this process, random-looking as Lambda's), its stream, the function's generation. */
+  private newEnvironmentId(fn: LocalFunction, version: string): Omit<Environment, 'handler'> {
     this.environmentCount += 1;
-    const id = (this.environmentCount * 2654435761).toString(16).padStart(32, '0').slice(-32);
-    const module = await loadFreshModule(fn.fileUrl, id);
+    const id = `${(this.environmentCount * 2654435761).toString(16).padStart(8, '0').slice(-8)}${randomBytes(12).toString('hex')}`;
+    return { id, streamName: logStreamName(Date.now(), version, id), generation: this.generations.get(fn.name) ?? 0 };
+  }
+
+  private async createEnvironment(fn: LocalFunction, fresh: Omit<Environment, 'handler'>): Promise<Environment> {
+    const module = await loadFreshModule(fn.fileUrl, fresh.id);
     if (typeof module.handler !== 'function') throw new TypeError(`${fn.name}.handler is undefined or not exported`);
-    return { id, handler: module.handler };
+    return { ...fresh, handler: module.handler };
   }
 }
 

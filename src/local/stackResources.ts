@@ -5,6 +5,7 @@
  * environment (its endpoints point at this stack).
  */
 import { DEFAULT_QUEUES, resourcesOf, type LocalFunction } from './functionRegistry.js';
+import { versionConfig } from './localFunction.js';
 
 export interface StackResources {
   /** Queue names besides the samples' and the declared mappings' (the caller adds those). */
@@ -31,15 +32,17 @@ export function stackResources(functions: Map<string, LocalFunction>, region: st
  * log group, dummy credentials, and the stack's endpoints (SQS, SNS and S3 are fauxqs's; Lambda;
  * EventBridge), so that an SDK client created in a handler talks to this stack. A function's
  * fauxqs calls go to the emulator directly, as the stack's own writes do: SQS faults are on
- * lambench's side of SQS, not Lambda's.
+ * lambench's side of SQS, not Lambda's. $LATEST also gets the Environment.Variables an
+ * UpdateFunctionConfiguration set (they may override the endpoints, not Lambda's reserved names).
  */
-export function functionEnvironment(fn: LocalFunction, version: string, region: string, endpoints: { fauxqs: string; lambda: string; events: string }): Record<string, string> {
+export function functionEnvironment(fn: LocalFunction, version: string, region: string, endpoints: { fauxqs: string; lambda: string; events: string; logs: string }): Record<string, string> {
+  const config = versionConfig(fn, version);
   return {
     AWS_REGION: region,
     AWS_DEFAULT_REGION: region,
     AWS_LAMBDA_FUNCTION_NAME: fn.name,
     AWS_LAMBDA_FUNCTION_VERSION: version,
-    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.config.memorySize),
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(config.memorySize),
     AWS_LAMBDA_LOG_GROUP_NAME: fn.config.logGroup,
     AWS_ACCESS_KEY_ID: 'test',
     AWS_SECRET_ACCESS_KEY: 'test',
@@ -48,5 +51,7 @@ export function functionEnvironment(fn: LocalFunction, version: string, region: 
     AWS_ENDPOINT_URL_S3: endpoints.fauxqs,
     AWS_ENDPOINT_URL_LAMBDA: endpoints.lambda,
     AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.events,
+    AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: endpoints.logs,
+    ...config.variables,
   };
 }

@@ -11,6 +11,9 @@ export interface LocalArgs {
   apiPort?: number;
   sqsPort?: number;
   eventsPort?: number;
+  logsPort?: number;
+  /** CloudWatch Logs' ingestion delay, e.g. `2s`. */
+  logsDelay?: string;
   apiTimeout?: string;
   apiAsyncStatus?: number;
   functions?: string;
@@ -33,7 +36,7 @@ export interface LocalArgs {
 
 export async function localCommand(args: LocalArgs): Promise<void> {
   const problems: string[] = [];
-  for (const [flag, port] of [['--port', args.port], ['--api-port', args.apiPort], ['--sqs-port', args.sqsPort], ['--events-port', args.eventsPort]] as const) {
+  for (const [flag, port] of [['--port', args.port], ['--api-port', args.apiPort], ['--sqs-port', args.sqsPort], ['--events-port', args.eventsPort], ['--logs-port', args.logsPort]] as const) {
     if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) problems.push(`${flag} ${port} must be a port from 0 to 65535 (0 = any free port)`);
   }
   const { functionConfig, faultLines, eventSourceMappings, problems: settingProblems } = await readFunctionSettings(args);
@@ -60,6 +63,12 @@ export async function localCommand(args: LocalArgs): Promise<void> {
   } catch (error) {
     problems.push((error as Error).message);
   }
+  let logsDelayMs: number | undefined;
+  try {
+    logsDelayMs = args.logsDelay === undefined ? undefined : parseDuration(args.logsDelay, '--logs-delay');
+  } catch (error) {
+    problems.push((error as Error).message);
+  }
   if (args.apiAsyncStatus !== undefined && args.apiAsyncStatus !== 200 && args.apiAsyncStatus !== 202) {
     problems.push(`--api-async-status ${args.apiAsyncStatus} must be 200 (API Gateway's default) or 202`);
   }
@@ -73,6 +82,8 @@ export async function localCommand(args: LocalArgs): Promise<void> {
       ...(args.sqsPort !== undefined && { sqsPort: args.sqsPort }),
       ...(args.apiPort !== undefined && { apiPort: args.apiPort }),
       ...(args.eventsPort !== undefined && { eventsPort: args.eventsPort }),
+      ...(args.logsPort !== undefined && { logsPort: args.logsPort }),
+      ...(logsDelayMs !== undefined && { logsDelayMs }),
       ...(args.eventBus && { eventBuses: args.eventBus }),
       ...(args.topic && { topics: args.topic }),
       ...(args.bucket && { buckets: args.bucket }),
@@ -111,6 +122,7 @@ export async function localCommand(args: LocalArgs): Promise<void> {
       api: stack.apiUrl,
       sqs: stack.sqsUrl,
       events: stack.eventsUrl,
+      logs: stack.logsUrl,
       queues: stack.queues,
       eventBuses: stack.eventBuses,
       topics: stack.topics,
@@ -147,6 +159,7 @@ export function describeStack(stack: LocalStack): string {
     `  SQS                ${stack.sqsUrl}`,
     `  SNS, S3            ${stack.sqsUrl}  ${style.dim(`(fauxqs, with SQS; S3 path-style; topics: ${Object.keys(stack.topics).join(', ') || 'none'}; buckets: ${stack.buckets.join(', ') || 'none'})`)}`,
     `  EventBridge        ${stack.eventsUrl}  ${style.dim(`(buses: ${Object.keys(stack.eventBuses).join(', ')})`)}`,
+    `  CloudWatch Logs    ${stack.logsUrl}  ${style.dim('(log group /aws/lambda/NAME, one stream per execution environment)')}`,
     `  functions          ${stack.functions.join(', ')}  ${style.dim('($LATEST, version 1, alias live)')}`,
     `  async config       ${style.dim(`(retry delays, throttle backoff and max age × ${stack.timeScale}; --config / --set to change)`)}`,
     ...describeFunctionConfigs(stack.functionConfigs).map((line) => `    ${line}`),
@@ -160,6 +173,7 @@ export function describeStack(stack: LocalStack): string {
     'Use it from another shell:',
     `  export AWS_ENDPOINT_URL_LAMBDA=${env.AWS_ENDPOINT_URL_LAMBDA} AWS_ENDPOINT_URL_SQS=${env.AWS_ENDPOINT_URL_SQS}`,
     `  export AWS_ENDPOINT_URL_SNS=${env.AWS_ENDPOINT_URL_SNS} AWS_ENDPOINT_URL_S3=${env.AWS_ENDPOINT_URL_S3} AWS_ENDPOINT_URL_EVENTBRIDGE=${env.AWS_ENDPOINT_URL_EVENTBRIDGE}`,
+    `  export AWS_ENDPOINT_URL_CLOUDWATCH_LOGS=${env.AWS_ENDPOINT_URL_CLOUDWATCH_LOGS}`,
     `  export AWS_REGION=${env.AWS_REGION} AWS_DEFAULT_REGION=${env.AWS_REGION} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test`,
     `  export LAMBENCH_API_URL=${env.LAMBENCH_API_URL}   ${style.dim('# read by profiles: target: ${LAMBENCH_API_URL}/run')}`,
     `  lambench invoke square --payload '{"number": 4}'`,
@@ -167,6 +181,7 @@ export function describeStack(stack: LocalStack): string {
     `  lambench invoke ${stack.apiUrl}/run --type event --async-via body --payload '{"number": 3}'`,
     `  lambench invoke flaky --type event --payload '{"fail": true}' --wait --destination-queue ${stack.queues['lambench-failure'] ?? 'URL'}`,
     `  aws lambda invoke --function-name square --payload '{"number": 4}' out.json   ${style.dim('(AWS CLI v2: add --cli-binary-format raw-in-base64-out)')}`,
+    `  aws logs filter-log-events --log-group-name /aws/lambda/square --filter-pattern '"REPORT"'   ${style.dim('# every REPORT line (AWS_ENDPOINT_URL_CLOUDWATCH_LOGS)')}`,
     `  aws sqs receive-message --endpoint-url ${env.AWS_ENDPOINT_URL_SQS} --queue-url ${stack.queues['lambench-success'] ?? 'URL'}`,
     `  aws sqs send-message --endpoint-url ${env.AWS_ENDPOINT_URL_SQS} --queue-url ${stack.queues['lambench-orders'] ?? 'URL'} --message-body '{"fail": true}'   ${style.dim('# → orders, then lambench-orders-dlq')}`,
     '',

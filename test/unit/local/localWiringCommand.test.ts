@@ -76,7 +76,7 @@ describe('lambench local: wiring destinations of every kind', () => {
     assert.equal(line.split('\n').length, 1, line);
     assert.match(line, /--set flaky\.onSuccess "arn:aws:s3:::b" must be an SQS queue name or the ARN of an SQS queue, SNS topic, EventBridge event bus .*Lambda function \(an S3 bucket is for on-failure only\)/);
     assert.match(line, /--set square\.onFailure "arn:aws:dynamodb:us-east-1:000000000000:table\/t" must be/);
-    assert.match(line, /--fault 'lambda:deny Fly': deny 'Fly' needs the Lambda API operation to refuse, one of Invoke, GetFunctionConfiguration, GetFunctionEventInvokeConfig/);
+    assert.match(line, /--fault 'lambda:deny Fly': deny 'Fly' needs the Lambda API operation to refuse, one of Invoke, GetFunctionConfiguration, UpdateFunctionConfiguration, GetFunctionEventInvokeConfig/);
     assert.match(line, /--bucket 'No_Such' must be an S3 bucket name/);
   });
 });
