@@ -24,6 +24,8 @@ export const COLDSTART_VARIABLE = 'LAMBENCH_COLDSTART';
 /** How long an update may take to become Successful before it counts as stuck. */
 const UPDATE_WAIT_MS = 120_000;
 const POLL_EVERY_MS = 250;
+/** Tries of the restoring update when another update is still in progress. */
+const RESTORE_ATTEMPTS = 5;
 
 export interface ColdStartOptions {
   lambda: LambdaClient;
@@ -172,7 +174,18 @@ async function call(lambda: LambdaClient, functionName: string, payload: Uint8Ar
 async function restore(lambda: LambdaClient, functionName: string, original: FunctionConfiguration, note: (message: string) => void): Promise<boolean> {
   const variables = original.Environment?.Variables ?? {};
   try {
-    await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: functionName, Environment: { Variables: variables } }));
+    // Ctrl-C may come while lambench's own change is still InProgress: Lambda refuses another
+    // update until it is done (ResourceConflictException), so the restore waits for it first.
+    await waitUntilUpdated(lambda, functionName);
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: functionName, Environment: { Variables: variables } }));
+        break;
+      } catch (error) {
+        if (awsErrorName(error) !== 'ResourceConflictException' || attempt >= RESTORE_ATTEMPTS) throw error;
+        await waitUntilUpdated(lambda, functionName);
+      }
+    }
     await waitUntilUpdated(lambda, functionName);
     const now = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }));
     const back = now.Environment?.Variables ?? {};
