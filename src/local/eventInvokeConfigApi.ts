@@ -8,11 +8,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AwsServiceError, notFound } from './awsErrors.js';
 import type { EventInvokeConfigs } from './eventInvokeConfigs.js';
 import { resolveInvocationTarget, type LocalFunction } from './functionRegistry.js';
-import { readBody } from './http.js';
+import { readJsonBody, sendJson } from './restJson.js';
 
 const CONFIG_PATH = /^\/2019-09-25\/functions\/([^/]+)\/event-invoke-config(\/list)?\/?$/;
 /** A config is a few hundred bytes. */
-const BODY_LIMIT_BYTES = 64 * 1024;
 
 export const isEventInvokeConfigPath = (pathname: string) => CONFIG_PATH.test(pathname);
 
@@ -33,7 +32,7 @@ export async function handleEventInvokeConfigRequest(
 ): Promise<void> {
   const [, name = '', list] = CONFIG_PATH.exec(url.pathname)!;
   const method = req.method ?? 'GET';
-  const body = method === 'PUT' || method === 'POST' ? await readJson(req) : (req.resume(), undefined);
+  const body = method === 'PUT' || method === 'POST' ? await readJsonBody(req) : (req.resume(), undefined);
   const target = resolveInvocationTarget(functions, region, decodeURIComponent(name), url.searchParams.get('Qualifier') ?? undefined);
   if ('notFound' in target) throw notFound(target.notFound);
   if ('conflict' in target) throw new AwsServiceError(400, 'InvalidParameterValueException', target.conflict);
@@ -44,11 +43,11 @@ export async function handleEventInvokeConfigRequest(
     const start = Number(url.searchParams.get('Marker') ?? 0) || 0;
     const size = Number(url.searchParams.get('MaxItems') ?? 50) || 50;
     const next = start + size < all.length ? String(start + size) : undefined;
-    return send(res, 200, { FunctionEventInvokeConfigs: all.slice(start, start + size), ...(next && { NextMarker: next }) }, requestId);
+    return sendJson(res, 200, { FunctionEventInvokeConfigs: all.slice(start, start + size), ...(next && { NextMarker: next }) }, requestId);
   }
-  if (method === 'GET') return send(res, 200, configs.get(target.fn, qualifier), requestId);
-  if (method === 'PUT') return send(res, 200, configs.put(target.fn, qualifier, body), requestId);
-  if (method === 'POST') return send(res, 200, configs.update(target.fn, qualifier, body), requestId);
+  if (method === 'GET') return sendJson(res, 200, configs.get(target.fn, qualifier), requestId);
+  if (method === 'PUT') return sendJson(res, 200, configs.put(target.fn, qualifier, body), requestId);
+  if (method === 'POST') return sendJson(res, 200, configs.update(target.fn, qualifier, body), requestId);
   if (method === 'DELETE') {
     configs.delete(target.fn, qualifier);
     res.writeHead(204, { 'x-amzn-requestid': requestId });
@@ -59,21 +58,3 @@ export async function handleEventInvokeConfigRequest(
 }
 
 const unknown = (method: string, url: URL) => new AwsServiceError(404, 'UnknownOperationException', `Unknown operation ${method} ${url.pathname}`);
-
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const { data, tooLarge } = await readBody(req, BODY_LIMIT_BYTES);
-  if (tooLarge) throw new AwsServiceError(413, 'RequestTooLargeException', `Request must be smaller than ${BODY_LIMIT_BYTES} bytes`);
-  const text = data.toString('utf8');
-  if (text.trim() === '') return {};
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new AwsServiceError(400, 'InvalidRequestContentException', `Could not parse request body into json: ${(error as Error).message}`);
-  }
-}
-
-function send(res: ServerResponse, status: number, document: unknown, requestId: string): void {
-  const body = JSON.stringify(document);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-amzn-requestid': requestId });
-  res.end(body);
-}

@@ -8,7 +8,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AwsServiceError } from './awsErrors.js';
 import type { EventSourceMappings } from './eventSourceMappings.js';
-import { readBody } from './http.js';
+import { readJsonBody, sendJson } from './restJson.js';
 
 const MAPPINGS_PATH = /^\/2015-03-31\/event-source-mappings(?:\/([^/]*))?\/?$/;
 /** A request body is a few hundred bytes; this is far more than any valid one. */
@@ -19,7 +19,7 @@ export const isEventSourceMappingPath = (pathname: string) => MAPPINGS_PATH.test
 export async function handleEventSourceMappingRequest(mappings: EventSourceMappings, req: IncomingMessage, res: ServerResponse, url: URL, requestId: string): Promise<void> {
   const uuid = decodeURIComponent(MAPPINGS_PATH.exec(url.pathname)?.[1] ?? '');
   const method = req.method ?? 'GET';
-  if (uuid === '' && method === 'POST') return send(res, 202, await mappings.create(await readJson(req)), requestId);
+  if (uuid === '' && method === 'POST') return sendJson(res, 202, await mappings.create(await readJsonBody(req, BODY_LIMIT_BYTES)), requestId);
   if (uuid === '' && method === 'GET') {
     req.resume();
     const query = url.searchParams;
@@ -29,7 +29,7 @@ export async function handleEventSourceMappingRequest(mappings: EventSourceMappi
       const constraint = Number(maxItems) > 10_000 ? 'less than or equal to 10000' : 'greater than or equal to 1';
       throw new AwsServiceError(400, 'ValidationException', `1 validation error detected: Value '${maxItems}' at 'maxItems' failed to satisfy constraint: Member must have value ${constraint}`);
     }
-    return send(
+    return sendJson(
       res,
       200,
       mappings.list({
@@ -43,31 +43,13 @@ export async function handleEventSourceMappingRequest(mappings: EventSourceMappi
   }
   if (uuid !== '' && method === 'GET') {
     req.resume();
-    return send(res, 200, mappings.get(uuid), requestId);
+    return sendJson(res, 200, mappings.get(uuid), requestId);
   }
-  if (uuid !== '' && method === 'PUT') return send(res, 202, await mappings.update(uuid, await readJson(req)), requestId);
+  if (uuid !== '' && method === 'PUT') return sendJson(res, 202, await mappings.update(uuid, await readJsonBody(req, BODY_LIMIT_BYTES)), requestId);
   if (uuid !== '' && method === 'DELETE') {
     req.resume();
-    return send(res, 202, mappings.delete(uuid), requestId);
+    return sendJson(res, 202, mappings.delete(uuid), requestId);
   }
   req.resume();
   throw new AwsServiceError(404, 'UnknownOperationException', `Unknown operation ${method} ${url.pathname}`);
-}
-
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const { data, tooLarge } = await readBody(req, BODY_LIMIT_BYTES);
-  if (tooLarge) throw new AwsServiceError(413, 'RequestTooLargeException', `Request must be smaller than ${BODY_LIMIT_BYTES} bytes`);
-  const text = data.toString('utf8');
-  if (text.trim() === '') return {};
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new AwsServiceError(400, 'InvalidRequestContentException', `Could not parse request body into json: ${(error as Error).message}`);
-  }
-}
-
-function send(res: ServerResponse, status: number, document: unknown, requestId: string): void {
-  const body = JSON.stringify(document);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-amzn-requestid': requestId });
-  res.end(body);
 }

@@ -11,11 +11,10 @@ import { notFound, AwsServiceError } from './awsErrors.js';
 import { parseDestination } from './destinationArns.js';
 import { resolveInvocationTarget, type LocalFunction } from './functionRegistry.js';
 import { initialRevision, type FunctionUpdates } from './functionUpdates.js';
-import { readBody } from './http.js';
+import { readJsonBody, sendJson } from './restJson.js';
 import { versionConfig } from './localFunction.js';
 
 const CONFIGURATION_PATH = /^\/2015-03-31\/functions\/([^/]+)\/configuration\/?$/;
-const BODY_LIMIT_BYTES = 64 * 1024;
 const STARTED_AT = new Date().toISOString().replace('Z', '+0000');
 
 export function isFunctionConfigurationPath(pathname: string): boolean {
@@ -32,29 +31,20 @@ export async function handleFunctionConfigurationRequest(
   requestId: string,
 ): Promise<void> {
   const method = req.method ?? 'GET';
-  const body = method === 'PUT' ? await readBody(req, BODY_LIMIT_BYTES) : (req.resume(), undefined);
+  const body = method === 'PUT' ? await readJsonBody(req) : (req.resume(), undefined);
   if (method !== 'GET' && method !== 'PUT') throw new AwsServiceError(405, 'UnknownOperationException', `Unknown operation ${method} ${url.pathname}: GET reads a function's configuration, PUT updates it`);
   const target = resolveInvocationTarget(functions, region, decodeURIComponent(CONFIGURATION_PATH.exec(url.pathname)![1]!), url.searchParams.get('Qualifier') ?? undefined);
   if ('notFound' in target) throw notFound(target.notFound);
   if ('conflict' in target) throw new AwsServiceError(400, 'InvalidParameterValueException', target.conflict);
   const { fn, executedVersion } = target;
-  if (body) {
+  if (body !== undefined) {
     const qualifier = target.invokedArn.split(':')[7];
     if (qualifier !== undefined && qualifier !== '$LATEST') {
       throw new AwsServiceError(400, 'InvalidParameterValueException', `Unsupported qualifier ${qualifier}: a published version's configuration cannot change; update the unqualified function ($LATEST) and publish a new version`);
     }
-    if (body.tooLarge) throw new AwsServiceError(413, 'RequestTooLargeException', `Request must be smaller than ${BODY_LIMIT_BYTES} bytes`);
-    let document: unknown;
-    try {
-      document = JSON.parse(body.data.toString('utf8') || '{}');
-    } catch (error) {
-      throw new AwsServiceError(400, 'InvalidRequestContentException', `Could not parse request body into json: ${(error as Error).message}`);
-    }
-    updates.update(fn, document);
+    updates.update(fn, body);
   }
-  const answer = JSON.stringify(configurationDocument(fn, executedVersion, region));
-  res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(answer), 'x-amzn-requestid': requestId });
-  res.end(answer);
+  sendJson(res, 200, configurationDocument(fn, executedVersion, region), requestId);
 }
 
 /** FunctionConfiguration, as GetFunctionConfiguration and UpdateFunctionConfiguration answer it. */
