@@ -54,6 +54,8 @@ export interface LogsFindings {
   throttled: number;
   /** How the IDs were looked for. */
   method: 'by request ID' | 'every REPORT in the window';
+  /** The log group did not exist at the last look (a function that never logged yet, or another LoggingConfig). */
+  groupMissing?: boolean;
 }
 
 export async function findInvocationLogs(search: LogsSearch, requestIds: Iterable<string>): Promise<LogsFindings> {
@@ -125,9 +127,15 @@ async function readAll(search: LogsSearch, filterPattern: string, findings: Logs
         { abortSignal: search.signal ?? AbortSignal.timeout(CALL_TIMEOUT_MS), requestTimeout: CALL_TIMEOUT_MS },
       );
       throttles = 0;
+      delete findings.groupMissing;
       for (const event of page.events ?? []) take(event);
       nextToken = page.nextToken;
     } catch (error) {
+      // A function's log group appears with its first log line: until then there is nothing to find yet.
+      if ((error as { name?: string })?.name === 'ResourceNotFoundException') {
+        findings.groupMissing = true;
+        return;
+      }
       if (!isThrottle(error) || throttles >= THROTTLE_BACKOFF_MS.length) throw error;
       findings.throttled += 1;
       await sleep(THROTTLE_BACKOFF_MS[throttles++]!);

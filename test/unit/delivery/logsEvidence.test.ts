@@ -3,7 +3,8 @@
  * lines, one stream per environment, a 300 ms ingestion delay): every async invocation's REPORT is
  * found by request ID in the text and the JSON format, a failing event shows one REPORT per attempt
  * (the stack's 2 retries: 3), cold starts are the streams' first invocations, both ways of looking
- * (by name, every REPORT in the window) find the same, and an ID that never ran is said not found.
+ * (by name, every REPORT in the window) find the same, and an ID that never ran is said not found;
+ * a log group that does not exist yet is nothing found, not an error (it appears with the first line).
  */
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
@@ -29,6 +30,13 @@ describe('findInvocationLogs against the local CloudWatch Logs', { timeout: 120_
     }
     return ids;
   }
+
+  it('a log group that does not exist (yet): nothing found, said, not thrown', async () => {
+    const id = randomUUID();
+    const findings = await findInvocationLogs({ logs, logGroup: '/aws/lambda/never-ran', format: 'Text', startTime: Date.now() - 1000, settleMs: 0 }, [id]);
+    assert.deepEqual(findings.notFound, [id]);
+    assert.equal(findings.groupMissing, true);
+  });
 
   for (const [functionName, format, failing] of [['square', 'Text', false], ['flaky', 'JSON', true]] as const) {
     it(`${format} format (${functionName}): every invocation found by request ID, ${failing ? 'each failing event with 3 attempts' : 'one attempt each'}`, async () => {
