@@ -8,7 +8,7 @@
  * tracker stops. A queue that cannot be read never ends the run: its pollers keep trying with
  * backoff, and events that could be on it are reported unverified, with the reason, not missing.
  *
- * About 440 lines: the pollers, the matching and the settling share the tracker's state (the
+ * About 470 lines (over 300 on purpose): the pollers, the matching and the settling share the tracker's state (the
  * ledger's maps, held messages, each queue's reading). Its helpers already stand apart
  * (heldMessages, queueReading, unclaimedRecords, deliveryReport, and a queue phase's decoder,
  * queueRecords); the poll loop stays, as it decides each message's fate from the same maps.
