@@ -13,6 +13,8 @@ export interface RunConfig {
   /** Verified delivery (`--verify-delivery`, a profile's `delivery`); absent when not asked for. */
   delivery?: DeliveryConfig;
   outputs: OutputsConfig;
+  /** `--logs`: each phase's invocations looked up in the function's CloudWatch Logs after it, for up to `settleMs`. */
+  logs?: { settleMs: number };
 }
 
 /** What one call is. */

@@ -82,6 +82,8 @@ export interface RunInput extends CallInput {
   html?: string;
   hgrm?: string;
   json?: boolean;
+  /** Look each phase's invocations up in CloudWatch Logs. */
+  logs?: boolean;
   /** USD per GB-second and per 1M requests for the cost estimate. */
   priceGbSecond?: number;
   priceRequest?: number;
@@ -135,6 +137,7 @@ const FLAGS: Record<Field, string> = {
   shard: '--shard',
   html: '--html',
   priceGbSecond: '--price-gb-s',
+  logs: '--logs',
   priceRequest: '--price-request',
   payload: '--payload',
   payloadFile: '--payload-file',

@@ -55,6 +55,11 @@ export interface PhaseContext {
   raw?: RawSink;
   /** Accepted async events, for the delivery tracker. */
   expect?: ExpectSink;
+  /**
+   * Each measured call Lambda answered (ok, or a function error), by its request ID, whatever the
+   * invocation type: what `--logs` looks up. Not behind API Gateway (its request ID is the gateway's).
+   */
+  answered?: (requestId: string) => void;
   /** Stops sending (Ctrl-C). */
   signal?: AbortSignal;
   /** Aborts the calls still in flight (fired a grace period after `signal`). */
@@ -90,6 +95,7 @@ export async function runPhase(phase: PhaseConfig, context: PhaseContext): Promi
 
   const sink = phase.invocationType === 'Event' ? context.expect : undefined;
   const viaHttp = context.asyncVia !== undefined;
+  const answered = viaHttp ? undefined : context.answered;
   const expect = (outcome: Outcome, counted: boolean) =>
     sink?.(
       {
@@ -125,6 +131,7 @@ export async function runPhase(phase: PhaseConfig, context: PhaseContext): Promi
         }
         recorder.record(outcome, intendedAt);
         if (outcome.class === 'ok') expect(outcome, true);
+        if (answered && outcome.requestId && (outcome.class === 'ok' || outcome.class === 'functionError')) answered(outcome.requestId);
       },
       onDropped: (intendedAt: number) => {
         if (recorder.outcomes.dropped === 0 && phase.load.kind === 'open') {

@@ -54,10 +54,15 @@ async function main(): Promise<void> {
     if (expected.counted.length > 0) post({ kind: 'expect', counted: true, items: expected.counted.splice(0) });
     if (expected.warmup.length > 0) post({ kind: 'expect', counted: false, items: expected.warmup.splice(0) });
   };
+  const answered: string[] = [];
+  const flushAnswered = () => {
+    if (answered.length > 0) post({ kind: 'answered', requestIds: answered.splice(0) });
+  };
   let recorder: Recorder | undefined;
   const flush = () => {
     flushRaw();
     flushExpected();
+    flushAnswered();
     if (recorder) post({ kind: 'interval', state: recorder.takeInterval() });
   };
 
@@ -76,6 +81,7 @@ async function main(): Promise<void> {
           }
         : undefined,
       expect: input.expect ? (sent: SentInvocation, counted: boolean) => (counted ? expected.counted : expected.warmup).push(sent) : undefined,
+      ...(input.answered && { answered: (requestId: string) => void answered.push(requestId) }),
       note: (message: string) => post({ kind: 'note', message }),
       signal: controller.signal,
       callSignal: cancel.signal,

@@ -17,6 +17,7 @@ export interface WorkerPhaseContext {
   base: Omit<WorkerInput, 'phase' | 'graceMs'>;
   rawText?: (text: string) => void;
   expect?: ExpectSink;
+  answered?: (requestId: string) => void;
   signal?: AbortSignal;
   /** A second interrupt: the threads cut their calls in flight now. */
   cutSignal?: AbortSignal;
@@ -72,6 +73,9 @@ export async function runPhaseOnWorkers(phase: PhaseConfig, workers: number, con
               break;
             case 'expect':
               for (const item of message.items) context.expect?.(item, message.counted);
+              break;
+            case 'answered':
+              for (const requestId of message.requestIds) context.answered?.(requestId);
               break;
             case 'note':
               if (!notes.has(message.message)) context.note(message.message);

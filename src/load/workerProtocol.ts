@@ -13,6 +13,8 @@ export interface WorkerInput {
   connections: number;
   raw: boolean;
   expect: boolean;
+  /** Send back the request IDs of the measured calls Lambda answered (`--logs` looks each up). */
+  answered?: boolean;
   /** After the phase's duration (or a stop), how long calls still out may take before they are cut. */
   graceMs: number;
 }
@@ -25,6 +27,7 @@ export type ToMain =
   | { kind: 'interval'; state: RecorderState }
   | { kind: 'raw'; text: string }
   | { kind: 'expect'; counted: boolean; items: SentInvocation[] }
+  | { kind: 'answered'; requestIds: string[] }
   | { kind: 'note'; message: string }
   | { kind: 'done'; elapsedMs: number; started: number; sentLate: number; sendWindowMs?: number; connectionsOpened?: number }
   | { kind: 'error'; message: string; stack?: string };

@@ -118,6 +118,8 @@ function mergePhase(parts: PhaseReport[]): PhaseReport {
     const estimate = estimateCost({ invocations: merged.lambda.reports, gbSeconds: merged.lambda.gbSeconds, calls: merged.requests, architecture: first.cost.prices.architecture, overrides: { gbSecondUsd: first.cost.prices.gbSecondUsd, requestPerMillionUsd: first.cost.prices.requestPerMillionUsd } });
     merged.cost = { ...estimate, prices: first.cost.prices, notes: first.cost.notes };
   }
+  const logs = parts.map((part) => part.logs).filter((block): block is NonNullable<PhaseReport['logs']> => block !== undefined);
+  if (logs.length > 0) merged.logs = mergeLogs(logs);
   const queues = parts.map((part) => part.queue);
   if (queues.every((queue) => queue !== undefined)) {
     merged.queue = mergeQueue(queues as NonNullable<PhaseReport['queue']>[], parts.map((part, index) => (known ? starts[index]! : 0) + part.durationMs));
@@ -216,6 +218,28 @@ function mergeQueue(parts: NonNullable<PhaseReport['queue']>[], ends: number[]):
   if (reasons.length > 0) merged.unverifiedReasons = reasons;
   addEndToEnd(merged, blocks);
   return { wiring: first.wiring, delivery: merged };
+}
+
+/** Shards' logs findings: what each looked up and found adds up. */
+function mergeLogs(parts: NonNullable<PhaseReport['logs']>[]): NonNullable<PhaseReport['logs']> {
+  const [first] = parts as [NonNullable<PhaseReport['logs']>];
+  const total = (pick: (part: NonNullable<PhaseReport['logs']>) => number) => sum(parts.map(pick));
+  const attempts: Record<string, number> = {};
+  for (const part of parts) for (const [count, invocations] of Object.entries(part.attempts)) attempts[count] = (attempts[count] ?? 0) + invocations;
+  const unreadable = parts.find((part) => part.unreadable)?.unreadable;
+  return {
+    ...first,
+    invocations: total((part) => part.invocations),
+    found: total((part) => part.found),
+    notFound: total((part) => part.notFound),
+    attempts,
+    coldStarts: total((part) => part.coldStarts),
+    calls: total((part) => part.calls),
+    throttled: total((part) => part.throttled),
+    ...(parts.some((part) => part.groupMissing) && { groupMissing: true }),
+    ...(unreadable && { unreadable }),
+    notFoundExamples: parts.flatMap((part) => part.notFoundExamples ?? []).slice(0, 5),
+  };
 }
 
 /** HdrHistograms of the same layout add bucket by bucket: the sum is the histogram of all their samples. */

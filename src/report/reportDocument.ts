@@ -75,9 +75,35 @@ export interface PhaseReport {
    * queue was wired to before sending and, with delivery verified, what became of the messages
    * (sent = processed + dead-lettered + still in the queue).
    */
+  /** `--logs`: the phase's invocations as CloudWatch Logs showed them. */
+  logs?: PhaseLogs;
   /** What the phase's invocations cost (from its REPORT figures): absent without them. */
   cost?: CostEstimate;
   queue?: { wiring: QueueWiring; delivery?: QueueDeliveryReport };
+}
+
+/** What `--logs` found of a phase's invocations in the function's log group. */
+export interface PhaseLogs {
+  logGroup: string;
+  format: 'Text' | 'JSON';
+  /** The phase's calls Lambda answered (their request IDs were looked up). */
+  invocations: number;
+  found: number;
+  notFound: number;
+  /** REPORT lines per invocation found (an async event retried twice: 3) → invocations. */
+  attempts: Record<string, number>;
+  /** REPORT lines with an Init Duration. */
+  coldStarts: number;
+  method: string;
+  /** FilterLogEvents calls made, and how many were throttled. */
+  calls: number;
+  throttled: number;
+  /** Where the phase's Lambda figures came from: the calls' log tails, or these logs. */
+  figuresFrom: 'tail' | 'logs';
+  groupMissing?: boolean;
+  notFoundExamples?: string[];
+  /** Why the logs could not be read at all. */
+  unreadable?: string;
 }
 
 /** From the REPORT lines of sync calls with --log-type Tail. */

@@ -7,6 +7,7 @@ import { formatLatencyUs } from '../latencyText.js';
 import { deliveryEquation, foreignNote } from '../delivery/deliveryReport.js';
 import { phaseLabel, queueNotes, queueRows } from './queueText.js';
 import { costNote, usd } from './costText.js';
+import { logsNotes } from './logsText.js';
 
 export function renderReportTable(report: ReportDocument): string {
   const phases = report.phases;
@@ -27,6 +28,10 @@ export function renderReportTable(report: ReportDocument): string {
     rows.push(['lambda duration p99', ...phases.map((phase) => us(phase.lambda?.durationUs ?? null, 'p99'))]);
     rows.push(['cold starts', ...phases.map((phase) => (phase.lambda ? String(phase.lambda.coldStarts) : '—'))]);
   }
+  if (phases.some((phase) => phase.logs)) {
+    rows.push(['found in logs', ...phases.map((phase) => (phase.logs ? `${phase.logs.found}/${phase.logs.invocations}` : '—'))]);
+    rows.push(['attempts (logs)', ...phases.map((phase) => (phase.logs ? Object.entries(phase.logs.attempts).map(([attempts, count]) => `${attempts}×${count}`).join(' ') || '—' : '—'))]);
+  }
   if (phases.some((phase) => phase.cost)) {
     rows.push(['cost (estimate)', ...phases.map((phase) => (phase.cost ? usd(phase.cost.totalUsd) : '—'))]);
     rows.push(['cost per 1M calls', ...phases.map((phase) => (phase.cost?.perMillionCallsUsd !== undefined ? usd(phase.cost.perMillionCallsUsd) : '—'))]);
@@ -42,7 +47,7 @@ export function renderReportTable(report: ReportDocument): string {
   rows.push(...queueRows(phases));
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
   const lines = rows.map((row) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[0]!) : cell.padStart(widths[column]!))).join('   '));
-  const notes = phases.flatMap((phase) => [phase.loadNote, ...phaseWarnings(phase, report.config), ...deliveryNotes(phase), ...queueNotes(phase), ...(phase.cost ? [costNote(phase.cost)] : [])].map((note) => `  ${phase.name}: ${note}`));
+  const notes = phases.flatMap((phase) => [phase.loadNote, ...phaseWarnings(phase, report.config), ...deliveryNotes(phase), ...queueNotes(phase), ...(phase.cost ? [costNote(phase.cost)] : []), ...(phase.logs ? logsNotes(phase.logs) : [])].map((note) => `  ${phase.name}: ${note}`));
   const client = report.client;
   const clientLine = client
     ? [

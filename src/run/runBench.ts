@@ -10,7 +10,7 @@ import type { RunConfig } from '../config/runConfig.js';
 import type { RunInput } from '../config/runInput.js';
 import { RawFile } from '../metrics/rawFile.js';
 import type { Recorder } from '../metrics/recorder.js';
-import { clientUsage, loadNote, SCHEMA_VERSION, type PhaseReport, type ReportDocument, type RunSettings } from '../report/reportDocument.js';
+import { clientUsage, loadNote, SCHEMA_VERSION, type PhaseLogs, type PhaseReport, type ReportDocument, type RunSettings } from '../report/reportDocument.js';
 import type { Architecture } from '../metrics/cost.js';
 import { phaseReport } from './phaseReport.js';
 import { evaluateThresholds } from '../thresholds/thresholds.js';
@@ -23,6 +23,7 @@ import { IN_FLIGHT_GRACE_MS } from '../config/load.js';
 import { buildRunConfig } from './runConfig.js';
 import { openQueuePhase } from './queuePhase.js';
 import { addPhaseCosts } from './phaseCost.js';
+import { LogsEvidence } from './phaseLogs.js';
 import { openAsyncEvidence } from './asyncEvidence.js';
 
 /** What a command brings to a run besides its configuration: notes, the interrupts, progress. */
@@ -76,12 +77,16 @@ export async function runConfigured(config: RunConfig, hooks: RunHooks): Promise
   // Built here even with worker threads: it checks region and credentials once, before anything is sent.
   let target;
   let queue;
+  let logs: LogsEvidence | undefined;
   try {
+    // --logs: the function's log group and format, read before anything is sent (phaseLogs.ts).
+    logs = config.logs && call.kind === 'lambda' ? await LogsEvidence.open(call, hooks.note, hooks.signal) : undefined;
     target = await createTarget(call, { connections, forLoad: true, note: hooks.note });
     // A queue: what reads it, read before sending; with delivery verified, its evidence started (queuePhase.ts).
     queue = call.kind === 'queue' ? await openQueuePhase(call, delivery, hooks.note, hooks.signal) : undefined;
     for (const warning of queue?.wiring.warnings ?? []) hooks.note(`queue: ${warning}`);
   } catch (error) {
+    logs?.close();
     await target?.close();
     await tracker?.close();
     await raw?.close();
@@ -95,9 +100,10 @@ export async function runConfigured(config: RunConfig, hooks: RunHooks): Promise
   const onWorkers = async (phase: PhaseConfig) => {
     const { runPhaseOnWorkers } = await import('../load/workerPool.js');
     return runPhaseOnWorkers(phase, workers, {
-      base: { call, connections, raw: raw !== undefined, expect: expect !== undefined },
+      base: { call, connections, raw: raw !== undefined, expect: expect !== undefined, answered: logs !== undefined },
       rawText: raw?.write,
       expect,
+      ...(logs && { answered: logs.answered }),
       signal: hooks.signal,
       cutSignal: hooks.cutSignal,
       graceMs: IN_FLIGHT_GRACE_MS,
@@ -109,6 +115,7 @@ export async function runConfigured(config: RunConfig, hooks: RunHooks): Promise
   const usageAtStart = process.resourceUsage();
   const wallStart = performance.now();
   const results: PhaseResult[] = [];
+  const phaseLogs: PhaseLogs[] = [];
   // Interrupted means Ctrl-C came before the phases (and their settle) were done: one that comes
   // while the tracker closes and hands messages back ends nothing that was measured.
   let interrupted = false;
@@ -126,6 +133,7 @@ export async function runConfigured(config: RunConfig, hooks: RunHooks): Promise
               asyncVia,
               raw: raw?.write,
               expect,
+              ...(logs && { answered: logs.answered }),
               signal: hooks.signal,
               callSignal: cancel.signal,
               graceMs: IN_FLIGHT_GRACE_MS,
@@ -137,6 +145,7 @@ export async function runConfigured(config: RunConfig, hooks: RunHooks): Promise
         result.delivery = tracker.tracker.report();
       }
       if (queue && delivery) queueDelivery = await queue.finish(delivery.settleMs, hooks.signal);
+      if (logs) phaseLogs[results.length] = await logs.finish(result, config.logs!.settleMs, hooks.signal);
       results.push(result);
     }
     interrupted = Boolean(hooks.signal?.aborted);
@@ -148,8 +157,10 @@ export async function runConfigured(config: RunConfig, hooks: RunHooks): Promise
     await tracker?.close();
     await queue?.close();
     await raw?.close();
+    logs?.close();
   }
   const phases = results.map(phaseReport);
+  phases.forEach((phase, index) => phaseLogs[index] && (phase.logs = phaseLogs[index]));
   if (queue) for (const phase of phases) phase.queue = { wiring: queue.wiring, ...(queueDelivery && { delivery: queueDelivery }) };
   // A shard's phases report the whole run's load shape: that is what the merged report describes.
   if (shard) for (const phase of phases) Object.assign(phase, { load: whole.load, loadNote: loadNote(whole.load) });

@@ -8,7 +8,7 @@ import { phaseName } from '../config/invocationType.js';
 import { Problems } from '../config/problems.js';
 import type { PhaseLoad, RunConfig } from '../config/runConfig.js';
 import { flagNames, type FieldNames, type RunInput } from '../config/runInput.js';
-import { checkDelivery, checkLoad, checkTypes, MAX_WORKERS } from '../config/validate.js';
+import { checkDelivery, checkLoad, checkTypes, DEFAULT_SETTLE_MS, MAX_WORKERS } from '../config/validate.js';
 import { connectionsAllowed, descriptorProblem, descriptorRoom } from '../load/fileDescriptors.js';
 import { splitForShard } from '../load/split.js';
 import { checkCall } from '../targets/prepareCall.js';
@@ -50,6 +50,9 @@ export async function buildRunConfig(input: RunInput, names: FieldNames = flagNa
 
   const needsCorrelation = input.verifyDelivery ? names.of('verifyDelivery') : undefined;
   const call = await checkCall(input, types, problems, { needsCorrelation, stdin });
+  if (input.logs && call && call.kind !== 'lambda') {
+    problems.add('logs', call.kind === 'http' ? 'applies to function targets: behind a URL the answers carry no Lambda request ID to look up (name the function instead)' : "does not apply to queue targets yet: the mapping's invocations are not looked up in the logs (next to come)");
+  }
   await checkOutputFiles(input, problems);
   for (const field of ['priceGbSecond', 'priceRequest'] as const) {
     const price = input[field];
@@ -60,6 +63,7 @@ export async function buildRunConfig(input: RunInput, names: FieldNames = flagNa
     call: call!,
     load: { types, whole: whole!, own: own!, workers, shard },
     delivery,
+    ...(input.logs && { logs: { settleMs: input.settleMs ?? DEFAULT_SETTLE_MS } }),
     outputs: {
       thresholds,
       raw: input.rawPath,

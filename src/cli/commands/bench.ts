@@ -12,6 +12,7 @@ import { judge } from '../../run/verdict.js';
 
 export interface BenchArgs extends CallArgs, ReportOutputArgs {
   priceGbS?: number;
+  logs?: boolean;
   priceRequest?: number;
   type?: string;
   concurrency?: number;
@@ -76,6 +77,7 @@ export function benchFlags(args: BenchArgs): Omit<RunInput, 'target'> & { target
     html: args.html,
     hgrm: args.hgrm,
     json: args.json || undefined,
+    logs: args.logs || undefined,
     priceGbSecond: args.priceGbS,
     priceRequest: args.priceRequest,
   };

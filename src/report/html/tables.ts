@@ -6,6 +6,7 @@ import { clientWarnings, phaseWarnings, type ClientUsage, type PhaseReport, type
 import type { QueueDeliveryReport } from '../../delivery/queueDelivery.js';
 import { formatLatencyUs } from '../../latencyText.js';
 import { costNote, usd } from '../costText.js';
+import { logsNotes } from '../logsText.js';
 import { formatThresholdValue } from '../../thresholds/thresholds.js';
 import { el, type Child, type Html } from './markup.js';
 import { outcomeColour, phaseLabel } from './colours.js';
@@ -29,6 +30,10 @@ export function summaryTable(phases: PhaseReport[]): Html {
     rows.push(['lambda duration p99', ...perPhase((phase) => formatLatencyUs(phase.lambda?.durationUs?.p99))]);
     rows.push(['cold starts', ...perPhase((phase) => (phase.lambda ? formatCount(phase.lambda.coldStarts) : '—'))]);
     rows.push(['max memory used', ...perPhase((phase) => (phase.lambda ? `${formatCount(phase.lambda.maxMemoryUsedMb)} MB` : '—'))]);
+  }
+  if (phases.some((phase) => phase.logs)) {
+    rows.push(['found in logs', ...perPhase((phase) => (phase.logs ? `${formatCount(phase.logs.found)}/${formatCount(phase.logs.invocations)}` : '—'))]);
+    rows.push(['attempts (logs)', ...perPhase((phase) => (phase.logs ? Object.entries(phase.logs.attempts).map(([attempts, count]) => `${attempts}×${formatCount(count)}`).join(' ') || '—' : '—'))]);
   }
   if (phases.some((phase) => phase.cost)) {
     rows.push(['cost (estimate)', ...perPhase((phase) => (phase.cost ? usd(phase.cost.totalUsd) : '—'))]);
@@ -63,6 +68,7 @@ export function phaseNotes(phases: PhaseReport[], settings: RunSettings | undefi
   const notes = phases.flatMap((phase) => [
     ...(phase.loadNote ? [el('li', {}, el('b', {}, `${phase.name}: `), phase.loadNote)] : []),
     ...(phase.cost ? [el('li', {}, el('b', {}, `${phase.name}: `), costNote(phase.cost))] : []),
+    ...(phase.logs ? logsNotes(phase.logs).map((note) => el('li', {}, el('b', {}, `${phase.name}: `), note)) : []),
     ...(phase.delivery?.seenIn
       ? [el('li', {}, el('b', {}, `${phase.name}: `), `outcomes seen in: ${Object.entries(phase.delivery.seenIn).map(([where, events]) => `${where} ${formatCount(events)}`).join(', ')} (an event seen in two places counts once).`)]
       : []),

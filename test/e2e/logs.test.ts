@@ -1,0 +1,63 @@
+/**
+ * `bench --logs` against the local stack's CloudWatch Logs (its real REPORT lines, a 500 ms
+ * ingestion delay): a sync,async run in which every invocation of both phases is found by request
+ * ID, in the text and the JSON log format; a failing async event shows the stack's attempts (its 2
+ * retries: 3 REPORTs); cold starts per phase are the REPORTs with an Init Duration, which the async
+ * phase now has figures and a cost for; a URL target is refused.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { ReportDocument } from '../../src/report/reportDocument.js';
+import { runLambench, useTestStack } from '../support/helpers.js';
+
+describe('bench --logs: each invocation looked up in CloudWatch Logs', { timeout: 180_000 }, () => {
+  const local = useTestStack({ logsDelayMs: 500, functionConfig: { sleep: { logFormat: 'JSON' } } });
+  let dir: string;
+  let env: Record<string, string>;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'lambench-logs-'));
+    env = { AWS_ENDPOINT_URL_LAMBDA: local.stack.lambdaUrl, AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: local.stack.logsUrl, AWS_REGION: local.stack.region, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  async function bench(args: string[], name: string): Promise<{ report: ReportDocument; stdout: string }> {
+    const out = join(dir, `${name}.json`);
+    const run = await runLambench(['bench', ...args, '--logs', '--settle', '30s', '--out', out], { env, timeoutMs: 120_000 });
+    assert.equal(run.code, 0, run.stderr);
+    return { report: JSON.parse(await readFile(out, 'utf8')) as ReportDocument, stdout: run.stdout };
+  }
+
+  it('text format: every sync and async invocation found; each failing async event with 3 attempts; async durations, cold starts and cost from the logs', async () => {
+    const { report, stdout } = await bench(['flaky', '-t', 'sync,async', '-n', '12', '-c', '3', '-p', '{"fail":true}'], 'text');
+    const [sync, async] = report.phases as [NonNullable<ReportDocument['phases'][0]>, NonNullable<ReportDocument['phases'][0]>];
+    assert.deepEqual([sync.logs!.found, sync.logs!.invocations, sync.logs!.notFound], [12, 12, 0]);
+    assert.deepEqual(sync.logs!.attempts, { 1: 12 });
+    assert.deepEqual([async.logs!.found, async.logs!.invocations, async.logs!.notFound], [12, 12, 0]);
+    assert.deepEqual(async.logs!.attempts, { 3: 12 }, 'the stack retries a failing event twice');
+    assert.equal(async.logs!.figuresFrom, 'logs');
+    assert.equal(async.lambda!.reports, 36, 'one REPORT per attempt');
+    assert.equal(async.lambda!.coldStarts, async.logs!.coldStarts);
+    assert.equal(async.cost!.invocations, 36, 'each attempt billed');
+    assert.match(stdout, /^found in logs +12\/12 +12\/12$/m);
+    assert.match(stdout, /^attempts \(logs\) +1×12 +3×12$/m);
+  });
+
+  it('JSON format, on two worker threads: every invocation found, its figures read from platform.report', async () => {
+    const { report } = await bench(['sleep', '-t', 'sync,async', '-n', '8', '-c', '2', '-w', '2', '-p', '{"ms":5}'], 'json');
+    for (const phase of report.phases) {
+      assert.equal(phase.logs!.format, 'JSON');
+      assert.deepEqual([phase.logs!.found, phase.logs!.notFound], [8, 0], phase.name);
+      assert.deepEqual(phase.logs!.attempts, { 1: 8 });
+      assert.ok(phase.lambda!.reports >= 8 && phase.lambda!.durationUs!.p50 >= 5000, JSON.stringify(phase.lambda));
+    }
+  });
+
+  it('refused before anything is sent: a URL target (its answers carry no Lambda request ID)', async () => {
+    const run = await runLambench(['bench', `${local.stack.apiUrl}/run`, '-n', '1', '-c', '1', '--logs'], { env });
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(run.stderr, /--logs applies to function targets/);
+  });
+});
