@@ -58,10 +58,16 @@ export interface LogsFindings {
   groupMissing?: boolean;
 }
 
-export async function findInvocationLogs(search: LogsSearch, requestIds: Iterable<string>): Promise<LogsFindings> {
-  const wanted = new Set(requestIds);
+/**
+ * `requestIds`: the invocations to look for; 'all': every invocation whose REPORT is in the window
+ * (an event source mapping's, whose request IDs lambench never sees), read until two passes find the
+ * same number or `settleMs` runs out.
+ */
+export async function findInvocationLogs(search: LogsSearch, requestIds: Iterable<string> | 'all'): Promise<LogsFindings> {
+  const all = requestIds === 'all';
+  const wanted = new Set(all ? [] : requestIds);
   const sleep = search.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const findings: LogsFindings = { found: new Map(), notFound: [], calls: 0, throttled: 0, method: wanted.size <= BY_NAME_UP_TO ? 'by request ID' : 'every REPORT in the window' };
+  const findings: LogsFindings = { found: new Map(), notFound: [], calls: 0, throttled: 0, method: !all && wanted.size <= BY_NAME_UP_TO ? 'by request ID' : 'every REPORT in the window' };
   const deadline = Date.now() + search.settleMs;
   const seenEvents = new Set<string>();
   const take = (event: FilteredLogEvent) => {
@@ -69,16 +75,23 @@ export async function findInvocationLogs(search: LogsSearch, requestIds: Iterabl
     if (seenEvents.has(key)) return;
     seenEvents.add(key);
     const line = parsePlatformLine(event.message ?? '');
-    if (!line || !wanted.has(line.requestId)) return;
+    if (!line || (!all && !wanted.has(line.requestId))) return;
     let invocation = findings.found.get(line.requestId);
     if (!invocation) findings.found.set(line.requestId, (invocation = { requestId: line.requestId, reports: [], starts: [] }));
     const timestamp = event.timestamp ?? 0;
     if (line.kind === 'report') invocation.reports.push({ ...line.figures, timestamp, ...(event.logStreamName && { logStream: event.logStreamName }) });
     if (line.kind === 'start') invocation.starts.push(timestamp);
   };
+  let reportsBefore = -1;
   for (;;) {
     const missing = [...wanted].filter((id) => !findings.found.get(id)?.reports.length);
-    if (missing.length === 0 || search.signal?.aborted) break;
+    if ((!all && missing.length === 0) || search.signal?.aborted) break;
+    if (all) {
+      // Nothing to look for by name: every REPORT of the window, until it stops growing.
+      const reports = [...findings.found.values()].reduce((sum, invocation) => sum + invocation.reports.length, 0);
+      if (reports === reportsBefore && reports > 0) break;
+      reportsBefore = reports;
+    }
     const patterns = findings.method === 'by request ID' ? idPatterns(missing, search.format) : [reportPattern(search.format)];
     for (const filterPattern of patterns) await readAll(search, filterPattern, findings, take, sleep);
     if (Date.now() + PASS_EVERY_MS > deadline) break;

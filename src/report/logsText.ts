@@ -10,6 +10,7 @@ export function logsNotes(logs: NonNullable<PhaseReport['logs']>): string[] {
     const why = logs.groupMissing ? `the log group ${logs.logGroup} does not exist (yet)` : `not in ${logs.logGroup} within --settle (logs arrive seconds late; a longer --settle waits more)`;
     notes.push(`logs: ${logs.notFound} of ${logs.invocations} invocations not found: ${why}${logs.notFoundExamples?.length ? `, e.g. ${logs.notFoundExamples.slice(0, 3).join(', ')}` : ''}`);
   }
+  if (logs.mapped && !logs.unreadable) notes.push(`logs: the event source mapping's invocations are every REPORT in ${logs.logGroup} over the phase's window (another caller's invocations of the function in that window count too)`);
   if (!logs.unreadable) notes.push(`logs: ${logs.found} invocations found in ${logs.logGroup} (${logs.format}, ${logs.method}, ${logs.calls} FilterLogEvents calls${logs.throttled ? `, ${logs.throttled} throttled` : ''}); Lambda figures from ${logs.figuresFrom === 'logs' ? 'these logs' : 'the calls\' log tails'}`);
   return notes;
 }

@@ -104,6 +104,10 @@ export interface PhaseLogs {
   notFoundExamples?: string[];
   /** Why the logs could not be read at all. */
   unreadable?: string;
+  /** A queue phase: the mapping's invocations (every REPORT of the phase's window), not the calls'. */
+  mapped?: boolean;
+  /** The most invocations running at once, from the REPORTs' times and durations. */
+  peakConcurrency?: number;
 }
 
 /** From the REPORT lines of sync calls with --log-type Tail. */

@@ -29,7 +29,8 @@ export function renderReportTable(report: ReportDocument): string {
     rows.push(['cold starts', ...phases.map((phase) => (phase.lambda ? String(phase.lambda.coldStarts) : '—'))]);
   }
   if (phases.some((phase) => phase.logs)) {
-    rows.push(['found in logs', ...phases.map((phase) => (phase.logs ? `${phase.logs.found}/${phase.logs.invocations}` : '—'))]);
+    rows.push(['found in logs', ...phases.map((phase) => (phase.logs ? (phase.logs.mapped ? `${phase.logs.found} (the mapping's)` : `${phase.logs.found}/${phase.logs.invocations}`) : '—'))]);
+    if (phases.some((phase) => phase.logs?.peakConcurrency !== undefined)) rows.push(['peak concurrency (logs)', ...phases.map((phase) => (phase.logs?.peakConcurrency !== undefined ? String(phase.logs.peakConcurrency) : '—'))]);
     rows.push(['attempts (logs)', ...phases.map((phase) => (phase.logs ? Object.entries(phase.logs.attempts).map(([attempts, count]) => `${attempts}×${count}`).join(' ') || '—' : '—'))]);
   }
   if (phases.some((phase) => phase.cost)) {

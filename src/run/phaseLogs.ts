@@ -25,10 +25,15 @@ export class LogsEvidence {
   private constructor(
     private readonly logs: CloudWatchLogsClient,
     readonly facts: FunctionFacts,
+    /** A queue phase: the mapping's invocations, read as every REPORT of the window (their request IDs are never seen). */
+    private readonly mapped = false,
   ) {}
 
-  /** The function's log group and format, read before anything is sent (its defaults, and why, when the configuration cannot be read). */
-  static async open(call: LambdaCall, note: (message: string) => void, signal?: AbortSignal): Promise<LogsEvidence> {
+  /**
+   * The function's log group and format, read before anything is sent (its defaults, and why, when
+   * the configuration cannot be read). `mapped`: a queue's function, whose invocations the mapping makes.
+   */
+  static async open(call: Pick<LambdaCall, 'functionName' | 'qualifier' | 'aws'>, note: (message: string) => void, signal?: AbortSignal, mapped = false): Promise<LogsEvidence> {
     const regionHint = regionFromArn(call.functionName);
     const lambda = await createLambdaControlClient(call.aws, note, regionHint);
     let facts: FunctionFacts;
@@ -38,14 +43,19 @@ export class LogsEvidence {
       lambda.destroy();
     }
     if (facts.unknown) note(`--logs: ${facts.unknown}: reading ${facts.logGroup} in the ${facts.logFormat} format`);
-    note(`--logs: each phase's invocations will be looked up in ${facts.logGroup} (${facts.logFormat} format)`);
+    note(
+      mapped
+        ? `--logs: the mapping's invocations of ${call.functionName} will be read from ${facts.logGroup} (${facts.logFormat} format): every REPORT of the phase's window, other callers' included`
+        : `--logs: each phase's invocations will be looked up in ${facts.logGroup} (${facts.logFormat} format)`,
+    );
     const { endpointUrl: _lambdaEndpoint, ...aws } = call.aws;
-    return new LogsEvidence(await createLogsClient(aws, note, regionHint), facts);
+    return new LogsEvidence(await createLogsClient(aws, note, regionHint), facts, mapped);
   }
 
   /** A measured call Lambda answered. */
   readonly answered = (requestId: string): void => {
-    this.ids.add(requestId);
+    // A queue phase's answers are SQS's (message IDs): its invocations are read from the window instead.
+    if (!this.mapped) this.ids.add(requestId);
   };
 
   /** Looks the phase's invocations up; adds their REPORT figures to its recorder when the calls brought none. */
@@ -55,8 +65,8 @@ export class LogsEvidence {
     let findings;
     try {
       findings = await findInvocationLogs(
-        { logs: this.logs, logGroup: this.facts.logGroup, format: this.facts.logFormat, startTime: result.startedAt - EARLIER_MS, settleMs, ...(signal && { signal }) },
-        ids,
+        { logs: this.logs, logGroup: this.facts.logGroup, format: this.facts.logFormat, startTime: result.startedAt - (this.mapped ? 0 : EARLIER_MS), settleMs, ...(signal && { signal }) },
+        this.mapped ? 'all' : ids,
       );
     } catch (error) {
       // The logs could not be read (not allowed, not reachable): the phase's report stands without them, and says why.
@@ -73,10 +83,13 @@ export class LogsEvidence {
         if (fromLogs) result.recorder.recordReportFigures(report);
       }
     }
+    const peak = peakConcurrency([...findings.found.values()].flatMap((invocation) => invocation.reports));
     return {
       logGroup: this.facts.logGroup,
       format: this.facts.logFormat,
-      invocations: ids.length,
+      invocations: this.mapped ? findings.found.size : ids.length,
+      ...(this.mapped && { mapped: true }),
+      ...(peak > 0 && { peakConcurrency: peak }),
       found: findings.found.size,
       notFound: findings.notFound.length,
       attempts,
@@ -93,4 +106,17 @@ export class LogsEvidence {
   close(): void {
     this.logs.destroy();
   }
+}
+
+/** The most invocations running at once, each from its REPORT's time less its duration (an end and a start at the same moment do not overlap). */
+export function peakConcurrency(reports: { timestamp: number; durationMs: number }[]): number {
+  const edges = reports.flatMap((report) => [
+    [report.timestamp - report.durationMs, 1],
+    [report.timestamp, -1],
+  ]) as [number, number][];
+  edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let running = 0;
+  let peak = 0;
+  for (const [, step] of edges) peak = Math.max(peak, (running += step));
+  return peak;
 }

@@ -24,6 +24,7 @@ import { buildRunConfig } from './runConfig.js';
 import { openQueuePhase } from './queuePhase.js';
 import { addPhaseCosts } from './phaseCost.js';
 import { LogsEvidence } from './phaseLogs.js';
+import type { QueueMapping } from '../discovery/queueWiring.js';
 import { openAsyncEvidence } from './asyncEvidence.js';
 
 /** What a command brings to a run besides its configuration: notes, the interrupts, progress. */
@@ -85,6 +86,7 @@ export async function runConfigured(config: RunConfig, hooks: RunHooks): Promise
     // A queue: what reads it, read before sending; with delivery verified, its evidence started (queuePhase.ts).
     queue = call.kind === 'queue' ? await openQueuePhase(call, delivery, hooks.note, hooks.signal) : undefined;
     for (const warning of queue?.wiring.warnings ?? []) hooks.note(`queue: ${warning}`);
+    if (config.logs && queue) logs = await mappedLogs(queue.wiring.mappings, call, hooks.note, hooks.signal);
   } catch (error) {
     logs?.close();
     await target?.close();
@@ -202,6 +204,17 @@ function runSettings({ call, load, delivery, outputs }: RunConfig): RunSettings 
     thresholds: outputs.thresholds.map((threshold) => threshold.text),
     ...(outputs.profilePath !== undefined && { profile: outputs.profilePath }),
   };
+}
+
+/** A queue phase's --logs: the function its mapping invokes (the first, when there are several), or none, said. */
+async function mappedLogs(mappings: QueueMapping[] | undefined, call: RunConfig['call'], note: (message: string) => void, signal?: AbortSignal): Promise<LogsEvidence | undefined> {
+  const [first, ...others] = mappings ?? [];
+  if (!first) {
+    note(`--logs: no event source mapping of this queue is known (${mappings === undefined ? 'not read' : 'none'}): there are no invocations to look up`);
+    return undefined;
+  }
+  if (others.length > 0) note(`--logs: the queue has ${others.length + 1} mappings: only ${first.functionArn}'s invocations are read`);
+  return LogsEvidence.open({ functionName: first.functionArn, aws: call.aws }, note, signal, true);
 }
 
 /**

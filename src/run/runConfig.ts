@@ -50,9 +50,7 @@ export async function buildRunConfig(input: RunInput, names: FieldNames = flagNa
 
   const needsCorrelation = input.verifyDelivery ? names.of('verifyDelivery') : undefined;
   const call = await checkCall(input, types, problems, { needsCorrelation, stdin });
-  if (input.logs && call && call.kind !== 'lambda') {
-    problems.add('logs', call.kind === 'http' ? 'applies to function targets: behind a URL the answers carry no Lambda request ID to look up (name the function instead)' : "does not apply to queue targets yet: the mapping's invocations are not looked up in the logs (next to come)");
-  }
+  if (input.logs && call?.kind === 'http') problems.add('logs', 'applies to function and queue targets: behind a URL the answers carry no Lambda request ID to look up (name the function instead)');
   await checkOutputFiles(input, problems);
   for (const field of ['priceGbSecond', 'priceRequest'] as const) {
     const price = input[field];

@@ -3,7 +3,8 @@
  * ingestion delay): a sync,async run in which every invocation of both phases is found by request
  * ID, in the text and the JSON log format; a failing async event shows the stack's attempts (its 2
  * retries: 3 REPORTs); cold starts per phase are the REPORTs with an Init Duration, which the async
- * phase now has figures and a cost for; a URL target is refused.
+ * phase now has figures and a cost for; a URL target is refused. A queue phase's invocations (the
+ * mapping's batches, whose request IDs lambench never sees) are every REPORT of its window.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -12,6 +13,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { ReportDocument } from '../../src/report/reportDocument.js';
 import { runLambench, useTestStack } from '../support/helpers.js';
+import { BatchLog } from '../support/esm.js';
 
 describe('bench --logs: each invocation looked up in CloudWatch Logs', { timeout: 180_000 }, () => {
   const local = useTestStack({ logsDelayMs: 500, functionConfig: { sleep: { logFormat: 'JSON' } } });
@@ -58,6 +60,32 @@ describe('bench --logs: each invocation looked up in CloudWatch Logs', { timeout
   it('refused before anything is sent: a URL target (its answers carry no Lambda request ID)', async () => {
     const run = await runLambench(['bench', `${local.stack.apiUrl}/run`, '-n', '1', '-c', '1', '--logs'], { env });
     assert.equal(run.code, 2, run.stderr);
-    assert.match(run.stderr, /--logs applies to function targets/);
+    assert.match(run.stderr, /--logs applies to function and queue targets/);
+  });
+});
+
+describe('bench <queue> --logs: the mapping\'s invocations read from the logs', { timeout: 180_000 }, () => {
+  const log = new BatchLog();
+  const local = useTestStack({ logsDelayMs: 300, onEventSourceBatch: log.add });
+
+  it('a queue phase\'s invocations in the logs are the batches the stack ran, each with its REPORT; peak concurrency from their times', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lambench-logs-queue-'));
+    try {
+      const env = { AWS_ENDPOINT_URL_SQS: local.stack.sqsUrl, AWS_ENDPOINT_URL_LAMBDA: local.stack.lambdaUrl, AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: local.stack.logsUrl, AWS_REGION: local.stack.region, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
+      const out = join(dir, 'queue.json');
+      const run = await runLambench(['bench', local.stack.queues['lambench-orders']!, '-n', '120', '-r', '60', '--template', '-p', '{"order":{{seq}}}', '--verify-delivery', '--settle', '30s', '--logs', '--out', out], { env, timeoutMs: 120_000 });
+      assert.equal(run.code, 0, run.stderr);
+      const phase = (JSON.parse(await readFile(out, 'utf8')) as ReportDocument).phases[0]!;
+      assert.equal(phase.queue!.delivery!.processed, 120);
+      const batches = log.invoked().length;
+      assert.ok(batches > 0);
+      assert.equal(phase.logs!.mapped, true);
+      assert.equal(phase.logs!.found, batches, `the stack ran ${batches} batches`);
+      assert.equal(phase.lambda!.reports, batches);
+      assert.ok(phase.logs!.peakConcurrency! >= 1);
+      assert.match(run.stdout, new RegExp(`^found in logs +${batches} \\(the mapping's\\)$`, 'm'));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -32,7 +32,8 @@ export function summaryTable(phases: PhaseReport[]): Html {
     rows.push(['max memory used', ...perPhase((phase) => (phase.lambda ? `${formatCount(phase.lambda.maxMemoryUsedMb)} MB` : '—'))]);
   }
   if (phases.some((phase) => phase.logs)) {
-    rows.push(['found in logs', ...perPhase((phase) => (phase.logs ? `${formatCount(phase.logs.found)}/${formatCount(phase.logs.invocations)}` : '—'))]);
+    rows.push(['found in logs', ...perPhase((phase) => (phase.logs ? (phase.logs.mapped ? `${formatCount(phase.logs.found)} (the mapping's)` : `${formatCount(phase.logs.found)}/${formatCount(phase.logs.invocations)}`) : '—'))]);
+    if (phases.some((phase) => phase.logs?.peakConcurrency !== undefined)) rows.push(['peak concurrency (logs)', ...perPhase((phase) => (phase.logs?.peakConcurrency !== undefined ? formatCount(phase.logs.peakConcurrency) : '—'))]);
     rows.push(['attempts (logs)', ...perPhase((phase) => (phase.logs ? Object.entries(phase.logs.attempts).map(([attempts, count]) => `${attempts}×${formatCount(count)}`).join(' ') || '—' : '—'))]);
   }
   if (phases.some((phase) => phase.cost)) {
