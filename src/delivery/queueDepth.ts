@@ -74,8 +74,11 @@ export class QueueDepthSampler {
     if (this.lastSendAt === undefined) return true;
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline && !signal?.aborted) {
-      const last = this.samples.at(-1);
-      if (last && this.lastSendAt !== undefined && this.startedAt + last.atMs > this.lastSendAt && total(last) <= (this.baseline ?? 0)) return true;
+      // Two samples in a row back at the baseline: SQS's counts are approximations, and one reading
+      // of an empty queue has been seen while a message was about to come back (a busy machine).
+      const [before, last] = this.samples.slice(-2);
+      const settled = (sample: DepthSample | undefined) => sample !== undefined && this.startedAt + sample.atMs > this.lastSendAt! && total(sample) <= (this.baseline ?? 0);
+      if (settled(before) && settled(last)) return true;
       await sleep(Math.min(this.intervalMs / 2, Math.max(0, deadline - Date.now())), signal);
     }
     return false;

@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { ReportDocument } from '../../src/report/reportDocument.js';
 import { runLambench, useTestStack } from '../support/helpers.js';
-import { BatchLog } from '../support/esm.js';
+import { BatchLog, createQueue, waitFor } from '../support/esm.js';
+import { CreateEventSourceMappingCommand, GetEventSourceMappingCommand } from '@aws-sdk/client-lambda';
 
 describe('bench --logs: each invocation looked up in CloudWatch Logs', { timeout: 180_000 }, () => {
   const local = useTestStack({ logsDelayMs: 500, functionConfig: { sleep: { logFormat: 'JSON' } } });
@@ -69,16 +70,20 @@ describe('bench <queue> --logs: the mapping\'s invocations read from the logs', 
   const local = useTestStack({ logsDelayMs: 300, onEventSourceBatch: log.add });
 
   it('a queue phase\'s invocations in the logs are the batches the stack ran, each with its REPORT; peak concurrency from their times', async () => {
+    // A queue of its own, mapped to `sleep` (100 ms a batch, a 60 s timeout): every batch succeeds, however busy the machine.
+    const { url, arn } = await createQueue(local.sqs, 'logs-queue', { VisibilityTimeout: '360' });
+    const { UUID } = await local.lambda.send(new CreateEventSourceMappingCommand({ EventSourceArn: arn, FunctionName: 'sleep', BatchSize: 10 }));
+    await waitFor('the mapping enabled', async () => (await local.lambda.send(new GetEventSourceMappingCommand({ UUID }))).State === 'Enabled');
     const dir = await mkdtemp(join(tmpdir(), 'lambench-logs-queue-'));
     try {
       const env = { AWS_ENDPOINT_URL_SQS: local.stack.sqsUrl, AWS_ENDPOINT_URL_LAMBDA: local.stack.lambdaUrl, AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: local.stack.logsUrl, AWS_REGION: local.stack.region, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
       const out = join(dir, 'queue.json');
-      const run = await runLambench(['bench', local.stack.queues['lambench-orders']!, '-n', '120', '-r', '60', '--template', '-p', '{"order":{{seq}}}', '--verify-delivery', '--settle', '30s', '--logs', '--out', out], { env, timeoutMs: 120_000 });
+      const run = await runLambench(['bench', url, '-n', '120', '-r', '60', '--template', '-p', '{"order":{{seq}}}', '--verify-delivery', '--settle', '60s', '--logs', '--out', out], { env, timeoutMs: 150_000 });
       assert.equal(run.code, 0, run.stderr);
       const phase = (JSON.parse(await readFile(out, 'utf8')) as ReportDocument).phases[0]!;
       assert.equal(phase.queue!.delivery!.processed, 120);
-      const batches = log.invoked().length;
-      assert.ok(batches > 0);
+      const batches = log.invoked(UUID).length;
+      assert.ok(batches > 0 && log.settled(UUID).length === batches, 'every batch settled');
       assert.equal(phase.logs!.mapped, true);
       assert.equal(phase.logs!.found, batches, `the stack ran ${batches} batches`);
       assert.equal(phase.lambda!.reports, batches);
