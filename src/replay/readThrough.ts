@@ -50,12 +50,21 @@ export async function readThrough(options: ReadThroughOptions, take: (message: M
     const fresh = Messages.filter((message) => !seen.has(idOf(message)));
     for (const message of Messages) if (seen.has(idOf(message))) held.hold(idOf(message), queueUrl, message.ReceiptHandle!, receivedAt);
     emptyPolls = fresh.length === 0 ? emptyPolls + 1 : 0;
-    for (const message of fresh) {
+    for (const [index, message] of fresh.entries()) {
       seen.add(idOf(message));
       const keep = () => held.hold(idOf(message), queueUrl, message.ReceiptHandle!, receivedAt);
       // Received beyond what is wanted (the caller's count moved while this batch was taken): left alone.
-      if (signal?.aborted || options.want() === 0) keep();
-      else await take(message, keep);
+      if (signal?.aborted || options.want() === 0) {
+        keep();
+        continue;
+      }
+      try {
+        await take(message, keep);
+      } catch (error) {
+        // The caller failed on this message: it and the rest of the batch are handed back with the others at the end.
+        for (const left of fresh.slice(index)) held.hold(idOf(left), queueUrl, left.ReceiptHandle!, receivedAt);
+        throw error;
+      }
     }
   }
   return { stoppedAtMaxHeld: held.size >= MAX_HELD };

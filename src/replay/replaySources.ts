@@ -86,13 +86,17 @@ export function s3Source(s3: S3Client, bucket: string, prefix: string): ReplaySo
     label: `s3://${bucket}/${prefix}`,
     removable: true,
     async each(want, signal, take) {
+      // Ctrl-C aborts a listing or a read under way: that ends the reading, as it does a queue's (the caller reports what was done).
+      const stopped = (error: unknown) => (signal?.aborted ? undefined : Promise.reject(error));
       let token: string | undefined;
       do {
-        const listing = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ...(token && { ContinuationToken: token }) }), signal ? { abortSignal: signal } : {});
+        const listing = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ...(token && { ContinuationToken: token }) }), signal ? { abortSignal: signal } : {}).catch(stopped);
+        if (!listing) return { stoppedAtMaxHeld: false };
         for (const object of listing.Contents ?? []) {
           if (!object.Key || signal?.aborted || want() <= 0) return { stoppedAtMaxHeld: false };
           const key = object.Key;
-          const answer = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }), signal ? { abortSignal: signal } : {});
+          const answer = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }), signal ? { abortSignal: signal } : {}).catch(stopped);
+          if (!answer) return { stoppedAtMaxHeld: false };
           const body = (await answer.Body?.transformToString()) ?? '';
           const record = decodeS3Object(body, `s3://${bucket}/${key}`, `s3:${bucket}`);
           await take({

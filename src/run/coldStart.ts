@@ -73,6 +73,10 @@ export async function measureColdStarts(options: ColdStartOptions): Promise<Cold
     throw new UsageError(`${functionName}:${options.qualifier}: a published version's configuration cannot be changed (an alias points at one), so lambench cannot force its cold starts; run coldstart on $LATEST (no qualifier), or publish a new version and call it once per version`);
   }
   const original = await readConfiguration(lambda, functionName);
+  // Variables encrypted with a key the caller cannot use come back as an Error, not as Variables: they could not be put back.
+  if (original.Environment?.Error) {
+    throw new TargetUnavailableError(`${functionName}'s environment variables cannot be read (${original.Environment.Error.ErrorCode ?? 'error'}: ${original.Environment.Error.Message ?? 'no message'}): lambench must read them to put them back, so it changes nothing`);
+  }
   if (original.LastUpdateStatus === 'InProgress') await waitUntilUpdated(lambda, functionName);
   const variables = original.Environment?.Variables ?? {};
   const histograms = { init: createHistogram(), firstLatency: createHistogram(), firstDuration: createHistogram(), warmLatency: createHistogram(), warmDuration: createHistogram() };
@@ -175,8 +179,9 @@ async function restore(lambda: LambdaClient, functionName: string, original: Fun
   const variables = original.Environment?.Variables ?? {};
   try {
     // Ctrl-C may come while lambench's own change is still InProgress: Lambda refuses another
-    // update until it is done (ResourceConflictException), so the restore waits for it first.
-    await waitUntilUpdated(lambda, functionName);
+    // update until it is done (ResourceConflictException), so the restore waits for it first (a
+    // change that Failed does not stop the restore from being tried).
+    await waitUntilUpdated(lambda, functionName).catch(() => undefined);
     for (let attempt = 1; ; attempt += 1) {
       try {
         await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: functionName, Environment: { Variables: variables } }));

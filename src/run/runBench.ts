@@ -86,10 +86,13 @@ export async function runConfigured(config: RunConfig, hooks: RunHooks): Promise
     // A queue: what reads it, read before sending; with delivery verified, its evidence started (queuePhase.ts).
     queue = call.kind === 'queue' ? await openQueuePhase(call, delivery, hooks.note, hooks.signal) : undefined;
     for (const warning of queue?.wiring.warnings ?? []) hooks.note(`queue: ${warning}`);
-    if (config.logs && queue) logs = await mappedLogs(queue.wiring.mappings, call, hooks.note, hooks.signal);
+    // A queue's logs are the mapping's, read whole: with shards, the first reads them (each would see them all).
+    if (config.logs && queue && (!shard || shard.index === 1)) logs = await mappedLogs(queue.wiring.mappings, call, hooks.note, hooks.signal);
+    else if (config.logs && queue) hooks.note(`--logs: the mapping's invocations are read by shard 1 of ${shard!.of} only (each shard would see them all)`);
   } catch (error) {
     logs?.close();
     await target?.close();
+    await queue?.close();
     await tracker?.close();
     await raw?.close();
     throw error;
@@ -166,7 +169,7 @@ export async function runConfigured(config: RunConfig, hooks: RunHooks): Promise
   if (queue) for (const phase of phases) phase.queue = { wiring: queue.wiring, ...(queueDelivery && { delivery: queueDelivery }) };
   // A shard's phases report the whole run's load shape: that is what the merged report describes.
   if (shard) for (const phase of phases) Object.assign(phase, { load: whole.load, loadNote: loadNote(whole.load) });
-  if (phases.some((phase) => phase.lambda?.gbSeconds !== undefined)) await addCosts(config, phases, hooks.note);
+  if (phases.some((phase) => phase.lambda?.gbSeconds !== undefined)) await addCosts(config, phases, hooks.note, logs?.facts.architecture);
   const settings = runSettings(config);
   if (settings.delivery && tracker?.wiring) Object.assign(settings.delivery, { destinations: tracker.wiring, runId: tracker.runId });
   return {
@@ -214,7 +217,8 @@ async function mappedLogs(mappings: QueueMapping[] | undefined, call: RunConfig[
     return undefined;
   }
   if (others.length > 0) note(`--logs: the queue has ${others.length + 1} mappings: only ${first.functionArn}'s invocations are read`);
-  return LogsEvidence.open({ functionName: first.functionArn, aws: call.aws }, note, signal, true);
+  // A queue target's --endpoint-url is SQS's: the function is reached at the Lambda endpoint the AWS settings give.
+  return LogsEvidence.open({ functionName: first.functionArn, aws: { region: call.aws.region, profile: call.aws.profile } }, note, signal, true);
 }
 
 /**
@@ -222,19 +226,23 @@ async function mappedLogs(mappings: QueueMapping[] | undefined, call: RunConfig[
  * configuration after the run (a call that is not measured; without permission, x86_64 is assumed
  * and said in the estimate).
  */
-async function addCosts(config: RunConfig, phases: PhaseReport[], note: (message: string) => void): Promise<void> {
+async function addCosts(config: RunConfig, phases: PhaseReport[], note: (message: string) => void, known?: Architecture): Promise<void> {
   const { call, outputs } = config;
-  let architecture: Architecture | undefined;
+  let architecture: Architecture | undefined = known;
   let region = call.aws.region;
+  const { regionFromArn } = await import('../aws/awsConfig.js');
   if (call.kind === 'lambda') {
-    const [{ createLambdaControlClient }, { readFunctionFacts }, { regionFromArn }] = await Promise.all([import('../aws/lambdaControl.js'), import('../discovery/functionFacts.js'), import('../aws/awsConfig.js')]);
+    const { createLambdaControlClient } = await import('../aws/lambdaControl.js');
     const lambda = await createLambdaControlClient(call.aws, note, regionFromArn(call.functionName));
     try {
-      architecture = (await readFunctionFacts(lambda, call.functionName, call.qualifier)).architecture;
+      if (architecture === undefined) architecture = (await (await import('../discovery/functionFacts.js')).readFunctionFacts(lambda, call.functionName, call.qualifier)).architecture;
       region ??= await lambda.config.region();
     } finally {
       lambda.destroy();
     }
+  } else if (call.kind === 'queue') {
+    // The queue's region: its ARN's, or its URL's host (sqs.<region>.amazonaws.com).
+    region ??= regionFromArn(call.queue) ?? (await import('../aws/sqsClient.js')).regionOfQueueUrl(call.queue);
   }
   addPhaseCosts(phases, { ...(architecture && { architecture }), ...(region && { region }), ...(outputs.prices && { prices: outputs.prices }) });
 }

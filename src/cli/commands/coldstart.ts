@@ -36,7 +36,11 @@ export async function coldStartCommand(args: ColdStartArgs): Promise<void> {
   const read = await readPayloadText({ payload: args.payload ?? '{}', ...(args.payloadFile !== undefined && { payloadFile: args.payloadFile, payload: undefined }) });
   const payload = encodeJsonPayload(read.text, read.source, read.bytes);
   const note = (message: string) => process.stderr.write(`lambench: note: ${oneLine(message)}\n`);
-  const [name, nameQualifier] = args.function.startsWith('arn:') ? [args.function, undefined] : (args.function.split(':') as [string, string | undefined]);
+  // A qualifier after the name, or an ARN's eighth field (arn:aws:lambda:region:account:function:name:qualifier).
+  const arnParts = args.function.split(':');
+  const [name, nameQualifier] = args.function.startsWith('arn:')
+    ? [arnParts.slice(0, 7).join(':'), arnParts[7]]
+    : (args.function.split(':') as [string, string | undefined]);
   const qualifier = args.qualifier ?? nameQualifier;
   const lambda = await createLambdaControlClient({ region: args.region, profile: args.profile, endpointUrl: args.endpointUrl }, note, regionFromArn(name));
   const style = styleFor(process.stdout);

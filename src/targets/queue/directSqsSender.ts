@@ -89,6 +89,7 @@ export function readSendAnswer(entries: SqsEntry[], body: Buffer | undefined): {
     accept('0', answer.MessageId, answer.MD5OfMessageBody);
     return { accepted, refused };
   }
+  if ((answer.Successful !== undefined && !Array.isArray(answer.Successful)) || (answer.Failed !== undefined && !Array.isArray(answer.Failed))) return undefined;
   for (const entry of answer.Successful ?? []) if (entry.Id !== undefined) accept(entry.Id, entry.MessageId, entry.MD5OfMessageBody);
   for (const entry of answer.Failed ?? []) {
     if (entry.Id !== undefined) refused.push({ id: entry.Id, ...(entry.Code && { code: entry.Code }), senderFault: entry.SenderFault ?? false, ...(entry.Message && { message: entry.Message }) });

@@ -67,6 +67,7 @@ export function createSqsTarget(options: SqsTargetOptions): Target {
   const given: Record<string, MessageAttributeValue> = {};
   for (const [name, value] of Object.entries(options.attributes ?? {})) given[name] = { DataType: 'String', StringValue: value };
   const hasGiven = Object.keys(given).length > 0;
+  const attributeBytes = Object.entries(options.attributes ?? {}).reduce((sum, [name, value]) => sum + Buffer.byteLength(name) + 'String'.length + Buffer.byteLength(value), 0);
   const attributesFor = (request: InvokeRequest): Record<string, MessageAttributeValue> | undefined => {
     if (!request.clientRequestId) return hasGiven ? given : undefined;
     const correlation = { DataType: 'String', StringValue: request.clientRequestId };
@@ -130,7 +131,15 @@ export function createSqsTarget(options: SqsTargetOptions): Target {
     const batch = gathering;
     gathering = [];
     gatheringBytes = 0;
-    if (batch.length > 0) void send(batch, signal);
+    if (batch.length > 0) {
+      // A send never rejects by contract; should one anyway, its messages fail rather than hang.
+      send(batch, signal).catch((error: unknown) => {
+        const endedAt = epochAt(performance.now());
+        for (const pending of batch) {
+          pending.resolve({ class: 'networkError', sentAt: Date.now(), serviceTimeMs: 0, endedAt, attempts: 1, errorType: 'InternalError', errorMessage: error instanceof Error ? error.message : String(error), ...(pending.request.clientRequestId && { clientRequestId: pending.request.clientRequestId }) });
+        }
+      });
+    }
   }
 
   return {
@@ -139,7 +148,8 @@ export function createSqsTarget(options: SqsTargetOptions): Target {
     invoke(request: InvokeRequest, signal?: AbortSignal): Promise<Outcome> {
       // A view, not a copy, of the payload's bytes.
       const body = Buffer.from(request.payload.buffer, request.payload.byteOffset, request.payload.byteLength).toString('utf8');
-      const bytes = request.payload.length;
+      // SQS's 1 MiB counts a message's attributes too (names, types, values): lambench's correlation attribute and the given ones.
+      const bytes = request.payload.length + attributeBytes + (request.clientRequestId ? QUEUE_CORRELATION_ATTRIBUTE.length + 'String'.length + request.clientRequestId.length : 0);
       return new Promise<Outcome>((resolve) => {
         // A full batch (ten, or 1 MiB) goes now; the next one starts gathering.
         if (gathering.length === SQS_BATCH_ENTRIES || gatheringBytes + bytes > SQS_MAX_MESSAGE_BYTES) flush(signal);
