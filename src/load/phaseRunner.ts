@@ -44,6 +44,8 @@ export interface PhaseResult {
   sendWindowMs?: number;
   /** Connections the measured run had to open (the first calls' latency includes setting them up). */
   connectionsOpened?: number;
+  /** Requests the target sent in the measured run, where it counts them (a queue target's batches). */
+  requestsSent?: number;
   delivery?: DeliveryReport;
 }
 
@@ -118,6 +120,7 @@ export async function runPhase(phase: PhaseConfig, context: PhaseContext): Promi
   context.onRecorder?.(recorder, phase);
   const startedAt = Date.now();
   const openedBefore = target.connectionsOpened?.();
+  const requestsBefore = target.requestsSent?.();
   recorder.start();
   const stats = await drive(
     {
@@ -143,6 +146,7 @@ export async function runPhase(phase: PhaseConfig, context: PhaseContext): Promi
     { ...(phase.durationMs !== undefined && { durationMs: phase.durationMs }), ...(phase.requests !== undefined && { requests: phase.requests }), ...ramp },
   );
   const opened = openedBefore === undefined ? undefined : target.connectionsOpened!() - openedBefore;
+  const requests = requestsBefore === undefined ? undefined : target.requestsSent!() - requestsBefore;
   return {
     config: phase,
     recorder,
@@ -152,5 +156,6 @@ export async function runPhase(phase: PhaseConfig, context: PhaseContext): Promi
     sentLate: stats.sentLate ?? 0,
     ...(stats.sendWindowMs !== undefined && { sendWindowMs: stats.sendWindowMs }),
     ...(opened !== undefined && { connectionsOpened: opened }),
+    ...(requests !== undefined && { requestsSent: requests }),
   };
 }

@@ -101,6 +101,7 @@ async function main(): Promise<void> {
       sentLate: result.sentLate,
       ...(result.sendWindowMs !== undefined && { sendWindowMs: result.sendWindowMs }),
       ...(result.connectionsOpened !== undefined && { connectionsOpened: result.connectionsOpened }),
+      ...(result.requestsSent !== undefined && { requestsSent: result.requestsSent }),
     });
   } catch (error) {
     clearInterval(timer);

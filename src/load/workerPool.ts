@@ -118,6 +118,7 @@ export async function runPhaseOnWorkers(phase: PhaseConfig, workers: number, con
       // Each thread's window runs to its own next slot; the schedule's own is the least of them.
       ...(phase.load.kind === 'open' && { sendWindowMs: Math.min(...results.map((result) => result.sendWindowMs ?? 0)) }),
       ...(results.every((result) => result.connectionsOpened !== undefined) && { connectionsOpened: results.reduce((sum, result) => sum + result.connectionsOpened!, 0) }),
+      ...(results.every((result) => result.requestsSent !== undefined) && { requestsSent: results.reduce((sum, result) => sum + result.requestsSent!, 0) }),
     };
   } finally {
     context.signal?.removeEventListener('abort', stop);

@@ -29,5 +29,5 @@ export type ToMain =
   | { kind: 'expect'; counted: boolean; items: SentInvocation[] }
   | { kind: 'answered'; requestIds: string[] }
   | { kind: 'note'; message: string }
-  | { kind: 'done'; elapsedMs: number; started: number; sentLate: number; sendWindowMs?: number; connectionsOpened?: number }
+  | { kind: 'done'; elapsedMs: number; started: number; sentLate: number; sendWindowMs?: number; connectionsOpened?: number; requestsSent?: number }
   | { kind: 'error'; message: string; stack?: string };

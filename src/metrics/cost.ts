@@ -48,11 +48,6 @@ export function gbSecondsFromMbMs(mbMs: number): number {
   return mbMs / 1024 / 1000;
 }
 
-/** The GB-seconds one REPORT is billed for. */
-export function gbSecondsOf(figures: Pick<ReportFigures, 'durationMs' | 'billedDurationMs' | 'initDurationMs' | 'memorySizeMb'>): number {
-  return gbSecondsFromMbMs(billedMbMsOf(figures));
-}
-
 export interface PriceOverrides {
   /** USD per GB-second (`--price-gb-s`). */
   gbSecondUsd?: number;

@@ -105,6 +105,7 @@ function mergePhase(parts: PhaseReport[]): PhaseReport {
     ...(start !== undefined && { startedAt: new Date(start).toISOString() }),
     sentLate: sum(parts.map((part) => part.sentLate)),
     ...(parts.every((part) => part.connectionsOpened !== undefined) && { connectionsOpened: sum(parts.map((part) => part.connectionsOpened!)) }),
+    ...(parts.every((part) => part.requestsSent !== undefined) && { requestsSent: sum(parts.map((part) => part.requestsSent!)) }),
     durationMs,
     // Open loop: over the schedule's window, which every shard shares (as in phaseReport).
     ...(window !== undefined && { sendWindowMs: window }),
@@ -115,7 +116,14 @@ function mergePhase(parts: PhaseReport[]): PhaseReport {
   });
   // Cost from the merged REPORT figures, at the prices the shards used.
   if (first.cost && merged.lambda?.gbSeconds !== undefined) {
-    const estimate = estimateCost({ invocations: merged.lambda.reports, gbSeconds: merged.lambda.gbSeconds, calls: merged.requests, architecture: first.cost.prices.architecture, overrides: { gbSecondUsd: first.cost.prices.gbSecondUsd, requestPerMillionUsd: first.cost.prices.requestPerMillionUsd } });
+    const estimate = estimateCost({
+      invocations: merged.lambda.reports,
+      gbSeconds: merged.lambda.gbSeconds,
+      calls: merged.requests,
+      architecture: first.cost.prices.architecture,
+      overrides: { gbSecondUsd: first.cost.prices.gbSecondUsd, requestPerMillionUsd: first.cost.prices.requestPerMillionUsd },
+      ...(merged.requestsSent !== undefined && { sqsRequests: merged.requestsSent, fifo: first.queue?.wiring.fifo ?? false }),
+    });
     merged.cost = { ...estimate, prices: first.cost.prices, notes: first.cost.notes };
   }
   const logs = parts.map((part) => part.logs).filter((block): block is NonNullable<PhaseReport['logs']> => block !== undefined);

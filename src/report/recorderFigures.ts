@@ -11,7 +11,7 @@ import { RECORDED_CLASSES, type Recorder, type RecorderState } from '../metrics/
 import { loadNote, type PhaseReport } from './reportDocument.js';
 
 /** What a phase report says besides what its recorder counted: the phase, its timings, its delivery. */
-export type PhaseTimings = Pick<PhaseReport, 'name' | 'invocationType' | 'load' | 'startedAt' | 'sentLate' | 'connectionsOpened' | 'durationMs' | 'sendWindowMs' | 'throughputPerSecond' | 'offeredPerSecond' | 'delivery'>;
+export type PhaseTimings = Pick<PhaseReport, 'name' | 'invocationType' | 'load' | 'startedAt' | 'sentLate' | 'connectionsOpened' | 'requestsSent' | 'durationMs' | 'sendWindowMs' | 'throughputPerSecond' | 'offeredPerSecond' | 'delivery'>;
 
 export function phaseFromRecorder(recorder: Recorder, phase: PhaseTimings): PhaseReport {
   const report: PhaseReport = {
@@ -26,6 +26,7 @@ export function phaseFromRecorder(recorder: Recorder, phase: PhaseTimings): Phas
     cutAtEnd: recorder.cutAtEnd,
     sentLate: phase.sentLate,
     ...(phase.connectionsOpened !== undefined && { connectionsOpened: phase.connectionsOpened }),
+    ...(phase.requestsSent !== undefined && { requestsSent: phase.requestsSent }),
     durationMs: phase.durationMs,
     ...(phase.sendWindowMs !== undefined && { sendWindowMs: phase.sendWindowMs }),
     throughputPerSecond: phase.throughputPerSecond,

@@ -44,6 +44,8 @@ export interface PhaseReport {
   sentLate: number;
   /** Connections the measured run opened (TCP, TLS): the calls that waited for them carry that time. Absent: the transport cannot tell (--sdk). */
   connectionsOpened?: number;
+  /** A queue phase: the SendMessage(Batch) requests its messages took (what SQS bills). */
+  requestsSent?: number;
   durationMs: number;
   /**
    * Open loop: the schedule's window, which its rates are over: the slots it reached × their period

@@ -26,6 +26,8 @@ export function addPhaseCosts(phases: PhaseReport[], settings: CostSettings): vo
       architectureAssumed: settings.architecture === undefined,
       ...(settings.region && { region: settings.region }),
       ...(settings.prices && { overrides: settings.prices }),
+      // A queue phase: the sends lambench made are SQS requests too.
+      ...(phase.requestsSent !== undefined && { sqsRequests: phase.requestsSent, fifo: phase.queue?.wiring.fifo ?? false }),
     });
   }
 }

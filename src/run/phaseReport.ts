@@ -18,6 +18,7 @@ export function phaseReport(result: PhaseResult): PhaseReport {
     startedAt: new Date(result.startedAt).toISOString(),
     sentLate: result.sentLate,
     ...(result.connectionsOpened !== undefined && { connectionsOpened: result.connectionsOpened }),
+    ...(result.requestsSent !== undefined && { requestsSent: result.requestsSent }),
     durationMs,
     ...(window !== undefined && { sendWindowMs: Math.round(window) }),
     throughputPerSecond: ratePerSecond(recorder.completed, window ?? durationMs),

@@ -62,6 +62,7 @@ export function createSqsTarget(options: SqsTargetOptions): Target {
   let gathering: Pending[] = [];
   let gatheringBytes = 0;
   let flushScheduled = false;
+  let requests = 0;
 
   // Built once: on the hot path each message only adds its correlation ID (a load test sends thousands a second).
   const given: Record<string, MessageAttributeValue> = {};
@@ -88,6 +89,7 @@ export function createSqsTarget(options: SqsTargetOptions): Target {
   async function send(batch: Pending[], signal: AbortSignal | undefined): Promise<void> {
     const sentAt = Date.now();
     const start = performance.now();
+    requests += 1;
     const result = await sender.send(queueUrl, batch.map(entryFor), signal, deadlineMs);
     // The call's answer ended once for all its messages.
     const end = performance.now();
@@ -161,6 +163,7 @@ export function createSqsTarget(options: SqsTargetOptions): Target {
         }
       });
     },
+    requestsSent: () => requests,
     close: () => sender.close(),
   };
 }

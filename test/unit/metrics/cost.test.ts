@@ -5,7 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { billedMsOf, estimateCost, gbSecondsFromMbMs, gbSecondsOf } from '../../../src/metrics/cost.js';
+import { billedMbMsOf, billedMsOf, estimateCost, gbSecondsFromMbMs } from '../../../src/metrics/cost.js';
+
+const gbSecondsOf = (figures: Parameters<typeof billedMbMsOf>[0]) => gbSecondsFromMbMs(billedMbMsOf(figures));
 import { Recorder } from '../../../src/metrics/recorder.js';
 
 const close = (actual: number, expected: number, what: string) => assert.ok(Math.abs(actual - expected) < 1e-12, `${what}: ${actual} ≠ ${expected}`);
