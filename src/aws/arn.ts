@@ -26,3 +26,15 @@ export function nameInArn(text: string): string {
   if (arn.service === 'events') return arn.resource.replace(/^event-bus\//, '');
   return arn.resource;
 }
+
+/**
+ * A function's bare name however it is written, as Lambda accepts it: `my-fn`, `my-fn:live`,
+ * `123456789012:function:my-fn[:live]` (a partial ARN) or `arn:aws:lambda:…:function:my-fn[:live]`.
+ * Its log group and its S3 on-failure prefix are named by it.
+ */
+export function functionNameOf(reference: string): string {
+  const parts = reference.split(':');
+  if (parts[0] === 'arn') return parts[6] ?? reference;
+  if (parts[1] === 'function') return parts[2] ?? reference;
+  return parts[0]!;
+}

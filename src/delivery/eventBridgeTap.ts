@@ -37,10 +37,11 @@ export async function openEventBridgeTap(events: EventBridgeClient, sqs: SQSClie
   if (!RuleArn) throw new Error(`PutRule ${name} returned no RuleArn`);
   const queue = await createTapQueue(sqs, resources, name);
   await allowOnly(sqs, queue, 'events.amazonaws.com', RuleArn);
-  const { FailedEntryCount, FailedEntries } = await events.send(new PutTargetsCommand({ Rule: name, EventBusName: bus, Targets: [{ Id: TARGET_ID, Arn: queue.arn }] }));
-  if (FailedEntryCount) throw new TargetUnavailableError(`EventBridge refused the rule's target (${FailedEntries?.[0]?.ErrorCode}: ${FailedEntries?.[0]?.ErrorMessage})`);
+  // Registered before it is made: a PutTargets that fails after EventBridge made the target (a timeout) must not leave it, and the rule with it.
   resources.add(`target of rule ${name}`, `aws events remove-targets --rule ${name} --ids ${TARGET_ID} ${where}`, async () => {
     await events.send(new RemoveTargetsCommand({ Rule: name, EventBusName: bus, Ids: [TARGET_ID] }));
   });
+  const { FailedEntryCount, FailedEntries } = await events.send(new PutTargetsCommand({ Rule: name, EventBusName: bus, Targets: [{ Id: TARGET_ID, Arn: queue.arn }] }));
+  if (FailedEntryCount) throw new TargetUnavailableError(`EventBridge refused the rule's target (${FailedEntries?.[0]?.ErrorCode}: ${FailedEntries?.[0]?.ErrorMessage})`);
   return queue;
 }

@@ -13,6 +13,7 @@
  */
 import { FilterLogEventsCommand, type CloudWatchLogsClient, type FilteredLogEvent } from '@aws-sdk/client-cloudwatch-logs';
 import { parsePlatformLine, type ReportFigures } from '../aws/lambdaLog.js';
+import { awsErrorName } from '../aws/lambdaControl.js';
 
 /** FilterLogEvents' filter pattern limit. */
 const PATTERN_LIMIT = 1024;
@@ -145,7 +146,7 @@ async function readAll(search: LogsSearch, filterPattern: string, findings: Logs
       nextToken = page.nextToken;
     } catch (error) {
       // A function's log group appears with its first log line: until then there is nothing to find yet.
-      if ((error as { name?: string })?.name === 'ResourceNotFoundException') {
+      if (awsErrorName(error) === 'ResourceNotFoundException') {
         findings.groupMissing = true;
         return;
       }
@@ -157,6 +158,6 @@ async function readAll(search: LogsSearch, filterPattern: string, findings: Logs
 }
 
 function isThrottle(error: unknown): boolean {
-  const name = (error as { name?: string })?.name;
+  const name = awsErrorName(error);
   return name === 'ThrottlingException' || name === 'LimitExceededException' || (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode === 429;
 }

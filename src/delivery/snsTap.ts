@@ -24,11 +24,11 @@ export async function openSnsTap(sns: SNSClient, sqs: SQSClient, resources: Temp
   const queue = await createTapQueue(sqs, resources, queueName);
   await allowOnly(sqs, queue, 'sns.amazonaws.com', topicArn);
   const { SubscriptionArn } = await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: queue.arn, ReturnSubscriptionArn: true }));
-  if (SubscriptionArn) {
-    const region = parseArn(topicArn)?.region;
-    resources.add(`subscription of ${queueName} to ${topicArn}`, `aws sns unsubscribe --subscription-arn ${SubscriptionArn}${region ? ` --region ${region}` : ''}`, async () => {
-      await sns.send(new UnsubscribeCommand({ SubscriptionArn }));
-    });
-  }
+  // Without its ARN the subscription could not be removed: refused now (the queue is removed with the rest) rather than left behind.
+  if (!SubscriptionArn) throw new TargetUnavailableError(`SNS subscribed ${queueName} to ${topicArn} without saying its subscription ARN: lambench could not remove it, so it does not keep it; remove it with aws sns list-subscriptions-by-topic --topic-arn ${topicArn}`);
+  const region = parseArn(topicArn)?.region;
+  resources.add(`subscription of ${queueName} to ${topicArn}`, `aws sns unsubscribe --subscription-arn ${SubscriptionArn}${region ? ` --region ${region}` : ''}`, async () => {
+    await sns.send(new UnsubscribeCommand({ SubscriptionArn }));
+  });
   return queue;
 }

@@ -22,10 +22,6 @@ export class TempResources {
     this.entries.push({ what, byHand, remove });
   }
 
-  get size(): number {
-    return this.entries.length;
-  }
-
   /**
    * Removes everything, last created first; resolves to one line per thing not removed (what, why,
    * and the command to remove it by hand), also said through `warn`. Called twice, it removes once.

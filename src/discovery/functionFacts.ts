@@ -7,6 +7,7 @@
 import { GetFunctionConfigurationCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { messageOf } from '../errors.js';
 import { awsErrorName, isAccessDenied } from '../aws/lambdaControl.js';
+import { functionNameOf } from '../aws/arn.js';
 import type { Architecture } from '../metrics/cost.js';
 
 export interface FunctionFacts {
@@ -20,15 +21,8 @@ export interface FunctionFacts {
   unknown?: string;
 }
 
-/** The function's name within a name, name:qualifier, or ARN. */
-export function bareFunctionName(name: string): string {
-  const parts = name.split(':');
-  if (parts[0] === 'arn') return parts[6] ?? name;
-  return parts[0]!;
-}
-
 export async function readFunctionFacts(lambda: LambdaClient, functionName: string, qualifier?: string, stop?: AbortSignal): Promise<FunctionFacts> {
-  const defaults: FunctionFacts = { logGroup: `/aws/lambda/${bareFunctionName(functionName)}`, logFormat: 'Text' };
+  const defaults: FunctionFacts = { logGroup: `/aws/lambda/${functionNameOf(functionName)}`, logFormat: 'Text' };
   try {
     const configuration = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName, ...(qualifier && { Qualifier: qualifier }) }), stop ? { abortSignal: stop } : {});
     const architecture = configuration.Architectures?.[0];

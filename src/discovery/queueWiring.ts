@@ -8,6 +8,7 @@
 import { GetFunctionConfigurationCommand, ListEventSourceMappingsCommand, type EventSourceMappingConfiguration, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { messageOf } from '../errors.js';
+import { functionNameOf } from '../aws/arn.js';
 import { awsErrorName, isAccessDenied } from '../aws/lambdaControl.js';
 import { parseRedrivePolicy, readQueueAttributes, resolveQueueUrl } from '../aws/queueRef.js';
 
@@ -75,7 +76,7 @@ export async function discoverQueueWiring(sqs: SQSClient, lambda: LambdaClient |
         const { Timeout } = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: mapping.functionArn }), { abortSignal: stop });
         if (Timeout !== undefined) mapping.functionTimeoutSeconds = Timeout;
       } catch (error) {
-        unknown.push(`${functionName(mapping.functionArn)}'s timeout (${isAccessDenied(error) ? 'not allowed (lambda:GetFunctionConfiguration)' : awsErrorName(error) || messageOf(error)}), so the visibility timeout is not checked against it`);
+        unknown.push(`${functionNameOf(mapping.functionArn)}'s timeout (${isAccessDenied(error) ? 'not allowed (lambda:GetFunctionConfiguration)' : awsErrorName(error) || messageOf(error)}), so the visibility timeout is not checked against it`);
       }
     }
   }
@@ -112,7 +113,7 @@ export function warningsFor(queue: Pick<QueueWiring, 'visibilityTimeoutSeconds' 
   const warnings: string[] = [];
   if (mappings && mappings.length === 0) warnings.push('no event source mapping reads this queue: the messages sent will wait there until something receives them');
   for (const mapping of mappings ?? []) {
-    const name = functionName(mapping.functionArn);
+    const name = functionNameOf(mapping.functionArn);
     if (mapping.state !== 'Enabled') warnings.push(`the mapping to ${name} is ${mapping.state}, not Enabled: it does not poll the queue now`);
     if (mapping.functionTimeoutSeconds !== undefined && queue.visibilityTimeoutSeconds < 6 * mapping.functionTimeoutSeconds) {
       warnings.push(
@@ -126,6 +127,3 @@ export function warningsFor(queue: Pick<QueueWiring, 'visibilityTimeoutSeconds' 
   return warnings;
 }
 
-function functionName(arn: string): string {
-  return arn.split(':function:')[1]?.split(':')[0] ?? arn;
-}

@@ -11,7 +11,6 @@ import { resolveInvocationTarget, type LocalFunction } from './functionRegistry.
 import { readJsonBody, sendJson } from './restJson.js';
 
 const CONFIG_PATH = /^\/2019-09-25\/functions\/([^/]+)\/event-invoke-config(\/list)?\/?$/;
-/** A config is a few hundred bytes. */
 
 export const isEventInvokeConfigPath = (pathname: string) => CONFIG_PATH.test(pathname);
 

@@ -5,9 +5,10 @@
  * `x-amzn-ErrorType` too. The local EventBridge and CloudWatch Logs are both served by it.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { AwsServiceError } from './awsErrors.js';
-import { header, readBody } from './http.js';
+import { header } from './http.js';
+import { readJsonBody, sendJson } from './restJson.js';
 
 export type JsonInput = Record<string, unknown>;
 
@@ -25,6 +26,8 @@ export interface JsonProtocolService {
   onWarning?: (message: string) => void;
 }
 
+const JSON_CONTENT_TYPE = 'application/x-amz-json-1.1';
+
 export function createJsonProtocolServer(service: JsonProtocolService): Server {
   return createServer((req, res) => {
     const requestId = randomUUID();
@@ -33,37 +36,17 @@ export function createJsonProtocolServer(service: JsonProtocolService): Server {
       const prefix = `${service.targetPrefix}.`;
       const name = target.startsWith(prefix) ? target.slice(prefix.length) : '';
       const operation = Object.hasOwn(service.operations, name) ? service.operations[name] : undefined;
-      const { data, tooLarge } = await readBody(req, service.bodyLimitBytes);
       if (req.method !== 'POST' || !operation) {
+        req.resume();
         throw new AwsServiceError(400, 'UnknownOperationException', `Unknown operation ${target || `${req.method} ${req.url}`}: this local ${service.name} serves ${Object.keys(service.operations).join(', ')}`);
       }
-      if (tooLarge) throw new AwsServiceError(413, service.tooLargeError, `Request must be smaller than ${service.bodyLimitBytes} bytes`);
-      let input: JsonInput = {};
-      const text = data.toString('utf8');
-      if (text.trim() !== '') {
-        try {
-          input = (JSON.parse(text) as JsonInput | null) ?? {};
-        } catch (error) {
-          throw new AwsServiceError(400, 'SerializationException', `Could not parse request body into json: ${(error as Error).message}`);
-        }
-      }
-      send(res, 200, await operation(input), requestId);
+      const input = (await readJsonBody(req, service.bodyLimitBytes, { tooLarge: service.tooLargeError, malformed: 'SerializationException' })) as JsonInput;
+      sendJson(res, 200, await operation(input), requestId, JSON_CONTENT_TYPE);
     })().catch((error: unknown) => {
       const failure = error instanceof AwsServiceError ? error : new AwsServiceError(500, service.internalError, (error as Error).message);
       if (failure.statusCode >= 500) service.onWarning?.(`${service.name}: ${failure.message}`);
       if (res.headersSent) res.destroy();
-      else send(res, failure.statusCode, { __type: failure.errorType, message: failure.message }, requestId, failure.errorType);
+      else sendJson(res, failure.statusCode, { __type: failure.errorType, message: failure.message }, requestId, JSON_CONTENT_TYPE, failure.errorType);
     });
   });
-}
-
-function send(res: ServerResponse, status: number, document: unknown, requestId: string, errorType?: string): void {
-  const body = JSON.stringify(document);
-  res.writeHead(status, {
-    'content-type': 'application/x-amz-json-1.1',
-    'content-length': Buffer.byteLength(body),
-    'x-amzn-requestid': requestId,
-    ...(errorType && { 'x-amzn-errortype': errorType }),
-  });
-  res.end(body);
 }

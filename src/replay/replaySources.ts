@@ -24,7 +24,7 @@ import { decodeS3Object, fromSnsEnvelope } from '../delivery/tapRecords.js';
 import type { TempResources } from '../delivery/tempResources.js';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { UsageError } from '../errors.js';
-import { bareFunctionName } from '../discovery/functionFacts.js';
+import { functionNameOf } from '../aws/arn.js';
 import { readThrough } from './readThrough.js';
 
 /** One item a source hands over: the message as SQS would hold it (for --match), its record if it is one, and how to leave or take it. */
@@ -54,7 +54,7 @@ export function sourceKindOf(source: string, functionName: string | undefined): 
     return { kind: 's3', bucket, prefix: rest.join('/') };
   }
   const s3Arn = /^arn:aws[a-z-]*:s3:::([^/]+)(?:\/(.*))?$/.exec(source);
-  if (s3Arn) return { kind: 's3', bucket: s3Arn[1]!, prefix: s3Arn[2] ?? `aws/lambda/async/${functionName ? `${bareFunctionName(functionName)}/` : ''}` };
+  if (s3Arn) return { kind: 's3', bucket: s3Arn[1]!, prefix: s3Arn[2] ?? `aws/lambda/async/${functionName ? `${functionNameOf(functionName)}/` : ''}` };
   if (/^arn:aws[a-z-]*:sns:/.test(source)) return { kind: 'sns', topicArn: source };
   return { kind: 'sqs', reference: source };
 }

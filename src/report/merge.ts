@@ -144,11 +144,6 @@ function mergePhase(parts: PhaseReport[]): PhaseReport {
 function mergeDelivery(parts: DeliveryReport[]): DeliveryReport | undefined {
   if (parts.length === 0) return undefined;
   const total = (pick: (part: DeliveryReport) => number) => sum(parts.map(pick));
-  const addCounts = <K extends string>(records: Partial<Record<K, number>>[]) => {
-    const result: Partial<Record<K, number>> = {};
-    for (const record of records) for (const [key, count] of Object.entries(record) as [K, number][]) result[key] = (result[key] ?? 0) + count;
-    return result;
-  };
   const merged: DeliveryReport = {
     accepted: total((part) => part.accepted),
     succeeded: total((part) => part.succeeded),
@@ -168,6 +163,7 @@ function mergeDelivery(parts: DeliveryReport[]): DeliveryReport | undefined {
   if (parts.some((part) => part.seenIn)) merged.seenIn = addCounts(parts.map((part) => part.seenIn ?? {})) as Record<string, number>;
   const reasons = [...new Set(parts.flatMap((part) => part.unverifiedReasons ?? []))];
   if (reasons.length > 0) merged.unverifiedReasons = reasons;
+  if (parts.some((part) => part.unobservable)) merged.unobservable = true;
   const hidden = parts.map((part) => part.foreignHiddenSeconds).filter((seconds): seconds is number => seconds !== undefined);
   if (hidden.length > 0) merged.foreignHiddenSeconds = Math.max(...hidden);
   // Shards read the same queues: each saw the same backlog.
@@ -205,8 +201,7 @@ function mergeQueue(parts: NonNullable<PhaseReport['queue']>[], ends: number[]):
   const deadLettered = total((block) => block.deadLettered);
   const remaining = last.remaining;
   const processed = derived ? Math.max(0, sent - deadLettered - remaining) : total((block) => block.processed);
-  const receiveCounts: Record<string, number> = {};
-  for (const block of blocks) for (const [receives, count] of Object.entries(block.receiveCounts)) receiveCounts[receives] = (receiveCounts[receives] ?? 0) + count;
+  const receiveCounts = addCounts(blocks.map((block) => block.receiveCounts)) as Record<string, number>;
   const merged: QueueDeliveryReport = {
     sent,
     processed,
@@ -232,11 +227,13 @@ function mergeQueue(parts: NonNullable<PhaseReport['queue']>[], ends: number[]):
 function mergeLogs(parts: NonNullable<PhaseReport['logs']>[]): NonNullable<PhaseReport['logs']> {
   const [first] = parts as [NonNullable<PhaseReport['logs']>];
   const total = (pick: (part: NonNullable<PhaseReport['logs']>) => number) => sum(parts.map(pick));
-  const attempts: Record<string, number> = {};
-  for (const part of parts) for (const [count, invocations] of Object.entries(part.attempts)) attempts[count] = (attempts[count] ?? 0) + invocations;
+  const attempts = addCounts(parts.map((part) => part.attempts)) as Record<string, number>;
   const unreadable = parts.find((part) => part.unreadable)?.unreadable;
+  // One shard's peak is not the run's: shards ran side by side, and their invocations' times are not kept.
+  const { peakConcurrency: _onePeak, ...shared } = first;
   return {
-    ...first,
+    ...shared,
+    ...(parts.length === 1 && first.peakConcurrency !== undefined && { peakConcurrency: first.peakConcurrency }),
     invocations: total((part) => part.invocations),
     found: total((part) => part.found),
     notFound: total((part) => part.notFound),
@@ -255,6 +252,13 @@ function addHistograms(encoded: string[]) {
   const total = createHistogram();
   for (const text of encoded) total.add(decodeHistogram(text));
   return total;
+}
+
+/** Counts keyed alike (conditions, attempts, receive counts), added key by key. */
+function addCounts<K extends string>(records: Partial<Record<K, number>>[]): Partial<Record<K, number>> {
+  const result: Partial<Record<K, number>> = {};
+  for (const record of records) for (const [key, count] of Object.entries(record) as [K, number][]) result[key] = (result[key] ?? 0) + count;
+  return result;
 }
 
 function sum(values: number[]): number {

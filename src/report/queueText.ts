@@ -5,6 +5,7 @@
  * dead-lettered. Reads only the report document.
  */
 import type { QueueDeliveryReport } from '../delivery/queueDelivery.js';
+import { functionNameOf } from '../aws/arn.js';
 import type { QueueMapping } from '../discovery/queueWiring.js';
 import { formatLatencyMs, formatLatencyUs } from '../latencyText.js';
 import { oneLine } from '../terminalText.js';
@@ -69,7 +70,7 @@ export function queueNotes(phase: PhaseReport): string[] {
 
 /** The mapped function's name (its ARN when it has none to read). */
 export function mappedFunctionName(mapping: QueueMapping): string {
-  return mapping.functionArn.split(':function:')[1]?.split(':')[0] ?? mapping.functionArn;
+  return functionNameOf(mapping.functionArn);
 }
 
 function mappingLabel(mapping: QueueMapping): string {

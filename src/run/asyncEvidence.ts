@@ -9,7 +9,7 @@
 import type { HttpCall, LambdaCall } from '../config/runConfig.js';
 import { LambenchError, TargetUnavailableError, UsageError, messageOf } from '../errors.js';
 import { awsErrorName } from '../aws/lambdaControl.js';
-import { nameInArn, parseArn } from '../aws/arn.js';
+import { functionNameOf, nameInArn, parseArn } from '../aws/arn.js';
 import { regionFromArn } from '../aws/awsConfig.js';
 import { createLambdaControlClient } from '../aws/lambdaControl.js';
 import { resolveQueueUrl } from '../aws/queueRef.js';
@@ -102,7 +102,7 @@ async function openTaps(wiring: DestinationWiring, readable: Destination[], runI
       } else {
         const s3 = await createS3Client(aws, note);
         clients.push(s3);
-        const reader = new S3Records({ s3, bucket: nameInArn(destination.arn), functionName: nameInArn(wiring.functionName), since: Date.now(), offer: (record) => tracker?.observe(record) ?? false });
+        const reader = new S3Records({ s3, bucket: nameInArn(destination.arn), functionName: functionNameOf(wiring.functionName), since: Date.now(), offer: (record) => tracker?.observe(record) ?? false });
         await reader.check();
         s3Readers.push(reader);
       }
