@@ -41,6 +41,11 @@ export function isLoopbackHost(hostname: string): boolean {
 /** The services lambench calls, as their AWS_ENDPOINT_URL_<SERVICE> variables name them. */
 export type AwsService = 'LAMBDA' | 'SQS' | 'SNS' | 'S3' | 'EVENTBRIDGE' | 'CLOUDWATCH_LOGS';
 
+/** The endpoint a service's client will use: `given` (a flag), else the environment's; undefined: AWS's own. */
+export function endpointOf(service: AwsService, given?: string): string | undefined {
+  return given ?? endpointFromEnv(service);
+}
+
 function endpointFromEnv(service: AwsService): string | undefined {
   return process.env[`AWS_ENDPOINT_URL_${service}`] || process.env.AWS_ENDPOINT_URL || undefined;
 }

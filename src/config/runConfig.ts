@@ -145,6 +145,8 @@ export interface DeliveryConfig {
   destinationQueue?: string;
   /** A function target: read where its async outcomes go (event invoke config, DLQ) when no queue is given. */
   discover?: boolean;
+  /** A function target: its CloudWatch Logs as evidence: true (`--logs`), false (`--no-logs`), absent: where the destinations leave outcomes unread. */
+  logs?: boolean;
   /** For a queue target: the source queue's DLQ (default: from its RedrivePolicy). */
   dlq?: string;
   /** For a queue target: a queue the function writes each processed message to. */

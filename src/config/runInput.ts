@@ -82,7 +82,7 @@ export interface RunInput extends CallInput {
   html?: string;
   hgrm?: string;
   json?: boolean;
-  /** Look each phase's invocations up in CloudWatch Logs. */
+  /** Look each phase's invocations up in CloudWatch Logs, and read them as delivery evidence (true); false: not even as evidence; absent: as evidence only where the destinations leave outcomes unread. */
   logs?: boolean;
   /** USD per GB-second and per 1M requests for the cost estimate. */
   priceGbSecond?: number;

@@ -111,8 +111,8 @@ export function checkDelivery(input: RunInput, types: InvocationType[], problems
   // A function's destinations are discovered; a URL's function is not known, nor are they under --no-discover.
   const url = /^https?:\/\//i.test(input.target);
   if (!input.destinationQueue && !input.dlq && url) problems.add('verifyDelivery', `needs ${names.of('destinationQueue')} URL and/or ${names.of('dlq')} URL (behind a URL, the function and its destinations are not known)`);
-  else if (!input.destinationQueue && !input.dlq && input.discover === false) {
-    problems.add('verifyDelivery', `with ${names.of('discover')}, where the outcomes go is unknown: give ${names.of('destinationQueue')} URL and/or ${names.of('dlq')} URL`);
+  else if (!input.destinationQueue && !input.dlq && input.discover === false && input.logs !== true) {
+    problems.add('verifyDelivery', `with ${names.of('discover')}, where the outcomes go is unknown: give ${names.of('destinationQueue')} URL and/or ${names.of('dlq')} URL, or ${names.of('logs')} to read them from the function's logs`);
   }
-  return { destinationQueue: input.destinationQueue, dlq: input.dlq, settleMs: input.settleMs ?? DEFAULT_SETTLE_MS, discover: input.discover !== false };
+  return { destinationQueue: input.destinationQueue, dlq: input.dlq, settleMs: input.settleMs ?? DEFAULT_SETTLE_MS, discover: input.discover !== false, ...(input.logs !== undefined && { logs: input.logs }) };
 }

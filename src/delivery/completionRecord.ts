@@ -8,7 +8,8 @@ import type { Message } from '@aws-sdk/client-sqs';
 export type CompletionCondition = 'Success' | 'RetriesExhausted' | 'EventAgeExceeded' | 'ZeroReservedConcurrency' | 'DeadLetter';
 
 export interface CompletionRecord {
-  kind: 'destination' | 'deadLetter';
+  /** `logs`: an event settled by its REPORT lines in CloudWatch Logs (logsCompletions.ts), no message behind it. */
+  kind: 'destination' | 'deadLetter' | 'logs';
   queueUrl: string;
   /** Where the outcome was seen: the destination it was read from (a queue, topic, bus or bucket); absent: the queue. */
   seenIn?: string;
@@ -27,6 +28,8 @@ export interface CompletionRecord {
   requestPayload?: unknown;
   responsePayload?: unknown;
   errorMessage?: string;
+  /** A success read from text-format logs that say no status (logsCompletions.ts): inferred, not stated. */
+  inferred?: boolean;
 }
 
 export function decodeCompletionMessage(message: Message, queueUrl: string, clientRequestIdPath = 'meta.clientRequestId'): CompletionRecord | undefined {

@@ -12,7 +12,12 @@ export interface DeliveryReport {
   accepted: number;
   succeeded: number;
   failed: number;
-  failedVia: { onFailureDestination: number; deadLetterQueue: number };
+  /** Where failures were reported; `logs`: every attempt's REPORT failed (CloudWatch Logs as evidence). An event reported in two places counts in each. */
+  failedVia: { onFailureDestination: number; deadLetterQueue: number; logs?: number };
+  /** Successes read from text-format logs that state no status (a failure the runtime does not log would read as success). */
+  inferredSuccesses?: number;
+  /** Of the unverified: events whose logs showed a failed attempt with Lambda's retry still to come when the settle time ran out. */
+  awaitingRetry?: number;
   missing: number;
   /** Pending when the settle time ran out while a queue they could be on could not be read through (see unverifiedReasons). Absent in reports written before it existed. */
   unverified?: number;
@@ -48,18 +53,32 @@ export function foreignNote(delivery: DeliveryReport): string | undefined {
   return `${backlog}${others} message${others === 1 ? '' : 's'} not from this run seen${malformed}, ${hidden}; none deleted`;
 }
 
+/** What the table and the page say of successes the text-format logs only implied. */
+export function inferredNote(delivery: DeliveryReport): string | undefined {
+  const inferred = delivery.inferredSuccesses ?? 0;
+  if (inferred === 0) return undefined;
+  return `${inferred} of the successes are read from text-format logs, which state no status: a failure the runtime does not log (as Node.js logs "Invoke Error") would read as success; the JSON log format states each attempt's status`;
+}
+
+/** Where failures were reported, in words: `on-failure destination 3, dead-letter queue 3, logs 3`. */
+export function failedViaText(delivery: DeliveryReport, count: (n: number) => string = String): string {
+  const via = delivery.failedVia;
+  return `on-failure destination ${count(via?.onFailureDestination ?? 0)}, dead-letter queue ${count(via?.deadLetterQueue ?? 0)}${via?.logs !== undefined ? `, logs (every attempt failed) ${count(via.logs)}` : ''}`;
+}
+
 /** `accepted 20 = succeeded 0 + failed 0 + missing 0 + unverified 20` (unverified only when there are some). */
 export function deliveryEquation(delivery: DeliveryReport): string {
   const unverified = delivery.unverified ?? 0;
   return `accepted ${delivery.accepted} = succeeded ${delivery.succeeded} + failed ${delivery.failed} + missing ${delivery.missing}${unverified > 0 ? ` + unverified ${unverified}` : ''}`;
 }
 
-/** Adds each invocation to the counts; pending ones are unverified when a queue could not be read through, else missing. */
+/** Adds each invocation to the counts; pending ones are unverified when a queue could not be read through or their retry is still to come, else missing. */
 export function countInvocations(report: DeliveryReport, invocations: TrackedInvocation[], unreadable: boolean): void {
   for (const tracked of invocations) {
     report.duplicates += tracked.duplicates;
-    if (tracked.state === 'pending' && unreadable) {
+    if (tracked.state === 'pending' && (unreadable || tracked.awaitingRetry)) {
       report.unverified = (report.unverified ?? 0) + 1;
+      if (tracked.awaitingRetry) report.awaitingRetry = (report.awaitingRetry ?? 0) + 1;
       continue;
     }
     if (tracked.state === 'pending') {
@@ -74,6 +93,8 @@ export function countInvocations(report: DeliveryReport, invocations: TrackedInv
     }
     if (tracked.failedVia?.destination) report.failedVia.onFailureDestination += 1;
     if (tracked.failedVia?.deadLetter) report.failedVia.deadLetterQueue += 1;
+    if (tracked.failedVia?.logs) report.failedVia.logs = (report.failedVia.logs ?? 0) + 1;
+    if (tracked.inferred) report.inferredSuccesses = (report.inferredSuccesses ?? 0) + 1;
     if (tracked.condition) report.conditions[tracked.condition] = (report.conditions[tracked.condition] ?? 0) + 1;
     const attempts = tracked.attempts === undefined ? 'unknown' : String(tracked.attempts);
     report.attempts[attempts] = (report.attempts[attempts] ?? 0) + 1;

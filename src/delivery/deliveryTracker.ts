@@ -208,6 +208,17 @@ export class DeliveryTracker {
     return this.pendingCount;
   }
 
+  /** The pending events that carry Lambda's request ID (what their log lines are found by). */
+  *pendingRequestIds(): Iterable<{ requestId: string; sentAt: number }> {
+    for (const tracked of this.invocations) if (tracked.state === 'pending' && tracked.requestId) yield { requestId: tracked.requestId, sentAt: tracked.sentAt };
+  }
+
+  /** A pending event's logs show a failed attempt with Lambda's retry still to come (see DeliveryReport.awaitingRetry). */
+  retrying(requestId: string): void {
+    const tracked = this.byRequestId.get(requestId);
+    if (tracked?.state === 'pending') tracked.awaitingRetry = true;
+  }
+
   /**
    * Fails fast, before anything is sent, on a queue that does not exist or cannot be reached
    * (each call has a deadline: an SQS that never answers fails here too); warns where the queue
@@ -310,9 +321,13 @@ export class DeliveryTracker {
     if (backlogs.length > 0) report.backlogAtStart = backlogs.reduce((a, b) => a + b, 0);
     // Pending events are missing only if every queue they could be on was read through.
     const reasons = this.pendingCount > 0 ? this.unverifiedReasons() : [];
-    if (reasons.length > 0) report.unverifiedReasons = reasons;
     if (reasons.length > 0 && (this.options.blindSpots?.length ?? 0) > 0) report.unobservable = true;
     countInvocations(report, this.invocations, reasons.length > 0);
+    if (report.awaitingRetry) {
+      const some = report.awaitingRetry === 1 ? '1 event' : `${report.awaitingRetry} events`;
+      reasons.push(`${some} had failed an attempt and waited for Lambda's retry (about 1, then 2 minutes later) when the settle time ran out: a longer --settle sees them end`);
+    }
+    if (reasons.length > 0) report.unverifiedReasons = reasons;
     const endToEnd = summarize(this.histogram);
     if (endToEnd) {
       report.endToEnd = endToEnd;
@@ -408,14 +423,18 @@ export class DeliveryTracker {
 
   private apply(tracked: TrackedInvocation, record: CompletionRecord): void {
     const failure = record.condition !== 'Success';
+    const fromLogs = record.kind === 'logs';
     const where = record.seenIn ?? record.queueUrl;
     if (!tracked.seenIn) tracked.seenIn = [where];
     else if (!tracked.seenIn.includes(where)) tracked.seenIn.push(where);
     if (tracked.state === 'pending') {
       tracked.state = failure ? 'failed' : 'succeeded';
       tracked.condition = record.condition;
+      delete tracked.awaitingRetry;
+      if (fromLogs) tracked.fromLogs = true;
+      if (record.inferred) tracked.inferred = true;
       if (this.options.keepRecords) tracked.record = record;
-      if (failure) tracked.failedVia = { destination: record.kind === 'destination', deadLetter: record.kind === 'deadLetter' };
+      if (failure) tracked.failedVia = { destination: record.kind === 'destination', deadLetter: record.kind === 'deadLetter', ...(fromLogs && { logs: true }) };
       if (record.attempts !== undefined) tracked.attempts = record.attempts;
       if (record.completedAt !== undefined) {
         tracked.completedAt = record.completedAt;
@@ -428,6 +447,12 @@ export class DeliveryTracker {
       }
       return;
     }
+    // The logs and a destination tell of the same attempts: two witnesses of one outcome, never a duplicate.
+    if (fromLogs) {
+      if (failure && tracked.state === 'failed') tracked.failedVia!.logs = true;
+      return;
+    }
+    if (tracked.fromLogs) return this.restate(tracked, record);
     // A failure is often reported twice, to the on-failure destination and to the DLQ: one failure.
     const via = tracked.failedVia;
     if (tracked.state === 'failed' && failure && via && (record.kind === 'destination' ? !via.destination : !via.deadLetter)) {
@@ -441,6 +466,20 @@ export class DeliveryTracker {
       return;
     }
     tracked.duplicates += 1;
+  }
+
+  /** A destination's record for an event the logs settled first: the record says outright what the logs may only have inferred. */
+  private restate(tracked: TrackedInvocation, record: CompletionRecord): void {
+    const failure = record.condition !== 'Success';
+    const logsSaidFailed = tracked.state === 'failed';
+    tracked.fromLogs = false;
+    delete tracked.inferred;
+    tracked.state = failure ? 'failed' : 'succeeded';
+    tracked.condition = record.condition;
+    if (failure) tracked.failedVia = { destination: record.kind === 'destination', deadLetter: record.kind === 'deadLetter', ...(logsSaidFailed && { logs: true }) };
+    else delete tracked.failedVia;
+    if (record.attempts !== undefined) tracked.attempts = record.attempts;
+    if (this.options.keepRecords) tracked.record = record;
   }
 
   private async deleteBatches(queueUrl: string, messages: Message[]): Promise<void> {

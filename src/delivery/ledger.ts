@@ -15,8 +15,14 @@ export interface SentInvocation {
 export interface TrackedInvocation extends SentInvocation {
   state: 'pending' | 'succeeded' | 'failed';
   condition?: CompletionCondition;
-  /** Where a failure was reported: the on-failure destination, the DLQ, or both. */
-  failedVia?: { destination: boolean; deadLetter: boolean };
+  /** Where a failure was reported: the on-failure destination, the DLQ, the logs (every attempt failed), in any combination. */
+  failedVia?: { destination: boolean; deadLetter: boolean; logs?: boolean };
+  /** Settled by its log lines alone so far: a destination's record, if one comes, says it outright and is no duplicate. */
+  fromLogs?: boolean;
+  /** A success inferred from text-format logs that say no status (delivery/logsCompletions.ts). */
+  inferred?: boolean;
+  /** Pending, and its logs show a failed attempt whose retry is still to come: unverified, not missing, if the settle time runs out. */
+  awaitingRetry?: boolean;
   attempts?: number;
   completedAt?: number;
   endToEndMs?: number;

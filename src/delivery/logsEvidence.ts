@@ -47,16 +47,19 @@ export interface LogsSearch {
   sleep?: (ms: number) => Promise<void>;
 }
 
-export interface LogsFindings {
-  found: Map<string, InvocationLogs>;
-  notFound: string[];
-  /** FilterLogEvents calls made, and how many were throttled. */
+/** What reading costs and meets: FilterLogEvents calls made, how many were throttled, whether the group was there. */
+export interface LogsReading {
   calls: number;
   throttled: number;
-  /** How the IDs were looked for. */
-  method: 'by request ID' | 'every REPORT in the window';
   /** The log group did not exist at the last look (a function that never logged yet, or another LoggingConfig). */
   groupMissing?: boolean;
+}
+
+export interface LogsFindings extends LogsReading {
+  found: Map<string, InvocationLogs>;
+  notFound: string[];
+  /** How the IDs were looked for. */
+  method: 'by request ID' | 'every REPORT in the window';
 }
 
 /**
@@ -94,18 +97,27 @@ export async function findInvocationLogs(search: LogsSearch, requestIds: Iterabl
       reportsBefore = reports;
     }
     const patterns = findings.method === 'by request ID' ? idPatterns(missing, search.format) : [reportPattern(search.format)];
-    for (const filterPattern of patterns) await readAll(search, filterPattern, findings, take, sleep);
+    for (const filterPattern of patterns) await readFilteredEvents(search, filterPattern, findings, take, sleep);
     if (Date.now() + PASS_EVERY_MS > deadline) break;
     await sleep(PASS_EVERY_MS);
   }
-  for (const invocation of findings.found.values()) invocation.reports.sort((a, b) => a.timestamp - b.timestamp);
+  for (const [requestId, invocation] of findings.found) {
+    // Found means its REPORT was: a START (or an error line) alone is an attempt still under way, or not ingested yet.
+    if (invocation.reports.length === 0) findings.found.delete(requestId);
+    else invocation.reports.sort((a, b) => a.timestamp - b.timestamp);
+  }
   findings.notFound = [...wanted].filter((id) => !findings.found.get(id)?.reports.length);
   return findings;
 }
 
 /** Every REPORT line, in the function's format. */
-function reportPattern(format: LogFormat): string {
+export function reportPattern(format: LogFormat): string {
   return format === 'JSON' ? '{ $.type = "platform.report" }' : '"REPORT RequestId"';
+}
+
+/** Every REPORT line and, in the text format, every line that says an attempt failed (the JSON format's REPORT says it itself). */
+export function outcomePattern(format: LogFormat): string {
+  return format === 'JSON' ? reportPattern(format) : '?"REPORT RequestId" ?"Invoke Error" ?"Task timed out after"';
 }
 
 /** Patterns naming the IDs (OR-ed), each within FilterLogEvents' 1,024 characters. */
@@ -128,8 +140,8 @@ export function idPatterns(ids: string[], format: LogFormat): string[] {
   return patterns;
 }
 
-/** One filter read to the end of its nextToken, throttles waited out. */
-async function readAll(search: LogsSearch, filterPattern: string, findings: LogsFindings, take: (event: FilteredLogEvent) => void, sleep: (ms: number) => Promise<void>): Promise<void> {
+/** One filter read to the end of its nextToken, throttles waited out; `findings` counts the calls. */
+export async function readFilteredEvents(search: LogsSearch, filterPattern: string, findings: LogsReading, take: (event: FilteredLogEvent) => void, sleep: (ms: number) => Promise<void>): Promise<void> {
   let nextToken: string | undefined;
   let throttles = 0;
   do {

@@ -87,8 +87,8 @@ function refused(permission: string, named: string, error: unknown): TargetUnava
 
 const ROLE_WORDS: Record<DestinationRole, string> = { success: 'success', failure: 'failure', dlq: 'DLQ' };
 
-/** How each kind is observed, in words (`tap` names the temporary resources of this run). */
-export function howObserved(destination: Destination, tap: (purpose: string) => string, functionName: string): string {
+/** How each kind is observed, in words (`tap` names the temporary resources of this run; `logsRead`: the function's logs are read too). */
+export function howObserved(destination: Destination, tap: (purpose: string) => string, functionName: string, logsRead = false): string {
   switch (destination.kind) {
     case 'sqs':
       return 'read directly (this run\'s records deleted once matched, others handed back)';
@@ -99,14 +99,14 @@ export function howObserved(destination: Destination, tap: (purpose: string) => 
     case 's3':
       return `objects listed under aws/lambda/async/${functionName}/ from the run's start and read (nothing deleted)`;
     case 'lambda':
-      return 'cannot be observed from outside (a function receives it): these outcomes are reported unverified, not missing';
+      return `cannot be observed from outside (a function receives it): ${logsRead ? 'the logs tell these outcomes' : 'these outcomes are reported unverified, not missing'}`;
     default:
-      return 'not a destination lambench can read: these outcomes are reported unverified';
+      return `not a destination lambench can read: ${logsRead ? 'the logs tell these outcomes' : 'these outcomes are reported unverified'}`;
   }
 }
 
-/** The lines printed before sending: where each outcome will be observed, and how; what is unknown. */
-export function describeWiring(wiring: DestinationWiring, tap: (purpose: string) => string): string[] {
+/** The lines printed before sending: where each outcome will be observed, and how; what is unknown (`logsRead`: the function's logs are read too). */
+export function describeWiring(wiring: DestinationWiring, tap: (purpose: string) => string, logsRead = false): string[] {
   const lines: string[] = [];
   const settings = {
     read: `${wiring.maximumRetryAttempts} retries, events up to ${wiring.maximumEventAgeSeconds} s old`,
@@ -116,8 +116,9 @@ export function describeWiring(wiring: DestinationWiring, tap: (purpose: string)
   lines.push(`async outcomes of ${wiring.functionName}${wiring.qualifier ? `:${wiring.qualifier}` : ''}: ${settings}`);
   for (const role of ['success', 'failure', 'dlq'] as const) {
     const found = wiring.destinations.filter((one) => one.role === role);
-    if (found.length === 0) lines.push(`  ${ROLE_WORDS[role]}: ${role === 'dlq' ? 'no DLQ' : `no on-${role} destination`}${role === 'success' ? ' (succeeded events leave no record: they are reported unverified)' : ''}`);
-    for (const one of found) lines.push(`  ${ROLE_WORDS[role]}: ${one.kind} ${one.arn}${one.from === 'flag' ? ' (from the flag)' : ''}: ${howObserved(one, tap, wiring.functionName)}`);
+    const unreported = logsRead ? ' (read from the logs)' : ' (succeeded events leave no record: they are reported unverified)';
+    if (found.length === 0) lines.push(`  ${ROLE_WORDS[role]}: ${role === 'dlq' ? 'no DLQ' : `no on-${role} destination`}${role === 'success' ? unreported : ''}`);
+    for (const one of found) lines.push(`  ${ROLE_WORDS[role]}: ${one.kind} ${one.arn}${one.from === 'flag' ? ' (from the flag)' : ''}: ${howObserved(one, tap, wiring.functionName, logsRead)}`);
   }
   for (const unknown of wiring.unknown) lines.push(`  unknown: ${unknown}`);
   return lines;

@@ -164,6 +164,9 @@ function mergeDelivery(parts: DeliveryReport[]): DeliveryReport | undefined {
   const reasons = [...new Set(parts.flatMap((part) => part.unverifiedReasons ?? []))];
   if (reasons.length > 0) merged.unverifiedReasons = reasons;
   if (parts.some((part) => part.unobservable)) merged.unobservable = true;
+  // Counts only some reports have (the logs as evidence): kept where any part has them.
+  if (parts.some((part) => part.failedVia.logs !== undefined)) merged.failedVia.logs = total((part) => part.failedVia.logs ?? 0);
+  for (const key of ['inferredSuccesses', 'awaitingRetry'] as const) if (parts.some((part) => part[key] !== undefined)) merged[key] = total((part) => part[key] ?? 0);
   const hidden = parts.map((part) => part.foreignHiddenSeconds).filter((seconds): seconds is number => seconds !== undefined);
   if (hidden.length > 0) merged.foreignHiddenSeconds = Math.max(...hidden);
   // Shards read the same queues: each saw the same backlog.

@@ -4,7 +4,7 @@ import { clientWarnings, loadLabel, phaseWarnings, type PhaseReport, type Report
 import { formatThresholdValue } from '../thresholds/thresholds.js';
 import { oneLine } from '../terminalText.js';
 import { formatLatencyUs } from '../latencyText.js';
-import { deliveryEquation, foreignNote } from '../delivery/deliveryReport.js';
+import { deliveryEquation, foreignNote, inferredNote } from '../delivery/deliveryReport.js';
 import { phaseLabel, queueNotes, queueRows } from './queueText.js';
 import { costNote, usd } from './costText.js';
 import { logsNotes } from './logsText.js';
@@ -86,6 +86,7 @@ function deliveryNotes(phase: PhaseReport): string[] {
     ...(unverified > 0 ? [`${deliveryEquation(delivery)}: ${unverified} unverified, not missing: ${(delivery.unverifiedReasons ?? []).map(oneLine).join('; ')}`] : []),
     ...[foreignNote(delivery)].filter((note): note is string => note !== undefined),
     ...(delivery.seenIn ? [`outcomes seen in: ${Object.entries(delivery.seenIn).map(([where, events]) => `${oneLine(where)} ${events}`).join(', ')}`] : []),
+    ...[inferredNote(delivery)].filter((note): note is string => note !== undefined),
   ];
 }
 

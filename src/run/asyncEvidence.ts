@@ -8,6 +8,7 @@
  */
 import type { HttpCall, LambdaCall } from '../config/runConfig.js';
 import { LambenchError, TargetUnavailableError, UsageError, messageOf } from '../errors.js';
+import type { CompletionRecord } from '../delivery/completionRecord.js';
 import { awsErrorName } from '../aws/lambdaControl.js';
 import { functionNameOf, nameInArn, parseArn } from '../aws/arn.js';
 import { regionFromArn } from '../aws/awsConfig.js';
@@ -24,6 +25,7 @@ import { openSnsTap } from '../delivery/snsTap.js';
 import { decodeTapMessage, type Wrapping } from '../delivery/tapRecords.js';
 import { TempResources } from '../delivery/tempResources.js';
 import { describeWiring, discoverDestinations, type Destination, type DestinationWiring } from '../discovery/destinationWiring.js';
+import { openLogsAsEvidence, type LogsEvidenceSource, type LogsUnread } from './logsAsEvidence.js';
 
 export interface AsyncEvidence extends OpenTracker {
   /** What the function is wired to, when it was discovered. */
@@ -37,33 +39,102 @@ export interface AsyncEvidenceInput {
   destinationQueue?: string;
   dlq?: string;
   discover?: boolean;
+  /** The function's CloudWatch Logs as evidence: true (`--logs`), false (`--no-logs`), absent: where the destinations leave outcomes unread. */
+  logs?: boolean;
   note: (message: string) => void;
   signal?: AbortSignal;
   tracker?: Omit<DeliveryTrackerOptions, 'sqs' | 'queueUrls'>;
+}
+
+/** The tracker, once made: the logs source offers what it reads to it. */
+interface TrackerRef {
+  tracker?: DeliveryTracker;
 }
 
 export async function openAsyncEvidence(input: AsyncEvidenceInput): Promise<AsyncEvidence> {
   const { call, note } = input;
   // The queues are read through SQS: the region and profile apply, the Lambda endpoint does not.
   const aws = { region: call.aws.region, profile: call.aws.profile };
-  if (input.destinationQueue || input.dlq || call.kind !== 'lambda') return openDeliveryTracker([input.destinationQueue, input.dlq], aws, note, input.tracker);
-  if (input.discover === false) throw new UsageError('with --no-discover, where the outcomes go is unknown: give --destination-queue URL and/or --dlq URL');
+  const queuesGiven = Boolean(input.destinationQueue || input.dlq);
+  if (call.kind !== 'lambda' || (queuesGiven && input.logs !== true)) return openDeliveryTracker([input.destinationQueue, input.dlq], aws, note, input.tracker);
+  if (!queuesGiven && input.discover === false && input.logs !== true) {
+    throw new UsageError('with --no-discover, where the outcomes go is unknown: give --destination-queue URL and/or --dlq URL, or --logs to read them from the function\'s logs');
+  }
+  const ref: TrackerRef = {};
+  const wiring = queuesGiven || input.discover === false ? await retriesOnly(call, input) : await discover(call, input.signal, note);
+  const readable = wiring.destinations.filter((one) => ['sqs', 'sns', 'events', 's3'].includes(one.kind));
+  const wantLogs = input.logs === true || (input.logs !== false && blindSpots(wiring).length > 0);
+  // The logs as the only evidence: a refusal to read them ends the run, as a refused queue would.
+  const opened = wantLogs ? await openLogsAsEvidence(call, wiring.maximumRetryAttempts, input.logs === true, note, wire(ref), input.signal) : undefined;
+  const logs = opened && 'completions' in opened ? opened : undefined;
+  const unread = opened && 'why' in opened ? opened : undefined;
+  if (queuesGiven) return withLogs(await openDeliveryTracker([input.destinationQueue, input.dlq], aws, note, { ...input.tracker, otherSources: logs ? [logs.completions] : [] }).catch(closing(logs)), logs, ref);
+  const runId = newRunId();
+  for (const line of describeWiring(wiring, (purpose) => resourceName(runId, purpose), logs !== undefined)) note(line);
+  if (logs) note(logs.describe);
+  if (readable.length === 0 && !logs) throw nothingToRead(wiring, input.logs === false, unread);
+  const region = aws.region ?? regionFromArn(call.functionName) ?? (readable[0] && parseArn(readable[0].arn)?.region);
+  return openTaps(wiring, readable, runId, { ...aws, ...(region && { region }) }, input, logs, ref).catch(closing(logs));
+}
 
+async function discover(call: LambdaCall, signal: AbortSignal | undefined, note: (message: string) => void): Promise<DestinationWiring> {
   const lambda = await createLambdaControlClient(call.aws, note, regionFromArn(call.functionName));
-  let wiring: DestinationWiring;
   try {
-    wiring = await discoverDestinations(lambda, call.functionName, call.qualifier, input.signal);
+    return await discoverDestinations(lambda, call.functionName, call.qualifier, signal);
   } finally {
     lambda.destroy();
   }
-  const runId = newRunId();
-  for (const line of describeWiring(wiring, (purpose) => resourceName(runId, purpose))) note(line);
-  const readable = wiring.destinations.filter((one) => ['sqs', 'sns', 'events', 's3'].includes(one.kind));
-  if (readable.length === 0) throw nothingToRead(wiring);
-  return openTaps(wiring, readable, runId, { ...aws, region: aws.region ?? regionFromArn(call.functionName) ?? parseArn(readable[0]!.arn)?.region }, input);
 }
 
-async function openTaps(wiring: DestinationWiring, readable: Destination[], runId: string, aws: { region?: string; profile?: string }, input: AsyncEvidenceInput): Promise<AsyncEvidence> {
+/** Queues given by flag, or --no-discover, with --logs: only the retries are read (the logs need them), AWS's default where they cannot be. */
+async function retriesOnly(call: LambdaCall, input: AsyncEvidenceInput): Promise<DestinationWiring> {
+  const assumed: DestinationWiring = { functionName: call.functionName, ...(call.qualifier && { qualifier: call.qualifier }), maximumRetryAttempts: 2, maximumEventAgeSeconds: 21_600, invokeConfig: 'unknown', destinations: [], unknown: [] };
+  if (input.discover === false) {
+    input.note('logs: --no-discover: the function\'s retries are not read; AWS\'s default (2) is assumed');
+    return assumed;
+  }
+  try {
+    const wiring = await discover(call, input.signal, input.note);
+    return { ...assumed, maximumRetryAttempts: wiring.maximumRetryAttempts };
+  } catch (error) {
+    input.note(`logs: the function's retries could not be read (${messageOf(error)}); AWS's default (2) is assumed`);
+    return assumed;
+  }
+}
+
+/** The logs source's links to the tracker (made after it). */
+function wire(ref: TrackerRef) {
+  return {
+    pending: () => ref.tracker?.pendingRequestIds() ?? [],
+    offer: (record: CompletionRecord) => ref.tracker?.observe(record) ?? false,
+    retrying: (requestId: string) => ref.tracker?.retrying(requestId),
+  };
+}
+
+/** The logs source, started once the tracker exists, stopped after it. */
+function withLogs(opened: OpenTracker, logs: LogsEvidenceSource | undefined, ref: TrackerRef): OpenTracker {
+  ref.tracker = opened.tracker;
+  if (!logs) return opened;
+  logs.completions.start();
+  return {
+    ...opened,
+    close: async () => {
+      await opened.close();
+      await logs.completions.stop();
+      logs.close();
+    },
+  };
+}
+
+/** Closes the logs source when opening the rest failed, and passes the failure on. */
+function closing(logs: LogsEvidenceSource | undefined) {
+  return (error: unknown): never => {
+    logs?.close();
+    throw error;
+  };
+}
+
+async function openTaps(wiring: DestinationWiring, readable: Destination[], runId: string, aws: { region?: string; profile?: string }, input: AsyncEvidenceInput, logs: LogsEvidenceSource | undefined, ref: TrackerRef): Promise<AsyncEvidence> {
   const { note } = input;
   const resources = new TempResources();
   const sqs = await createSqsClient(aws, [], note);
@@ -72,9 +143,9 @@ async function openTaps(wiring: DestinationWiring, readable: Destination[], runI
   const wrappings = new Map<string, Wrapping>();
   const labels = new Map<string, string>();
   const s3Readers: S3Records[] = [];
-  let tracker: DeliveryTracker | undefined;
   const release = async () => {
-    await Promise.all(s3Readers.map((reader) => reader.stop()));
+    await Promise.all([...s3Readers.map((reader) => reader.stop()), logs?.completions.stop()]);
+    logs?.close();
     await resources.removeAll(note);
     for (const client of clients) client.destroy();
   };
@@ -102,7 +173,7 @@ async function openTaps(wiring: DestinationWiring, readable: Destination[], runI
       } else {
         const s3 = await createS3Client(aws, note);
         clients.push(s3);
-        const reader = new S3Records({ s3, bucket: nameInArn(destination.arn), functionName: functionNameOf(wiring.functionName), since: Date.now(), offer: (record) => tracker?.observe(record) ?? false });
+        const reader = new S3Records({ s3, bucket: nameInArn(destination.arn), functionName: functionNameOf(wiring.functionName), since: Date.now(), offer: (record) => ref.tracker?.observe(record) ?? false });
         await reader.check();
         s3Readers.push(reader);
       }
@@ -118,13 +189,15 @@ async function openTaps(wiring: DestinationWiring, readable: Destination[], runI
     {
       ...input.tracker,
       decode: (message, queueUrl) => decodeTapMessage(message, queueUrl, wrappings.get(queueUrl), labels.get(queueUrl) ?? queueUrl, input.tracker?.clientRequestIdPath),
-      otherSources: s3Readers,
-      blindSpots: blindSpots(wiring),
+      otherSources: [...s3Readers, ...(logs ? [logs.completions] : [])],
+      // The logs see every attempt: what no destination reports, they do.
+      blindSpots: logs ? [] : blindSpots(wiring),
     },
     { sqs, afterStop: release },
   );
-  tracker = opened.tracker;
+  ref.tracker = opened.tracker;
   for (const reader of s3Readers) reader.start();
+  logs?.completions.start();
   return { ...opened, wiring, runId };
 }
 
@@ -134,7 +207,7 @@ export function blindSpots(wiring: DestinationWiring): string[] {
   const of = (role: Destination['role']) => wiring.destinations.filter((one) => one.role === role);
   const unreadable = (one: Destination) => one.kind === 'lambda' || one.kind === 'other';
   if (of('success').length === 0) spots.push('no on-success destination: a succeeded event leaves no record to read');
-  for (const one of wiring.destinations.filter(unreadable)) spots.push(`${one.role === 'dlq' ? 'the DLQ' : `on-${one.role}`} ${one.arn} cannot be observed from outside (logs as evidence come later)`);
+  for (const one of wiring.destinations.filter(unreadable)) spots.push(`${one.role === 'dlq' ? 'the DLQ' : `on-${one.role}`} ${one.arn} cannot be observed from outside (the function's logs can: drop --no-logs)`);
   if (of('failure').length === 0 && of('dlq').length === 0) spots.push('no on-failure destination and no DLQ: a failed event leaves no record to read');
   return spots;
 }
@@ -150,10 +223,12 @@ function tapError(error: unknown): unknown {
   );
 }
 
-function nothingToRead(wiring: DestinationWiring): UsageError {
+function nothingToRead(wiring: DestinationWiring, logsOff: boolean, logsUnread?: LogsUnread): LambenchError {
   const named = `${wiring.functionName}${wiring.qualifier ? `:${wiring.qualifier}` : ''}`;
   const has = wiring.destinations.length > 0 ? `: its outcomes go only where lambench cannot read (${wiring.destinations.map((one) => `${one.kind} ${one.arn}`).join(', ')})` : ` has no on-success or on-failure destination and no DLQ${wiring.unknown.length > 0 ? ` that could be read (${wiring.unknown.join('; ')})` : ''}`;
-  return new UsageError(
-    `${named}${has}: nothing to verify delivery on; configure a destination (aws lambda put-function-event-invoke-config --function-name ${wiring.functionName} --destination-config 'OnSuccess={Destination=ARN},OnFailure={Destination=ARN}') or a DLQ, or pass --destination-queue/--dlq (logs as evidence come in a later release)`,
-  );
+  const logs = logsOff ? ' and --no-logs leaves its logs unread' : logsUnread ? ` and its logs cannot be read (${logsUnread.why})` : '';
+  const fix = logsOff ? 'drop --no-logs to read its CloudWatch Logs, ' : logsUnread ? 'make its CloudWatch Logs readable, ' : '';
+  const message = `${named}${has}${logs}: nothing to verify delivery on; ${fix}configure a destination (aws lambda put-function-event-invoke-config --function-name ${wiring.functionName} --destination-config 'OnSuccess={Destination=ARN},OnFailure={Destination=ARN}') or a DLQ, or pass --destination-queue/--dlq`;
+  // AWS refusing the logs is a refusal (exit 3); nothing configured to read is a usage matter (exit 2).
+  return logsUnread?.refused ? new TargetUnavailableError(message) : new UsageError(message);
 }

@@ -164,11 +164,12 @@ describe('async delivery verified on a function as it is wired', () => {
     assert.deepEqual(await leftovers(RUN_ID.exec(waited.stderr)![1]!), [], 'invoke --wait removes its taps on Ctrl-C too');
   });
 
-  it('refused before anything is sent: no destination at all (exit 2), discovery denied (exit 3, the permission named), a topic that does not exist (exit 3, nothing left)', async () => {
+  it('refused before anything is sent: no destination at all and no logs (exit 2), discovery denied (exit 3, the permission named), a topic that does not exist (exit 3, nothing left)', async () => {
     const none = await fake({}, { name: 'tapped-none' });
     const bare = await bench(none);
     assert.equal(bare.code, 2, bare.stderr);
-    assert.match(bare.stderr, /lambench: tapped-none has no on-success or on-failure destination and no DLQ: nothing to verify delivery on; configure a destination .* or pass --destination-queue\/--dlq/);
+    // Its logs would do, but this stand-in has none: Lambda is local and no Logs endpoint is set.
+    assert.match(bare.stderr, /lambench: tapped-none has no on-success or on-failure destination and no DLQ and its logs cannot be read \(Lambda is at http:\/\/127\.0\.0\.1:\d+ but no CloudWatch Logs endpoint is set \(AWS_ENDPOINT_URL_CLOUDWATCH_LOGS\)\): nothing to verify delivery on; make its CloudWatch Logs readable, configure a destination .* or pass --destination-queue\/--dlq/);
     const denied = await fake({ invokeConfig: 'deny', onSuccess: arnOf('sqs', 'x') }, { name: 'tapped-denied' });
     const refused = await bench(denied);
     assert.equal(refused.code, 3, refused.stderr);

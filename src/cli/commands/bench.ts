@@ -77,7 +77,8 @@ export function benchFlags(args: BenchArgs): Omit<RunInput, 'target'> & { target
     html: args.html,
     hgrm: args.hgrm,
     json: args.json || undefined,
-    logs: args.logs || undefined,
+    // --no-logs (false) also keeps the logs from serving as delivery evidence.
+    logs: args.logs,
     priceGbSecond: args.priceGbS,
     priceRequest: args.priceRequest,
   };

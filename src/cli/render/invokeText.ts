@@ -68,7 +68,7 @@ export function renderInvoke(document: InvokeResultDocument, style: Style): stri
 function renderCompletion(record: CompletionRecord | null, endToEndMs: number | undefined, style: Style): string[] {
   if (record === null) return [style.yellow('  no completion record arrived before --wait-timeout')];
   const ok = record.condition === 'Success';
-  const where = record.kind === 'deadLetter' ? 'dead-letter queue' : 'destination';
+  const where = { deadLetter: 'dead-letter queue', destination: 'destination', logs: record.inferred ? 'the logs: no error logged (text format: inferred)' : 'the logs' }[record.kind];
   const condition = oneLine(record.condition);
   const lines = [`  ${style.dim('completion'.padEnd(18))}${ok ? style.green(condition) : style.red(condition)} (${where}${record.seenIn ? `, seen in ${oneLine(record.seenIn)}` : ''})`];
   if (record.attempts !== undefined) lines.push(`  ${style.dim('attempts (async)'.padEnd(18))}${record.attempts}`);

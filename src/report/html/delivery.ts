@@ -2,7 +2,7 @@
  * Async delivery per phase: the funnel from sent to completed, the chart of how many attempts it
  * took, and the delivery facts (the accounting, end-to-end latency, failures, foreign messages).
  */
-import { foreignNote, type DeliveryReport } from '../../delivery/deliveryReport.js';
+import { failedViaText, foreignNote, inferredNote, type DeliveryReport } from '../../delivery/deliveryReport.js';
 import type { PhaseReport } from '../reportDocument.js';
 import { formatLatencyUs } from '../../latencyText.js';
 import { el, type Child, type Html } from './markup.js';
@@ -59,7 +59,8 @@ function deliveryFacts(delivery: DeliveryReport): Html {
       : ['accepted = succeeded + failed + missing', `${formatCount(delivery.accepted)} = ${formatCount(delivery.succeeded)} + ${formatCount(delivery.failed)} + ${formatCount(delivery.missing)}`],
     ...(delivery.unverifiedReasons?.length ? [['unverified because', el('ul', { class: 'plain' }, delivery.unverifiedReasons.map((reason) => el('li', {}, reason)))] as [string, Child]] : []),
     ['end-to-end p50 / p99 / max', delivery.endToEnd ? `${formatLatencyUs(delivery.endToEnd.p50)} / ${formatLatencyUs(delivery.endToEnd.p99)} / ${formatLatencyUs(delivery.endToEnd.max)}` : '—'],
-    ['failures reported by', `on-failure destination ${formatCount(delivery.failedVia?.onFailureDestination ?? 0)}, dead-letter queue ${formatCount(delivery.failedVia?.deadLetterQueue ?? 0)}`],
+    ['failures reported by', failedViaText(delivery, formatCount)],
+    ...[inferredNote(delivery)].filter((note): note is string => note !== undefined).map((note): [string, Child] => ['successes inferred', note]),
     ['conditions', conditions.join(', ') || '—'],
     ['duplicate records', formatCount(delivery.duplicates ?? 0)],
     ['foreign / malformed messages', `${formatCount(delivery.foreignMessages ?? 0)} / ${formatCount(delivery.malformedMessages ?? 0)}`],

@@ -26,6 +26,15 @@ describe('parsePlatformLine', () => {
     assert.deepEqual(parsePlatformLine(JSON.stringify({ type: 'platform.runtimeDone', record: { requestId: 'r-1', status: 'success' } })), { kind: 'end', requestId: 'r-1' });
   });
 
+  it('reads a text-format failed attempt: the Node.js runtime\'s Invoke Error line, the platform\'s timeout line', () => {
+    const id = '0f7c3a52-1d2e-4b7a-9c3d-5e6f7a8b9c0d';
+    assert.deepEqual(parsePlatformLine(`2026-12-02T10:00:00.000Z\t${id}\tERROR\tInvoke Error \t{"errorType":"Error","errorMessage":"boom"}`), { kind: 'error', requestId: id });
+    assert.deepEqual(parsePlatformLine(`2026-12-02T10:00:03.001Z ${id} Task timed out after 3.00 seconds`), { kind: 'error', requestId: id });
+    // A crash outside any invocation carries no request ID: nobody's attempt.
+    assert.equal(parsePlatformLine('2026-12-02T10:00:00.000Z\tundefined\tERROR\tInvoke Error \t{}'), undefined);
+    assert.equal(parsePlatformLine(`2026-12-02T10:00:00.000Z\t${id}\tERROR\tsomething else went wrong`), undefined);
+  });
+
   it('ignores the function own lines, cut REPORTs and JSON that is not a platform event', () => {
     for (const line of [
       '2026-12-02T10:00:00.000Z\tr-1\tINFO\tREPORT RequestId: r-1 Duration: 1 ms',
