@@ -12,6 +12,8 @@ import { createHistogram, decodeHistogram, encodeHistogram, summarize } from '..
 import { Recorder } from '../metrics/recorder.js';
 import { estimateCost } from '../metrics/cost.js';
 import { lambdaWithoutHistograms, phaseFromRecorder, recorderState } from './recorderFigures.js';
+import { mergeLogs } from './mergeLogs.js';
+import { addCounts, sum } from './counts.js';
 import { ratePerSecond, type PhaseReport, type ReportDocument, type ShardSummary } from './reportDocument.js';
 import { evaluateThresholds, parseThreshold } from '../thresholds/thresholds.js';
 
@@ -226,44 +228,9 @@ function mergeQueue(parts: NonNullable<PhaseReport['queue']>[], ends: number[]):
   return { wiring: first.wiring, delivery: merged };
 }
 
-/** Shards' logs findings: what each looked up and found adds up. */
-function mergeLogs(parts: NonNullable<PhaseReport['logs']>[]): NonNullable<PhaseReport['logs']> {
-  const [first] = parts as [NonNullable<PhaseReport['logs']>];
-  const total = (pick: (part: NonNullable<PhaseReport['logs']>) => number) => sum(parts.map(pick));
-  const attempts = addCounts(parts.map((part) => part.attempts)) as Record<string, number>;
-  const unreadable = parts.find((part) => part.unreadable)?.unreadable;
-  // One shard's peak is not the run's: shards ran side by side, and their invocations' times are not kept.
-  const { peakConcurrency: _onePeak, ...shared } = first;
-  return {
-    ...shared,
-    ...(parts.length === 1 && first.peakConcurrency !== undefined && { peakConcurrency: first.peakConcurrency }),
-    invocations: total((part) => part.invocations),
-    found: total((part) => part.found),
-    notFound: total((part) => part.notFound),
-    attempts,
-    coldStarts: total((part) => part.coldStarts),
-    calls: total((part) => part.calls),
-    throttled: total((part) => part.throttled),
-    ...(parts.some((part) => part.groupMissing) && { groupMissing: true }),
-    ...(unreadable && { unreadable }),
-    notFoundExamples: parts.flatMap((part) => part.notFoundExamples ?? []).slice(0, 5),
-  };
-}
-
 /** HdrHistograms of the same layout add bucket by bucket: the sum is the histogram of all their samples. */
 function addHistograms(encoded: string[]) {
   const total = createHistogram();
   for (const text of encoded) total.add(decodeHistogram(text));
   return total;
-}
-
-/** Counts keyed alike (conditions, attempts, receive counts), added key by key. */
-function addCounts<K extends string>(records: Partial<Record<K, number>>[]): Partial<Record<K, number>> {
-  const result: Partial<Record<K, number>> = {};
-  for (const record of records) for (const [key, count] of Object.entries(record) as [K, number][]) result[key] = (result[key] ?? 0) + count;
-  return result;
-}
-
-function sum(values: number[]): number {
-  return values.reduce((total, value) => total + value, 0);
 }

@@ -10,6 +10,7 @@ import type { QueueDeliveryReport } from '../delivery/queueDelivery.js';
 import type { QueueWiring } from '../discovery/queueWiring.js';
 import { IN_FLIGHT_GRACE_MS, type LoadShape, type ShardInfo } from '../config/load.js';
 import type { LatencySummary } from '../metrics/histogram.js';
+import type { ConcurrencySeries } from '../metrics/concurrencySeries.js';
 import type { ErrorKind, RecordedClass } from '../metrics/recorder.js';
 
 export type { ShardInfo };
@@ -86,6 +87,7 @@ export interface PhaseReport {
 
 /** What `--logs` found of a phase's invocations in the function's log group. */
 export interface PhaseLogs {
+  /** The log group read; a queue whose mappings invoke functions logging to several: each, comma-separated (byFunction has each). */
   logGroup: string;
   format: 'Text' | 'JSON';
   /** The phase's calls Lambda answered (their request IDs were looked up). */
@@ -110,6 +112,30 @@ export interface PhaseLogs {
   mapped?: boolean;
   /** The most invocations running at once, from the REPORTs' times and durations. */
   peakConcurrency?: number;
+  /**
+   * Invocations running at once over time, from the same REPORTs: the most at any moment of each
+   * second of the logs' clock (longer steps past an hour: stepMs says). Absent without a REPORT, and
+   * in reports from before it was kept.
+   */
+  concurrency?: ConcurrencySeries;
+  /** A queue phase: what was found for each function its mappings invoke (their sum is the phase's). */
+  byFunction?: FunctionLogs[];
+}
+
+/** One log group a queue phase's mappings' invocations were read from. */
+export interface FunctionLogs {
+  /** The functions logging to it, as the mappings name them: functions that share a group share an entry (their REPORTs cannot be told apart). */
+  functions: string[];
+  /** The queue's mappings that invoke them. */
+  mappings: number;
+  logGroup: string;
+  format: 'Text' | 'JSON';
+  found: number;
+  coldStarts: number;
+  peakConcurrency?: number;
+  groupMissing?: boolean;
+  /** Why this group could not be read (the others' findings stand). */
+  unreadable?: string;
 }
 
 /** From the REPORT lines of sync calls with --log-type Tail. */

@@ -7,7 +7,7 @@ import { formatLatencyUs } from '../latencyText.js';
 import { deliveryEquation, foreignNote, inferredNote } from '../delivery/deliveryReport.js';
 import { phaseLabel, queueNotes, queueRows } from './queueText.js';
 import { costNote, usd } from './costText.js';
-import { logsNotes } from './logsText.js';
+import { logsNotes, peakConcurrencyCell } from './logsText.js';
 
 export function renderReportTable(report: ReportDocument): string {
   const phases = report.phases;
@@ -30,7 +30,7 @@ export function renderReportTable(report: ReportDocument): string {
   }
   if (phases.some((phase) => phase.logs)) {
     rows.push(['found in logs', ...phases.map((phase) => (phase.logs ? (phase.logs.mapped ? `${phase.logs.found} (the mapping's)` : `${phase.logs.found}/${phase.logs.invocations}`) : '—'))]);
-    if (phases.some((phase) => phase.logs?.peakConcurrency !== undefined)) rows.push(['peak concurrency (logs)', ...phases.map((phase) => (phase.logs?.peakConcurrency !== undefined ? String(phase.logs.peakConcurrency) : '—'))]);
+    if (phases.some((phase) => phase.logs?.peakConcurrency !== undefined || phase.logs?.concurrency)) rows.push(['peak concurrency (logs)', ...phases.map((phase) => peakConcurrencyCell(phase))]);
     rows.push(['attempts (logs)', ...phases.map((phase) => (phase.logs ? Object.entries(phase.logs.attempts).map(([attempts, count]) => `${attempts}×${count}`).join(' ') || '—' : '—'))]);
   }
   if (phases.some((phase) => phase.cost)) {

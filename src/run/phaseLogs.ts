@@ -2,54 +2,90 @@
  * `--logs`: each phase's invocations looked up in the function's CloudWatch Logs once the phase
  * (and, for async, its settle) is over (delivery/logsEvidence.ts). What the logs say becomes the
  * phase's Lambda figures where the calls did not bring them (async calls have no log tail), so
- * durations, cold starts and cost come for every phase, and a retried event shows its attempts.
- * The report says how many invocations were found and how many not, and why.
+ * durations, cold starts and cost come for every phase, and a retried event shows its attempts;
+ * the REPORTs' times give concurrency over time (metrics/concurrencySeries.ts). A queue phase reads
+ * every function its mappings invoke, each log group once. The report says how many invocations
+ * were found and how many not, and why.
  */
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import type { LambdaCall } from '../config/runConfig.js';
+import type { AwsSettings, LambdaCall } from '../config/runConfig.js';
+import { functionNameOf } from '../aws/arn.js';
 import { regionFromArn } from '../aws/awsConfig.js';
 import { awsErrorName, createLambdaControlClient, isAccessDenied } from '../aws/lambdaControl.js';
 import { messageOf } from '../errors.js';
 import { createLogsClient } from '../aws/serviceClients.js';
-import { findInvocationLogs } from '../delivery/logsEvidence.js';
+import { findInvocationLogs, type InvocationLogs, type LogsFindings } from '../delivery/logsEvidence.js';
 import { readFunctionFacts, type FunctionFacts } from '../discovery/functionFacts.js';
 import type { PhaseResult } from '../load/phaseRunner.js';
-import type { PhaseLogs } from '../report/reportDocument.js';
+import { concurrencySeries, peakConcurrency } from '../metrics/concurrencySeries.js';
+import type { FunctionLogs, PhaseLogs } from '../report/reportDocument.js';
 
 /** Logs are read from a little before the phase began: clocks differ. */
 const EARLIER_MS = 5_000;
+
+/** A log group to read, and the functions (as named) that log to it, invoked by `mappings` of a queue's mappings. */
+interface Source {
+  facts: FunctionFacts;
+  functions: string[];
+  mappings: number;
+}
+
+type Read = { source: Source; findings: LogsFindings } | { source: Source; unreadable: string };
 
 export class LogsEvidence {
   private ids = new Set<string>();
 
   private constructor(
     private readonly logs: CloudWatchLogsClient,
-    readonly facts: FunctionFacts,
-    /** A queue phase: the mapping's invocations, read as every REPORT of the window (their request IDs are never seen). */
-    private readonly mapped = false,
+    private readonly sources: [Source, ...Source[]],
+    /** A queue phase: the mappings' invocations, read as every REPORT of the window (their request IDs are never seen). */
+    private readonly mapped: boolean,
   ) {}
 
+  /** The (first) function's configuration: its architecture prices the phase. */
+  get facts(): FunctionFacts {
+    return this.sources[0].facts;
+  }
+
+  /** A function target: its log group and format, read before anything is sent (its defaults, and why, when the configuration cannot be read). */
+  static async open(call: Pick<LambdaCall, 'functionName' | 'qualifier' | 'aws'>, note: (message: string) => void, signal?: AbortSignal): Promise<LogsEvidence> {
+    const [facts] = await readFacts([call.functionName], call.aws, note, signal, call.qualifier);
+    note(`--logs: each phase's invocations will be looked up in ${facts!.logGroup} (${facts!.logFormat} format)`);
+    return new LogsEvidence(await logsClient(call.aws, note, call.functionName), [{ facts: facts!, functions: [call.functionName], mappings: 0 }], false);
+  }
+
   /**
-   * The function's log group and format, read before anything is sent (its defaults, and why, when
-   * the configuration cannot be read). `mapped`: a queue's function, whose invocations the mapping makes.
+   * A queue phase: `mapped`, each mapping's function (as ListEventSourceMappings names it). A function
+   * that several mappings invoke is read once; so is a log group that several functions share.
    */
-  static async open(call: Pick<LambdaCall, 'functionName' | 'qualifier' | 'aws'>, note: (message: string) => void, signal?: AbortSignal, mapped = false): Promise<LogsEvidence> {
-    const regionHint = regionFromArn(call.functionName);
-    const lambda = await createLambdaControlClient(call.aws, note, regionHint);
-    let facts: FunctionFacts;
-    try {
-      facts = await readFunctionFacts(lambda, call.functionName, call.qualifier, signal);
-    } finally {
-      lambda.destroy();
+  static async openMapped(mapped: [string, ...string[]], aws: AwsSettings, note: (message: string) => void, signal?: AbortSignal): Promise<LogsEvidence> {
+    const byName = new Map<string, { function: string; mappings: number }>();
+    for (const functionArn of mapped) {
+      const known = byName.get(functionNameOf(functionArn));
+      if (known) known.mappings += 1;
+      else byName.set(functionNameOf(functionArn), { function: functionArn, mappings: 1 });
     }
-    if (facts.unknown) note(`--logs: ${facts.unknown}: reading ${facts.logGroup} in the ${facts.logFormat} format`);
-    note(
-      mapped
-        ? `--logs: the mapping's invocations of ${call.functionName} will be read from ${facts.logGroup} (${facts.logFormat} format): every REPORT of the phase's window, other callers' included`
-        : `--logs: each phase's invocations will be looked up in ${facts.logGroup} (${facts.logFormat} format)`,
-    );
-    const { endpointUrl: _lambdaEndpoint, ...aws } = call.aws;
-    return new LogsEvidence(await createLogsClient(aws, note, regionHint), facts, mapped);
+    const functions = [...byName.values()];
+    const facts = await readFacts(functions.map((entry) => entry.function), aws, note, signal);
+    const byGroup = new Map<string, Source>();
+    functions.forEach((entry, index) => {
+      const source = byGroup.get(facts[index]!.logGroup);
+      if (source) {
+        source.functions.push(entry.function);
+        source.mappings += entry.mappings;
+      } else byGroup.set(facts[index]!.logGroup, { facts: facts[index]!, functions: [entry.function], mappings: entry.mappings });
+    });
+    const sources = [...byGroup.values()] as [Source, ...Source[]];
+    const groups = sources.map((source) => `${source.facts.logGroup} (${source.facts.logFormat} format)`).join(', ');
+    if (mapped.length === 1) note(`--logs: the mapping's invocations of ${mapped[0]} will be read from ${groups}: every REPORT of the phase's window, other callers' included`);
+    else {
+      const names = functions.map((entry) => `${functionNameOf(entry.function)}${entry.mappings > 1 ? ` (by ${entry.mappings} mappings)` : ''}`).join(', ');
+      note(`--logs: the queue's ${mapped.length} mappings invoke ${functions.length === 1 ? 'one function' : `${functions.length} functions`}, ${names}: their invocations will be read from ${groups}, each group once: every REPORT of the phase's window, other callers' included`);
+    }
+    for (const source of sources.filter((each) => each.functions.length > 1)) {
+      note(`--logs: ${source.functions.map(functionNameOf).join(' and ')} log to the same group ${source.facts.logGroup}: their invocations are counted together`);
+    }
+    return new LogsEvidence(await logsClient(aws, note, mapped[0]), sources, true);
   }
 
   /** A measured call Lambda answered. */
@@ -62,61 +98,109 @@ export class LogsEvidence {
   async finish(result: PhaseResult, settleMs: number, signal?: AbortSignal): Promise<PhaseLogs> {
     const ids = [...this.ids];
     this.ids = new Set();
-    let findings;
-    try {
-      findings = await findInvocationLogs(
-        { logs: this.logs, logGroup: this.facts.logGroup, format: this.facts.logFormat, startTime: result.startedAt - (this.mapped ? 0 : EARLIER_MS), settleMs, ...(signal && { signal }) },
-        this.mapped ? 'all' : ids,
-      );
-    } catch (error) {
+    const startTime = result.startedAt - (this.mapped ? 0 : EARLIER_MS);
+    const reads: Read[] = [];
+    // One group after the other: FilterLogEvents allows about 5 calls a second per account and region.
+    for (const source of this.sources) reads.push(await this.read(source, startTime, ids, settleMs, signal));
+    const logGroup = this.sources.map((source) => source.facts.logGroup).join(', ');
+    const format = this.facts.logFormat;
+    const readable = reads.filter((read): read is Extract<Read, { findings: LogsFindings }> => 'findings' in read);
+    const [first] = readable;
+    if (!first) {
       // The logs could not be read (not allowed, not reachable): the phase's report stands without them, and says why.
-      const why = isAccessDenied(error) ? 'not allowed (logs:FilterLogEvents)' : awsErrorName(error) || messageOf(error);
-      return { logGroup: this.facts.logGroup, format: this.facts.logFormat, invocations: ids.length, found: 0, notFound: ids.length, attempts: {}, coldStarts: 0, method: 'by request ID', calls: 0, throttled: 0, figuresFrom: 'tail', unreadable: why };
+      const why = reads.map((read) => ('unreadable' in read ? (reads.length > 1 ? `${read.source.facts.logGroup}: ${read.unreadable}` : read.unreadable) : '')).join('; ');
+      return { logGroup, format, invocations: ids.length, found: 0, notFound: ids.length, attempts: {}, coldStarts: 0, method: 'by request ID', calls: 0, throttled: 0, figuresFrom: 'tail', unreadable: why };
     }
     const fromLogs = result.recorder.lambda.reports === 0;
     const attempts: Record<string, number> = {};
-    let coldStarts = 0;
-    for (const invocation of findings.found.values()) {
-      attempts[invocation.reports.length] = (attempts[invocation.reports.length] ?? 0) + 1;
-      for (const report of invocation.reports) {
-        if (report.initDurationMs !== undefined) coldStarts += 1;
-        if (fromLogs) result.recorder.recordReportFigures(report);
+    for (const { findings } of readable) {
+      for (const invocation of findings.found.values()) {
+        attempts[invocation.reports.length] = (attempts[invocation.reports.length] ?? 0) + 1;
+        if (fromLogs) for (const report of invocation.reports) result.recorder.recordReportFigures(report);
       }
     }
-    const peak = peakConcurrency([...findings.found.values()].flatMap((invocation) => invocation.reports));
+    const reports = readable.flatMap((read) => reportsOf(read.findings.found));
+    const peak = peakConcurrency(reports);
+    const series = concurrencySeries(reports, result.startedAt, startTime);
+    const found = readable.reduce((count, read) => count + read.findings.found.size, 0);
+    const notFound = this.mapped ? [] : first.findings.notFound;
     return {
-      logGroup: this.facts.logGroup,
-      format: this.facts.logFormat,
-      invocations: this.mapped ? findings.found.size : ids.length,
+      logGroup,
+      format,
+      invocations: this.mapped ? found : ids.length,
       ...(this.mapped && { mapped: true }),
       ...(peak > 0 && { peakConcurrency: peak }),
-      found: findings.found.size,
-      notFound: findings.notFound.length,
+      ...(series && { concurrency: series }),
+      ...(this.mapped && { byFunction: reads.map(functionLogs) }),
+      found,
+      notFound: notFound.length,
       attempts,
-      coldStarts,
-      method: findings.method,
-      calls: findings.calls,
-      throttled: findings.throttled,
+      coldStarts: readable.reduce((count, read) => count + coldStartsOf(read.findings.found), 0),
+      method: first.findings.method,
+      calls: readable.reduce((count, read) => count + read.findings.calls, 0),
+      throttled: readable.reduce((count, read) => count + read.findings.throttled, 0),
       figuresFrom: fromLogs ? 'logs' : 'tail',
-      ...(findings.groupMissing && { groupMissing: true }),
-      ...(findings.notFound.length > 0 && { notFoundExamples: findings.notFound.slice(0, 5) }),
+      ...(readable.some((read) => read.findings.groupMissing) && { groupMissing: true }),
+      ...(notFound.length > 0 && { notFoundExamples: notFound.slice(0, 5) }),
     };
   }
 
   close(): void {
     this.logs.destroy();
   }
+
+  private async read(source: Source, startTime: number, ids: string[], settleMs: number, signal?: AbortSignal): Promise<Read> {
+    try {
+      const search = { logs: this.logs, logGroup: source.facts.logGroup, format: source.facts.logFormat, startTime, settleMs, ...(signal && { signal }) };
+      return { source, findings: await findInvocationLogs(search, this.mapped ? 'all' : ids) };
+    } catch (error) {
+      return { source, unreadable: isAccessDenied(error) ? 'not allowed (logs:FilterLogEvents)' : awsErrorName(error) || messageOf(error) };
+    }
+  }
 }
 
-/** The most invocations running at once, each from its REPORT's time less its duration (an end and a start at the same moment do not overlap). */
-export function peakConcurrency(reports: { timestamp: number; durationMs: number }[]): number {
-  const edges = reports.flatMap((report) => [
-    [report.timestamp - report.durationMs, 1],
-    [report.timestamp, -1],
-  ]) as [number, number][];
-  edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  let running = 0;
-  let peak = 0;
-  for (const [, step] of edges) peak = Math.max(peak, (running += step));
-  return peak;
+/** What one group gave: its counts, or why it could not be read (the other groups' findings stand). */
+function functionLogs(read: Read): FunctionLogs {
+  const { facts, functions, mappings } = read.source;
+  const base = { functions, mappings, logGroup: facts.logGroup, format: facts.logFormat };
+  if ('unreadable' in read) return { ...base, found: 0, coldStarts: 0, unreadable: read.unreadable };
+  const peak = peakConcurrency(reportsOf(read.findings.found));
+  return {
+    ...base,
+    found: read.findings.found.size,
+    coldStarts: coldStartsOf(read.findings.found),
+    ...(peak > 0 && { peakConcurrency: peak }),
+    ...(read.findings.groupMissing && { groupMissing: true }),
+  };
+}
+
+function reportsOf(found: Map<string, InvocationLogs>): InvocationLogs['reports'] {
+  return [...found.values()].flatMap((invocation) => invocation.reports);
+}
+
+/** REPORT lines with an Init Duration. */
+function coldStartsOf(found: Map<string, InvocationLogs>): number {
+  return reportsOf(found).filter((report) => report.initDurationMs !== undefined).length;
+}
+
+/** Each function's configuration (one client for all), each unreadable one said. */
+async function readFacts(functions: string[], aws: AwsSettings, note: (message: string) => void, signal?: AbortSignal, qualifier?: string): Promise<FunctionFacts[]> {
+  const lambda = await createLambdaControlClient(aws, note, regionFromArn(functions[0]!));
+  try {
+    const facts: FunctionFacts[] = [];
+    for (const functionName of functions) {
+      const known = await readFunctionFacts(lambda, functionName, qualifier, signal);
+      if (known.unknown) note(`--logs: ${functions.length > 1 ? `${functionNameOf(functionName)}: ` : ''}${known.unknown}: reading ${known.logGroup} in the ${known.logFormat} format`);
+      facts.push(known);
+    }
+    return facts;
+  } finally {
+    lambda.destroy();
+  }
+}
+
+/** The logs are read with the AWS settings, not an --endpoint-url (that is the target's: Lambda's or SQS's). */
+async function logsClient(aws: AwsSettings, note: (message: string) => void, functionName: string): Promise<CloudWatchLogsClient> {
+  const { endpointUrl: _targetEndpoint, ...settings } = aws;
+  return createLogsClient(settings, note, regionFromArn(functionName));
 }

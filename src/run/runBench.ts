@@ -209,16 +209,18 @@ function runSettings({ call, load, delivery, outputs }: RunConfig): RunSettings 
   };
 }
 
-/** A queue phase's --logs: the function its mapping invokes (the first, when there are several), or none, said. */
+/** A queue phase's --logs: every function its mappings invoke (phaseLogs.ts reads each log group once), or none, said. */
 async function mappedLogs(mappings: QueueMapping[] | undefined, call: RunConfig['call'], note: (message: string) => void, signal?: AbortSignal): Promise<LogsEvidence | undefined> {
-  const [first, ...others] = mappings ?? [];
-  if (!first) {
-    note(`--logs: no event source mapping of this queue is known (${mappings === undefined ? 'not read' : 'none'}): there are no invocations to look up`);
+  // A disabled mapping invokes nothing: its function's REPORTs would be other callers'.
+  const disabled = (mappings ?? []).filter((mapping) => mapping.state === 'Disabled');
+  if (disabled.length > 0) note(`--logs: ${disabled.map((mapping) => `the mapping ${mapping.uuid} of ${mapping.functionArn}`).join(', ')} ${disabled.length === 1 ? 'is' : 'are'} Disabled: not read`);
+  const functions = (mappings ?? []).filter((mapping) => mapping.state !== 'Disabled').map((mapping) => mapping.functionArn);
+  if (functions.length === 0) {
+    note(`--logs: no ${disabled.length > 0 ? 'enabled ' : ''}event source mapping of this queue is known (${mappings === undefined ? 'not read' : 'none'}): there are no invocations to look up`);
     return undefined;
   }
-  if (others.length > 0) note(`--logs: the queue has ${others.length + 1} mappings: only ${first.functionArn}'s invocations are read`);
-  // A queue target's --endpoint-url is SQS's: the function is reached at the Lambda endpoint the AWS settings give.
-  return LogsEvidence.open({ functionName: first.functionArn, aws: { region: call.aws.region, profile: call.aws.profile } }, note, signal, true);
+  // A queue target's --endpoint-url is SQS's: the functions are reached at the Lambda endpoint the AWS settings give.
+  return LogsEvidence.openMapped(functions as [string, ...string[]], { region: call.aws.region, profile: call.aws.profile }, note, signal);
 }
 
 /**

@@ -4,14 +4,17 @@
  * ID, in the text and the JSON log format; a failing async event shows the stack's attempts (its 2
  * retries: 3 REPORTs); cold starts per phase are the REPORTs with an Init Duration, which the async
  * phase now has figures and a cost for; a URL target is refused. A queue phase's invocations (the
- * mapping's batches, whose request IDs lambench never sees) are every REPORT of its window.
+ * mappings' batches, whose request IDs lambench never sees) are every REPORT of its window, per
+ * function when the queue's mappings invoke several; their concurrency per second stays within
+ * the mappings' MaximumConcurrency.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { ReportDocument } from '../../src/report/reportDocument.js';
+import type { PhaseReport, ReportDocument } from '../../src/report/reportDocument.js';
+import { functionNameOf } from '../../src/aws/arn.js';
 import { runLambench, useTestStack } from '../support/helpers.js';
 import { BatchLog, createQueue, waitFor } from '../support/esm.js';
 import { CreateEventSourceMappingCommand, GetEventSourceMappingCommand } from '@aws-sdk/client-lambda';
@@ -66,36 +69,89 @@ describe('bench --logs: each invocation looked up in CloudWatch Logs', { timeout
   });
 });
 
-describe('bench <queue> --logs: the mapping\'s invocations read from the logs', { timeout: 180_000 }, () => {
+describe('bench <queue> --logs: the mappings\' invocations read from the logs', { timeout: 240_000 }, () => {
   const log = new BatchLog();
-  const local = useTestStack({ logsDelayMs: 300, onEventSourceBatch: log.add });
+  // echo logs in JSON, sleep in text: one queue phase reads both formats.
+  const local = useTestStack({ logsDelayMs: 300, onEventSourceBatch: log.add, functionConfig: { echo: { logFormat: 'JSON' } } });
+  let env: Record<string, string>;
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'lambench-logs-queue-'));
+    env = { AWS_ENDPOINT_URL_SQS: local.stack.sqsUrl, AWS_ENDPOINT_URL_LAMBDA: local.stack.lambdaUrl, AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: local.stack.logsUrl, AWS_REGION: local.stack.region, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
+  });
 
-  it('a queue phase\'s invocations in the logs are the batches the stack ran, each with its REPORT; peak concurrency from their times', async () => {
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  /** A mapping of `arn` to `functionName`, at most 2 batches at once, waited for until enabled. */
+  async function mapTo(arn: string, functionName: string): Promise<string> {
+    const { UUID } = await local.lambda.send(new CreateEventSourceMappingCommand({ EventSourceArn: arn, FunctionName: functionName, BatchSize: 10, ScalingConfig: { MaximumConcurrency: 2 } }));
+    await waitFor('the mapping enabled', async () => (await local.lambda.send(new GetEventSourceMappingCommand({ UUID }))).State === 'Enabled');
+    return UUID!;
+  }
+
+  /** 120 messages at 60/s, delivery verified, --logs: the report and the table. */
+  async function benchQueue(url: string, name: string): Promise<{ phase: PhaseReport; stdout: string; stderr: string; out: string }> {
+    const out = join(dir, `${name}.json`);
+    const run = await runLambench(['bench', url, '-n', '120', '-r', '60', '--template', '-p', '{"order":{{seq}}}', '--verify-delivery', '--settle', '60s', '--logs', '--out', out], { env, timeoutMs: 150_000 });
+    assert.equal(run.code, 0, run.stderr);
+    const phase = (JSON.parse(await readFile(out, 'utf8')) as ReportDocument).phases[0]!;
+    assert.equal(phase.queue!.delivery!.processed, 120);
+    return { phase, stdout: run.stdout, stderr: run.stderr, out };
+  }
+
+  /** Invocations running at once, per second, within what the mappings allow and what they ran; its peak the phase's. */
+  function assertConcurrency(phase: PhaseReport, limit: number, batches: number): void {
+    const series = phase.logs!.concurrency!;
+    assert.equal(series.stepMs, 1000);
+    assert.ok(series.from <= Date.parse(phase.startedAt!) && Date.parse(phase.startedAt!) - series.from < 1000, 'from the phase\'s start, to the second');
+    assert.ok(series.max.length >= 2 && series.max.length <= 90, String(series.max.length));
+    const peak = Math.max(...series.max);
+    assert.ok(peak >= 1 && peak <= Math.min(limit, batches), `peak ${peak}, MaximumConcurrency ${limit}, ${batches} batches`);
+    assert.equal(peak, phase.logs!.peakConcurrency);
+  }
+
+  it('a queue phase\'s invocations in the logs are the batches the stack ran, each with its REPORT; concurrency per second within MaximumConcurrency', async () => {
     // A queue of its own, mapped to `sleep` (100 ms a batch, a 60 s timeout): every batch succeeds, however busy the machine.
     const { url, arn } = await createQueue(local.sqs, 'logs-queue', { VisibilityTimeout: '360' });
-    const { UUID } = await local.lambda.send(new CreateEventSourceMappingCommand({ EventSourceArn: arn, FunctionName: 'sleep', BatchSize: 10 }));
-    await waitFor('the mapping enabled', async () => (await local.lambda.send(new GetEventSourceMappingCommand({ UUID }))).State === 'Enabled');
-    const dir = await mkdtemp(join(tmpdir(), 'lambench-logs-queue-'));
-    try {
-      const env = { AWS_ENDPOINT_URL_SQS: local.stack.sqsUrl, AWS_ENDPOINT_URL_LAMBDA: local.stack.lambdaUrl, AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: local.stack.logsUrl, AWS_REGION: local.stack.region, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
-      const out = join(dir, 'queue.json');
-      const run = await runLambench(['bench', url, '-n', '120', '-r', '60', '--template', '-p', '{"order":{{seq}}}', '--verify-delivery', '--settle', '60s', '--logs', '--out', out], { env, timeoutMs: 150_000 });
-      assert.equal(run.code, 0, run.stderr);
-      const phase = (JSON.parse(await readFile(out, 'utf8')) as ReportDocument).phases[0]!;
-      assert.equal(phase.queue!.delivery!.processed, 120);
-      const batches = log.invoked(UUID).length;
-      assert.ok(batches > 0 && log.settled(UUID).length === batches, 'every batch settled');
-      assert.equal(phase.logs!.mapped, true);
-      assert.equal(phase.logs!.found, batches, `the stack ran ${batches} batches`);
-      assert.equal(phase.lambda!.reports, batches);
-      assert.ok(phase.logs!.peakConcurrency! >= 1);
-      // SQS requests: the batches lambench sent (120 messages, at most 10 a request), priced as standard-queue requests.
-      assert.ok(phase.requestsSent! >= 12 && phase.requestsSent! <= 120, String(phase.requestsSent));
-      assert.equal(phase.cost!.sqsRequests, phase.requestsSent);
-      assert.ok(Math.abs(phase.cost!.sqsUsd! - (phase.requestsSent! / 1e6) * 0.4) < 1e-15);
-      assert.match(run.stdout, new RegExp(`^found in logs +${batches} \\(the mapping's\\)$`, 'm'));
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    const uuid = await mapTo(arn, 'sleep');
+    const { phase, stdout } = await benchQueue(url, 'queue');
+    const batches = log.invoked(uuid).length;
+    assert.ok(batches > 0 && log.settled(uuid).length === batches, 'every batch settled');
+    assert.equal(phase.logs!.mapped, true);
+    assert.equal(phase.logs!.found, batches, `the stack ran ${batches} batches`);
+    assert.equal(phase.lambda!.reports, batches);
+    assert.deepEqual(phase.logs!.byFunction!.map((entry) => [entry.functions.map(functionNameOf), entry.mappings, entry.found]), [[['sleep'], 1, batches]]);
+    assertConcurrency(phase, 2, batches);
+    // SQS requests: the batches lambench sent (120 messages, at most 10 a request), priced as standard-queue requests.
+    assert.ok(phase.requestsSent! >= 12 && phase.requestsSent! <= 120, String(phase.requestsSent));
+    assert.equal(phase.cost!.sqsRequests, phase.requestsSent);
+    assert.ok(Math.abs(phase.cost!.sqsUsd! - (phase.requestsSent! / 1e6) * 0.4) < 1e-15);
+    assert.match(stdout, new RegExp(`^found in logs +${batches} \\(the mapping's\\)$`, 'm'));
+    assert.match(stdout, new RegExp(`^peak concurrency \\(logs\\) +${phase.logs!.peakConcurrency} at \\d+ s$`, 'm'));
+  });
+
+  it('a queue read by three mappings of two functions (sleep, and its alias live; echo logging JSON): each log group read once, the invocations per function adding up to the batches', async () => {
+    const { url, arn } = await createQueue(local.sqs, 'logs-queue-shared', { VisibilityTimeout: '360' });
+    const sleep = [await mapTo(arn, 'sleep'), await mapTo(arn, 'sleep:live')];
+    const echo = await mapTo(arn, 'echo');
+    const { phase, stdout, stderr } = await benchQueue(url, 'shared');
+    const batchesOf = (uuids: string[]) => uuids.reduce((count, uuid) => count + log.invoked(uuid).length, 0);
+    const [sleepBatches, echoBatches] = [batchesOf(sleep), batchesOf([echo])];
+    assert.equal(log.settled().filter((batch) => [...sleep, echo].includes(batch.uuid)).length, sleepBatches + echoBatches, 'every batch settled');
+    const byFunction = phase.logs!.byFunction!;
+    assert.deepEqual(
+      byFunction.map((entry) => [entry.functions.map(functionNameOf), entry.mappings, entry.logGroup, entry.format, entry.found]),
+      [
+        [['sleep'], 2, '/aws/lambda/sleep', 'Text', sleepBatches],
+        [['echo'], 1, '/aws/lambda/echo', 'JSON', echoBatches],
+      ],
+    );
+    assert.equal(phase.logs!.found, sleepBatches + echoBatches);
+    assert.equal(phase.lambda!.reports, sleepBatches + echoBatches);
+    assert.equal(phase.logs!.logGroup, '/aws/lambda/sleep, /aws/lambda/echo');
+    assertConcurrency(phase, 6, sleepBatches + echoBatches);
+    assert.match(stderr, /the queue's 3 mappings invoke 2 functions, sleep \(by 2 mappings\), echo: their invocations will be read from \/aws\/lambda\/sleep \(Text format\), \/aws\/lambda\/echo \(JSON format\), each group once/);
+    assert.match(stdout, new RegExp(`logs: sleep \\(invoked by 2 mappings\\): ${sleepBatches} invocations, \\d+ cold starts.* in /aws/lambda/sleep$`, 'm'));
+    assert.match(stdout, new RegExp(`logs: echo: ${echoBatches} invocations, \\d+ cold starts.* in /aws/lambda/echo$`, 'm'));
   });
 });

@@ -8,7 +8,7 @@
  * it is given.
  *
  * This file lays out the page: its head, header, banners and the order of its sections. Each section
- * is drawn in its own file: headline.ts, percentiles.ts, throughput.ts, outcomes.ts, delivery.ts,
+ * is drawn in its own file: headline.ts, percentiles.ts, throughput.ts, concurrency.ts, outcomes.ts, delivery.ts,
  * queue.ts (with queueMessages.ts and queueDepth.ts) and tables.ts (summary, thresholds, failures,
  * configuration, shards), on plot.ts (frames, axes, lines), bars.ts (funnels, columns of counts),
  * colours.ts, format.ts and stylesheet.ts.
@@ -19,6 +19,7 @@ import { headlineCards } from './headline.js';
 import { percentilePlot } from './percentiles.js';
 import { throughputPlot } from './throughput.js';
 import { outcomeBars } from './outcomes.js';
+import { concurrencyPlot } from './concurrency.js';
 import { deliveryBlock } from './delivery.js';
 import { queueBlock } from './queue.js';
 import { clientBlock, configurationBlock, failureTable, phaseNotes, shardTable, summaryTable, thresholdList } from './tables.js';
@@ -42,6 +43,7 @@ export function renderHtmlReport(report: ReportDocument): string {
     headlineCards(phases),
     section('Latency by percentile', 'latency', percentilePlot(phases)),
     section('Throughput over time', 'throughput', throughputPlot(phases)),
+    phases.some((phase) => phase.logs?.concurrency) ? section('Concurrency over time (logs)', 'concurrency', phases.map(concurrencyPlot)) : null,
     section('Outcomes and status codes', 'outcomes', phases.map(outcomeBars)),
     phases.some((phase) => phase.delivery) ? section('Async delivery', 'delivery', phases.map(deliveryBlock)) : null,
     phases.some((phase) => phase.queue) ? section('Queue', 'queue', phases.map(queueBlock)) : null,

@@ -6,7 +6,7 @@ import { clientWarnings, phaseWarnings, type ClientUsage, type PhaseReport, type
 import type { QueueDeliveryReport } from '../../delivery/queueDelivery.js';
 import { formatLatencyUs } from '../../latencyText.js';
 import { costNote, usd } from '../costText.js';
-import { logsNotes } from '../logsText.js';
+import { logsNotes, peakConcurrencyCell } from '../logsText.js';
 import { formatThresholdValue } from '../../thresholds/thresholds.js';
 import { el, type Child, type Html } from './markup.js';
 import { outcomeColour, phaseLabel } from './colours.js';
@@ -33,7 +33,7 @@ export function summaryTable(phases: PhaseReport[]): Html {
   }
   if (phases.some((phase) => phase.logs)) {
     rows.push(['found in logs', ...perPhase((phase) => (phase.logs ? (phase.logs.mapped ? `${formatCount(phase.logs.found)} (the mapping's)` : `${formatCount(phase.logs.found)}/${formatCount(phase.logs.invocations)}`) : '—'))]);
-    if (phases.some((phase) => phase.logs?.peakConcurrency !== undefined)) rows.push(['peak concurrency (logs)', ...perPhase((phase) => (phase.logs?.peakConcurrency !== undefined ? formatCount(phase.logs.peakConcurrency) : '—'))]);
+    if (phases.some((phase) => phase.logs?.peakConcurrency !== undefined || phase.logs?.concurrency)) rows.push(['peak concurrency (logs)', ...perPhase((phase) => peakConcurrencyCell(phase, formatCount))]);
     rows.push(['attempts (logs)', ...perPhase((phase) => (phase.logs ? Object.entries(phase.logs.attempts).map(([attempts, count]) => `${attempts}×${formatCount(count)}`).join(' ') || '—' : '—'))]);
   }
   if (phases.some((phase) => phase.cost)) {
