@@ -367,12 +367,20 @@ async function parse(argv: string[]): Promise<void> {
             payload: { alias: 'p', type: 'string', describe: 'JSON event for every call (default {})' },
             'payload-file': { type: 'string', describe: 'read the event from a file (- for stdin)' },
             qualifier: { type: 'string', describe: 'only $LATEST can be changed: a version or alias is refused' },
+            type: {
+              alias: 't',
+              type: 'string',
+              describe:
+                "sync (default: each call answered, its REPORT in the log tail) or event (each call an Event invocation: first-call latency is the 202's, its REPORT read from the function's CloudWatch Logs by request ID before the next call); any spelling of invoke's --type",
+            },
+            settle: { type: 'string', describe: "--type event: how long to wait for each call's REPORT to reach the logs (default 30s); one not found by then is counted and said" },
             json: { type: 'boolean', describe: 'NDJSON: one line per call, then a summary' },
             region: awsOptions.region,
             profile: awsOptions.profile,
             'endpoint-url': { type: 'string', describe: 'Lambda endpoint (default: AWS_ENDPOINT_URL_LAMBDA, AWS_ENDPOINT_URL, or AWS)' },
           })
-          .example('$0 coldstart my-fn -n 10', 'ten cold starts, each followed by one warm call'),
+          .example('$0 coldstart my-fn -n 10', 'ten cold starts, each followed by one warm call')
+          .example('$0 coldstart my-fn -n 5 --type event', 'five cold Event invocations, init and durations read from CloudWatch Logs'),
       async (args) => (await import('./commands/coldstart.js')).coldStartCommand(args),
     )
     .command(

@@ -43,6 +43,11 @@ export interface LogsSearch {
   /** How long to keep looking for IDs not found yet (ingestion lag). */
   settleMs: number;
   signal?: AbortSignal;
+  /**
+   * When an invocation has been found whole (default: once it has a REPORT). An event that may be
+   * retried is looked for until all its attempts are in, or `settleMs` runs out.
+   */
+  complete?: (invocation: InvocationLogs) => boolean;
   /** A pause (tests shorten it). */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -85,7 +90,10 @@ export async function findInvocationLogs(search: LogsSearch, requestIds: Iterabl
   };
   let reportsBefore = -1;
   for (;;) {
-    const missing = [...wanted].filter((id) => !findings.found.get(id)?.reports.length);
+    const missing = [...wanted].filter((id) => {
+      const invocation = findings.found.get(id);
+      return !invocation?.reports.length || (search.complete !== undefined && !search.complete(invocation));
+    });
     if ((!all && missing.length === 0) || search.signal?.aborted) break;
     if (all) {
       // Nothing to look for by name: every REPORT of the window, until it stops growing.
