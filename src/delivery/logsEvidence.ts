@@ -88,12 +88,14 @@ export async function findInvocationLogs(search: LogsSearch, requestIds: Iterabl
     if (line.kind === 'report') invocation.reports.push({ ...line.figures, timestamp, ...(event.logStreamName && { logStream: event.logStreamName }) });
     if (line.kind === 'start') invocation.starts.push(timestamp);
   };
-  let reportsBefore = -1;
-  for (;;) {
-    const missing = [...wanted].filter((id) => {
+  const missingIds = () =>
+    [...wanted].filter((id) => {
       const invocation = findings.found.get(id);
       return !invocation?.reports.length || (search.complete !== undefined && !search.complete(invocation));
     });
+  let reportsBefore = -1;
+  for (;;) {
+    const missing = missingIds();
     if ((!all && missing.length === 0) || search.signal?.aborted) break;
     if (all) {
       // Nothing to look for by name: every REPORT of the window, until it stops growing.
@@ -103,7 +105,8 @@ export async function findInvocationLogs(search: LogsSearch, requestIds: Iterabl
     }
     const patterns = findings.method === 'by request ID' ? idPatterns(missing, search.format) : [reportPattern(search.format)];
     for (const filterPattern of patterns) await readAll(search, filterPattern, findings, take, sleep);
-    if (Date.now() + PASS_EVERY_MS > deadline) break;
+    // Everything in after this pass: no pause before finding that out.
+    if ((!all && missingIds().length === 0) || Date.now() + PASS_EVERY_MS > deadline) break;
     await sleep(PASS_EVERY_MS);
   }
   for (const invocation of findings.found.values()) invocation.reports.sort((a, b) => a.timestamp - b.timestamp);
