@@ -196,13 +196,24 @@ async function parse(argv: string[]): Promise<void> {
             'destination-queue': { type: 'string', describe: 'SQS URL of the on-success / on-failure destination' },
             dlq: { type: 'string', describe: 'SQS URL of the dead-letter queue' },
             'wait-timeout': { type: 'string', default: '60s', describe: 'how long --wait waits' },
+            logs: {
+              type: 'boolean',
+              describe:
+                "function targets: after the call (and --wait), look this invocation up in the function's CloudWatch Logs by request ID and print each attempt's REPORT (duration, billed, memory, init → cold start); reads them even with --log-type Tail (the tail is one attempt's last 4 KB)",
+            },
+            settle: {
+              type: 'string',
+              describe:
+                "--logs: how long to wait for the log lines (default 30s); an Event call is looked for until its attempts are known to be over (--wait's completion record counts them; the JSON log format says which succeeded), else until then",
+            },
             ...callOptions,
             json: { type: 'boolean', describe: 'print one JSON object on stdout, nothing else' },
             ...awsOptions,
           })
           .example('$0 invoke my-fn --payload \'{"n":2}\'', 'synchronous call')
           .example('$0 invoke https://abc.execute-api.us-east-1.amazonaws.com/prod/square/2 --type event', 'async through API Gateway (InvocationType: Event)')
-          .example('$0 invoke my-fn --type event --wait --destination-queue $URL', 'async call, then its completion record'),
+          .example('$0 invoke my-fn --type event --wait --destination-queue $URL', 'async call, then its completion record')
+          .example('$0 invoke my-fn --type event --logs', "async call, then each attempt's REPORT from CloudWatch Logs"),
       async (args) => (await import('./commands/invoke.js')).invokeCommand(args),
     )
     .command(

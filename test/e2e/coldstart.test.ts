@@ -5,14 +5,14 @@
  * `--type event` makes each call an Event invocation and reads its REPORT from the stack's
  * CloudWatch Logs (a 300 ms ingestion delay), checked against the log the stack itself wrote for
  * that request ID. The one stand-in: a Logs endpoint that refuses (AccessDenied) or has no such
- * log group, since the stack has no IAM and always logs where the function's LoggingConfig says.
+ * log group (support/refusingLogs.ts).
  */
 import { GetFunctionConfigurationCommand, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
 import { before, describe, it } from 'node:test';
 import { parseReportLine, type ReportFigures } from '../../src/aws/lambdaLog.js';
-import { closeServer, listen, runLambench, useTestStack } from '../support/helpers.js';
+import { runLambench, useTestStack } from '../support/helpers.js';
+import { startRefusingLogs } from '../support/refusingLogs.js';
 
 describe('coldstart: cold starts on demand, the configuration put back', { timeout: 240_000 }, () => {
   /** Every REPORT the stack wrote, by request ID: what the logs must give back. */
@@ -120,14 +120,8 @@ describe('coldstart: cold starts on demand, the configuration put back', { timeo
   });
 
   it('--type event, logs that cannot be read: refused (exit 3) before anything changed; a log group that never appears: exit 3 after the call, the environment put back', async () => {
-    // A stand-in Logs endpoint (the stack has no IAM, and logs where LoggingConfig says): AccessDenied, or no such group.
-    let answer: 'AccessDeniedException' | 'ResourceNotFoundException' = 'AccessDeniedException';
-    const fake = createServer((req, res) => {
-      req.resume();
-      res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': answer });
-      res.end(JSON.stringify({ __type: answer, message: answer === 'AccessDeniedException' ? 'User is not authorized to perform: logs:FilterLogEvents' : 'The specified log group does not exist.' }));
-    });
-    const logsUrl = await listen(fake, '');
+    const fake = await startRefusingLogs('AccessDeniedException');
+    const logsUrl = fake.url;
     try {
       const changes = async () => (await local.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'square' }))).RevisionId;
       const revision = await changes();
@@ -135,13 +129,13 @@ describe('coldstart: cold starts on demand, the configuration put back', { timeo
       assert.equal(denied.code, 3, denied.stderr);
       assert.equal(denied.stderr.trim().split('\n').at(-1), 'lambench: not allowed to read the log group /aws/lambda/square (logs:FilterLogEvents), which coldstart --type event needs');
       assert.equal(await changes(), revision, 'nothing changed');
-      answer = 'ResourceNotFoundException';
+      fake.answer('ResourceNotFoundException');
       const missing = await runLambench(['coldstart', 'square', '--type', 'event', '-n', '1', '--settle', '1s'], { env: { ...env, AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: logsUrl }, timeoutMs: 60_000 });
       assert.equal(missing.code, 3, missing.stderr);
       assert.match(missing.stderr, /^lambench: the log group \/aws\/lambda\/square does not exist 1 s after the call: the function logs elsewhere/m);
       assert.deepEqual(await variables(), ORIGINAL);
     } finally {
-      await closeServer(fake);
+      await fake.stop();
     }
   });
 
