@@ -196,13 +196,24 @@ async function parse(argv: string[]): Promise<void> {
             'destination-queue': { type: 'string', describe: 'SQS URL of the on-success / on-failure destination' },
             dlq: { type: 'string', describe: 'SQS URL of the dead-letter queue' },
             'wait-timeout': { type: 'string', default: '60s', describe: 'how long --wait waits' },
+            logs: {
+              type: 'boolean',
+              describe:
+                "function targets: after the call (and --wait), look this invocation up in the function's CloudWatch Logs by request ID and print each attempt's REPORT (duration, billed, memory, init → cold start); reads them even with --log-type Tail (the tail is one attempt's last 4 KB)",
+            },
+            settle: {
+              type: 'string',
+              describe:
+                "--logs: how long to wait for the log lines (default 30s); an Event call is looked for until its attempts are known to be over (--wait's completion record counts them; the JSON log format says which succeeded), else until then",
+            },
             ...callOptions,
             json: { type: 'boolean', describe: 'print one JSON object on stdout, nothing else' },
             ...awsOptions,
           })
           .example('$0 invoke my-fn --payload \'{"n":2}\'', 'synchronous call')
           .example('$0 invoke https://abc.execute-api.us-east-1.amazonaws.com/prod/square/2 --type event', 'async through API Gateway (InvocationType: Event)')
-          .example('$0 invoke my-fn --type event --wait --destination-queue $URL', 'async call, then its completion record'),
+          .example('$0 invoke my-fn --type event --wait --destination-queue $URL', 'async call, then its completion record')
+          .example('$0 invoke my-fn --type event --logs', "async call, then each attempt's REPORT from CloudWatch Logs"),
       async (args) => (await import('./commands/invoke.js')).invokeCommand(args),
     )
     .command(
@@ -367,12 +378,20 @@ async function parse(argv: string[]): Promise<void> {
             payload: { alias: 'p', type: 'string', describe: 'JSON event for every call (default {})' },
             'payload-file': { type: 'string', describe: 'read the event from a file (- for stdin)' },
             qualifier: { type: 'string', describe: 'only $LATEST can be changed: a version or alias is refused' },
+            type: {
+              alias: 't',
+              type: 'string',
+              describe:
+                "sync (default: each call answered, its REPORT in the log tail) or event (each call an Event invocation: first-call latency is the 202's, its REPORT read from the function's CloudWatch Logs by request ID before the next call); any spelling of invoke's --type",
+            },
+            settle: { type: 'string', describe: "--type event: how long to wait for each call's REPORT to reach the logs (default 30s); one not found by then is counted and said" },
             json: { type: 'boolean', describe: 'NDJSON: one line per call, then a summary' },
             region: awsOptions.region,
             profile: awsOptions.profile,
             'endpoint-url': { type: 'string', describe: 'Lambda endpoint (default: AWS_ENDPOINT_URL_LAMBDA, AWS_ENDPOINT_URL, or AWS)' },
           })
-          .example('$0 coldstart my-fn -n 10', 'ten cold starts, each followed by one warm call'),
+          .example('$0 coldstart my-fn -n 10', 'ten cold starts, each followed by one warm call')
+          .example('$0 coldstart my-fn -n 5 --type event', 'five cold Event invocations, init and durations read from CloudWatch Logs'),
       async (args) => (await import('./commands/coldstart.js')).coldStartCommand(args),
     )
     .command(

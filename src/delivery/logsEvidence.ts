@@ -43,6 +43,11 @@ export interface LogsSearch {
   /** How long to keep looking for IDs not found yet (ingestion lag). */
   settleMs: number;
   signal?: AbortSignal;
+  /**
+   * When an invocation has been found whole (default: once it has a REPORT). An event that may be
+   * retried is looked for until all its attempts are in, or `settleMs` runs out.
+   */
+  complete?: (invocation: InvocationLogs) => boolean;
   /** A pause (tests shorten it). */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -86,9 +91,14 @@ export async function findInvocationLogs(search: LogsSearch, requestIds: Iterabl
     if (line.kind === 'report') invocation.reports.push({ ...line.figures, timestamp, ...(event.logStreamName && { logStream: event.logStreamName }) });
     if (line.kind === 'start') invocation.starts.push(timestamp);
   };
+  const missingIds = () =>
+    [...wanted].filter((id) => {
+      const invocation = findings.found.get(id);
+      return !invocation?.reports.length || (search.complete !== undefined && !search.complete(invocation));
+    });
   let reportsBefore = -1;
   for (;;) {
-    const missing = [...wanted].filter((id) => !findings.found.get(id)?.reports.length);
+    const missing = missingIds();
     if ((!all && missing.length === 0) || search.signal?.aborted) break;
     if (all) {
       // Nothing to look for by name: every REPORT of the window, until it stops growing.
@@ -98,7 +108,8 @@ export async function findInvocationLogs(search: LogsSearch, requestIds: Iterabl
     }
     const patterns = findings.method === 'by request ID' ? idPatterns(missing, search.format) : [reportPattern(search.format)];
     for (const filterPattern of patterns) await readFilteredEvents(search, filterPattern, findings, take, sleep);
-    if (Date.now() + PASS_EVERY_MS > deadline) break;
+    // Everything in after this pass: no pause before finding that out.
+    if ((!all && missingIds().length === 0) || Date.now() + PASS_EVERY_MS > deadline) break;
     await sleep(PASS_EVERY_MS);
   }
   for (const [requestId, invocation] of findings.found) {

@@ -4,7 +4,7 @@
  * default `/aws/lambda/<name>`, and Text or JSON). One GetFunctionConfiguration for the qualifier
  * called; a configuration that cannot be read leaves the facts unknown, with why, never the run failed.
  */
-import { GetFunctionConfigurationCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { GetFunctionConfigurationCommand, type FunctionConfiguration, type LambdaClient } from '@aws-sdk/client-lambda';
 import { messageOf } from '../errors.js';
 import { awsErrorName, isAccessDenied } from '../aws/lambdaControl.js';
 import { functionNameOf } from '../aws/arn.js';
@@ -22,20 +22,28 @@ export interface FunctionFacts {
 }
 
 export async function readFunctionFacts(lambda: LambdaClient, functionName: string, qualifier?: string, stop?: AbortSignal): Promise<FunctionFacts> {
-  const defaults: FunctionFacts = { logGroup: `/aws/lambda/${functionNameOf(functionName)}`, logFormat: 'Text' };
   try {
     const configuration = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName, ...(qualifier && { Qualifier: qualifier }) }), stop ? { abortSignal: stop } : {});
-    const architecture = configuration.Architectures?.[0];
-    return {
-      ...(configuration.FunctionArn && { functionArn: configuration.FunctionArn }),
-      ...((architecture === 'x86_64' || architecture === 'arm64') && { architecture }),
-      ...(configuration.MemorySize !== undefined && { memorySizeMb: configuration.MemorySize }),
-      ...(configuration.Timeout !== undefined && { timeoutSeconds: configuration.Timeout }),
-      logGroup: configuration.LoggingConfig?.LogGroup ?? defaults.logGroup,
-      logFormat: configuration.LoggingConfig?.LogFormat === 'JSON' ? 'JSON' : 'Text',
-    };
+    return functionFactsFrom(configuration, functionName);
   } catch (error) {
     const why = isAccessDenied(error) ? 'not allowed (lambda:GetFunctionConfiguration)' : awsErrorName(error) || messageOf(error);
-    return { ...defaults, unknown: `the function's configuration could not be read (${why})` };
+    return { logGroup: defaultLogGroup(functionName), logFormat: 'Text', unknown: `the function's configuration could not be read (${why})` };
   }
+}
+
+/** The facts of a configuration already read (coldstart reads it anyway, to put it back). */
+export function functionFactsFrom(configuration: FunctionConfiguration, functionName: string): FunctionFacts {
+  const architecture = configuration.Architectures?.[0];
+  return {
+    ...(configuration.FunctionArn && { functionArn: configuration.FunctionArn }),
+    ...((architecture === 'x86_64' || architecture === 'arm64') && { architecture }),
+    ...(configuration.MemorySize !== undefined && { memorySizeMb: configuration.MemorySize }),
+    ...(configuration.Timeout !== undefined && { timeoutSeconds: configuration.Timeout }),
+    logGroup: configuration.LoggingConfig?.LogGroup ?? defaultLogGroup(functionName),
+    logFormat: configuration.LoggingConfig?.LogFormat === 'JSON' ? 'JSON' : 'Text',
+  };
+}
+
+function defaultLogGroup(functionName: string): string {
+  return `/aws/lambda/${functionNameOf(functionName)}`;
 }

@@ -6,6 +6,12 @@
  * synchronously with the log tail (its REPORT line's Init Duration is the cold start), then makes
  * `--warm` calls on the now-warm environment to compare against.
  *
+ * With `--type event` each call is an Event invocation instead: its first-call latency is the 202
+ * (the event queued, not run), and its REPORT is looked up by request ID in the function's
+ * CloudWatch Logs, waiting up to `settleMs` for it, before the next call is made (a warm call sent
+ * while the cold one still runs would start another environment). A call whose REPORT was not
+ * found is counted as such, never passed off as warm or left out unsaid.
+ *
  * The original configuration is always put back: at the end, on an error, and on Ctrl-C (the
  * caller's signal stops the calls; the restore still runs), and read back to check. It refuses to
  * start when it could not read the configuration it would have to restore. Only `$LATEST` can be
@@ -13,7 +19,11 @@
  * qualified call is refused with what to do instead.
  */
 import { GetFunctionConfigurationCommand, InvokeCommand, UpdateFunctionConfigurationCommand, type FunctionConfiguration, type LambdaClient } from '@aws-sdk/client-lambda';
-import { parseReportLine } from '../aws/lambdaLog.js';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { parseReportLine, type ReportFigures } from '../aws/lambdaLog.js';
+import type { LogFormat } from '../delivery/logsEvidence.js';
+import { functionFactsFrom } from '../discovery/functionFacts.js';
+import { FunctionLogs } from './invocationLogs.js';
 import { awsErrorName, isAccessDenied } from '../aws/lambdaControl.js';
 import { TargetUnavailableError, UsageError, messageOf } from '../errors.js';
 import { createHistogram, recordMs, summarize, type LatencySummary } from '../metrics/histogram.js';
@@ -36,6 +46,8 @@ export interface ColdStartOptions {
   /** Warm calls after each cold one. */
   warm: number;
   payload: Uint8Array;
+  /** Event calls: each REPORT read from the function's logs with this client, waited for up to `settleMs`. Absent: sync calls with the log tail. */
+  events?: { logs: CloudWatchLogsClient; settleMs: number };
   signal?: AbortSignal;
   note(message: string): void;
   onCall?(call: ColdStartCall): void;
@@ -45,23 +57,40 @@ export interface ColdStartCall {
   index: number;
   kind: 'cold' | 'warm';
   requestId?: string;
+  statusCode?: number;
+  /** Sync: to the answer; Event: to the 202 (the event queued, not run). */
   latencyMs: number;
+  /** False when the call's REPORT was not found (Event: not in the logs within settleMs); absent when the search was interrupted. */
+  reportFound?: boolean;
   durationMs?: number;
   initDurationMs?: number;
   billedDurationMs?: number;
+  maxMemoryUsedMb?: number;
+  /** The REPORT's status (the JSON log format's: success, error, failure, timeout). */
+  status?: string;
+  /** Sync: X-Amz-Function-Error. */
   functionError?: string;
 }
 
 export interface ColdStartResult {
   functionName: string;
+  invocationType: 'RequestResponse' | 'Event';
+  /** What first-call latency measures: the sync call's answer, or the 202 that queued the event. */
+  firstCallLatency: 'response' | 'accepted (202)';
+  /** Event: where each call's REPORT was looked up, and how long it was waited for. */
+  logs?: { logGroup: string; format: LogFormat; settleMs: number };
   coldCalls: number;
+  warmCalls: number;
   /** Cold calls whose REPORT had no Init Duration (Lambda reused an environment anyway). */
   notCold: number;
+  /** Calls whose REPORT was not found: left out of init and duration (their latency still counts). */
+  reportsNotFound: { cold: number; warm: number };
   initDurationUs?: LatencySummary;
   firstCallLatencyUs?: LatencySummary;
   firstCallDurationUs?: LatencySummary;
   warmLatencyUs?: LatencySummary;
   warmDurationUs?: LatencySummary;
+  /** Sync: answers with X-Amz-Function-Error; Event: REPORTs whose status is not success (JSON log format only). */
   functionErrors: number;
   restored: boolean;
   interrupted: boolean;
@@ -77,10 +106,33 @@ export async function measureColdStarts(options: ColdStartOptions): Promise<Cold
   if (original.Environment?.Error) {
     throw new TargetUnavailableError(`${functionName}'s environment variables cannot be read (${original.Environment.Error.ErrorCode ?? 'error'}: ${original.Environment.Error.Message ?? 'no message'}): lambench must read them to put them back, so it changes nothing`);
   }
+  // Event calls need the logs: checked readable before anything is changed.
+  const logs = options.events && new FunctionLogs(options.events.logs, functionFactsFrom(original, functionName), 'coldstart --type event');
+  await logs?.checkReadable(options.signal);
+  if (logs) options.note(`--type event: each call's REPORT is looked up by request ID in ${logs.facts.logGroup} (${logs.facts.logFormat} format), waiting up to ${options.events!.settleMs / 1000} s for it (--settle); first-call latency is the 202's (the event queued, not run)`);
   if (original.LastUpdateStatus === 'InProgress') await waitUntilUpdated(lambda, functionName);
   const variables = original.Environment?.Variables ?? {};
   const histograms = { init: createHistogram(), firstLatency: createHistogram(), firstDuration: createHistogram(), warmLatency: createHistogram(), warmDuration: createHistogram() };
-  const result: ColdStartResult = { functionName, coldCalls: 0, notCold: 0, functionErrors: 0, restored: false, interrupted: false };
+  const result: ColdStartResult = {
+    functionName,
+    invocationType: logs ? 'Event' : 'RequestResponse',
+    firstCallLatency: logs ? 'accepted (202)' : 'response',
+    ...(logs && { logs: { logGroup: logs.facts.logGroup, format: logs.facts.logFormat, settleMs: options.events!.settleMs } }),
+    coldCalls: 0,
+    warmCalls: 0,
+    notCold: 0,
+    reportsNotFound: { cold: 0, warm: 0 },
+    functionErrors: 0,
+    restored: false,
+    interrupted: false,
+  };
+  const send = (index: number, kind: 'cold' | 'warm') =>
+    logs ? eventCall(lambda, functionName, options.payload, index, kind, logs, options.events!.settleMs, options.signal) : call(lambda, functionName, options.payload, index, kind);
+  const counted = (made: ColdStartCall) => {
+    if (made.functionError || (made.status !== undefined && made.status !== 'success')) result.functionErrors += 1;
+    if (made.reportFound === false) result.reportsNotFound[made.kind] += 1;
+    options.onCall?.(made);
+  };
   const nonce = Date.now().toString(36);
   let changed = false;
   try {
@@ -89,20 +141,19 @@ export async function measureColdStarts(options: ColdStartOptions): Promise<Cold
       await update(lambda, functionName, { ...variables, [COLDSTART_VARIABLE]: `${nonce}-${index}` });
       await waitUntilUpdated(lambda, functionName, options.signal);
       if (options.signal?.aborted) break;
-      const cold = await call(lambda, functionName, options.payload, index, 'cold');
+      const cold = await send(index, 'cold');
       result.coldCalls += 1;
-      if (cold.functionError) result.functionErrors += 1;
       recordMs(histograms.firstLatency, cold.latencyMs);
       if (cold.durationMs !== undefined) recordMs(histograms.firstDuration, cold.durationMs);
       if (cold.initDurationMs !== undefined) recordMs(histograms.init, cold.initDurationMs);
-      else result.notCold += 1;
-      options.onCall?.(cold);
+      else if (cold.reportFound) result.notCold += 1;
+      counted(cold);
       for (let warm = 0; warm < options.warm && !options.signal?.aborted; warm += 1) {
-        const again = await call(lambda, functionName, options.payload, index, 'warm');
-        if (again.functionError) result.functionErrors += 1;
+        const again = await send(index, 'warm');
+        result.warmCalls += 1;
         recordMs(histograms.warmLatency, again.latencyMs);
         if (again.durationMs !== undefined) recordMs(histograms.warmDuration, again.durationMs);
-        options.onCall?.(again);
+        counted(again);
       }
     }
   } finally {
@@ -163,11 +214,44 @@ async function call(lambda: LambdaClient, functionName: string, payload: Uint8Ar
   return {
     index,
     kind,
-    latencyMs,
     ...(answer.$metadata.requestId && { requestId: answer.$metadata.requestId }),
-    ...(report && { durationMs: report.durationMs, billedDurationMs: report.billedDurationMs }),
-    ...(report?.initDurationMs !== undefined && { initDurationMs: report.initDurationMs }),
+    ...(answer.StatusCode !== undefined && { statusCode: answer.StatusCode }),
+    latencyMs,
+    reportFound: report !== undefined,
+    ...figuresOf(report),
     ...(answer.FunctionError && { functionError: answer.FunctionError }),
+  };
+}
+
+/** One Event call: the 202 timed, then its (first attempt's) REPORT looked up in the logs before anything else is sent. */
+async function eventCall(lambda: LambdaClient, functionName: string, payload: Uint8Array, index: number, kind: 'cold' | 'warm', logs: FunctionLogs, settleMs: number, signal?: AbortSignal): Promise<ColdStartCall> {
+  const sentAt = Date.now();
+  const start = performance.now();
+  const answer = await lambda.send(new InvokeCommand({ FunctionName: functionName, InvocationType: 'Event', Payload: payload }));
+  const latencyMs = performance.now() - start;
+  const requestId = answer.$metadata.requestId;
+  const found = requestId ? await logs.find(requestId, sentAt, settleMs, signal ? { signal } : {}) : undefined;
+  const report = found?.reports[0];
+  return {
+    index,
+    kind,
+    ...(requestId && { requestId }),
+    ...(answer.StatusCode !== undefined && { statusCode: answer.StatusCode }),
+    latencyMs,
+    // Stopped by Ctrl-C while looking: neither found nor not found.
+    ...(!(signal?.aborted && !report) && { reportFound: report !== undefined }),
+    ...figuresOf(report),
+  };
+}
+
+function figuresOf(report: ReportFigures | undefined): Partial<ColdStartCall> {
+  if (!report) return {};
+  return {
+    durationMs: report.durationMs,
+    billedDurationMs: report.billedDurationMs,
+    maxMemoryUsedMb: report.maxMemoryUsedMb,
+    ...(report.initDurationMs !== undefined && { initDurationMs: report.initDurationMs }),
+    ...(report.status !== undefined && { status: report.status }),
   };
 }
 

@@ -12,9 +12,12 @@ import { parseReportLine, type ReportFigures } from '../aws/lambdaLog.js';
 import { decodeResponseBody } from '../targets/responseBody.js';
 import { callRequests, checkCall } from '../targets/prepareCall.js';
 import type { InvocationType, Outcome, Target } from '../targets/types.js';
+import type { LambdaCall } from '../config/runConfig.js';
 import { isQueueTarget } from '../targets/targetSpec.js';
 import type { QueueWiring } from '../discovery/queueWiring.js';
 import type { DestinationWiring } from '../discovery/destinationWiring.js';
+import type { FunctionFacts } from '../discovery/functionFacts.js';
+import type { InvocationLogsDocument } from './invocationLogs.js';
 
 
 export interface InvokeOnceOptions extends CallInput {
@@ -24,6 +27,8 @@ export interface InvokeOnceOptions extends CallInput {
   wait?: { destinationQueue?: string; dlq?: string; timeoutMs: number };
   /** Ends the wait (Ctrl-C): the temporary taps are removed and the wait reported interrupted. */
   signal?: AbortSignal;
+  /** Function targets, not DryRun: after the call (and --wait), its REPORT per attempt looked up in the function's CloudWatch Logs. */
+  logs?: { settleMs: number; onWaiting?: (message: string) => void };
   note: (message: string) => void;
   stdin?: NodeJS.ReadableStream;
 }
@@ -66,6 +71,8 @@ export interface InvokeResultDocument {
   destinations?: DestinationWiring;
   /** A queue target: what the queue is wired to (unless --no-discover: then only the queue's own settings). */
   queue?: QueueWiring;
+  /** --logs: the invocation's REPORT per attempt from CloudWatch Logs (absent when the function did not run). */
+  logs?: InvocationLogsDocument;
 }
 
 export interface InvokeOnceResult {
@@ -87,7 +94,10 @@ export async function invokeOnce(options: InvokeOnceOptions): Promise<InvokeOnce
   if (options.wait && !options.wait.destinationQueue && !options.wait.dlq && call && (call.kind !== 'lambda' || options.discover === false)) {
     problems.add(undefined, `--wait needs --destination-queue URL and/or --dlq URL to watch for the completion record${call.kind === 'lambda' ? ' (with --no-discover, where it goes is unknown)' : ''}`);
   }
+  if (options.logs) logsProblems(call?.kind, invocationType, problems);
   problems.throwIfAny();
+  // --logs: the log group read and checked readable before the call, so a refusal sends nothing.
+  const logsFacts = options.logs ? await (await import('./invocationLogs.js')).prepareInvocationLogs(call as LambdaCall, options.note, options.signal) : undefined;
 
   // The queues (or the function's destinations, and their taps) are checked before the call, so a wrong one sends nothing.
   const waiter =
@@ -146,10 +156,39 @@ export async function invokeOnce(options: InvokeOnceOptions): Promise<InvokeOnce
       if (waiter.wiring) document.destinations = waiter.wiring;
       if (tracked.endToEndMs !== undefined) document.endToEndMs = tracked.endToEndMs;
     }
+    if (logsFacts) await addInvocationLogs(document, outcome, call as LambdaCall, logsFacts, options);
     return { document, outcome, target };
   } finally {
     await waiter?.close();
   }
+}
+
+function logsProblems(kind: 'lambda' | 'http' | 'queue' | undefined, invocationType: InvocationType | undefined, problems: Problems): void {
+  if (kind === 'http') problems.add(undefined, "--logs applies to function targets: behind a URL, Lambda's request ID is not known (API Gateway's is its own), so its log lines cannot be found");
+  if (kind === 'queue') problems.add(undefined, "--logs applies to function targets: a queue's message reaches the function in a batch whose request ID lambench never sees (bench QUEUE --logs reads the mapping's invocations)");
+  if (invocationType === 'DryRun') problems.add(undefined, '--logs needs a call that runs the function: a dry run runs nothing, so it logs nothing');
+}
+
+/**
+ * --logs after the call: the invocation's attempts, when the function ran. A call refused or not
+ * answered has nothing to look up (and its own error line says why).
+ */
+async function addInvocationLogs(document: InvokeResultDocument, outcome: Outcome, call: LambdaCall, facts: FunctionFacts, options: InvokeOnceOptions): Promise<void> {
+  if (!outcome.requestId || (outcome.class !== 'ok' && outcome.class !== 'functionError')) return;
+  const { lookUpInvocationLogs } = await import('./invocationLogs.js');
+  document.logs = await lookUpInvocationLogs({
+    call,
+    facts,
+    requestId: outcome.requestId,
+    sentAt: outcome.sentAt,
+    invocationType: document.invocationType === 'Event' ? 'Event' : 'RequestResponse',
+    ...(document.completion?.attempts !== undefined && { attempts: document.completion.attempts }),
+    settleMs: options.logs!.settleMs,
+    note: options.note,
+    ...(options.logs!.onWaiting && { onWaiting: options.logs!.onWaiting }),
+    ...(options.signal && { signal: options.signal }),
+  });
+  if (options.signal?.aborted) throw new InterruptedError('interrupted while looking for the log lines');
 }
 
 export function resultDocument(target: string, invocationType: InvocationType, outcome: Outcome): InvokeResultDocument {

@@ -1,5 +1,5 @@
 /** `lambench invoke <target>`: parse, call, render; the outcome decides the exit code. */
-import { CallFailedError, TargetUnavailableError } from '../../errors.js';
+import { CallFailedError, TargetUnavailableError, UsageError } from '../../errors.js';
 import { invokeOnce } from '../../run/invokeOnce.js';
 import { outcomeError } from '../../targets/outcomeError.js';
 import { callInput, notePrinter, type CallArgs } from '../callArgs.js';
@@ -14,10 +14,19 @@ export interface InvokeArgs extends CallArgs {
   destinationQueue?: string;
   dlq?: string;
   waitTimeout?: string;
+  /** After the call, its REPORT per attempt from the function's CloudWatch Logs. */
+  logs?: boolean;
+  /** --logs: how long to wait for the log lines. */
+  settle?: string;
   json?: boolean;
 }
 
+/** How long --logs waits for the log lines: CloudWatch Logs ingests in seconds, rarely more. */
+const DEFAULT_LOGS_SETTLE = '30s';
+
 export async function invokeCommand(args: InvokeArgs): Promise<void> {
+  if (args.settle !== undefined && !args.logs) throw new UsageError('--settle applies to --logs (how long to wait for the log lines): add --logs, or leave --settle out');
+  const logs = args.logs ? { settleMs: parseDuration(args.settle ?? DEFAULT_LOGS_SETTLE, '--settle') } : undefined;
   // Only --wait listens: Ctrl-C then ends the wait, and the temporary taps are removed before exiting 130.
   const interrupts = args.wait ? listenForInterrupts() : undefined;
   let result;
@@ -28,6 +37,8 @@ export async function invokeCommand(args: InvokeArgs): Promise<void> {
       type: args.type,
       wait: args.wait ? { destinationQueue: args.destinationQueue, dlq: args.dlq, timeoutMs: parseDuration(args.waitTimeout ?? '60s', '--wait-timeout') } : undefined,
       note: notePrinter(),
+      // On a terminal, the wait for the logs (up to --settle) is said as it starts.
+      ...(logs && { logs: { ...logs, ...(process.stderr.isTTY && { onWaiting: (message: string) => process.stderr.write(`lambench: ${message}\n`) }) } }),
       ...(interrupts && { signal: interrupts.stop }),
     });
   } finally {
@@ -46,6 +57,7 @@ export async function invokeCommand(args: InvokeArgs): Promise<void> {
   const error = outcomeError(outcome, target);
   if (error) throw error;
   if (document.completionUnverified) throw new TargetUnavailableError(document.completionUnverified);
+  if (document.logs?.unreadable) throw new TargetUnavailableError(document.logs.unreadable);
   if (document.completion === null) throw new CallFailedError('no completion record arrived before --wait-timeout: the event may still be in flight, or lost');
   if (document.completion && document.completion.condition !== 'Success') {
     throw new CallFailedError(`the event did not succeed: ${document.completion.condition} after ${document.completion.attempts ?? '?'} attempts`);

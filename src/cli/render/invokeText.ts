@@ -6,6 +6,8 @@
 import { oneLine, terminalSafe } from '../../terminalText.js';
 import { SHOWN_BODY_LIMIT_BYTES } from '../../targets/wire/exchange.js';
 import type { InvokeResultDocument } from '../../run/invokeOnce.js';
+import type { InvocationLogsDocument } from '../../run/invocationLogs.js';
+import type { ReportFigures } from '../../aws/lambdaLog.js';
 import type { CompletionRecord } from '../../delivery/completionRecord.js';
 import type { QueueWiring } from '../../discovery/queueWiring.js';
 import type { Style } from '../style.js';
@@ -46,23 +48,38 @@ export function renderInvoke(document: InvokeResultDocument, style: Style): stri
     lines.push(style.dim('  log (last 4 KB)'));
     for (const line of terminalSafe(document.logResult).replace(/\n$/, '').split('\n')) lines.push(`    ${line}`);
   }
-  if (document.report) {
-    const r = document.report;
-    const parts = [
-      `duration ${r.durationMs} ms`,
-      `billed ${r.billedDurationMs} ms`,
-      `memory ${r.maxMemoryUsedMb} of ${r.memorySizeMb} MB`,
-      ...(r.initDurationMs !== undefined ? [`init ${r.initDurationMs} ms (cold start)`] : ['warm start']),
-      ...(r.restoreDurationMs !== undefined ? [`restore ${r.restoreDurationMs} ms`] : []),
-    ];
-    lines.push(`  ${style.dim('report'.padEnd(18))}${parts.join(' · ')}`);
-  }
+  if (document.report) lines.push(`  ${style.dim('report'.padEnd(18))}${oneLine(reportText(document.report))}`);
+  if (document.logs) lines.push(...renderLogs(document.logs, style));
   if (document.payload !== undefined) {
     // JSON.stringify escapes C0 controls but not DEL or the 8-bit ones (0x9b is a CSI on its own).
     lines.push(terminalSafe(typeof document.payload === 'string' ? document.payload : JSON.stringify(document.payload, null, 2)));
     if (document.payloadCut) lines.push(style.yellow(`(the body went on: only its first ${SHOWN_BODY_LIMIT_BYTES / (1024 * 1024)} MB are shown)`));
   }
   return `${lines.join('\n')}\n`;
+}
+
+function reportText(r: ReportFigures): string {
+  return [
+    `duration ${r.durationMs} ms`,
+    `billed ${r.billedDurationMs} ms`,
+    `memory ${r.maxMemoryUsedMb} of ${r.memorySizeMb} MB`,
+    ...(r.initDurationMs !== undefined ? [`init ${r.initDurationMs} ms (cold start)`] : ['warm start']),
+    ...(r.restoreDurationMs !== undefined ? [`restore ${r.restoreDurationMs} ms`] : []),
+    // From the log (the JSON format's own text): foreign, made one safe line by the caller.
+    ...(r.status !== undefined ? [`status ${r.status}`] : []),
+  ].join(' · ');
+}
+
+/** --logs: each attempt's REPORT from CloudWatch Logs, or why there is none. */
+function renderLogs(logs: InvocationLogsDocument, style: Style): string[] {
+  const group = oneLine(logs.logGroup);
+  if (logs.unreadable) return [style.yellow(`  logs unreadable: ${oneLine(logs.unreadable)}`)];
+  if (!logs.found) return [style.yellow(`  no log lines for this request ID in ${group} within ${logs.settleMs / 1000} s (logs arrive seconds late: a longer --settle waits more)`)];
+  const lines = [`  ${style.dim('logs'.padEnd(18))}${logs.attempts.length} attempt${logs.attempts.length === 1 ? '' : 's'} in ${group} (${logs.format} format)`];
+  for (const [index, attempt] of logs.attempts.entries()) {
+    lines.push(`  ${style.dim(`  attempt ${index + 1}`.padEnd(18))}${oneLine(`${new Date(attempt.timestamp).toISOString()}  ${reportText(attempt)}`)}`);
+  }
+  return lines;
 }
 
 function renderCompletion(record: CompletionRecord | null, endToEndMs: number | undefined, style: Style): string[] {
