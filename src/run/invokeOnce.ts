@@ -24,7 +24,7 @@ export interface InvokeOnceOptions extends CallInput {
   /** One invocation type, any spelling (default RequestResponse). */
   type?: string;
   /** Event only: wait for the completion record on these queues (neither given: where the function's outcomes go, discovered). */
-  wait?: { destinationQueue?: string; dlq?: string; timeoutMs: number };
+  wait?: { destinationQueue?: string; dlq?: string; timeoutMs: number; /** The function's logs as evidence: true, false, absent: where no destination tells. */ logs?: boolean };
   /** Ends the wait (Ctrl-C): the temporary taps are removed and the wait reported interrupted. */
   signal?: AbortSignal;
   /** Function targets, not DryRun: after the call (and --wait), its REPORT per attempt looked up in the function's CloudWatch Logs. */
@@ -91,8 +91,8 @@ export async function invokeOnce(options: InvokeOnceOptions): Promise<InvokeOnce
   if (options.wait && invocationType !== undefined && invocationType !== 'Event') problems.add(undefined, '--wait only applies to --type Event: a synchronous call already returns its result');
   const call = await checkCall(options, invocationType ? [invocationType] : [], problems, { ...(options.wait && { needsCorrelation: '--wait' }), stdin: options.stdin });
   // A function's destinations are discovered; a URL's function is not known, nor are they under --no-discover.
-  if (options.wait && !options.wait.destinationQueue && !options.wait.dlq && call && (call.kind !== 'lambda' || options.discover === false)) {
-    problems.add(undefined, `--wait needs --destination-queue URL and/or --dlq URL to watch for the completion record${call.kind === 'lambda' ? ' (with --no-discover, where it goes is unknown)' : ''}`);
+  if (options.wait && !options.wait.destinationQueue && !options.wait.dlq && call && (call.kind !== 'lambda' || (options.discover === false && options.wait.logs !== true))) {
+    problems.add(undefined, `--wait needs --destination-queue URL and/or --dlq URL to watch for the completion record${call.kind === 'lambda' ? ' (with --no-discover, where it goes is unknown: or add --logs to read it from the function\'s logs)' : ''}`);
   }
   if (options.logs) logsProblems(call?.kind, invocationType, problems);
   problems.throwIfAny();

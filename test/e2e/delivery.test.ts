@@ -179,7 +179,7 @@ describe('delivery verification', () => {
       ['invoke --wait: queue does not exist, nothing sent', ['invoke', 'square', '-t', 'event', '--wait', '--destination-queue', missingQueue], env, 3, /^lambench: the queue .*no-such-queue does not exist/],
       ['poll: unreachable SQS', ['poll', 'http://127.0.0.1:9/000000000000/q'], { ...env, AWS_ENDPOINT_URL_SQS: 'http://127.0.0.1:9' }, 3, /^lambench: could not reach SQS for .* \(ECONNREFUSED\)/],
       // Without a queue, a function's destinations are discovered; with --no-discover, where the record goes is unknown.
-      ['invoke --wait --no-discover without a queue', ['invoke', 'square', '-t', 'event', '--wait', '--no-discover'], env, 2, /^lambench: --wait needs --destination-queue URL and\/or --dlq URL to watch for the completion record \(with --no-discover, where it goes is unknown\)/],
+      ['invoke --wait --no-discover without a queue', ['invoke', 'square', '-t', 'event', '--wait', '--no-discover'], env, 2, /^lambench: --wait needs --destination-queue URL and\/or --dlq URL to watch for the completion record \(with --no-discover, where it goes is unknown: or add --logs/],
       ['poll: --correlate file missing', ['poll', queues[0]!, '--correlate', join(dir, 'nope.ndjson')], env, 2, /^lambench: --correlate '.*nope\.ndjson' cannot be read: no such file/],
       ['poll: no queue', ['poll'], env, 2, /^lambench: an argument is missing \(see lambench poll --help\)$/],
     ];

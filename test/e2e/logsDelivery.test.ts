@@ -98,6 +98,18 @@ describe('--verify-delivery from the logs alone: no destination', { timeout: 240
     assert.match(stderr, /^lambench: note: {3}failure: sqs .*lambench-failure: read directly/m);
   });
 
+  it('invoke --wait on a function with no destination: the completion read from the logs, its attempts and when', async () => {
+    const failed = await runLambench(['invoke', 'flaky', '-t', 'event', '-p', '{"fail":true}', '--wait', '--wait-timeout', '40s', '--json'], { env: envOf(local.stack), timeoutMs: 60_000 });
+    const document = JSON.parse(failed.stdout) as { requestId: string; completion: { kind: string; condition: string; attempts: number; seenIn: string; completedAt: number } };
+    assert.deepEqual([document.completion.kind, document.completion.condition, document.completion.attempts, document.completion.seenIn], ['logs', 'RetriesExhausted', 3, 'logs:/aws/lambda/flaky']);
+    assert.equal(failed.code, 1, 'the event failed: exit 1, as a destination record saying so gives');
+    const stack = completions.find((one) => one.requestId === document.requestId);
+    assert.deepEqual([stack?.condition, stack?.attempts], ['RetriesExhausted', 3]);
+    const ok = await runLambench(['invoke', 'square', '-t', 'event', '-p', '{"number":4}', '--wait', '--wait-timeout', '40s'], { env: envOf(local.stack), timeoutMs: 60_000 });
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(ok.stdout, /completion +Success \(the logs, seen in logs:\/aws\/lambda\/square\)/);
+  });
+
   it('--no-logs on a function with no destination: exit 2, saying how to verify', async () => {
     const run = await runLambench(['bench', 'flaky', '-n', '1', '-c', '1', '-t', 'async', '--verify-delivery', '--no-logs'], { env: envOf(local.stack) });
     assert.equal(run.code, 2, run.stderr);

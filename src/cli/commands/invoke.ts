@@ -35,7 +35,8 @@ export async function invokeCommand(args: InvokeArgs): Promise<void> {
       ...callInput(args),
       target: args.target ?? '',
       type: args.type,
-      wait: args.wait ? { destinationQueue: args.destinationQueue, dlq: args.dlq, timeoutMs: parseDuration(args.waitTimeout ?? '60s', '--wait-timeout') } : undefined,
+      // --wait reads the function's logs as evidence where no destination tells (--no-logs: never; --logs: always).
+      wait: args.wait ? { destinationQueue: args.destinationQueue, dlq: args.dlq, timeoutMs: parseDuration(args.waitTimeout ?? '60s', '--wait-timeout'), ...(args.logs !== undefined && { logs: args.logs }) } : undefined,
       note: notePrinter(),
       // On a terminal, the wait for the logs (up to --settle) is said as it starts.
       ...(logs && { logs: { ...logs, ...(process.stderr.isTTY && { onWaiting: (message: string) => process.stderr.write(`lambench: ${message}\n`) }) } }),
