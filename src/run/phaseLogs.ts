@@ -21,12 +21,15 @@ const EARLIER_MS = 5_000;
 
 export class LogsEvidence {
   private ids = new Set<string>();
+  /** The problems already said on stderr: each once a run, however many phases meet it. */
+  private readonly told = new Set<string>();
 
   private constructor(
     private readonly logs: CloudWatchLogsClient,
     readonly facts: FunctionFacts,
     /** A queue phase: the mapping's invocations, read as every REPORT of the window (their request IDs are never seen). */
-    private readonly mapped = false,
+    private readonly mapped: boolean,
+    private readonly note: (message: string) => void,
   ) {}
 
   /**
@@ -49,7 +52,7 @@ export class LogsEvidence {
         : `--logs: each phase's invocations will be looked up in ${facts.logGroup} (${facts.logFormat} format)`,
     );
     const { endpointUrl: _lambdaEndpoint, ...aws } = call.aws;
-    return new LogsEvidence(await createLogsClient(aws, note, regionHint), facts, mapped);
+    return new LogsEvidence(await createLogsClient(aws, note, regionHint), facts, mapped, note);
   }
 
   /** A measured call Lambda answered. */
@@ -71,7 +74,16 @@ export class LogsEvidence {
     } catch (error) {
       // The logs could not be read (not allowed, not reachable): the phase's report stands without them, and says why.
       const why = isAccessDenied(error) ? 'not allowed (logs:FilterLogEvents)' : awsErrorName(error) || messageOf(error);
+      this.tell(
+        isAccessDenied(error)
+          ? `--logs: not allowed to read ${this.facts.logGroup} (logs:FilterLogEvents denied): grant logs:FilterLogEvents on it to the identity lambench runs as; the report has the calls' own figures only`
+          : `--logs: could not read ${this.facts.logGroup} (${why}); the report has the calls' own figures only`,
+      );
       return { logGroup: this.facts.logGroup, format: this.facts.logFormat, invocations: ids.length, found: 0, notFound: ids.length, attempts: {}, coldStarts: 0, method: 'by request ID', calls: 0, throttled: 0, figuresFrom: 'tail', unreadable: why };
+    }
+    if (findings.groupMissing) {
+      const guessed = this.facts.unknown ? ' (it is the default: the function\'s LoggingConfig could not be read and may name another)' : '';
+      this.tell(`--logs: the log group ${this.facts.logGroup} does not exist: nothing has logged to it, so no invocation was found in it${guessed}`);
     }
     const fromLogs = result.recorder.lambda.reports === 0;
     const attempts: Record<string, number> = {};
@@ -105,6 +117,12 @@ export class LogsEvidence {
 
   close(): void {
     this.logs.destroy();
+  }
+
+  private tell(line: string): void {
+    if (this.told.has(line)) return;
+    this.told.add(line);
+    this.note(line);
   }
 }
 
