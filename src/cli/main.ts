@@ -240,7 +240,7 @@ async function parse(argv: string[]): Promise<void> {
           fault: {
             type: 'string',
             array: true,
-            describe: "a fault switch (repeatable): SCOPE[:FUNCTION]:KIND [VALUE] [p=P] [FROM..TO], e.g. 'lambda:square:error p=0.2', 'api:latency 50ms..500ms', 'sqs:refuse 3s..5s'",
+            describe: "a fault switch (repeatable): SCOPE[:FUNCTION]:KIND [VALUE] [p=P] [FROM..TO], e.g. 'lambda:square:error p=0.2', 'api:latency 50ms..500ms', 'sqs:refuse 3s..5s', 'logs:throttle p=0.5'",
           },
           'time-scale': { type: 'number', describe: 'multiplier for async retry delays and event age (default 0.005: 60 s → 300 ms)' },
           region: { type: 'string', default: 'us-east-1', describe: 'region in ARNs and queue URLs' },

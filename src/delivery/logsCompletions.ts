@@ -33,6 +33,8 @@ const BY_NAME_UP_TO = 200;
 const EARLIER_MS = 5_000;
 /** Between filter calls of one pass: under FilterLogEvents' 5 a second, leaving room for other readers. */
 const CALL_SPACING_MS = 250;
+/** How long one pattern's throttles are waited out before the pass gives up (the next pass tries again). */
+const PASS_THROTTLED_MS = 20_000;
 
 export interface LogsCompletionsOptions {
   logs: CloudWatchLogsClient;
@@ -126,7 +128,7 @@ export class LogsCompletions {
     const take = (event: FilteredLogEvent) => this.take(event, wanted);
     for (const [index, pattern] of patterns.entries()) {
       if (index > 0) await sleep(CALL_SPACING_MS, this.controller.signal);
-      await readFilteredEvents(search, pattern, this.reading, take, (ms) => sleep(ms, this.controller.signal));
+      await readFilteredEvents(search, pattern, this.reading, take, (ms) => sleep(ms, this.controller.signal), Date.now() + PASS_THROTTLED_MS);
     }
     if (this.controller.signal.aborted) return;
     this.passes += 1;

@@ -8,8 +8,9 @@
  * late. So: a few request IDs are asked for by name (OR-ed terms, within the filter pattern's 1,024
  * characters); many are found by reading every REPORT in the window (one filter, pages of up to
  * 10,000 events) and matching here. Every page is followed to the end of its nextToken (pages may be
- * empty while one remains); a throttle backs off and tries again; what is still missing is looked
- * for again until `settleMs` runs out. The caller is told how many were found and how many not.
+ * empty while one remains); a throttle backs off and tries again, for as long as `settleMs` lasts
+ * (and a few times whatever is left of it); what is still missing is looked for again until
+ * `settleMs` runs out. The caller is told how many were found and how many not.
  */
 import { FilterLogEventsCommand, type CloudWatchLogsClient, type FilteredLogEvent } from '@aws-sdk/client-cloudwatch-logs';
 import { parsePlatformLine, type ReportFigures } from '../aws/lambdaLog.js';
@@ -20,6 +21,7 @@ const PATTERN_LIMIT = 1024;
 /** Up to this many IDs are asked for by name; more are found by reading every REPORT in the window. */
 const BY_NAME_UP_TO = 200;
 const CALL_TIMEOUT_MS = 15_000;
+/** After the last, each further throttle waits as long as it. */
 const THROTTLE_BACKOFF_MS = [250, 500, 1_000, 2_000, 4_000];
 /** Between passes for IDs still missing (ingestion lag). */
 const PASS_EVERY_MS = 2_000;
@@ -107,7 +109,7 @@ export async function findInvocationLogs(search: LogsSearch, requestIds: Iterabl
       reportsBefore = reports;
     }
     const patterns = findings.method === 'by request ID' ? idPatterns(missing, search.format) : [reportPattern(search.format)];
-    for (const filterPattern of patterns) await readFilteredEvents(search, filterPattern, findings, take, sleep);
+    for (const filterPattern of patterns) await readFilteredEvents(search, filterPattern, findings, take, sleep, deadline);
     // Everything in after this pass: no pause before finding that out.
     if ((!all && missingIds().length === 0) || Date.now() + PASS_EVERY_MS > deadline) break;
     await sleep(PASS_EVERY_MS);
@@ -151,11 +153,16 @@ export function idPatterns(ids: string[], format: LogFormat): string[] {
   return patterns;
 }
 
-/** One filter read to the end of its nextToken, throttles waited out; `findings` counts the calls. */
-export async function readFilteredEvents(search: LogsSearch, filterPattern: string, findings: LogsReading, take: (event: FilteredLogEvent) => void, sleep: (ms: number) => Promise<void>): Promise<void> {
+/**
+ * One filter read to the end of its nextToken, throttles waited out: a few whatever the time, more
+ * until `deadline` (a throttle says "slower", not "stop": giving up would lose every page still to
+ * come); `findings` counts the calls.
+ */
+export async function readFilteredEvents(search: LogsSearch, filterPattern: string, findings: LogsReading, take: (event: FilteredLogEvent) => void, sleep: (ms: number) => Promise<void>, deadline: number): Promise<void> {
   let nextToken: string | undefined;
   let throttles = 0;
-  do {
+  // Ends at the page without a nextToken: a throttled first page has none yet, and is asked again.
+  for (;;) {
     if (search.signal?.aborted) return;
     try {
       findings.calls += 1;
@@ -167,17 +174,21 @@ export async function readFilteredEvents(search: LogsSearch, filterPattern: stri
       delete findings.groupMissing;
       for (const event of page.events ?? []) take(event);
       nextToken = page.nextToken;
+      if (!nextToken) return;
     } catch (error) {
       // A function's log group appears with its first log line: until then there is nothing to find yet.
       if (awsErrorName(error) === 'ResourceNotFoundException') {
         findings.groupMissing = true;
         return;
       }
-      if (!isThrottle(error) || throttles >= THROTTLE_BACKOFF_MS.length) throw error;
+      if (!isThrottle(error)) throw error;
+      const backoff = THROTTLE_BACKOFF_MS[Math.min(throttles, THROTTLE_BACKOFF_MS.length - 1)]!;
+      if (throttles >= THROTTLE_BACKOFF_MS.length && Date.now() + backoff > deadline) throw error;
       findings.throttled += 1;
-      await sleep(THROTTLE_BACKOFF_MS[throttles++]!);
+      throttles += 1;
+      await sleep(backoff);
     }
-  } while (nextToken);
+  }
 }
 
 function isThrottle(error: unknown): boolean {

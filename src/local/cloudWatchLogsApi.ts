@@ -4,12 +4,17 @@
  * (jsonProtocol.ts). Operations: FilterLogEvents, GetLogEvents, DescribeLogGroups,
  * DescribeLogStreams, over the store in cloudWatchLogs.ts. Bad parameters are answered with
  * InvalidParameterException naming the parameter, an unknown group with ResourceNotFoundException.
+ * The `logs` fault switches (faults.ts) act before any of that, as IAM and the rate limit do.
  */
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { AwsServiceError } from './awsErrors.js';
 import { MAX_PAGE_EVENTS, type CloudWatchLogs } from './cloudWatchLogs.js';
+import { FAULT_KINDS, type FaultPlan } from './faults.js';
 import { compileFilterPattern } from './filterPattern.js';
+import { breakExchange, faultMessage } from './frontFaults.js';
 import { createJsonProtocolServer, type JsonInput } from './jsonProtocol.js';
+import { ACCOUNT_ID } from './localFunction.js';
 
 const BODY_LIMIT_BYTES = 64 * 1024;
 /** DescribeLogGroups and DescribeLogStreams: at most 50 a page. */
@@ -55,7 +60,27 @@ function page<T>(items: T[], input: JsonInput): { items: T[]; nextToken?: string
   return { items: items.slice(start, end), ...(end < items.length && { nextToken: Buffer.from(String(end)).toString('base64url') }) };
 }
 
-export function createCloudWatchLogsServer(logs: CloudWatchLogs, onWarning?: (message: string) => void): Server {
+/**
+ * The `logs` faults drawn for one request, acted out as CloudWatch Logs answers: a throttle is 400
+ * ThrottlingException "Rate exceeded", a deny 400 AccessDeniedException naming the IAM action and
+ * the log group. True when the exchange was broken off (hang).
+ */
+async function actOutFault(plan: FaultPlan, logs: CloudWatchLogs, operation: string, input: JsonInput, req: IncomingMessage): Promise<boolean> {
+  const { latencyMs, fault } = plan.draw('logs', undefined, FAULT_KINDS.logs, operation);
+  if (latencyMs > 0) await sleep(latencyMs);
+  if (!fault) return false;
+  if (breakExchange(fault, req)) return true;
+  if (fault.kind === 'throttle') throw new AwsServiceError(400, 'ThrottlingException', `Rate exceeded (${faultMessage(fault)})`);
+  const named = input.logGroupIdentifier ?? input.logGroupName;
+  const group = typeof named !== 'string' ? logs.groupArn('') : named.startsWith('arn:') ? named.replace(/:\*$/, '') : logs.groupArn(named);
+  throw new AwsServiceError(
+    400,
+    'AccessDeniedException',
+    `User: arn:aws:iam::${ACCOUNT_ID}:user/local is not authorized to perform: logs:${operation} on resource: ${group}:log-stream: because no identity-based policy allows the logs:${operation} action`,
+  );
+}
+
+export function createCloudWatchLogsServer(logs: CloudWatchLogs, onWarning?: (message: string) => void, faults?: FaultPlan): Server {
   const operations: Record<string, (input: JsonInput) => unknown> = {
     FilterLogEvents: (input) => {
       const group = groupOf(logs, input);
@@ -157,5 +182,6 @@ export function createCloudWatchLogsServer(logs: CloudWatchLogs, onWarning?: (me
     tooLargeError: 'InvalidParameterException',
     internalError: 'ServiceUnavailableException',
     ...(onWarning && { onWarning }),
+    ...(faults && { intercept: (operation: string, input: JsonInput, req: IncomingMessage) => actOutFault(faults, logs, operation, input, req) }),
   });
 }

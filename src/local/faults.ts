@@ -4,17 +4,19 @@
  *
  *   SCOPE:KIND [VALUE] [p=P] [FROM..TO]
  *
- *   SCOPE  lambda | api | sqs, and for lambda and api optionally :FUNCTION (lambda:square)
+ *   SCOPE  lambda | api | sqs | logs (CloudWatch Logs), and for lambda and api optionally :FUNCTION (lambda:square)
  *   KIND   latency D | latency D1..D2 (uniform)   every front: the answer comes that much later
  *          error                                 lambda only: the function fails (Unhandled, InjectedFault),
  *                                                wherever it was invoked from (Invoke API, api front, async)
- *          throttle                              429 with a Reason (lambda, api); SQS's RequestThrottled (sqs)
+ *          throttle                              429 with a Reason (lambda, api); SQS's RequestThrottled (sqs);
+ *                                                400 ThrottlingException "Rate exceeded" (logs)
  *          status 5xx                            that status from the front itself (lambda, api)
  *          reset                                 the connection is reset, no answer (lambda, api)
  *          hang                                  the request is held open and never answered (every front)
  *          refuse                                sqs only: the connection is closed before any answer
- *          deny OPERATION                        lambda only: 403 AccessDeniedException for that Lambda API
- *                                                operation (e.g. deny GetFunctionEventInvokeConfig; the IAM
+ *          deny OPERATION                        lambda and logs: AccessDeniedException (403 from Lambda, 400
+ *                                                from CloudWatch Logs) for that API operation (e.g. deny
+ *                                                GetFunctionEventInvokeConfig, logs:deny FilterLogEvents; the IAM
  *                                                action lambda:GetFunctionEventInvokeConfig is read the same),
  *                                                as an identity without that permission gets
  *   p=P    each request draws the fault with probability P (0 < P ≤ 1, or a percentage); default 1
@@ -25,7 +27,7 @@
  * names the bad part and the fix.
  */
 
-export type FaultFront = 'lambda' | 'api' | 'sqs';
+export type FaultFront = 'lambda' | 'api' | 'sqs' | 'logs';
 export type FaultKind = 'latency' | 'error' | 'throttle' | 'status' | 'reset' | 'hang' | 'refuse' | 'deny';
 
 export interface Fault {
@@ -39,7 +41,7 @@ export interface Fault {
   latencyMs?: { min: number; max: number };
   /** status: the HTTP status the front answers with. */
   status?: number;
-  /** deny: the Lambda API operation refused (e.g. GetFunctionEventInvokeConfig). */
+  /** deny: the API operation refused (e.g. GetFunctionEventInvokeConfig, FilterLogEvents). */
   operation?: string;
   /** Chance per request, 1 when not given. */
   probability: number;
@@ -59,6 +61,7 @@ export const FAULT_KINDS: Readonly<Record<FaultFront, readonly FaultKind[]>> = {
   lambda: ['latency', 'error', 'throttle', 'status', 'reset', 'hang', 'deny'],
   api: ['latency', 'throttle', 'status', 'reset', 'hang'],
   sqs: ['latency', 'throttle', 'refuse', 'hang'],
+  logs: ['latency', 'throttle', 'hang', 'deny'],
 };
 
 export const FAULT_EXAMPLES = "e.g. 'lambda:square:error p=0.2', 'api:latency 50ms..500ms', 'sqs:refuse 3s..5s', 'lambda:deny GetFunctionEventInvokeConfig'";
@@ -79,6 +82,14 @@ export const LAMBDA_OPERATIONS = [
   'DeleteEventSourceMapping',
   'ListEventSourceMappings',
 ] as const;
+
+/** The CloudWatch Logs operations this stack serves: what a logs deny fault may name. */
+export const LOGS_OPERATIONS = ['FilterLogEvents', 'GetLogEvents', 'DescribeLogGroups', 'DescribeLogStreams'] as const;
+/** What a deny fault may name on each front that has one (written bare or as the IAM action, lambda:Invoke, logs:FilterLogEvents). */
+const DENIABLE: Partial<Record<FaultFront, { operations: readonly string[]; api: string; example: string }>> = {
+  lambda: { operations: LAMBDA_OPERATIONS, api: 'Lambda', example: 'lambda:deny GetFunctionEventInvokeConfig' },
+  logs: { operations: LOGS_OPERATIONS, api: 'CloudWatch Logs', example: 'logs:deny FilterLogEvents' },
+};
 const FUNCTION_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
@@ -89,15 +100,15 @@ export function parseFault(text: string): Fault {
   const bad = (part: string, fix: string) => new FaultSpecError(`fault '${text.trim()}': ${part} ${fix}`);
   const segments = scope.split(':');
   if (segments.length < 2 || segments.length > 3) {
-    throw bad(`'${scope}'`, `must be SCOPE:KIND or SCOPE:FUNCTION:KIND with SCOPE lambda, api or sqs (${FAULT_EXAMPLES})`);
+    throw bad(`'${scope}'`, `must be SCOPE:KIND or SCOPE:FUNCTION:KIND with SCOPE lambda, api, sqs or logs (${FAULT_EXAMPLES})`);
   }
   const [frontText, ...rest] = segments as [string, ...string[]];
-  if (!isFront(frontText)) throw bad(`scope '${frontText}'`, `must be lambda, api or sqs (${FAULT_EXAMPLES})`);
+  if (!isFront(frontText)) throw bad(`scope '${frontText}'`, `must be lambda, api, sqs or logs (${FAULT_EXAMPLES})`);
   const front = frontText;
   const functionName = rest.length === 2 ? rest[0]! : undefined;
   const kindText = rest[rest.length - 1]!;
   if (functionName !== undefined) {
-    if (front === 'sqs') throw bad(`'sqs:${functionName}'`, 'takes no function name: write sqs:KIND, e.g. sqs:refuse 3s..5s');
+    if (front === 'sqs' || front === 'logs') throw bad(`'${front}:${functionName}'`, `takes no function name: write ${front}:KIND, e.g. ${front === 'sqs' ? 'sqs:refuse 3s..5s' : 'logs:throttle p=0.5'}`);
     if (!FUNCTION_NAME.test(functionName)) throw bad(`function '${functionName}'`, 'is not a function name (1-64 letters, digits, - and _)');
   }
   const kinds = FAULT_KINDS[front];
@@ -125,9 +136,10 @@ export function parseFault(text: string): Fault {
     fault.status = status;
   } else if (kind === 'deny') {
     const value = words[index++];
-    const operation = value?.replace(/^lambda:/, '');
-    if (operation === undefined || !(LAMBDA_OPERATIONS as readonly string[]).includes(operation)) {
-      throw bad(value === undefined ? 'deny' : `deny '${value}'`, `needs the Lambda API operation to refuse, one of ${LAMBDA_OPERATIONS.join(', ')} (e.g. lambda:deny GetFunctionEventInvokeConfig)`);
+    const { operations, api, example } = DENIABLE[front]!;
+    const operation = value?.replace(new RegExp(`^${front}:`), '');
+    if (operation === undefined || !operations.includes(operation)) {
+      throw bad(value === undefined ? 'deny' : `deny '${value}'`, `needs the ${api} API operation to refuse, one of ${operations.join(', ')} (e.g. ${example})`);
     }
     fault.operation = operation;
   }
@@ -255,7 +267,7 @@ export function checkFaults(given: (string | Fault)[], functionNames: string[]):
 }
 
 function isFront(text: string): text is FaultFront {
-  return text === 'lambda' || text === 'api' || text === 'sqs';
+  return Object.hasOwn(FAULT_KINDS, text);
 }
 
 /** `200ms` → {from: 200, to: 200}; `50ms..500ms` → {from: 50, to: 500}; `3s..` → {from: 3000}. */

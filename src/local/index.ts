@@ -91,7 +91,7 @@ export interface LocalStackOptions {
   onWarning?: (message: string) => void;
   /**
    * Fault switches, each in the grammar of `lambench local --fault` (src/local/faults.ts), e.g.
-   * `'lambda:square:error p=0.2'`, `'sqs:refuse 3s..5s'`; windows count from when the stack is listening.
+   * `'lambda:square:error p=0.2'`, `'sqs:refuse 3s..5s'`, `'logs:throttle p=0.5'`; windows count from when the stack is listening.
    * startLocalStack rejects with a FaultSpecError listing every bad one.
    */
   faults?: (string | Fault)[];
@@ -183,7 +183,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ...(options.logsDelayMs !== undefined && { delayMs: options.logsDelayMs }),
     ...(options.logsMaxEventsPerGroup !== undefined && { maxEventsPerGroup: options.logsMaxEventsPerGroup }),
   });
-  const logsServer = createCloudWatchLogsServer(logs, warn);
+  const logsServer = createCloudWatchLogsServer(logs, warn, faults);
   let lambdaUrl = '';
   let eventsUrl = '';
   let logsUrl = '';

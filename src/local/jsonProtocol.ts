@@ -2,10 +2,11 @@
  * A server for an AWS service spoken over the JSON protocol, as the SDK v3 and the AWS CLI send it:
  * `POST /` with `X-Amz-Target: <Prefix>.<Operation>` and an `application/x-amz-json-1.1` body;
  * answers in the same content type, errors as `{"__type", "message"}` with the exception's name in
- * `x-amzn-ErrorType` too. The local EventBridge and CloudWatch Logs are both served by it.
+ * `x-amzn-ErrorType` too. The local EventBridge and CloudWatch Logs are both served by it; a service
+ * with fault switches sees each request first (`intercept`).
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { AwsServiceError } from './awsErrors.js';
 import { header } from './http.js';
 import { readJsonBody, sendJson } from './restJson.js';
@@ -24,6 +25,11 @@ export interface JsonProtocolService {
   /** The exception an unexpected failure is answered with (500). */
   internalError: string;
   onWarning?: (message: string) => void;
+  /**
+   * Each request's operation and input before it is served: throws an AwsServiceError to refuse it,
+   * or resolves to true when it broke the exchange off (a hang), which must then go unanswered.
+   */
+  intercept?: (operation: string, input: JsonInput, req: IncomingMessage) => Promise<boolean>;
 }
 
 const JSON_CONTENT_TYPE = 'application/x-amz-json-1.1';
@@ -41,6 +47,7 @@ export function createJsonProtocolServer(service: JsonProtocolService): Server {
         throw new AwsServiceError(400, 'UnknownOperationException', `Unknown operation ${target || `${req.method} ${req.url}`}: this local ${service.name} serves ${Object.keys(service.operations).join(', ')}`);
       }
       const input = (await readJsonBody(req, service.bodyLimitBytes, { tooLarge: service.tooLargeError, malformed: 'SerializationException' })) as JsonInput;
+      if (await service.intercept?.(name, input, req)) return;
       sendJson(res, 200, await operation(input), requestId, JSON_CONTENT_TYPE);
     })().catch((error: unknown) => {
       const failure = error instanceof AwsServiceError ? error : new AwsServiceError(500, service.internalError, (error as Error).message);

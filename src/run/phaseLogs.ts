@@ -34,12 +34,15 @@ type Read = { source: Source; findings: LogsFindings } | { source: Source; unrea
 
 export class LogsEvidence {
   private ids = new Set<string>();
+  /** The problems already said on stderr: each once a run, however many phases meet it. */
+  private readonly told = new Set<string>();
 
   private constructor(
     private readonly logs: CloudWatchLogsClient,
     private readonly sources: [Source, ...Source[]],
     /** A queue phase: the mappings' invocations, read as every REPORT of the window (their request IDs are never seen). */
     private readonly mapped: boolean,
+    private readonly note: (message: string) => void,
   ) {}
 
   /** The (first) function's configuration: its architecture prices the phase. */
@@ -51,7 +54,7 @@ export class LogsEvidence {
   static async open(call: Pick<LambdaCall, 'functionName' | 'qualifier' | 'aws'>, note: (message: string) => void, signal?: AbortSignal): Promise<LogsEvidence> {
     const [facts] = await readFacts([call.functionName], call.aws, note, signal, call.qualifier);
     note(`--logs: each phase's invocations will be looked up in ${facts!.logGroup} (${facts!.logFormat} format)`);
-    return new LogsEvidence(await logsClient(call.aws, note, call.functionName), [{ facts: facts!, functions: [call.functionName], mappings: 0 }], false);
+    return new LogsEvidence(await logsClient(call.aws, note, call.functionName), [{ facts: facts!, functions: [call.functionName], mappings: 0 }], false, note);
   }
 
   /**
@@ -85,7 +88,7 @@ export class LogsEvidence {
     for (const source of sources.filter((each) => each.functions.length > 1)) {
       note(`--logs: ${source.functions.map(functionNameOf).join(' and ')} log to the same group ${source.facts.logGroup}: their invocations are counted together`);
     }
-    return new LogsEvidence(await logsClient(aws, note, mapped[0]), sources, true);
+    return new LogsEvidence(await logsClient(aws, note, mapped[0]), sources, true, note);
   }
 
   /** A measured call Lambda answered. */
@@ -149,12 +152,30 @@ export class LogsEvidence {
     this.logs.destroy();
   }
 
+  private tell(line: string): void {
+    if (this.told.has(line)) return;
+    this.told.add(line);
+    this.note(line);
+  }
+
   private async read(source: Source, startTime: number, ids: string[], settleMs: number, signal?: AbortSignal): Promise<Read> {
     try {
       const search = { logs: this.logs, logGroup: source.facts.logGroup, format: source.facts.logFormat, startTime, settleMs, ...(signal && { signal }) };
-      return { source, findings: await findInvocationLogs(search, this.mapped ? 'all' : ids) };
+      const findings = await findInvocationLogs(search, this.mapped ? 'all' : ids);
+      if (findings.groupMissing) {
+        const guessed = source.facts.unknown ? ' (it is the default: the function\'s LoggingConfig could not be read and may name another)' : '';
+        this.tell(`--logs: the log group ${source.facts.logGroup} does not exist: nothing has logged to it, so no invocation was found in it${guessed}`);
+      }
+      return { source, findings };
     } catch (error) {
-      return { source, unreadable: isAccessDenied(error) ? 'not allowed (logs:FilterLogEvents)' : awsErrorName(error) || messageOf(error) };
+      // The logs could not be read (not allowed, not reachable): the phase's report stands without them, and says why, once a run.
+      const why = isAccessDenied(error) ? 'not allowed (logs:FilterLogEvents)' : awsErrorName(error) || messageOf(error);
+      this.tell(
+        isAccessDenied(error)
+          ? `--logs: not allowed to read ${source.facts.logGroup} (logs:FilterLogEvents denied): grant logs:FilterLogEvents on it to the identity lambench runs as; the report has the calls' own figures only`
+          : `--logs: could not read ${source.facts.logGroup} (${why}); the report has the calls' own figures only`,
+      );
+      return { source, unreadable: why };
     }
   }
 }

@@ -5,14 +5,18 @@
  * (the stack's 2 retries: 3), cold starts are the streams' first invocations, both ways of looking
  * (by name, every REPORT in the window) find the same, and an ID that never ran is said not found;
  * a log group that does not exist yet is nothing found, not an error (it appears with the first line).
+ * Throttling, against a scripted JSON-protocol server (the stack throttles at random; this one says
+ * exactly when): each throttle backed off from and the same page asked again, more throttles in a
+ * row than the backoff table has while --settle lasts, and nothing lost across an empty page.
  */
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { findInvocationLogs, type LogFormat } from '../../../src/delivery/logsEvidence.js';
-import { CREDENTIALS, useTestStack } from '../../support/helpers.js';
+import { CREDENTIALS, listen, useTestStack } from '../../support/helpers.js';
 
 describe('findInvocationLogs against the local CloudWatch Logs', { timeout: 120_000 }, () => {
   const local = useTestStack({ logsDelayMs: 300, functionConfig: { flaky: { logFormat: 'JSON' } } });
@@ -68,4 +72,79 @@ describe('findInvocationLogs against the local CloudWatch Logs', { timeout: 120_
       assert.equal(everyReport.notFound.length, 250);
     });
   }
+});
+
+/** One scripted answer: a throttle, or a page of REPORTs for these request IDs (and a nextToken). */
+type Answer = 'throttle' | { ids: string[]; nextToken?: string };
+
+/** A CloudWatch Logs that answers FilterLogEvents from `script`, in order (then empty pages); what each request asked for, kept. */
+async function scriptedLogs(script: Answer[]): Promise<{ client: CloudWatchLogsClient; asked: { target: string; nextToken?: string }[]; stop: () => Promise<void> }> {
+  const asked: { target: string; nextToken?: string }[] = [];
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      const input = JSON.parse(body) as { nextToken?: string };
+      asked.push({ target: String(req.headers['x-amz-target']), ...(input.nextToken && { nextToken: input.nextToken }) });
+      const answer = script[asked.length - 1] ?? { ids: [] };
+      const [status, document] =
+        answer === 'throttle'
+          ? [400, { __type: 'ThrottlingException', message: 'Rate exceeded' }]
+          : [200, { events: answer.ids.map((id, index) => ({ eventId: `${asked.length}-${index}`, logStreamName: 's', timestamp: 1_000 + index, message: `REPORT RequestId: ${id}\tDuration: 2.00 ms\tBilled Duration: 2 ms\tMemory Size: 128 MB\tMax Memory Used: 40 MB\t` })), ...(answer.nextToken && { nextToken: answer.nextToken }) }];
+      res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', ...(status !== 200 && { 'x-amzn-errortype': 'ThrottlingException' }) });
+      res.end(JSON.stringify(document));
+    });
+  });
+  const url = await listen(server, '');
+  const client = new CloudWatchLogsClient({ region: 'us-east-1', endpoint: url, credentials: CREDENTIALS, maxAttempts: 1 });
+  return {
+    client,
+    asked,
+    stop: async () => {
+      client.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+describe('findInvocationLogs under throttling (a scripted CloudWatch Logs)', () => {
+  it('throttled 7 times in a row, then pages (one empty, with a nextToken), throttled once more between them: every ID found, each throttle counted and backed off from', async () => {
+    const [a, b, c] = [randomUUID(), randomUUID(), randomUUID()];
+    const throttles = Array.from({ length: 7 }, () => 'throttle' as const);
+    const logs = await scriptedLogs([...throttles, { ids: [a, b], nextToken: 't1' }, 'throttle', { ids: [], nextToken: 't2' }, { ids: [c] }]);
+    try {
+      const slept: number[] = [];
+      const findings = await findInvocationLogs(
+        { logs: logs.client, logGroup: '/aws/lambda/f', format: 'Text', startTime: 0, settleMs: 60_000, sleep: async (ms) => void slept.push(ms) },
+        [a, b, c],
+      );
+      assert.deepEqual(findings.notFound, []);
+      assert.deepEqual([...findings.found.keys()].sort(), [a, b, c].sort());
+      assert.ok([a, b, c].every((id) => findings.found.get(id)!.reports.length === 1 && findings.found.get(id)!.reports[0]!.billedDurationMs === 2));
+      assert.deepEqual([findings.throttled, findings.calls], [8, 11]);
+      // Doubling to 4 s, then 4 s each (more throttles in a row than the old limit of 5); back to 250 ms after a page came.
+      assert.deepEqual(slept, [250, 500, 1000, 2000, 4000, 4000, 4000, 250]);
+      // A throttled page is asked again with the same token: none skipped.
+      assert.deepEqual(logs.asked.map((request) => request.nextToken ?? '-'), ['-', '-', '-', '-', '-', '-', '-', '-', 't1', 't1', 't2']);
+      assert.ok(logs.asked.every((request) => request.target === 'Logs_20140328.FilterLogEvents'));
+    } finally {
+      await logs.stop();
+    }
+  });
+
+  it('throttled without end and no --settle left: gives up after 5 backoffs with the throttle, never loops on', async () => {
+    const logs = await scriptedLogs(Array.from({ length: 20 }, () => 'throttle' as const));
+    try {
+      const slept: number[] = [];
+      await assert.rejects(
+        findInvocationLogs({ logs: logs.client, logGroup: '/aws/lambda/f', format: 'Text', startTime: 0, settleMs: 0, sleep: async (ms) => void slept.push(ms) }, [randomUUID()]),
+        { name: 'ThrottlingException' },
+      );
+      assert.deepEqual(slept, [250, 500, 1000, 2000, 4000]);
+      assert.equal(logs.asked.length, 6);
+    } finally {
+      await logs.stop();
+    }
+  });
 });

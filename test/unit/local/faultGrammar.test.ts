@@ -21,6 +21,12 @@ describe('fault grammar', () => {
       ['lambda:error 0ms..3600s', 'lambda:error 0s..1h'],
       ['lambda:deny lambda:GetFunctionEventInvokeConfig', 'lambda:deny GetFunctionEventInvokeConfig'],
       ['lambda:flaky:deny ListEventSourceMappings p=0.5 1s..', 'lambda:flaky:deny ListEventSourceMappings p=0.5 1s..'],
+      ['logs:throttle p=50%', 'logs:throttle p=0.5'],
+      ['logs:throttle 2s..4s', 'logs:throttle 2s..4s'],
+      ['logs:latency 100ms..1s p=0.2', 'logs:latency 100ms..1s p=0.2'],
+      ['logs:hang 10s..', 'logs:hang 10s..'],
+      ['logs:deny logs:FilterLogEvents', 'logs:deny FilterLogEvents'],
+      ['logs:deny DescribeLogGroups p=0.1 1s..2s', 'logs:deny DescribeLogGroups p=0.1 1s..2s'],
     ];
     for (const [line, spec] of cases) assert.equal(parseFault(line).spec, spec, line);
     assert.deepEqual(parseFault('api:square:latency 50ms..500ms p=0.5 2s..4s'), {
@@ -36,7 +42,7 @@ describe('fault grammar', () => {
 
   it('names the bad part and the fix, one line each, every problem at once', () => {
     const cases: [string, RegExp][] = [
-      ['square:error', /^fault 'square:error': scope 'square' must be lambda, api or sqs/],
+      ['square:error', /^fault 'square:error': scope 'square' must be lambda, api, sqs or logs/],
       ['lambda', /^fault 'lambda': 'lambda' must be SCOPE:KIND or SCOPE:FUNCTION:KIND/],
       ['lambda:square:eror', /kind 'eror' is not one of lambda's: latency, error, throttle, status, reset, hang, deny$/],
       ['api:error', /kind 'error' is not one of api's: .*write lambda:FUNCTION:error/],
@@ -58,6 +64,14 @@ describe('fault grammar', () => {
       ['lambda:deny', /deny needs the Lambda API operation to refuse, one of Invoke, /],
       ['lambda:deny GetFunction', /deny 'GetFunction' needs the Lambda API operation to refuse/],
       ['api:deny Invoke', /kind 'deny' is not one of api's/],
+      ['logs:error', /kind 'error' is not one of logs's: latency, throttle, hang, deny$/],
+      ['logs:status 503', /kind 'status' is not one of logs's/],
+      ['logs:square:throttle', /'logs:square' takes no function name: write logs:KIND, e\.g\. logs:throttle p=0\.5$/],
+      ['logs:deny', /deny needs the CloudWatch Logs API operation to refuse, one of FilterLogEvents, GetLogEvents, DescribeLogGroups, DescribeLogStreams \(e\.g\. logs:deny FilterLogEvents\)$/],
+      ['logs:deny PutLogEvents', /deny 'PutLogEvents' needs the CloudWatch Logs API operation to refuse/],
+      ['logs:deny lambda:FilterLogEvents', /deny 'lambda:FilterLogEvents' needs the CloudWatch Logs API operation/],
+      ['lambda:deny logs:Invoke', /deny 'logs:Invoke' needs the Lambda API operation/],
+      ['logs:throttle p=2', /'p=2' must be a probability/],
     ];
     for (const [line, pattern] of cases) {
       assert.throws(() => parseFault(line), (error: Error) => error instanceof FaultSpecError && pattern.test(error.message) && !error.message.includes('\n'), line);
@@ -99,5 +113,19 @@ describe('fault grammar', () => {
     assert.equal(second.latencyMs, 290 + 50);
     assert.equal(second.fault?.spec, 'api:status 503 p=0.1');
     assert.deepEqual(plan.fired, [2, 2, 2, 2, 1, 1]);
+  });
+
+  it('a logs deny fires only for its operation; a logs throttle for every operation, in its window', () => {
+    let now = 0;
+    const plan = new FaultPlan(['logs:deny FilterLogEvents', 'logs:throttle 1s..2s', 'lambda:throttle'].map(parseFault), () => now);
+    plan.start();
+    const kinds = ['latency', 'throttle', 'hang', 'deny'] as const;
+    assert.equal(plan.draw('logs', undefined, kinds, 'FilterLogEvents').fault?.spec, 'logs:deny FilterLogEvents');
+    assert.equal(plan.draw('logs', undefined, kinds, 'GetLogEvents').fault, undefined, 'outside the throttle window, nothing for another operation');
+    now = 1500;
+    assert.equal(plan.draw('logs', undefined, kinds, 'DescribeLogGroups').fault?.spec, 'logs:throttle 1s..2s');
+    assert.equal(plan.draw('logs', undefined, kinds, 'FilterLogEvents').fault?.spec, 'logs:deny FilterLogEvents', 'the first given wins');
+    assert.equal(plan.draw('lambda', 'square', ['throttle']).fault?.spec, 'lambda:throttle', 'each front its own');
+    assert.deepEqual(plan.fired, [2, 1, 1]);
   });
 });
