@@ -15,7 +15,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { PhaseReport, ReportDocument } from '../../src/report/reportDocument.js';
 import { functionNameOf } from '../../src/aws/arn.js';
-import { runLambench, useTestStack } from '../support/helpers.js';
+import { CREDENTIALS, runLambench, useTestStack } from '../support/helpers.js';
+import { CloudWatchLogsClient, DescribeLogStreamsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { BatchLog, createQueue, waitFor } from '../support/esm.js';
 import { CreateEventSourceMappingCommand, GetEventSourceMappingCommand } from '@aws-sdk/client-lambda';
 
@@ -28,6 +29,7 @@ describe('bench --logs: each invocation looked up in CloudWatch Logs', { timeout
     env = { AWS_ENDPOINT_URL_LAMBDA: local.stack.lambdaUrl, AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: local.stack.logsUrl, AWS_REGION: local.stack.region, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
   });
   after(() => rm(dir, { recursive: true, force: true }));
+  const logsClient = () => new CloudWatchLogsClient({ region: local.stack.region, endpoint: local.stack.logsUrl, credentials: CREDENTIALS, maxAttempts: 1 });
 
   async function bench(args: string[], name: string): Promise<{ report: ReportDocument; stdout: string }> {
     const out = join(dir, `${name}.json`);
@@ -47,6 +49,13 @@ describe('bench --logs: each invocation looked up in CloudWatch Logs', { timeout
     assert.equal(async.lambda!.reports, 36, 'one REPORT per attempt');
     assert.equal(async.lambda!.coldStarts, async.logs!.coldStarts);
     assert.equal(async.cost!.invocations, 36, 'each attempt billed');
+    // Cold starts per phase are the environments the stack created in it: one log stream each, by when it first logged.
+    const logs = logsClient();
+    const { logStreams = [] } = await logs.send(new DescribeLogStreamsCommand({ logGroupName: '/aws/lambda/flaky' })).finally(() => logs.destroy());
+    const asyncFrom = Date.parse(async.startedAt!);
+    const created = (inAsync: boolean) => logStreams.filter((stream) => (stream.firstEventTimestamp! >= asyncFrom) === inAsync).length;
+    assert.ok(logStreams.length >= 1);
+    assert.deepEqual([sync.logs!.coldStarts, async.logs!.coldStarts], [created(false), created(true)], JSON.stringify(logStreams.map((stream) => stream.firstEventTimestamp)));
     assert.match(stdout, /^found in logs +12\/12 +12\/12$/m);
     assert.match(stdout, /^attempts \(logs\) +1×12 +3×12$/m);
   });
