@@ -20,6 +20,7 @@ import {
   type Message,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { setMaxListeners } from 'node:events';
 import { TargetUnavailableError } from '../errors.js';
 import { createHistogram, encodeHistogram, recordMs, summarize } from '../metrics/histogram.js';
 import { decodeCompletionMessage, type CompletionRecord } from './completionRecord.js';
@@ -122,6 +123,8 @@ export class DeliveryTracker {
   lastNewMessageAt = Date.now();
 
   constructor(private readonly options: DeliveryTrackerOptions) {
+    // Every poller and deletion listens on it while its call is under way (up to 16 pollers a queue, removed after): many, not a leak.
+    setMaxListeners(0, this.hardStop.signal);
     for (const queueUrl of options.queueUrls) this.reading.set(queueUrl, new QueueReading(queueUrl, this.waitSeconds));
   }
 

@@ -168,7 +168,8 @@ export async function readFilteredEvents(search: LogsSearch, filterPattern: stri
       findings.calls += 1;
       const page = await search.logs.send(
         new FilterLogEventsCommand({ logGroupName: search.logGroup, startTime: search.startTime, filterPattern, ...(nextToken && { nextToken }) }),
-        { abortSignal: search.signal ?? AbortSignal.timeout(CALL_TIMEOUT_MS), requestTimeout: CALL_TIMEOUT_MS },
+        // A signal of its own per call: the SDK leaves a listener on the signal it is given, and a long-lived one would gather them.
+        { abortSignal: search.signal ? AbortSignal.any([search.signal, AbortSignal.timeout(CALL_TIMEOUT_MS)]) : AbortSignal.timeout(CALL_TIMEOUT_MS), requestTimeout: CALL_TIMEOUT_MS },
       );
       throttles = 0;
       delete findings.groupMissing;

@@ -26,6 +26,7 @@ export interface Profile {
   queues?: Record<string, string>;
   delivery?: { verify?: boolean; destination?: string; dlq?: string; outputQueue?: string; settle?: string };
   thresholds?: string[];
+  logs?: boolean;
   aws?: { region?: string; profile?: string; endpointUrl?: string };
   invoke?: { qualifier?: string; logType?: string; clientContext?: Record<string, unknown>; retries?: number; sdk?: boolean };
   http?: {

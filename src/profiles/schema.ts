@@ -75,6 +75,10 @@ export const PROFILE_SCHEMA = {
       },
     },
     thresholds: { type: 'array', items: { type: 'string', minLength: 1 }, description: "pass/fail rules, e.g. ['p99<300ms', 'errors<1%', 'delivered>=100%']" },
+    logs: {
+      type: 'boolean',
+      description: "true: each phase's invocations looked up in the function's CloudWatch Logs (durations, cold starts, attempts, cost) and read as delivery evidence; false: never, not even as evidence; absent: as evidence only where the destinations leave outcomes unread",
+    },
     aws: {
       type: 'object',
       additionalProperties: false,
