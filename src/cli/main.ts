@@ -174,7 +174,11 @@ async function parse(argv: string[]): Promise<void> {
     template: { type: 'boolean', describe: 'fill the payload\'s placeholders for each call: {{uuid}}, {{seq}}, {{randomInt A B}}, {{file PATH}}' },
     shard: { type: 'string', describe: 'i/n: send only shard i of n of the load (1-based), for running one test on n machines; merge with report --merge' },
     html: { type: 'string', describe: 'write the report as a self-contained HTML page with plots' },
-    logs: { type: 'boolean', describe: "look each phase's invocations up in the function's CloudWatch Logs after it (REPORT per attempt: durations, cold starts, attempts and cost for async phases too; waits up to --settle for late logs)" },
+    logs: {
+      type: 'boolean',
+      describe:
+        "look each phase's invocations up in the function's CloudWatch Logs after it (REPORT per attempt: durations, cold starts, attempts and cost for async phases too; waits up to --settle for late logs), and read them as delivery evidence; --no-logs: never (by default they are evidence only where the destinations leave outcomes unread)",
+    },
     'price-gb-s': { type: 'number', describe: "cost estimate: USD per GB-second (default us-east-1's for the function's architecture)" },
     'price-request': { type: 'number', describe: "cost estimate: USD per 1M requests (default us-east-1's, 0.20)" },
   } as const;
@@ -199,7 +203,7 @@ async function parse(argv: string[]): Promise<void> {
             logs: {
               type: 'boolean',
               describe:
-                "function targets: after the call (and --wait), look this invocation up in the function's CloudWatch Logs by request ID and print each attempt's REPORT (duration, billed, memory, init → cold start); reads them even with --log-type Tail (the tail is one attempt's last 4 KB)",
+                "function targets: after the call (and --wait), look this invocation up in the function's CloudWatch Logs by request ID and print each attempt's REPORT (duration, billed, memory, init → cold start); reads them even with --log-type Tail (the tail is one attempt's last 4 KB). --wait reads the logs as evidence where no destination tells; --no-logs: never",
             },
             settle: {
               type: 'string',

@@ -57,3 +57,21 @@ describe('queue profile fields to a run\'s input', () => {
     }
   });
 });
+
+describe('a profile\'s logs field', () => {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'lambench-logs-input-'));
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  it('true and false reach the run as --logs and --no-logs do, named logs; absent stays absent (the logs then serve only where destinations leave outcomes unread)', async () => {
+    for (const [line, expected] of [['logs: true', true], ['logs: false', false], ['', undefined]] as const) {
+      const file = join(dir, `p${String(expected)}.yaml`);
+      await writeFile(file, ['target: square', 'modes: [async]', 'load: {concurrency: 1, requests: 1}', 'delivery: {settle: 5s}', line].join('\n'));
+      const { input, names } = profileInput(await loadProfile(file), (queue) => queue, {});
+      assert.equal(input.logs, expected, line);
+      assert.equal(names.of('logs'), 'logs');
+    }
+  });
+});
