@@ -17,8 +17,24 @@ export interface FunctionFacts {
   timeoutSeconds?: number;
   logGroup: string;
   logFormat: 'Text' | 'JSON';
+  /** `Runtime` (absent for a container image): whether a failed attempt logs an error line under its request ID (Node.js's `Invoke Error`). */
+  runtime?: string;
+  /** LoggingConfig.SystemLogLevel (JSON format only): at WARN or above Lambda writes no START or REPORT lines. */
+  systemLogLevel?: string;
   /** Why the configuration could not be read (the rest are then defaults or unknown). */
   unknown?: string;
+}
+
+/** Why the function's logs hold no REPORT lines, when they hold none: a JSON-format system log level above INFO. */
+export function reportsSilenced(facts: FunctionFacts): string | undefined {
+  const level = facts.systemLogLevel?.toUpperCase();
+  if (facts.logFormat !== 'JSON' || !level || level === 'INFO' || level === 'DEBUG') return undefined;
+  return `its LoggingConfig.SystemLogLevel is ${level}: Lambda writes no START or REPORT lines (they are INFO); set it to INFO to read them`;
+}
+
+/** A text-format failed attempt is known by its error line only where the runtime writes one under the request ID (Node.js). */
+export function logsErrorLines(facts: FunctionFacts): boolean {
+  return facts.logFormat === 'JSON' || (facts.runtime?.startsWith('nodejs') ?? false);
 }
 
 export async function readFunctionFacts(lambda: LambdaClient, functionName: string, qualifier?: string, stop?: AbortSignal): Promise<FunctionFacts> {
@@ -41,6 +57,8 @@ export function functionFactsFrom(configuration: FunctionConfiguration, function
     ...(configuration.Timeout !== undefined && { timeoutSeconds: configuration.Timeout }),
     logGroup: configuration.LoggingConfig?.LogGroup ?? defaultLogGroup(functionName),
     logFormat: configuration.LoggingConfig?.LogFormat === 'JSON' ? 'JSON' : 'Text',
+    ...(configuration.Runtime && { runtime: configuration.Runtime }),
+    ...(configuration.LoggingConfig?.SystemLogLevel && { systemLogLevel: configuration.LoggingConfig.SystemLogLevel }),
   };
 }
 

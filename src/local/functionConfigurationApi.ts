@@ -70,7 +70,7 @@ function configurationDocument(fn: LocalFunction, version: string, region: strin
     LastUpdateStatus: changes?.lastUpdateStatus ?? 'Successful',
     PackageType: 'Zip',
     Architectures: [config.architecture],
-    LoggingConfig: { LogFormat: config.logFormat, LogGroup: config.logGroup },
+    LoggingConfig: { LogFormat: config.logFormat, LogGroup: config.logGroup, ...(config.logFormat === 'JSON' && { ApplicationLogLevel: 'INFO', SystemLogLevel: 'INFO' }) },
     ...(deadLetter && 'arn' in deadLetter && { DeadLetterConfig: { TargetArn: deadLetter.arn } }),
   };
 }

@@ -68,6 +68,7 @@ export async function openAsyncEvidence(input: AsyncEvidenceInput): Promise<Asyn
   const opened = wantLogs ? await openLogsAsEvidence(call, wiring.maximumRetryAttempts, input.logs === true, note, wire(ref), input.signal) : undefined;
   const logs = opened && 'completions' in opened ? opened : undefined;
   const unread = opened && 'why' in opened ? opened : undefined;
+  if (queuesGiven && logs) note(logs.describe.trim());
   if (queuesGiven) return withLogs(await openDeliveryTracker([input.destinationQueue, input.dlq], aws, note, { ...input.tracker, otherSources: logs ? [logs.completions] : [] }).catch(closing(logs)), logs, ref);
   const runId = newRunId();
   for (const line of describeWiring(wiring, (purpose) => resourceName(runId, purpose), logs !== undefined)) note(line);

@@ -34,9 +34,9 @@ describe('taps on the local stack\'s own destinations', () => {
   });
   after(() => sns.destroy());
 
-  const bench = (fn: string, settle = '20s') => {
+  const bench = (fn: string, settle = '20s', ...more: string[]) => {
     const env = { ...local.stack.env, AWS_ENDPOINT_URL_SNS: local.stack.sqsUrl, AWS_ENDPOINT_URL_S3: local.stack.sqsUrl, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
-    return runLambench(['bench', fn, '--type', 'async', '-n', String(CALLS), '-c', '4', '--payload', '{"failRate":0.35}', '--verify-delivery', '--settle', settle, '--json'], { env, timeoutMs: 60_000 });
+    return runLambench(['bench', fn, '--type', 'async', '-n', String(CALLS), '-c', '4', '--payload', '{"failRate":0.35}', '--verify-delivery', '--settle', settle, '--json', ...more], { env, timeoutMs: 60_000 });
   };
 
   async function benchFlaky() {
@@ -74,21 +74,33 @@ describe('taps on the local stack\'s own destinations', () => {
     assert.match(viaQueues.result.stderr, /success: sqs arn:aws:sqs:us-east-1:000000000000:local-taps-success: read directly/);
   });
 
-  it('a function as destination cannot be observed: nothing readable is refused before sending (exit 2); beside a readable one, its outcomes are unverified, not missing (exit 3)', async () => {
+  it('a function as destination cannot be observed: the logs tell its outcomes; with --no-logs, nothing readable is refused before sending (exit 2), and beside a readable one its outcomes are unverified, not missing (exit 3)', async () => {
     completions.length = 0;
-    const onlyLambda = await bench('sleep');
+    const onlyLambda = await bench('sleep', '20s', '--no-logs');
     assert.equal(onlyLambda.code, 2, onlyLambda.stderr);
-    assert.match(onlyLambda.stderr, /lambench: sleep: its outcomes go only where lambench cannot read \(lambda arn:aws:lambda:[^)]*function:square\): nothing to verify delivery on/);
+    assert.match(onlyLambda.stderr, /lambench: sleep: its outcomes go only where lambench cannot read \(lambda arn:aws:lambda:[^)]*function:square\) and --no-logs leaves its logs unread: nothing to verify delivery on/);
     assert.match(onlyLambda.stderr, /success: lambda arn:aws:lambda:\S+: cannot be observed from outside/);
+    assert.equal(completions.filter((one) => one.functionName === 'sleep').length, 0, 'nothing sent to sleep');
+    const fromLogs = await bench('sleep');
+    assert.equal(fromLogs.code, 0, fromLogs.stderr);
+    const sleepDelivery = (JSON.parse(fromLogs.stdout) as ReportDocument).phases[0]!.delivery!;
+    assert.deepEqual([sleepDelivery.accepted, sleepDelivery.succeeded, sleepDelivery.missing, sleepDelivery.unverified ?? 0], [CALLS, CALLS, 0, 0]);
+    assert.deepEqual(sleepDelivery.seenIn, { 'logs:/aws/lambda/sleep': CALLS });
     await local.lambda.send(new PutFunctionEventInvokeConfigCommand({ FunctionName: 'flaky', MaximumRetryAttempts: 0, DestinationConfig: { OnSuccess: { Destination: `${ARN.replace('%s', 'lambda')}function:square` }, OnFailure: { Destination: `${ARN.replace('%s', 'sqs')}local-taps-failure` } } }));
-    const half = await bench('flaky', '3s');
+    completions.length = 0;
+    const half = await bench('flaky', '3s', '--no-logs');
     assert.equal(half.code, 3, half.stderr);
     const delivery = (JSON.parse(half.stdout) as ReportDocument).phases[0]!.delivery!;
     const failures = completions.filter((one) => one.functionName === 'flaky' && one.condition !== 'Success').length;
     assert.deepEqual([delivery.accepted, delivery.succeeded, delivery.failed, delivery.missing, delivery.unverified], [CALLS, 0, failures, 0, CALLS - failures]);
     assert.equal(delivery.unobservable, true);
     assert.match(half.stderr, /give those outcomes a destination lambench can read/);
-    assert.equal(completions.filter((one) => one.functionName === 'sleep').length, 0, 'nothing sent to sleep');
+    completions.length = 0;
+    const whole = await bench('flaky');
+    assert.equal(whole.code, 0, whole.stderr);
+    const both = (JSON.parse(whole.stdout) as ReportDocument).phases[0]!.delivery!;
+    const failed = completions.filter((one) => one.functionName === 'flaky' && one.condition !== 'Success').length;
+    assert.deepEqual([both.accepted, both.succeeded, both.failed, both.missing, both.unverified ?? 0, both.duplicates], [CALLS, CALLS - failed, failed, 0, 0, 0], 'the logs settle the successes, the queue (or the logs) the failures');
   });
 
   it('discovery denied (lambda:deny fault): the permission and --no-discover named, exit 3, nothing sent', async () => {
