@@ -28,12 +28,12 @@ export interface ReportFigures {
 /**
  * One platform line: which one, for which request, and a REPORT's figures. `error`: in the text
  * format, a failed attempt's own line: the Node.js runtime's `<time>\t<id>\tERROR\tInvoke Error …`
- * or the platform's `<time> <id> Task timed out after … seconds` (the JSON format says it in the
- * REPORT's status instead).
+ * or the platform's `<time> <id> Task timed out after … seconds` (`timeout`: written before its
+ * REPORT by current runtimes, after it by older ones). The JSON format says it in the REPORT's status instead.
  */
-export type PlatformLine = { kind: 'start' | 'end' | 'error'; requestId: string; version?: string } | { kind: 'report'; requestId: string; figures: ReportFigures };
+export type PlatformLine = { kind: 'start' | 'end' | 'error'; requestId: string; version?: string; timeout?: boolean } | { kind: 'report'; requestId: string; figures: ReportFigures };
 
-const ERROR_LINE = /^\S+\s+([0-9A-Za-z-]{8,})\s+(?:ERROR\s+Invoke Error|Task timed out after)/;
+const ERROR_LINE = /^\S+\s+([0-9A-Za-z-]{8,})\s+(ERROR\s+Invoke Error|Task timed out after)/;
 
 const FIELDS: [string, keyof ReportFigures][] = [
   // Longest names first: "Billed Duration" must not be read as "Duration".
@@ -65,8 +65,9 @@ export function parsePlatformLine(message: string): PlatformLine | undefined {
   if (text.startsWith('{')) return parseJsonLine(text);
   const requestId = /^(START|END|REPORT) RequestId:\s*([0-9A-Za-z-]+)/.exec(text);
   if (!requestId) {
-    const failed = ERROR_LINE.exec(text)?.[1];
-    return failed && failed !== 'undefined' ? { kind: 'error', requestId: failed } : undefined;
+    const [, failed, how] = ERROR_LINE.exec(text) ?? [];
+    if (!failed || failed === 'undefined') return undefined;
+    return { kind: 'error', requestId: failed, ...(how!.startsWith('Task') && { timeout: true }) };
   }
   const [, kind, id] = requestId as unknown as [string, 'START' | 'END' | 'REPORT', string];
   if (kind === 'START') {

@@ -208,7 +208,7 @@ async function parse(argv: string[]): Promise<void> {
             settle: {
               type: 'string',
               describe:
-                "--logs: how long to wait for the log lines (default 30s); an Event call is looked for until its attempts are known to be over (--wait's completion record counts them; the JSON log format says which succeeded), else until then",
+                "--logs: how long to wait for the log lines (default 30s); an Event call is looked for until its attempts are known to be over (--wait's completion record counts them; the JSON log format says which succeeded), else for the whole --settle",
             },
             ...callOptions,
             json: { type: 'boolean', describe: 'print one JSON object on stdout, nothing else' },

@@ -53,6 +53,15 @@ export function foreignNote(delivery: DeliveryReport): string | undefined {
   return `${backlog}${others} message${others === 1 ? '' : 's'} not from this run seen${malformed}, ${hidden}; none deleted`;
 }
 
+/** The reason given for events whose retry was still to come when the settle time ran out. */
+export function awaitingRetryReason(events: number): string {
+  return `${events === 1 ? '1 event' : `${events} events`} had failed an attempt and waited for Lambda's retry (about 1, then 2 minutes later) when the settle time ran out: a longer --settle sees them end`;
+}
+
+export function isAwaitingRetryReason(reason: string): boolean {
+  return / waited for Lambda's retry \(/.test(reason);
+}
+
 /** What the table and the page say of successes the text-format logs only implied. */
 export function inferredNote(delivery: DeliveryReport): string | undefined {
   const inferred = delivery.inferredSuccesses ?? 0;

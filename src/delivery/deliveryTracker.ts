@@ -8,7 +8,7 @@
  * tracker stops. A queue that cannot be read never ends the run: its pollers keep trying with
  * backoff, and events that could be on it are reported unverified, with the reason, not missing.
  *
- * About 470 lines (over 300 on purpose): the pollers, the matching and the settling share the tracker's state (the
+ * About 510 lines (over 300 on purpose): the pollers, the matching and the settling share the tracker's state (the
  * ledger's maps, held messages, each queue's reading). Its helpers already stand apart
  * (heldMessages, queueReading, unclaimedRecords, deliveryReport, and a queue phase's decoder,
  * queueRecords); the poll loop stays, as it decides each message's fate from the same maps.
@@ -25,7 +25,7 @@ import { TargetUnavailableError } from '../errors.js';
 import { createHistogram, encodeHistogram, recordMs, summarize } from '../metrics/histogram.js';
 import { decodeCompletionMessage, type CompletionRecord } from './completionRecord.js';
 import type { SentInvocation, TrackedInvocation } from './ledger.js';
-import { countInvocations, type DeliveryReport } from './deliveryReport.js';
+import { awaitingRetryReason, countInvocations, type DeliveryReport } from './deliveryReport.js';
 import { checkQueue } from './queueCheck.js';
 import { HeldMessages, HOLD_SECONDS } from './heldMessages.js';
 import { QueueReading } from './queueReading.js';
@@ -88,7 +88,7 @@ export interface DeliveryTrackerOptions {
   /** Per queue, what to do with a matched message when it differs from `matched` (a DLQ read non-destructively: 'keep'). */
   matchedByQueue?: Record<string, MatchedPolicy>;
   /** Evidence read elsewhere than these queues (an S3 prefix, see observe()): while one was not read through, pending events are unverified. */
-  otherSources?: { unverifiedReason(): string | undefined }[];
+  otherSources?: { unverifiedReason(): string | undefined; /** The settle time is over: offer what was held back for more evidence. */ finalize?(): void }[];
   /** Outcomes that go where nothing can be read (a function as destination; no on-success destination): pending events are unverified, for these reasons. */
   blindSpots?: string[];
 }
@@ -123,8 +123,8 @@ export class DeliveryTracker {
   lastNewMessageAt = Date.now();
 
   constructor(private readonly options: DeliveryTrackerOptions) {
-    // Every poller and deletion listens on it while its call is under way (up to 16 pollers a queue, removed after): many, not a leak.
-    setMaxListeners(0, this.hardStop.signal);
+    // Every poller and deletion listens on it while its call is under way (removed after): many, not a leak. Above this, one would be.
+    setMaxListeners(2 * MAX_POLLERS * Math.max(1, options.queueUrls.length) + 64, this.hardStop.signal);
     for (const queueUrl of options.queueUrls) this.reading.set(queueUrl, new QueueReading(queueUrl, this.waitSeconds));
   }
 
@@ -252,6 +252,8 @@ export class DeliveryTracker {
    */
   async settle(settleMs: number, signal?: AbortSignal): Promise<void> {
     await this.changes.until(() => this.pendingCount === 0, settleMs, signal);
+    // What a source held back for more evidence (the logs' unsure successes) stands as it is now.
+    if (this.pendingCount > 0 && !signal?.aborted) for (const source of this.options.otherSources ?? []) source.finalize?.();
     // A settle time shorter than a long poll can run out before a queue answered even once: its
     // pending events would be unverified for want of a read, not for any fault. Each queue gets its
     // first answer, at most one long poll and its grace later (a read out longer is a hung SQS,
@@ -326,10 +328,7 @@ export class DeliveryTracker {
     const reasons = this.pendingCount > 0 ? this.unverifiedReasons() : [];
     if (reasons.length > 0 && (this.options.blindSpots?.length ?? 0) > 0) report.unobservable = true;
     countInvocations(report, this.invocations, reasons.length > 0);
-    if (report.awaitingRetry) {
-      const some = report.awaitingRetry === 1 ? '1 event' : `${report.awaitingRetry} events`;
-      reasons.push(`${some} had failed an attempt and waited for Lambda's retry (about 1, then 2 minutes later) when the settle time ran out: a longer --settle sees them end`);
-    }
+    if (report.awaitingRetry) reasons.push(awaitingRetryReason(report.awaitingRetry));
     if (reasons.length > 0) report.unverifiedReasons = reasons;
     const endToEnd = summarize(this.histogram);
     if (endToEnd) {

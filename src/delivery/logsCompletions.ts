@@ -12,12 +12,16 @@
  * only for timeouts and crashes (`Status:`); otherwise a failure is known from the runtime's own
  * error line under the request ID (Node.js: `ERROR Invoke Error`; the platform's `Task timed out`)
  * or from a later attempt (Lambda retries failures only). A text-format success without any of
- * these is inferred, and counted as such: a runtime that logs no error line would read as success.
+ * these is inferred, and counted as such. Where the runtime writes no such error line (anything but
+ * Node.js), an inferred success is held back until no retry came within RETRY_WINDOW_MS of its
+ * attempt, or until the settle time ends (finalize): a destination's record or a retry may come first.
  *
  * Read in passes while events are pending (FilterLogEvents allows about 5 calls a second): up to
- * BY_NAME_UP_TO pending IDs by name, more by reading every outcome line from the oldest pending
- * send on. Lines are kept only for pending events, each once (by event ID), and let go when the
- * event settles. Nothing is deleted anywhere.
+ * `byNameUpTo` pending IDs by name, more by reading every outcome line of the window. The window
+ * starts at the oldest pending send, or at the last pass's start less an ingestion allowance
+ * (LAG_ALLOWANCE_MS), whichever is later: the pending events' older lines are already kept. Lines
+ * are kept only for pending events, each once (by event ID), and let go when the event settles.
+ * Nothing is deleted anywhere.
  */
 import type { CloudWatchLogsClient, FilteredLogEvent } from '@aws-sdk/client-cloudwatch-logs';
 import { parsePlatformLine } from '../aws/lambdaLog.js';
@@ -29,6 +33,10 @@ import { idPatterns, outcomePattern, readFilteredEvents, type LogFormat, type Lo
 
 /** Up to this many pending IDs are asked for by name; more are found among every outcome line of the window. */
 const BY_NAME_UP_TO = 200;
+/** How late a log event may become readable after its timestamp: a pass reads this far back before the last one began. */
+const LAG_ALLOWANCE_MS = 60_000;
+/** Lambda retries a failed event about 1, then 2 minutes later: no retry within this of an attempt, and none is coming. */
+const RETRY_WINDOW_MS = 200_000;
 /** Logs are read from a little before the oldest pending send: clocks differ. */
 const EARLIER_MS = 5_000;
 /** Between filter calls of one pass: under FilterLogEvents' 5 a second, leaving room for other readers. */
@@ -48,25 +56,44 @@ export interface LogsCompletionsOptions {
   offer: (record: CompletionRecord) => boolean;
   /** An event whose last attempt failed and whose retry is still to come. */
   retrying: (requestId: string) => void;
+  /** Whether a failed attempt logs an error line under its request ID (the JSON format, Node.js runtimes): a success without one is then not held back. */
+  errorLinesLogged: boolean;
+  /** Why the log group is a guess (the configuration could not be read): pending events are then unverified, not missing. */
+  guessedGroup?: string;
   intervalMs?: number;
+  /** Default BY_NAME_UP_TO (tests lower it). */
+  byNameUpTo?: number;
+  now?: () => number;
 }
 
-/** An event's outcome lines: each attempt's REPORT (with its status, if it says one) and the error lines. */
+/**
+ * An event's outcome lines: each attempt's REPORT (with its status, if it says one), the error lines
+ * written before their attempt's REPORT (`errors`: Invoke Error), and timeout lines, which older
+ * runtimes write after it (each goes to the nearest REPORT of its log stream).
+ */
 export interface OutcomeLines {
-  reports: { timestamp: number; status?: string }[];
+  reports: { timestamp: number; status?: string; stream?: string }[];
   errors: number[];
+  timeouts?: { timestamp: number; stream?: string }[];
 }
 
-export type LogsVerdict =
-  | { outcome: 'succeeded' | 'failed'; attempts: number; completedAt: number; inferred: boolean }
-  | { outcome: 'retrying'; attempts: number };
+/** An event's end, as its lines tell it. */
+export interface SettledVerdict {
+  outcome: 'succeeded' | 'failed';
+  attempts: number;
+  completedAt: number;
+  inferred: boolean;
+}
+
+export type LogsVerdict = SettledVerdict | { outcome: 'retrying'; attempts: number };
 
 /** How an event ended by its lines (see the header); undefined while no attempt has a REPORT. */
 export function judgeAttempts(lines: OutcomeLines, maximumRetryAttempts: number): LogsVerdict | undefined {
   const reports = [...lines.reports].sort((a, b) => a.timestamp - b.timestamp);
+  const timedOut = new Set((lines.timeouts ?? []).map((line) => nearest(reports, line)));
   let previous = Number.NEGATIVE_INFINITY;
   for (const [index, report] of reports.entries()) {
-    const errorLogged = lines.errors.some((at) => at > previous && at <= report.timestamp);
+    const errorLogged = timedOut.has(index) || lines.errors.some((at) => at > previous && at <= report.timestamp);
     const retried = index < reports.length - 1;
     const failed = report.status !== undefined ? report.status !== 'success' : errorLogged || retried;
     if (!failed) return { outcome: 'succeeded', attempts: index + 1, completedAt: report.timestamp, inferred: report.status === undefined };
@@ -78,25 +105,37 @@ export function judgeAttempts(lines: OutcomeLines, maximumRetryAttempts: number)
   return { outcome: 'retrying', attempts: reports.length };
 }
 
+/** The index of the REPORT nearest a line in time, among its own log stream's when it has one there. */
+function nearest(reports: OutcomeLines['reports'], line: { timestamp: number; stream?: string }): number {
+  const sameStream = reports.some((report) => report.stream !== undefined && report.stream === line.stream);
+  let best = -1;
+  reports.forEach((report, index) => {
+    if (sameStream && report.stream !== line.stream) return;
+    if (best < 0 || Math.abs(report.timestamp - line.timestamp) < Math.abs(reports[best]!.timestamp - line.timestamp)) best = index;
+  });
+  return best;
+}
+
 export class LogsCompletions {
-  private readonly lines = new Map<string, OutcomeLines & { eventIds: Set<string> }>();
+  private readonly lines = new Map<string, Required<OutcomeLines> & { eventIds: Set<string> }>();
+  /** Inferred successes held back (see the header), by request ID. */
+  private readonly held = new Map<string, SettledVerdict>();
   private readonly controller = new AbortController();
   private readonly reading: LogsReading = { calls: 0, throttled: 0 };
+  private readonly now: () => number;
   private loop: Promise<void> | undefined;
   private failing: { since: number; why: string } | undefined;
   private passes = 0;
-  /** Successes read from text-format lines without a status (see the header). */
-  inferred = 0;
+  /** When the last completed pass began (epoch ms). */
+  private lastPassAt: number | undefined;
 
-  constructor(private readonly options: LogsCompletionsOptions) {}
+  constructor(private readonly options: LogsCompletionsOptions) {
+    this.now = options.now ?? Date.now;
+  }
 
   /** Where the tracker says these outcomes were seen. */
   get label(): string {
     return `logs:${this.options.logGroup}`;
-  }
-
-  get calls(): { calls: number; throttled: number } {
-    return { calls: this.reading.calls, throttled: this.reading.throttled };
   }
 
   start(): void {
@@ -108,23 +147,41 @@ export class LogsCompletions {
     await this.loop;
   }
 
-  /** Why pending events cannot be called missing: the logs failing now, never read through, or the group absent. */
+  /**
+   * Why pending events cannot be called missing: the logs failing now, never read through, not read
+   * since the last events were sent, the group absent, or only guessed.
+   */
   unverifiedReason(): string | undefined {
-    const { logGroup } = this.options;
+    const { logGroup, guessedGroup } = this.options;
     if (this.failing) return `${this.label}: FilterLogEvents failing since ${new Date(this.failing.since).toISOString()} (${this.failing.why})`;
-    if (this.passes === 0) return `${this.label}: no read of the logs completed`;
+    if (this.passes === 0 || this.lastPassAt === undefined) return `${this.label}: no read of the logs completed`;
     if (this.reading.groupMissing) return `${this.label}: the log group ${logGroup} does not exist (the function has not logged there: check its LoggingConfig and that its role may write logs)`;
+    if (guessedGroup) return `${this.label}: the log group is a guess (${guessedGroup}): the function may log elsewhere`;
+    const lastSent = [...this.options.pending()].reduce((latest, one) => Math.max(latest, one.sentAt), Number.NEGATIVE_INFINITY);
+    if (lastSent >= this.lastPassAt) return `${this.label}: not read since the last events were sent`;
     return undefined;
+  }
+
+  /** The settle time is over: inferred successes held back are offered as they are (inferred, and said so). */
+  finalize(): void {
+    for (const [requestId, verdict] of this.held) this.offerVerdict(requestId, verdict);
+    this.held.clear();
   }
 
   /** One pass: the pending events' lines read, and each event they settle offered. */
   async pass(): Promise<void> {
+    const startedAt = this.now();
     const pending = [...this.options.pending()];
-    if (pending.length === 0) return void (this.passes += 1);
+    if (pending.length === 0) {
+      this.passes += 1;
+      this.lastPassAt = startedAt;
+      return;
+    }
     const wanted = new Set(pending.map((one) => one.requestId));
-    const startTime = pending.reduce((oldest, one) => Math.min(oldest, one.sentAt), Number.POSITIVE_INFINITY) - EARLIER_MS;
+    const oldest = pending.reduce((earliest, one) => Math.min(earliest, one.sentAt), Number.POSITIVE_INFINITY) - EARLIER_MS;
+    const startTime = this.lastPassAt === undefined ? oldest : Math.max(oldest, this.lastPassAt - LAG_ALLOWANCE_MS);
     const search: LogsSearch = { logs: this.options.logs, logGroup: this.options.logGroup, format: this.options.format, startTime, settleMs: 0, signal: this.controller.signal };
-    const patterns = wanted.size <= BY_NAME_UP_TO ? idPatterns([...wanted], this.options.format) : [outcomePattern(this.options.format)];
+    const patterns = wanted.size <= (this.options.byNameUpTo ?? BY_NAME_UP_TO) ? idPatterns([...wanted], this.options.format) : [outcomePattern(this.options.format)];
     const take = (event: FilteredLogEvent) => this.take(event, wanted);
     for (const [index, pattern] of patterns.entries()) {
       if (index > 0) await sleep(CALL_SPACING_MS, this.controller.signal);
@@ -132,6 +189,8 @@ export class LogsCompletions {
     }
     if (this.controller.signal.aborted) return;
     this.passes += 1;
+    this.lastPassAt = startedAt;
+    for (const requestId of this.held.keys()) if (!wanted.has(requestId)) this.held.delete(requestId);
     for (const [requestId, lines] of this.lines) {
       if (!wanted.has(requestId)) {
         // Settled meanwhile by other evidence (a destination's record): its lines are not needed.
@@ -144,33 +203,44 @@ export class LogsCompletions {
         this.options.retrying(requestId);
         continue;
       }
-      const offered = this.options.offer({
-        kind: 'logs',
-        queueUrl: this.label,
-        seenIn: this.label,
-        messageId: `${this.label}#${requestId}`,
-        requestId,
-        condition: verdict.outcome === 'succeeded' ? 'Success' : 'RetriesExhausted',
-        attempts: verdict.attempts,
-        completedAt: verdict.completedAt,
-        ...(verdict.inferred && { inferred: true }),
-      });
-      if (offered && verdict.inferred) this.inferred += 1;
+      if (verdict.outcome === 'succeeded' && verdict.inferred && !this.options.errorLinesLogged && startedAt - verdict.completedAt < RETRY_WINDOW_MS) {
+        // A failure this runtime does not log looks like this too: a retry (or a destination's record) may still say so.
+        this.held.set(requestId, verdict);
+        continue;
+      }
+      this.held.delete(requestId);
+      this.offerVerdict(requestId, verdict);
       this.lines.delete(requestId);
     }
+  }
+
+  private offerVerdict(requestId: string, verdict: SettledVerdict): void {
+    this.options.offer({
+      kind: 'logs',
+      queueUrl: this.label,
+      seenIn: this.label,
+      messageId: `${this.label}#${requestId}`,
+      requestId,
+      condition: verdict.outcome === 'succeeded' ? 'Success' : 'RetriesExhausted',
+      attempts: verdict.attempts,
+      completedAt: verdict.completedAt,
+      ...(verdict.inferred && { inferred: true }),
+    });
   }
 
   private take(event: FilteredLogEvent, wanted: Set<string>): void {
     const line = parsePlatformLine(event.message ?? '');
     if (!line || (line.kind !== 'report' && line.kind !== 'error') || !wanted.has(line.requestId)) return;
     let lines = this.lines.get(line.requestId);
-    if (!lines) this.lines.set(line.requestId, (lines = { reports: [], errors: [], eventIds: new Set() }));
+    if (!lines) this.lines.set(line.requestId, (lines = { reports: [], errors: [], timeouts: [], eventIds: new Set() }));
     const key = event.eventId ?? `${event.logStreamName}/${event.timestamp}/${event.message}`;
     if (lines.eventIds.has(key)) return;
     lines.eventIds.add(key);
     const timestamp = event.timestamp ?? 0;
-    if (line.kind === 'error') lines.errors.push(timestamp);
-    else if (line.kind === 'report') lines.reports.push({ timestamp, ...(line.figures.status !== undefined && { status: line.figures.status }) });
+    const stream = event.logStreamName ? { stream: event.logStreamName } : {};
+    if (line.kind === 'error' && line.timeout) lines.timeouts.push({ timestamp, ...stream });
+    else if (line.kind === 'error') lines.errors.push(timestamp);
+    else if (line.kind === 'report') lines.reports.push({ timestamp, ...stream, ...(line.figures.status !== undefined && { status: line.figures.status }) });
   }
 
   private async run(): Promise<void> {

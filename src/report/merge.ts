@@ -6,6 +6,7 @@
  * are lined up by each phase's start time. Reports of different runs are refused, naming the difference.
  */
 import type { DeliveryReport } from '../delivery/deliveryTracker.js';
+import { awaitingRetryReason, isAwaitingRetryReason } from '../delivery/deliveryReport.js';
 import type { QueueDeliveryReport } from '../delivery/queueDelivery.js';
 import { UsageError } from '../errors.js';
 import { createHistogram, decodeHistogram, encodeHistogram, summarize } from '../metrics/histogram.js';
@@ -163,7 +164,10 @@ function mergeDelivery(parts: DeliveryReport[]): DeliveryReport | undefined {
   };
   // Each shard taps the destinations itself: the events it saw in each add up.
   if (parts.some((part) => part.seenIn)) merged.seenIn = addCounts(parts.map((part) => part.seenIn ?? {})) as Record<string, number>;
-  const reasons = [...new Set(parts.flatMap((part) => part.unverifiedReasons ?? []))];
+  // Each shard's "N events … waited for Lambda's retry" counts its own: said once, for the sum.
+  const reasons = [...new Set(parts.flatMap((part) => (part.unverifiedReasons ?? []).filter((reason) => !isAwaitingRetryReason(reason))))];
+  const awaiting = total((part) => part.awaitingRetry ?? 0);
+  if (awaiting > 0) reasons.push(awaitingRetryReason(awaiting));
   if (reasons.length > 0) merged.unverifiedReasons = reasons;
   if (parts.some((part) => part.unobservable)) merged.unobservable = true;
   // Counts only some reports have (the logs as evidence): kept where any part has them.

@@ -120,9 +120,12 @@ function withLogs(opened: OpenTracker, logs: LogsEvidenceSource | undefined, ref
   return {
     ...opened,
     close: async () => {
-      await opened.close();
-      await logs.completions.stop();
-      logs.close();
+      try {
+        await opened.close();
+      } finally {
+        await logs.completions.stop();
+        logs.close();
+      }
     },
   };
 }
@@ -145,7 +148,8 @@ async function openTaps(wiring: DestinationWiring, readable: Destination[], runI
   const labels = new Map<string, string>();
   const s3Readers: S3Records[] = [];
   const release = async () => {
-    await Promise.all([...s3Readers.map((reader) => reader.stop()), logs?.completions.stop()]);
+    // Each stops whatever the others do: the temporary resources below are removed in any case.
+    await Promise.allSettled([...s3Readers.map((reader) => reader.stop()), logs?.completions.stop()]);
     logs?.close();
     await resources.removeAll(note);
     for (const client of clients) client.destroy();

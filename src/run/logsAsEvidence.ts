@@ -12,7 +12,7 @@ import { endpointOf, isLoopbackHost, regionFromArn } from '../aws/awsConfig.js';
 import { awsErrorName, createLambdaControlClient, isAccessDenied } from '../aws/lambdaControl.js';
 import { createLogsClient } from '../aws/serviceClients.js';
 import { LogsCompletions, type LogsCompletionsOptions } from '../delivery/logsCompletions.js';
-import { readFunctionFacts } from '../discovery/functionFacts.js';
+import { logsErrorLines, readFunctionFacts } from '../discovery/functionFacts.js';
 
 const PROBE_TIMEOUT_MS = 15_000;
 
@@ -71,10 +71,11 @@ export async function openLogsAsEvidence(
       return { why: `cannot read ${facts.logGroup} (${why})`, refused: isAccessDenied(error) };
     }
   }
-  const completions = new LogsCompletions({ logs, logGroup: facts.logGroup, format: facts.logFormat, maximumRetryAttempts, ...wire });
+  const completions = new LogsCompletions({ logs, logGroup: facts.logGroup, format: facts.logFormat, maximumRetryAttempts, errorLinesLogged: logsErrorLines(facts), ...(facts.unknown && { guessedGroup: facts.unknown }), ...wire });
   const failure = facts.logFormat === 'JSON' ? 'each REPORT\'s status' : 'a retry, a REPORT Status or the runtime\'s error line';
+  const unsure = logsErrorLines(facts) ? '' : `; ${facts.runtime ?? 'this function'} writes no error line under the request ID, so a success stands only once no retry came (or --settle ends): the JSON log format says it at once`;
   const describe =
     `  logs: ${facts.logGroup} (${facts.logFormat} format): every attempt's REPORT, read while events are pending: the first success settles an event, ` +
-    `${1 + maximumRetryAttempts} failed attempts fail it (a failure known by ${failure})${missing ? '; the group does not exist yet' : ''}`;
+    `${1 + maximumRetryAttempts} failed attempts fail it (a failure known by ${failure})${unsure}${missing ? '; the group does not exist yet' : ''}`;
   return { completions, describe, close: () => logs.destroy() };
 }

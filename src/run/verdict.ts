@@ -21,8 +21,14 @@ export async function judge(report: ReportDocument, live = true): Promise<void> 
   const unverified = report.interrupted ? undefined : report.phases.find((phase) => (phase.delivery?.unverified ?? 0) > 0);
   if (unverified) {
     const delivery = unverified.delivery!;
+    // Every unverified event was seen failing with its retry still to come: the run ended too soon, nothing failed to answer.
+    if (delivery.awaitingRetry === delivery.unverified) {
+      throw new CallFailedError(
+        `delivery incomplete: ${delivery.unverified} of ${delivery.accepted} accepted events of the ${unverified.name} phase had failed an attempt and waited for Lambda's retry when the settle time ran out: raise --settle (Lambda retries about 1, then 2 minutes later)`,
+      );
+    }
     throw new TargetUnavailableError(
-      `delivery unverified: ${delivery.unverified} of ${delivery.accepted} accepted events of the ${unverified.name} phase could not be looked for (${delivery.unverifiedReasons?.[0] ?? 'a queue could not be read'}): the report says what was found; ${delivery.unobservable ? 'give those outcomes a destination lambench can read (SQS, SNS, EventBridge, S3), or pass --destination-queue/--dlq' : 'check SQS, or raise --settle for a backlog'}`,
+      `delivery unverified: ${delivery.unverified} of ${delivery.accepted} accepted events of the ${unverified.name} phase could not be looked for (${delivery.unverifiedReasons?.[0] ?? 'a queue could not be read'}): the report says what was found; ${delivery.unobservable ? 'give those outcomes a destination lambench can read (SQS, SNS, EventBridge, S3), or pass --destination-queue/--dlq' : 'check what the reason names, or raise --settle for a backlog or late logs'}`,
     );
   }
   const unreadQueue = report.interrupted ? undefined : report.phases.find((phase) => (phase.queue?.delivery?.unverifiedReasons?.length ?? 0) > 0);

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { AsyncCompletion } from '../../src/local/index.js';
 import type { ReportDocument } from '../../src/report/reportDocument.js';
+import { mergeReports } from '../../src/report/merge.js';
 import { runLambench, useTestStack } from '../support/helpers.js';
 
 type Delivery = NonNullable<ReportDocument['phases'][0]['delivery']>;
@@ -114,5 +115,30 @@ describe('--verify-delivery from the logs alone: no destination', { timeout: 240
     const run = await runLambench(['bench', 'flaky', '-n', '1', '-c', '1', '-t', 'async', '--verify-delivery', '--no-logs'], { env: envOf(local.stack) });
     assert.equal(run.code, 2, run.stderr);
     assert.match(run.stderr, /^lambench: flaky has no on-success or on-failure destination and no DLQ and --no-logs leaves its logs unread: nothing to verify delivery on; drop --no-logs/m);
+  });
+});
+
+describe('--verify-delivery from the logs: a retry still to come when the settle time ends', { timeout: 120_000 }, () => {
+  // Retries 30 s after a failed attempt (AWS's 1 min, halved): a 4 s settle ends before any.
+  const local = useTestStack({ timeScale: 0.5, logsDelayMs: 100, functionConfig: { flaky: NO_DESTINATIONS } });
+
+  it('each failing event is unverified (awaiting a retry), not missing; the succeeded ones are settled; shards merged say the sum once', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lambench-logs-retry-'));
+    try {
+      const out = join(dir, 'r.json');
+      const run = await runLambench(['bench', 'flaky', '-t', 'async', '-n', '6', '-c', '2', '-p', '{"fail":true}', '--verify-delivery', '--settle', '4s', '--out', out], { env: envOf(local.stack), timeoutMs: 60_000 });
+      const report = JSON.parse(await readFile(out, 'utf8')) as ReportDocument;
+      const delivery = report.phases[0]!.delivery as Delivery;
+      assert.deepEqual([delivery.accepted, delivery.succeeded, delivery.failed, delivery.missing, delivery.unverified, delivery.awaitingRetry], [6, 0, 0, 0, 6, 6], run.stderr);
+      assert.deepEqual(delivery.unverifiedReasons, ["6 events had failed an attempt and waited for Lambda's retry (about 1, then 2 minutes later) when the settle time ran out: a longer --settle sees them end"]);
+      assert.equal(run.code, 1, 'delivery incomplete (exit 1): every unverified event waits for a retry');
+      assert.match(run.stderr, /^lambench: delivery incomplete: 6 of 6 accepted events of the async phase had failed an attempt/m);
+      const shard = (index: number) => ({ source: `shard${index}`, report: { ...report, shard: { index, of: 2 }, config: { ...report.config!, shard: { index, of: 2 } } } });
+      const merged = mergeReports([shard(1), shard(2)]).phases[0]!.delivery!;
+      assert.deepEqual([merged.unverified, merged.awaitingRetry, merged.unverifiedReasons?.length], [12, 12, 1]);
+      assert.match(merged.unverifiedReasons![0]!, /^12 events had failed an attempt/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

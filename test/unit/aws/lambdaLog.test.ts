@@ -29,7 +29,7 @@ describe('parsePlatformLine', () => {
   it('reads a text-format failed attempt: the Node.js runtime\'s Invoke Error line, the platform\'s timeout line', () => {
     const id = '0f7c3a52-1d2e-4b7a-9c3d-5e6f7a8b9c0d';
     assert.deepEqual(parsePlatformLine(`2026-12-02T10:00:00.000Z\t${id}\tERROR\tInvoke Error \t{"errorType":"Error","errorMessage":"boom"}`), { kind: 'error', requestId: id });
-    assert.deepEqual(parsePlatformLine(`2026-12-02T10:00:03.001Z ${id} Task timed out after 3.00 seconds`), { kind: 'error', requestId: id });
+    assert.deepEqual(parsePlatformLine(`2026-12-02T10:00:03.001Z ${id} Task timed out after 3.00 seconds`), { kind: 'error', requestId: id, timeout: true });
     // A crash outside any invocation carries no request ID: nobody's attempt.
     assert.equal(parsePlatformLine('2026-12-02T10:00:00.000Z\tundefined\tERROR\tInvoke Error \t{}'), undefined);
     assert.equal(parsePlatformLine(`2026-12-02T10:00:00.000Z\t${id}\tERROR\tsomething else went wrong`), undefined);

@@ -12,7 +12,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { CompletionRecord } from '../../../src/delivery/completionRecord.js';
 import { DeliveryTracker } from '../../../src/delivery/deliveryTracker.js';
-import { judgeAttempts, LogsCompletions } from '../../../src/delivery/logsCompletions.js';
+import { findInvocationLogs } from '../../../src/delivery/logsEvidence.js';
+import { judgeAttempts, LogsCompletions, type LogsCompletionsOptions } from '../../../src/delivery/logsCompletions.js';
 import { CREDENTIALS, useTestStack } from '../../support/helpers.js';
 
 describe('judgeAttempts', () => {
@@ -27,6 +28,16 @@ describe('judgeAttempts', () => {
     assert.deepEqual(judgeAttempts({ reports: [{ timestamp: 70 }, { timestamp: 10 }], errors: [] }, 2), { outcome: 'succeeded', attempts: 2, completedAt: 70, inferred: true }, 'a retry means the attempt before failed; order by time');
     assert.deepEqual(judgeAttempts({ reports: [{ timestamp: 10 }, { timestamp: 70 }, { timestamp: 190 }], errors: [5, 65, 185] }, 2), { outcome: 'failed', attempts: 3, completedAt: 190, inferred: false });
     assert.deepEqual(judgeAttempts({ reports: [{ timestamp: 10, status: 'timeout' }], errors: [] }, 0), { outcome: 'failed', attempts: 1, completedAt: 10, inferred: false });
+  });
+
+  it('a timeout line goes to the nearest REPORT of its own stream, whether written before its REPORT or after it (older runtimes)', () => {
+    const reports = [{ timestamp: 1000, stream: 's1' }, { timestamp: 1060, stream: 's1' }];
+    // Written 2 ms after the first attempt's REPORT: that attempt timed out, the retry succeeded.
+    assert.deepEqual(judgeAttempts({ reports, errors: [], timeouts: [{ timestamp: 1002, stream: 's1' }] }, 2), { outcome: 'succeeded', attempts: 2, completedAt: 1060, inferred: true });
+    // After the last REPORT: the last attempt timed out too; with 2 attempts and 1 retry allowed, the event failed.
+    assert.deepEqual(judgeAttempts({ reports, errors: [], timeouts: [{ timestamp: 1003, stream: 's1' }, { timestamp: 1061, stream: 's1' }] }, 1), { outcome: 'failed', attempts: 2, completedAt: 1060, inferred: false });
+    // Another stream's REPORT nearer in time is not its attempt.
+    assert.deepEqual(judgeAttempts({ reports: [{ timestamp: 1000, stream: 's1' }, { timestamp: 1001, stream: 's2' }], errors: [], timeouts: [{ timestamp: 1001, stream: 's1' }] }, 1), { outcome: 'succeeded', attempts: 2, completedAt: 1001, inferred: true });
   });
 
   it('fewer failed attempts than the retries allow: a retry is still to come; no REPORT yet: nothing to say', () => {
@@ -54,8 +65,8 @@ describe('LogsCompletions against the local CloudWatch Logs', { timeout: 120_000
     return sent;
   }
 
-  /** Passes until every event is offered or retrying, at most 40 passes. */
-  async function settle(functionName: string, format: 'Text' | 'JSON', maximumRetryAttempts: number, sent: { requestId: string; sentAt: number }[]) {
+  /** Passes until every event is offered (or, told more retries than the stack makes, retrying), at most 40 passes. */
+  async function settle(functionName: string, format: 'Text' | 'JSON', maximumRetryAttempts: number, sent: { requestId: string; sentAt: number }[], extra: Partial<LogsCompletionsOptions> = {}) {
     const offered = new Map<string, CompletionRecord>();
     const retrying = new Set<string>();
     const source = new LogsCompletions({
@@ -66,8 +77,11 @@ describe('LogsCompletions against the local CloudWatch Logs', { timeout: 120_000
       pending: () => sent.filter((one) => !offered.has(one.requestId)),
       offer: (record) => Boolean(offered.set(record.requestId!, record)),
       retrying: (requestId) => void retrying.add(requestId),
+      errorLinesLogged: true,
+      ...extra,
     });
-    for (let pass = 0; pass < 40 && offered.size + retrying.size < sent.length; pass += 1) {
+    const done = () => offered.size + (maximumRetryAttempts > 2 ? retrying.size : 0) >= sent.length;
+    for (let pass = 0; pass < 40 && !done(); pass += 1) {
       await source.pass();
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
@@ -83,15 +97,47 @@ describe('LogsCompletions against the local CloudWatch Logs', { timeout: 120_000
       [['RetriesExhausted', 3, false], ['Success', 1, true], ['RetriesExhausted', 3, false], ['Success', 1, true]],
     );
     assert.ok(sent.every((one) => offered.get(one.requestId)!.completedAt! >= one.sentAt - 1000));
-    assert.equal(source.inferred, 2);
     assert.equal(offered.get(sent[0]!.requestId)!.seenIn, 'logs:/aws/lambda/flaky');
+    assert.equal(source.unverifiedReason(), undefined);
+  });
+
+  it('more pending events than are asked for by name: every outcome line of the window read instead, with the same verdicts', async () => {
+    const sent = await sendEvents('flaky', [{ fail: true }, {}, {}, { fail: true }, {}]);
+    const { offered } = await settle('flaky', 'Text', 2, sent, { byNameUpTo: 2 });
+    assert.deepEqual(
+      sent.map((one) => offered.get(one.requestId)?.condition),
+      ['RetriesExhausted', 'Success', 'Success', 'RetriesExhausted', 'Success'],
+    );
+  });
+
+  it('a runtime that logs no error line: an inferred success is held back until the settle time ends (finalize), then offered as inferred', async () => {
+    const sent = await sendEvents('flaky', [{}]);
+    const offered: CompletionRecord[] = [];
+    const source = new LogsCompletions({
+      logs,
+      logGroup: '/aws/lambda/flaky',
+      format: 'Text',
+      maximumRetryAttempts: 2,
+      pending: () => (offered.length === 0 ? sent : []),
+      offer: (record) => offered.push(record) > 0,
+      retrying: () => {},
+      errorLinesLogged: false,
+    });
+    // Once its REPORT is readable, passes read it: nothing offered.
+    const found = await findInvocationLogs({ logs, logGroup: '/aws/lambda/flaky', format: 'Text', startTime: sent[0]!.sentAt - 5000, settleMs: 20_000 }, [sent[0]!.requestId]);
+    assert.equal(found.notFound.length, 0);
+    await source.pass();
+    await source.pass();
+    assert.equal(offered.length, 0, 'held back: a retry may still come');
+    source.finalize();
+    assert.deepEqual(offered.map((record) => [record.requestId, record.condition, record.inferred]), [[sent[0]!.requestId, 'Success', true]]);
   });
 
   it('JSON format (square): each success stated; told more retries than the stack makes, a failing event is still awaiting one', async () => {
     const good = await sendEvents('square', [{ number: 2 }, { number: 3 }]);
     const { offered, source } = await settle('square', 'JSON', 2, good);
     assert.deepEqual([...offered.values()].map((record) => [record.condition, record.attempts, record.inferred ?? false]), [['Success', 1, false], ['Success', 1, false]]);
-    assert.equal(source.inferred, 0);
+    assert.equal(source.unverifiedReason(), undefined);
     const failing = await sendEvents('flaky', [{ fail: true }]);
     const { offered: none, retrying } = await settle('flaky', 'Text', 5, failing);
     assert.equal(none.size, 0);

@@ -37,7 +37,7 @@ describe('destination wiring', () => {
   it('outcomes that go where nothing can be read are blind spots: a function destination, no on-success destination, neither on-failure nor DLQ', () => {
     assert.deepEqual(blindSpots(wiring([{ role: 'success', arn: 'arn:aws:sqs:us-east-1:1:q', kind: 'sqs', from: 'discovered' }, { role: 'dlq', arn: 'arn:aws:sqs:us-east-1:1:d', kind: 'sqs', from: 'discovered' }])), []);
     assert.deepEqual(blindSpots(wiring([{ role: 'success', arn: 'arn:aws:lambda:us-east-1:1:function:g', kind: 'lambda', from: 'discovered' }, { role: 'failure', arn: 'arn:aws:sqs:us-east-1:1:q', kind: 'sqs', from: 'discovered' }])), [
-      'on-success arn:aws:lambda:us-east-1:1:function:g cannot be observed from outside (logs as evidence come later)',
+      'on-success arn:aws:lambda:us-east-1:1:function:g cannot be observed from outside (the function\'s logs can: drop --no-logs)',
     ]);
     assert.deepEqual(blindSpots(wiring([{ role: 'dlq', arn: 'arn:aws:sqs:us-east-1:1:d', kind: 'sqs', from: 'discovered' }])), ['no on-success destination: a succeeded event leaves no record to read']);
     assert.deepEqual(blindSpots(wiring([{ role: 'success', arn: 'arn:aws:sqs:us-east-1:1:q', kind: 'sqs', from: 'discovered' }])), ['no on-failure destination and no DLQ: a failed event leaves no record to read']);
