@@ -11,7 +11,11 @@ export function throughputPlot(phases: PhaseReport[]): Child {
   const series = phases
     .map((phase, index): Series => ({ label: `${phase.name}: calls completed per second`, colour: phaseColour(phase, index), dashed: false, points: stepPoints(phase.perSecond ?? [], phase.durationMs) }))
     .filter((line) => line.points.length > 0);
-  if (series.length === 0) return emptyPlot('No calls completed.');
+  if (series.length === 0) {
+    // Calls completed, but in phases shorter than a quarter second: no second says a rate.
+    const completed = phases.some((phase) => (phase.perSecond ?? []).some((count) => count > 0));
+    return emptyPlot(completed ? 'Every phase ended within a quarter second: too short for a rate per second (the summary has its throughput).' : 'No calls completed.');
+  }
   const frame: Frame = { ...PLOT_FRAME, height: 300 };
   const seconds = Math.max(...series.map((line) => line.points.at(-1)![0]));
   const x = linearScale(seconds, frame.left, frame.width - frame.right, (value) => `${formatNumber(value, 0)} s`, true);
