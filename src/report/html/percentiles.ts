@@ -55,7 +55,7 @@ function percentileSeries(phases: PhaseReport[]): Series[] {
     return [
       latency && { label: latencyLabel, colour, dashed: false, points: latency, endDot: true },
       service && { label: `${phase.name}: service time`, colour, dashed: true, points: service },
-      endToEnd && { label: `${phase.name}: end-to-end (send → completion record)`, colour: COLOURS.endToEnd, dashed: false, points: endToEnd, endDot: true },
+      endToEnd && { label: `${phase.name}: end-to-end (send → completion: a record, or the last REPORT)`, colour: COLOURS.endToEnd, dashed: false, points: endToEnd, endDot: true },
       processed && { label: `${phase.name}: processed end-to-end (send → output record)`, colour: COLOURS.endToEnd, dashed: false, points: processed, endDot: true },
     ].filter((line): line is Series => Boolean(line));
   });
