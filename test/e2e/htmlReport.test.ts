@@ -189,7 +189,7 @@ describe('HTML report of a real sync + async run', () => {
         { name: 'sync: service time', paths: 1 },
         { name: 'async: accepted (202)', paths: 1 },
         { name: 'async: service time', paths: 1 },
-        { name: 'async: end-to-end (send → completion record)', paths: 1 },
+        { name: 'async: end-to-end (send → completion: a record, or the last REPORT)', paths: 1 },
       ]);
       const ticks = await view.$$eval('#latency svg.plot .axes > g > text', (texts) => texts.map((text) => text.textContent));
       for (const label of ['0%', '90%', '99%', '99.9%', '99.99%', '99.999%']) assert.ok(ticks.includes(label), `x tick ${label}`);
