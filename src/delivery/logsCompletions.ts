@@ -25,10 +25,10 @@
  */
 import type { CloudWatchLogsClient, FilteredLogEvent } from '@aws-sdk/client-cloudwatch-logs';
 import { parsePlatformLine } from '../aws/lambdaLog.js';
-import { awsErrorName, isAccessDenied } from '../aws/lambdaControl.js';
-import { messageOf } from '../errors.js';
+import { isAccessDenied } from '../aws/lambdaControl.js';
 import { sleep } from '../time.js';
 import type { CompletionRecord } from './completionRecord.js';
+import { PolledSource } from './polledSource.js';
 import { idPatterns, outcomePattern, readFilteredEvents, type LogFormat, type LogsReading, type LogsSearch } from './logsEvidence.js';
 
 /** Up to this many pending IDs are asked for by name; more are found among every outcome line of the window. */
@@ -116,20 +116,18 @@ function nearest(reports: OutcomeLines['reports'], line: { timestamp: number; st
   return best;
 }
 
-export class LogsCompletions {
+export class LogsCompletions extends PolledSource {
   private readonly lines = new Map<string, Required<OutcomeLines> & { eventIds: Set<string> }>();
   /** Inferred successes held back (see the header), by request ID. */
   private readonly held = new Map<string, SettledVerdict>();
-  private readonly controller = new AbortController();
   private readonly reading: LogsReading = { calls: 0, throttled: 0 };
   private readonly now: () => number;
-  private loop: Promise<void> | undefined;
-  private failing: { since: number; why: string } | undefined;
   private passes = 0;
   /** When the last completed pass began (epoch ms). */
   private lastPassAt: number | undefined;
 
   constructor(private readonly options: LogsCompletionsOptions) {
+    super(options.intervalMs ?? 2_000);
     this.now = options.now ?? Date.now;
   }
 
@@ -138,22 +136,14 @@ export class LogsCompletions {
     return `logs:${this.options.logGroup}`;
   }
 
-  start(): void {
-    this.loop ??= this.run();
-  }
-
-  async stop(): Promise<void> {
-    this.controller.abort();
-    await this.loop;
-  }
-
   /**
    * Why pending events cannot be called missing: the logs failing now, never read through, not read
    * since the last events were sent, the group absent, or only guessed.
    */
   unverifiedReason(): string | undefined {
     const { logGroup, guessedGroup } = this.options;
-    if (this.failing) return `${this.label}: FilterLogEvents failing since ${new Date(this.failing.since).toISOString()} (${this.failing.why})`;
+    const failing = this.failingReason(this.label, 'FilterLogEvents');
+    if (failing) return failing;
     if (this.passes === 0 || this.lastPassAt === undefined) return `${this.label}: no read of the logs completed`;
     if (this.reading.groupMissing) return `${this.label}: the log group ${logGroup} does not exist (the function has not logged there: check its LoggingConfig and that its role may write logs)`;
     if (guessedGroup) return `${this.label}: the log group is a guess (${guessedGroup}): the function may log elsewhere`;
@@ -214,6 +204,10 @@ export class LogsCompletions {
     }
   }
 
+  protected override describeFailure(error: unknown): string {
+    return isAccessDenied(error) ? 'not allowed: logs:FilterLogEvents denied' : super.describeFailure(error);
+  }
+
   private offerVerdict(requestId: string, verdict: SettledVerdict): void {
     this.options.offer({
       kind: 'logs',
@@ -241,20 +235,5 @@ export class LogsCompletions {
     if (line.kind === 'error' && line.timeout) lines.timeouts.push({ timestamp, ...stream });
     else if (line.kind === 'error') lines.errors.push(timestamp);
     else if (line.kind === 'report') lines.reports.push({ timestamp, ...stream, ...(line.figures.status !== undefined && { status: line.figures.status }) });
-  }
-
-  private async run(): Promise<void> {
-    const { signal } = this.controller;
-    while (!signal.aborted) {
-      try {
-        await this.pass();
-        this.failing = undefined;
-      } catch (error) {
-        if (signal.aborted) return;
-        const why = isAccessDenied(error) ? 'not allowed: logs:FilterLogEvents denied' : awsErrorName(error) || messageOf(error);
-        this.failing ??= { since: Date.now(), why };
-      }
-      await sleep(this.options.intervalMs ?? 2_000, signal);
-    }
   }
 }

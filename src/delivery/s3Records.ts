@@ -9,8 +9,8 @@
 import { GetObjectCommand, HeadBucketCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { TargetUnavailableError, messageOf } from '../errors.js';
 import { awsErrorName, isAccessDenied } from '../aws/lambdaControl.js';
-import { sleep } from '../time.js';
 import type { CompletionRecord } from './completionRecord.js';
+import { PolledSource } from './polledSource.js';
 import { decodeS3Object } from './tapRecords.js';
 
 const EARLIER_MS = 5 * 60_000;
@@ -29,16 +29,15 @@ export interface S3RecordsOptions {
   intervalMs?: number;
 }
 
-export class S3Records {
+export class S3Records extends PolledSource {
   private readonly read = new Set<string>();
   private readonly unmatched = new Map<string, CompletionRecord>();
-  private readonly controller = new AbortController();
-  private loop: Promise<void> | undefined;
-  private failing: { since: number; why: string } | undefined;
   private listedThrough = 0;
   objectsRead = 0;
 
-  constructor(private readonly options: S3RecordsOptions) {}
+  constructor(private readonly options: S3RecordsOptions) {
+    super(options.intervalMs ?? 1000);
+  }
 
   get label(): string {
     return `s3://${this.options.bucket}/aws/lambda/async/${this.options.functionName}/`;
@@ -56,18 +55,10 @@ export class S3Records {
     }
   }
 
-  start(): void {
-    this.loop ??= this.run();
-  }
-
-  async stop(): Promise<void> {
-    this.controller.abort();
-    await this.loop;
-  }
-
   /** Why pending failures cannot be called missing: S3 failing now, or never listed through. */
   unverifiedReason(): string | undefined {
-    if (this.failing) return `${this.label}: S3 failing since ${new Date(this.failing.since).toISOString()} (${this.failing.why})`;
+    const failing = this.failingReason(this.label, 'S3');
+    if (failing) return failing;
     if (this.listedThrough === 0) return `${this.label}: no listing completed`;
     return undefined;
   }
@@ -99,19 +90,5 @@ export class S3Records {
     }
     for (const [key, record] of this.unmatched) if (this.options.offer(record)) this.unmatched.delete(key);
     this.listedThrough = startedAt;
-  }
-
-  private async run(): Promise<void> {
-    const { signal } = this.controller;
-    while (!signal.aborted) {
-      try {
-        await this.pass();
-        this.failing = undefined;
-      } catch (error) {
-        if (signal.aborted) return;
-        this.failing ??= { since: Date.now(), why: awsErrorName(error) || messageOf(error) };
-      }
-      await sleep(this.options.intervalMs ?? 1000, signal);
-    }
   }
 }
