@@ -25,7 +25,7 @@ export interface InvokeOnceOptions extends CallInput {
   type?: string;
   /** Event only: wait for the completion record on these queues (neither given: where the function's outcomes go, discovered). */
   wait?: { destinationQueue?: string; dlq?: string; timeoutMs: number; /** The function's logs as evidence: true, false, absent: where no destination tells. */ logs?: boolean };
-  /** Ends the wait (Ctrl-C): the temporary taps are removed and the wait reported interrupted. */
+  /** Ctrl-C: ends the wait (the temporary taps are removed, the wait reported interrupted) or the look for the log lines (the result shown with what was found). */
   signal?: AbortSignal;
   /** Function targets, not DryRun: after the call (and --wait), its REPORT per attempt looked up in the function's CloudWatch Logs. */
   logs?: { settleMs: number; onWaiting?: (message: string) => void };
@@ -73,6 +73,8 @@ export interface InvokeResultDocument {
   queue?: QueueWiring;
   /** --logs: the invocation's REPORT per attempt from CloudWatch Logs (absent when the function did not run). */
   logs?: InvocationLogsDocument;
+  /** Ctrl-C while the log lines were looked for: `logs` holds what was found until then (the command exits 130). */
+  interrupted?: string;
 }
 
 export interface InvokeOnceResult {
@@ -171,7 +173,8 @@ function logsProblems(kind: 'lambda' | 'http' | 'queue' | undefined, invocationT
 
 /**
  * --logs after the call: the invocation's attempts, when the function ran. A call refused or not
- * answered has nothing to look up (and its own error line says why).
+ * answered has nothing to look up (and its own error line says why). Ctrl-C ends the look: the
+ * call's result still stands, with what was found, and says it was interrupted.
  */
 async function addInvocationLogs(document: InvokeResultDocument, outcome: Outcome, call: LambdaCall, facts: FunctionFacts, options: InvokeOnceOptions): Promise<void> {
   if (!outcome.requestId || (outcome.class !== 'ok' && outcome.class !== 'functionError')) return;
@@ -188,7 +191,7 @@ async function addInvocationLogs(document: InvokeResultDocument, outcome: Outcom
     ...(options.logs!.onWaiting && { onWaiting: options.logs!.onWaiting }),
     ...(options.signal && { signal: options.signal }),
   });
-  if (options.signal?.aborted) throw new InterruptedError('interrupted while looking for the log lines');
+  if (options.signal?.aborted) document.interrupted = 'while looking for the log lines';
 }
 
 export function resultDocument(target: string, invocationType: InvocationType, outcome: Outcome): InvokeResultDocument {

@@ -49,7 +49,7 @@ export function renderInvoke(document: InvokeResultDocument, style: Style): stri
     for (const line of terminalSafe(document.logResult).replace(/\n$/, '').split('\n')) lines.push(`    ${line}`);
   }
   if (document.report) lines.push(`  ${style.dim('report'.padEnd(18))}${oneLine(reportText(document.report))}`);
-  if (document.logs) lines.push(...renderLogs(document.logs, style));
+  if (document.logs) lines.push(...renderLogs(document.logs, style, document.interrupted));
   if (document.payload !== undefined) {
     // JSON.stringify escapes C0 controls but not DEL or the 8-bit ones (0x9b is a CSI on its own).
     lines.push(terminalSafe(typeof document.payload === 'string' ? document.payload : JSON.stringify(document.payload, null, 2)));
@@ -70,12 +70,13 @@ function reportText(r: ReportFigures): string {
   ].join(' · ');
 }
 
-/** --logs: each attempt's REPORT from CloudWatch Logs, or why there is none. */
-function renderLogs(logs: InvocationLogsDocument, style: Style): string[] {
+/** --logs: each attempt's REPORT from CloudWatch Logs, or why there is none; `interrupted`: Ctrl-C ended the look early. */
+function renderLogs(logs: InvocationLogsDocument, style: Style, interrupted: string | undefined): string[] {
   const group = oneLine(logs.logGroup);
   if (logs.unreadable) return [style.yellow(`  logs unreadable: ${oneLine(logs.unreadable)}`)];
+  if (!logs.found && interrupted) return [style.yellow(`  no log lines for this request ID in ${group} before the interrupt`)];
   if (!logs.found) return [style.yellow(`  no log lines for this request ID in ${group} within ${logs.settleMs / 1000} s (logs arrive seconds late: a longer --settle waits more)`)];
-  const lines = [`  ${style.dim('logs'.padEnd(18))}${logs.attempts.length} attempt${logs.attempts.length === 1 ? '' : 's'} in ${group} (${logs.format} format)`];
+  const lines = [`  ${style.dim('logs'.padEnd(18))}${logs.attempts.length} attempt${logs.attempts.length === 1 ? '' : 's'} in ${group} (${logs.format} format)${interrupted ? ', found before the interrupt' : ''}`];
   for (const [index, attempt] of logs.attempts.entries()) {
     lines.push(`  ${style.dim(`  attempt ${index + 1}`.padEnd(18))}${oneLine(`${new Date(attempt.timestamp).toISOString()}  ${reportText(attempt)}`)}`);
   }
