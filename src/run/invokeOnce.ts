@@ -63,6 +63,11 @@ export interface InvokeResultDocument {
   completion?: CompletionRecord | null;
   /** Event with --wait: why the completion could not be looked for (a queue could not be read), when it could not. */
   completionUnverified?: string;
+  /**
+   * Event with --wait: no completion yet because its logs show a failed attempt with Lambda's retry
+   * still to come (not lost); `failedAttempts`, how many had failed, when the logs could be read again.
+   */
+  awaitingRetry?: { failedAttempts?: number };
   /** Event with --wait: from the send to the completion record's timestamp, in milliseconds. */
   endToEndMs?: number;
   /** A queue target: the ID SQS gave the message (its body's MD5 checked by the SDK against SQS's). */
@@ -144,6 +149,11 @@ export async function invokeOnce(options: InvokeOnceOptions): Promise<InvokeOnce
         await target.close();
         throw new InterruptedError('interrupted while waiting for the completion record (the temporary taps, if any, are removed)');
       }
+      // An event whose retry is still to come is not lost either: it says how far it got (exit 1).
+      if (tracked.state === 'pending' && tracked.awaitingRetry && call!.kind === 'lambda' && tracked.requestId) {
+        const failedAttempts = await failedAttemptsSoFar(call!, tracked.requestId, tracked.sentAt, options.signal);
+        document.awaitingRetry = failedAttempts ? { failedAttempts } : {};
+      }
       // A queue that could not be read is not a lost event: the call's own answer is still shown,
       // with why its completion is unknown (the command then exits 3).
       if (tracked.state === 'pending') {
@@ -162,6 +172,32 @@ export async function invokeOnce(options: InvokeOnceOptions): Promise<InvokeOnce
     return { document, outcome, target };
   } finally {
     await waiter?.close();
+  }
+}
+
+/** What `awaitingRetry` means, in one line: the result's and the exit's. */
+export function awaitingRetryText(awaiting: NonNullable<InvokeResultDocument['awaitingRetry']>): string {
+  const failed = awaiting.failedAttempts !== undefined ? `attempt ${awaiting.failedAttempts} failed` : 'an attempt failed';
+  return `${failed} and Lambda's retry is still to come (about 1, then 2 minutes later): a longer --wait-timeout sees the event end`;
+}
+
+/**
+ * An event whose logs showed a failed attempt: its attempts so far, read once more from its log
+ * lines (the tracker keeps only that a retry is awaited); undefined when they cannot be read now.
+ */
+async function failedAttemptsSoFar(call: LambdaCall, requestId: string, sentAt: number, signal?: AbortSignal): Promise<number | undefined> {
+  const { FunctionLogs } = await import('./invocationLogs.js');
+  try {
+    // Quiet: what the configuration and the settings are was said as the wait began.
+    const logs = await FunctionLogs.open(call, '--wait', () => {}, signal);
+    try {
+      const invocation = await logs.find(requestId, sentAt, 0, { complete: () => true, ...(signal && { signal }) });
+      return invocation?.reports.length || undefined;
+    } finally {
+      logs.close();
+    }
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,6 +1,6 @@
 /** `lambench invoke <target>`: parse, call, render; the outcome decides the exit code. */
 import { CallFailedError, InterruptedError, TargetUnavailableError, UsageError } from '../../errors.js';
-import { invokeOnce } from '../../run/invokeOnce.js';
+import { awaitingRetryText, invokeOnce } from '../../run/invokeOnce.js';
 import { outcomeError } from '../../targets/outcomeError.js';
 import { callInput, notePrinter, type CallArgs } from '../callArgs.js';
 import { parseDuration } from '../../duration.js';
@@ -61,6 +61,7 @@ export async function invokeCommand(args: InvokeArgs): Promise<void> {
   if (error) throw error;
   if (document.completionUnverified) throw new TargetUnavailableError(document.completionUnverified);
   if (document.logs?.unreadable) throw new TargetUnavailableError(document.logs.unreadable);
+  if (document.awaitingRetry) throw new CallFailedError(`no completion yet: ${awaitingRetryText(document.awaitingRetry)}`);
   if (document.completion === null) throw new CallFailedError('no completion record arrived before --wait-timeout: the event may still be in flight, or lost');
   if (document.completion && document.completion.condition !== 'Success') {
     throw new CallFailedError(`the event did not succeed: ${document.completion.condition} after ${document.completion.attempts ?? '?'} attempts`);

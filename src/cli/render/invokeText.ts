@@ -5,7 +5,7 @@
  */
 import { oneLine, terminalSafe } from '../../terminalText.js';
 import { SHOWN_BODY_LIMIT_BYTES } from '../../targets/wire/exchange.js';
-import type { InvokeResultDocument } from '../../run/invokeOnce.js';
+import { awaitingRetryText, type InvokeResultDocument } from '../../run/invokeOnce.js';
 import type { InvocationLogsDocument } from '../../run/invocationLogs.js';
 import type { ReportFigures } from '../../aws/lambdaLog.js';
 import type { CompletionRecord } from '../../delivery/completionRecord.js';
@@ -43,6 +43,7 @@ export function renderInvoke(document: InvokeResultDocument, style: Style): stri
     lines.push(style.dim(`  ${http ? 'accepted' : 'queued by Lambda'}; add --wait --destination-queue URL to see it complete`));
   }
   if (document.completionUnverified) lines.push(style.yellow(`  completion unknown: ${oneLine(document.completionUnverified)}`));
+  else if (document.awaitingRetry) lines.push(`  ${style.dim('completion'.padEnd(18))}${style.yellow(`not yet: ${awaitingRetryText(document.awaitingRetry)}`)}`);
   else if (document.completion !== undefined) lines.push(...renderCompletion(document.completion, document.endToEndMs, style));
   if (document.logResult !== undefined) {
     lines.push(style.dim('  log (last 4 KB)'));
