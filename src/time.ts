@@ -3,6 +3,8 @@
 /** Waits `ms`, or less if `signal` aborts first (resolves either way, never rejects). */
 export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve) => {
+    // An aborted signal fires no more 'abort' events: it would wait the whole `ms`.
+    if (signal?.aborted) return resolve();
     const onAbort = () => {
       clearTimeout(timer);
       resolve();

@@ -11,6 +11,7 @@
  */
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { isLoopbackHost, resolveAwsConfig, type AwsOptions, type ResolvedAwsConfig } from './awsConfig.js';
+import { withDeadline } from './callDeadline.js';
 
 /** One attempt of a call that is not a long poll: SQS answers these in milliseconds. */
 const ATTEMPT_TIMEOUT_MS = 5_000;
@@ -64,28 +65,13 @@ export interface SqsCallOptions {
 
 /**
  * Runs one SQS call under its bounds: each attempt's timeout, and an overall deadline (also ended
- * by `stop`, when given). A receive's attempt may take its long-poll wait plus RECEIVE_GRACE_MS;
- * anything else gets ATTEMPT_TIMEOUT_MS an attempt, SQS_CALL_DEADLINE_MS in all.
- *
- * One AbortController a call, with its own timer and its own listener on `stop`, both removed when
- * the call ends: `AbortSignal.any([stop, AbortSignal.timeout(…)])` would do the same in one line,
- * but on Node 20 `stop` (alive for a whole run, or a whole `poll --follow`) keeps every signal
- * combined with it alive, so each call would leave a little memory behind until the run ends.
+ * by `stop`, when given; callDeadline.ts). A receive's attempt may take its long-poll wait plus
+ * RECEIVE_GRACE_MS; anything else gets ATTEMPT_TIMEOUT_MS an attempt, SQS_CALL_DEADLINE_MS in all.
  */
-export async function withSqsDeadline<T>(call: (options: SqsCallOptions) => Promise<T>, stop?: AbortSignal, waitSeconds?: number): Promise<T> {
+export function withSqsDeadline<T>(call: (options: SqsCallOptions) => Promise<T>, stop?: AbortSignal, waitSeconds?: number): Promise<T> {
   const requestTimeout = waitSeconds === undefined ? ATTEMPT_TIMEOUT_MS : waitSeconds * 1000 + RECEIVE_GRACE_MS;
   const deadlineMs = waitSeconds === undefined ? SQS_CALL_DEADLINE_MS : 2 * requestTimeout;
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new DOMException(`no answer within ${deadlineMs} ms`, 'TimeoutError')), deadlineMs);
-  const onStop = () => controller.abort(stop!.reason);
-  if (stop?.aborted) onStop();
-  else stop?.addEventListener('abort', onStop, { once: true });
-  try {
-    return await call({ requestTimeout, abortSignal: controller.signal });
-  } finally {
-    clearTimeout(timer);
-    stop?.removeEventListener('abort', onStop);
-  }
+  return withDeadline((abortSignal) => call({ requestTimeout, abortSignal }), deadlineMs, stop);
 }
 
 /** `https://sqs.eu-west-1.amazonaws.com/…` (and an emulator's `sqs.<region>.localhost`) → `eu-west-1`. */

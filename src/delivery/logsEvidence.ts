@@ -15,6 +15,8 @@
 import { FilterLogEventsCommand, type CloudWatchLogsClient, type FilteredLogEvent } from '@aws-sdk/client-cloudwatch-logs';
 import { parsePlatformLine, type ReportFigures } from '../aws/lambdaLog.js';
 import { awsErrorName } from '../aws/lambdaControl.js';
+import { withDeadline } from '../aws/callDeadline.js';
+import { sleep as pause } from '../time.js';
 
 /** FilterLogEvents' filter pattern limit. */
 const PATTERN_LIMIT = 1024;
@@ -25,6 +27,8 @@ const CALL_TIMEOUT_MS = 15_000;
 const THROTTLE_BACKOFF_MS = [250, 500, 1_000, 2_000, 4_000];
 /** Between passes for IDs still missing (ingestion lag). */
 const PASS_EVERY_MS = 2_000;
+/** 'all': how long the count must stay the same before it is taken as whole (CloudWatch Logs' ingestion lag is often 5 to 10 s). */
+const STABLE_FOR_MS = 10_000;
 
 export type LogFormat = 'Text' | 'JSON';
 
@@ -34,6 +38,8 @@ export interface InvocationLogs {
   reports: (ReportFigures & { timestamp: number; logStream?: string })[];
   /** START timestamps (one per attempt). */
   starts: number[];
+  /** Text format: the timestamps of the lines that say an attempt failed (`Invoke Error`, `Task timed out`; aws/lambdaLog.ts). */
+  errors: number[];
 }
 
 export interface LogsSearch {
@@ -44,13 +50,17 @@ export interface LogsSearch {
   startTime: number;
   /** How long to keep looking for IDs not found yet (ingestion lag). */
   settleMs: number;
+  /** 'all': how long the count of REPORTs must stay the same to be taken as whole (default STABLE_FOR_MS; tests shorten it). */
+  stableForMs?: number;
+  /** Ends the search: what was found so far is returned, nothing thrown. */
   signal?: AbortSignal;
   /**
    * When an invocation has been found whole (default: once it has a REPORT). An event that may be
-   * retried is looked for until all its attempts are in, or `settleMs` runs out.
+   * retried is looked for until all its attempts are in, or `settleMs` runs out; with this, the
+   * text format's error lines are read too when every REPORT of the window is (it may need them).
    */
   complete?: (invocation: InvocationLogs) => boolean;
-  /** A pause (tests shorten it). */
+  /** A pause (tests shorten it; default: ended by `signal`). */
   sleep?: (ms: number) => Promise<void>;
 }
 
@@ -71,13 +81,13 @@ export interface LogsFindings extends LogsReading {
 
 /**
  * `requestIds`: the invocations to look for; 'all': every invocation whose REPORT is in the window
- * (an event source mapping's, whose request IDs lambench never sees), read until two passes find the
- * same number or `settleMs` runs out.
+ * (an event source mapping's, whose request IDs lambench never sees), read until the number found
+ * has stayed the same for `stableForMs` (0 included: nothing may have run) or `settleMs` runs out.
  */
 export async function findInvocationLogs(search: LogsSearch, requestIds: Iterable<string> | 'all'): Promise<LogsFindings> {
   const all = requestIds === 'all';
   const wanted = new Set(all ? [] : requestIds);
-  const sleep = search.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const sleep = search.sleep ?? ((ms: number) => pause(ms, search.signal));
   const findings: LogsFindings = { found: new Map(), notFound: [], calls: 0, throttled: 0, method: !all && wanted.size <= BY_NAME_UP_TO ? 'by request ID' : 'every REPORT in the window' };
   const deadline = Date.now() + search.settleMs;
   const seenEvents = new Set<string>();
@@ -88,28 +98,32 @@ export async function findInvocationLogs(search: LogsSearch, requestIds: Iterabl
     const line = parsePlatformLine(event.message ?? '');
     if (!line || (!all && !wanted.has(line.requestId))) return;
     let invocation = findings.found.get(line.requestId);
-    if (!invocation) findings.found.set(line.requestId, (invocation = { requestId: line.requestId, reports: [], starts: [] }));
+    if (!invocation) findings.found.set(line.requestId, (invocation = { requestId: line.requestId, reports: [], starts: [], errors: [] }));
     const timestamp = event.timestamp ?? 0;
     if (line.kind === 'report') invocation.reports.push({ ...line.figures, timestamp, ...(event.logStreamName && { logStream: event.logStreamName }) });
     if (line.kind === 'start') invocation.starts.push(timestamp);
+    if (line.kind === 'error') invocation.errors.push(timestamp);
   };
   const missingIds = () =>
     [...wanted].filter((id) => {
       const invocation = findings.found.get(id);
       return !invocation?.reports.length || (search.complete !== undefined && !search.complete(invocation));
     });
-  let reportsBefore = -1;
+  // 'all': the count of REPORTs, and when a pass that began then first found it.
+  let counted: { reports: number; since: number } | undefined;
+  const windowPattern = search.complete ? outcomePattern(search.format) : reportPattern(search.format);
   for (;;) {
     const missing = missingIds();
     if ((!all && missing.length === 0) || search.signal?.aborted) break;
-    if (all) {
-      // Nothing to look for by name: every REPORT of the window, until it stops growing.
-      const reports = [...findings.found.values()].reduce((sum, invocation) => sum + invocation.reports.length, 0);
-      if (reports === reportsBefore && reports > 0) break;
-      reportsBefore = reports;
-    }
-    const patterns = findings.method === 'by request ID' ? idPatterns(missing, search.format) : [reportPattern(search.format)];
+    const passStart = Date.now();
+    const patterns = findings.method === 'by request ID' ? idPatterns(missing, search.format) : [windowPattern];
     for (const filterPattern of patterns) await readFilteredEvents(search, filterPattern, findings, take, sleep, deadline);
+    if (all) {
+      // Nothing to look for by name: every REPORT of the window, until it has stopped growing for longer than logs arrive late.
+      const reports = [...findings.found.values()].reduce((sum, invocation) => sum + invocation.reports.length, 0);
+      if (counted?.reports !== reports) counted = { reports, since: passStart };
+      else if (passStart - counted.since >= (search.stableForMs ?? STABLE_FOR_MS)) break;
+    }
     // Everything in after this pass: no pause before finding that out.
     if ((!all && missingIds().length === 0) || Date.now() + PASS_EVERY_MS > deadline) break;
     await sleep(PASS_EVERY_MS);
@@ -166,17 +180,17 @@ export async function readFilteredEvents(search: LogsSearch, filterPattern: stri
     if (search.signal?.aborted) return;
     try {
       findings.calls += 1;
-      const page = await search.logs.send(
-        new FilterLogEventsCommand({ logGroupName: search.logGroup, startTime: search.startTime, filterPattern, ...(nextToken && { nextToken }) }),
-        // A signal of its own per call: the SDK leaves a listener on the signal it is given, and a long-lived one would gather them.
-        { abortSignal: search.signal ? AbortSignal.any([search.signal, AbortSignal.timeout(CALL_TIMEOUT_MS)]) : AbortSignal.timeout(CALL_TIMEOUT_MS), requestTimeout: CALL_TIMEOUT_MS },
-      );
+      const command = new FilterLogEventsCommand({ logGroupName: search.logGroup, startTime: search.startTime, filterPattern, ...(nextToken && { nextToken }) });
+      // A signal of its own per call, ended by the caller's (the SDK leaves a listener on the signal it is given, and a long-lived one would gather them).
+      const page = await withDeadline((abortSignal) => search.logs.send(command, { abortSignal, requestTimeout: CALL_TIMEOUT_MS }), CALL_TIMEOUT_MS, search.signal);
       throttles = 0;
       delete findings.groupMissing;
       for (const event of page.events ?? []) take(event);
       nextToken = page.nextToken;
       if (!nextToken) return;
     } catch (error) {
+      // Stopped by the caller (Ctrl-C, the end of a run): what was read so far stands.
+      if (search.signal?.aborted) return;
       // A function's log group appears with its first log line: until then there is nothing to find yet.
       if (awsErrorName(error) === 'ResourceNotFoundException') {
         findings.groupMissing = true;

@@ -25,7 +25,7 @@ export interface InvokeOnceOptions extends CallInput {
   type?: string;
   /** Event only: wait for the completion record on these queues (neither given: where the function's outcomes go, discovered). */
   wait?: { destinationQueue?: string; dlq?: string; timeoutMs: number; /** The function's logs as evidence: true, false, absent: where no destination tells. */ logs?: boolean };
-  /** Ends the wait (Ctrl-C): the temporary taps are removed and the wait reported interrupted. */
+  /** Ctrl-C: ends the wait (the temporary taps are removed, the wait reported interrupted) or the look for the log lines (the result shown with what was found). */
   signal?: AbortSignal;
   /** Function targets, not DryRun: after the call (and --wait), its REPORT per attempt looked up in the function's CloudWatch Logs. */
   logs?: { settleMs: number; onWaiting?: (message: string) => void };
@@ -63,6 +63,11 @@ export interface InvokeResultDocument {
   completion?: CompletionRecord | null;
   /** Event with --wait: why the completion could not be looked for (a queue could not be read), when it could not. */
   completionUnverified?: string;
+  /**
+   * Event with --wait: no completion yet because its logs show a failed attempt with Lambda's retry
+   * still to come (not lost); `failedAttempts`, how many had failed, when the logs could be read again.
+   */
+  awaitingRetry?: { failedAttempts?: number };
   /** Event with --wait: from the send to the completion record's timestamp, in milliseconds. */
   endToEndMs?: number;
   /** A queue target: the ID SQS gave the message (its body's MD5 checked by the SDK against SQS's). */
@@ -73,6 +78,8 @@ export interface InvokeResultDocument {
   queue?: QueueWiring;
   /** --logs: the invocation's REPORT per attempt from CloudWatch Logs (absent when the function did not run). */
   logs?: InvocationLogsDocument;
+  /** Ctrl-C while the log lines were looked for: `logs` holds what was found until then (the command exits 130). */
+  interrupted?: string;
 }
 
 export interface InvokeOnceResult {
@@ -142,6 +149,11 @@ export async function invokeOnce(options: InvokeOnceOptions): Promise<InvokeOnce
         await target.close();
         throw new InterruptedError('interrupted while waiting for the completion record (the temporary taps, if any, are removed)');
       }
+      // An event whose retry is still to come is not lost either: it says how far it got (exit 1).
+      if (tracked.state === 'pending' && tracked.awaitingRetry && call!.kind === 'lambda' && tracked.requestId) {
+        const failedAttempts = await failedAttemptsSoFar(call!, tracked.requestId, tracked.sentAt, options.signal);
+        document.awaitingRetry = failedAttempts ? { failedAttempts } : {};
+      }
       // A queue that could not be read is not a lost event: the call's own answer is still shown,
       // with why its completion is unknown (the command then exits 3).
       if (tracked.state === 'pending') {
@@ -163,6 +175,32 @@ export async function invokeOnce(options: InvokeOnceOptions): Promise<InvokeOnce
   }
 }
 
+/** What `awaitingRetry` means, in one line: the result's and the exit's. */
+export function awaitingRetryText(awaiting: NonNullable<InvokeResultDocument['awaitingRetry']>): string {
+  const failed = awaiting.failedAttempts !== undefined ? `attempt ${awaiting.failedAttempts} failed` : 'an attempt failed';
+  return `${failed} and Lambda's retry is still to come (about 1, then 2 minutes later): a longer --wait-timeout sees the event end`;
+}
+
+/**
+ * An event whose logs showed a failed attempt: its attempts so far, read once more from its log
+ * lines (the tracker keeps only that a retry is awaited); undefined when they cannot be read now.
+ */
+async function failedAttemptsSoFar(call: LambdaCall, requestId: string, sentAt: number, signal?: AbortSignal): Promise<number | undefined> {
+  const { FunctionLogs } = await import('./invocationLogs.js');
+  try {
+    // Quiet: what the configuration and the settings are was said as the wait began.
+    const logs = await FunctionLogs.open(call, '--wait', () => {}, signal);
+    try {
+      const invocation = await logs.find(requestId, sentAt, 0, { complete: () => true, ...(signal && { signal }) });
+      return invocation?.reports.length || undefined;
+    } finally {
+      logs.close();
+    }
+  } catch {
+    return undefined;
+  }
+}
+
 function logsProblems(kind: 'lambda' | 'http' | 'queue' | undefined, invocationType: InvocationType | undefined, problems: Problems): void {
   if (kind === 'http') problems.add(undefined, "--logs applies to function targets: behind a URL, Lambda's request ID is not known (API Gateway's is its own), so its log lines cannot be found");
   if (kind === 'queue') problems.add(undefined, "--logs applies to function targets: a queue's message reaches the function in a batch whose request ID lambench never sees (bench QUEUE --logs reads the mapping's invocations)");
@@ -171,7 +209,8 @@ function logsProblems(kind: 'lambda' | 'http' | 'queue' | undefined, invocationT
 
 /**
  * --logs after the call: the invocation's attempts, when the function ran. A call refused or not
- * answered has nothing to look up (and its own error line says why).
+ * answered has nothing to look up (and its own error line says why). Ctrl-C ends the look: the
+ * call's result still stands, with what was found, and says it was interrupted.
  */
 async function addInvocationLogs(document: InvokeResultDocument, outcome: Outcome, call: LambdaCall, facts: FunctionFacts, options: InvokeOnceOptions): Promise<void> {
   if (!outcome.requestId || (outcome.class !== 'ok' && outcome.class !== 'functionError')) return;
@@ -188,7 +227,7 @@ async function addInvocationLogs(document: InvokeResultDocument, outcome: Outcom
     ...(options.logs!.onWaiting && { onWaiting: options.logs!.onWaiting }),
     ...(options.signal && { signal: options.signal }),
   });
-  if (options.signal?.aborted) throw new InterruptedError('interrupted while looking for the log lines');
+  if (options.signal?.aborted) document.interrupted = 'while looking for the log lines';
 }
 
 export function resultDocument(target: string, invocationType: InvocationType, outcome: Outcome): InvokeResultDocument {

@@ -6,15 +6,23 @@
  * the REPORTs' times give concurrency over time (metrics/concurrencySeries.ts). A queue phase reads
  * every function its mappings invoke, each log group once. The report says how many invocations
  * were found and how many not, and why.
+ *
+ * An async phase's event is read until its attempts are over (its lines say it succeeded, or that
+ * 1 + MaximumRetryAttempts attempts failed: delivery/logsCompletions.ts judgeAttempts), so a retry
+ * ingested after the first read is still counted, and billed. A queue phase reads its groups side
+ * by side under the one --settle, each until its count of REPORTs has stopped growing for longer
+ * than logs arrive late.
  */
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { GetFunctionEventInvokeConfigCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { AwsSettings, LambdaCall } from '../config/runConfig.js';
 import { functionNameOf } from '../aws/arn.js';
 import { regionFromArn } from '../aws/awsConfig.js';
 import { awsErrorName, createLambdaControlClient, isAccessDenied } from '../aws/lambdaControl.js';
 import { messageOf } from '../errors.js';
 import { createLogsClient } from '../aws/serviceClients.js';
-import { findInvocationLogs, type InvocationLogs, type LogsFindings } from '../delivery/logsEvidence.js';
+import { findInvocationLogs, type InvocationLogs, type LogsFindings, type LogsSearch } from '../delivery/logsEvidence.js';
+import { judgeAttempts } from '../delivery/logsCompletions.js';
 import { readFunctionFacts, type FunctionFacts } from '../discovery/functionFacts.js';
 import type { PhaseResult } from '../load/phaseRunner.js';
 import { concurrencySeries, peakConcurrency } from '../metrics/concurrencySeries.js';
@@ -22,6 +30,8 @@ import type { FunctionLogs, PhaseLogs } from '../report/reportDocument.js';
 
 /** Logs are read from a little before the phase began: clocks differ. */
 const EARLIER_MS = 5_000;
+/** AWS's MaximumRetryAttempts when a function has no event invoke configuration. */
+const DEFAULT_RETRY_ATTEMPTS = 2;
 
 /** A log group to read, and the functions (as named) that log to it, invoked by `mappings` of a queue's mappings. */
 interface Source {
@@ -43,6 +53,8 @@ export class LogsEvidence {
     /** A queue phase: the mappings' invocations, read as every REPORT of the window (their request IDs are never seen). */
     private readonly mapped: boolean,
     private readonly note: (message: string) => void,
+    /** The function's MaximumRetryAttempts, read when an async phase will run: when its events' attempts are over. */
+    private readonly maximumRetryAttempts = DEFAULT_RETRY_ATTEMPTS,
   ) {}
 
   /** The (first) function's configuration: its architecture prices the phase. */
@@ -50,11 +62,17 @@ export class LogsEvidence {
     return this.sources[0].facts;
   }
 
-  /** A function target: its log group and format, read before anything is sent (its defaults, and why, when the configuration cannot be read). */
-  static async open(call: Pick<LambdaCall, 'functionName' | 'qualifier' | 'aws'>, note: (message: string) => void, signal?: AbortSignal): Promise<LogsEvidence> {
-    const [facts] = await readFacts([call.functionName], call.aws, note, signal, call.qualifier);
+  /**
+   * A function target: its log group and format, read before anything is sent (its defaults, and
+   * why, when the configuration cannot be read); with an async phase to come (`events`), its retries too.
+   */
+  static async open(call: Pick<LambdaCall, 'functionName' | 'qualifier' | 'aws'>, note: (message: string) => void, signal?: AbortSignal, events = false): Promise<LogsEvidence> {
+    let retries = DEFAULT_RETRY_ATTEMPTS;
+    const [facts] = await readFacts([call.functionName], call.aws, note, signal, call.qualifier, async (lambda) => {
+      if (events) retries = await readRetryAttempts(lambda, call.functionName, call.qualifier, note, signal);
+    });
     note(`--logs: each phase's invocations will be looked up in ${facts!.logGroup} (${facts!.logFormat} format)`);
-    return new LogsEvidence(await logsClient(call.aws, note, call.functionName), [{ facts: facts!, functions: [call.functionName], mappings: 0 }], false, note);
+    return new LogsEvidence(await logsClient(call.aws, note, call.functionName), [{ facts: facts!, functions: [call.functionName], mappings: 0 }], false, note, retries);
   }
 
   /**
@@ -102,9 +120,12 @@ export class LogsEvidence {
     const ids = [...this.ids];
     this.ids = new Set();
     const startTime = result.startedAt - (this.mapped ? 0 : EARLIER_MS);
-    const reads: Read[] = [];
-    // One group after the other: FilterLogEvents allows about 5 calls a second per account and region.
-    for (const source of this.sources) reads.push(await this.read(source, startTime, ids, settleMs, signal));
+    // A mapping's batches are not retried as events are (SQS redelivers them: each a new invocation).
+    const complete = !this.mapped && result.config.invocationType === 'Event' ? attemptsOver(this.maximumRetryAttempts) : undefined;
+    // The groups side by side under the one --settle: a group with nothing to find costs the wait
+    // for its count to hold, once, not a --settle of its own. Each reads every 2 s at most, well
+    // under FilterLogEvents' 5 calls a second for the few functions a queue's mappings invoke.
+    const reads = await Promise.all(this.sources.map((source) => this.read(source, { startTime, settleMs, ...(complete && { complete }), ...(signal && { signal }) }, ids)));
     const logGroup = this.sources.map((source) => source.facts.logGroup).join(', ');
     const format = this.facts.logFormat;
     const readable = reads.filter((read): read is Extract<Read, { findings: LogsFindings }> => 'findings' in read);
@@ -158,9 +179,9 @@ export class LogsEvidence {
     this.note(line);
   }
 
-  private async read(source: Source, startTime: number, ids: string[], settleMs: number, signal?: AbortSignal): Promise<Read> {
+  private async read(source: Source, window: Omit<LogsSearch, 'logs' | 'logGroup' | 'format'>, ids: string[]): Promise<Read> {
     try {
-      const search = { logs: this.logs, logGroup: source.facts.logGroup, format: source.facts.logFormat, startTime, settleMs, ...(signal && { signal }) };
+      const search = { ...window, logs: this.logs, logGroup: source.facts.logGroup, format: source.facts.logFormat };
       const findings = await findInvocationLogs(search, this.mapped ? 'all' : ids);
       if (findings.groupMissing) {
         const guessed = source.facts.unknown ? ' (it is the default: the function\'s LoggingConfig could not be read and may name another)' : '';
@@ -204,8 +225,32 @@ function coldStartsOf(found: Map<string, InvocationLogs>): number {
   return reportsOf(found).filter((report) => report.initDurationMs !== undefined).length;
 }
 
-/** Each function's configuration (one client for all), each unreadable one said. */
-async function readFacts(functions: string[], aws: AwsSettings, note: (message: string) => void, signal?: AbortSignal, qualifier?: string): Promise<FunctionFacts[]> {
+/** An async event's attempts are over once its lines say how it ended: a success, or 1 + `maximumRetryAttempts` failures. */
+function attemptsOver(maximumRetryAttempts: number): (invocation: InvocationLogs) => boolean {
+  return (invocation) => {
+    const outcome = judgeAttempts(invocation, maximumRetryAttempts)?.outcome;
+    return outcome === 'succeeded' || outcome === 'failed';
+  };
+}
+
+/**
+ * The function's MaximumRetryAttempts (GetFunctionEventInvokeConfig), best effort: AWS's default
+ * when it has no such configuration, and (said) when it cannot be read.
+ */
+async function readRetryAttempts(lambda: LambdaClient, functionName: string, qualifier: string | undefined, note: (message: string) => void, signal?: AbortSignal): Promise<number> {
+  try {
+    const config = await lambda.send(new GetFunctionEventInvokeConfigCommand({ FunctionName: functionName, ...(qualifier && { Qualifier: qualifier }) }), signal ? { abortSignal: signal } : {});
+    return config.MaximumRetryAttempts ?? DEFAULT_RETRY_ATTEMPTS;
+  } catch (error) {
+    if (awsErrorName(error) === 'ResourceNotFoundException') return DEFAULT_RETRY_ATTEMPTS;
+    const why = isAccessDenied(error) ? 'not allowed (lambda:GetFunctionEventInvokeConfig)' : awsErrorName(error) || messageOf(error);
+    note(`--logs: the function's retries could not be read (${why}): AWS's default (${DEFAULT_RETRY_ATTEMPTS}) is assumed, so an async event is looked for until ${1 + DEFAULT_RETRY_ATTEMPTS} of its attempts failed`);
+    return DEFAULT_RETRY_ATTEMPTS;
+  }
+}
+
+/** Each function's configuration (one client for all, which `more` may use too), each unreadable one said. */
+async function readFacts(functions: string[], aws: AwsSettings, note: (message: string) => void, signal?: AbortSignal, qualifier?: string, more?: (lambda: LambdaClient) => Promise<void>): Promise<FunctionFacts[]> {
   const lambda = await createLambdaControlClient(aws, note, regionFromArn(functions[0]!));
   try {
     const facts: FunctionFacts[] = [];
@@ -214,6 +259,7 @@ async function readFacts(functions: string[], aws: AwsSettings, note: (message: 
       if (known.unknown) note(`--logs: ${functions.length > 1 ? `${functionNameOf(functionName)}: ` : ''}${known.unknown}: reading ${known.logGroup} in the ${known.logFormat} format`);
       facts.push(known);
     }
+    await more?.(lambda);
     return facts;
   } finally {
     lambda.destroy();

@@ -81,7 +81,7 @@ export async function runConfigured(config: RunConfig, hooks: RunHooks): Promise
   let logs: LogsEvidence | undefined;
   try {
     // --logs: the function's log group and format, read before anything is sent (phaseLogs.ts).
-    logs = config.logs && call.kind === 'lambda' ? await LogsEvidence.open(call, hooks.note, hooks.signal) : undefined;
+    logs = config.logs && call.kind === 'lambda' ? await LogsEvidence.open(call, hooks.note, hooks.signal, types.includes('Event')) : undefined;
     target = await createTarget(call, { connections, forLoad: true, note: hooks.note });
     // A queue: what reads it, read before sending; with delivery verified, its evidence started (queuePhase.ts).
     queue = call.kind === 'queue' ? await openQueuePhase(call, delivery, hooks.note, hooks.signal) : undefined;

@@ -3,7 +3,8 @@
  * each attempt's REPORT found by request ID and checked against the log the stack itself wrote for
  * that invocation. A sync call (with its Tail too), a failing event (the stack's 2 retries, at its
  * scaled delays: 3 attempts), an event in the JSON format that --wait saw succeed (its one attempt,
- * found without waiting out --settle), and bad inputs. The one stand-in is a Logs endpoint that
+ * found without waiting out --settle), Ctrl-C during the look (the result still printed, exit 130),
+ * and bad inputs. The one stand-in is a Logs endpoint that
  * refuses, or has no such group (support/refusingLogs.ts).
  */
 import assert from 'node:assert/strict';
@@ -82,6 +83,22 @@ describe('invoke --logs: this invocation\'s attempts from CloudWatch Logs', { ti
     const logs = document.logs!;
     assert.deepEqual([logs.format, logs.found, logs.attempts.length, logs.attempts[0]!.status], ['JSON', true, 1, 'success']);
     assert.deepEqual(figures(logs.attempts[0]!), figures(written.get(document.requestId!)![0]!));
+  });
+
+  it('Ctrl-C while the log lines are looked for (no --wait): the call\'s result printed with what was found until then, exit 130', async () => {
+    const ran = written.size;
+    // Text format, no --wait: nothing says the attempts are over, so the look would last the whole 60 s --settle.
+    const run = await runLambench(['invoke', 'square', '--type', 'event', '-p', '{"number":4}', '--logs', '--settle', '60s', '--json'], { env, timeoutMs: 40_000, interruptWhen: () => written.size > ran });
+    assert.equal(run.code, 130, run.stderr);
+    const document = JSON.parse(run.stdout) as InvokeResultDocument;
+    assert.equal(document.statusCode, 202);
+    assert.ok(written.has(document.requestId!), 'the request ID of the call that ran');
+    assert.equal(document.interrupted, 'while looking for the log lines');
+    const logs = document.logs!;
+    assert.deepEqual([logs.logGroup, logs.settleMs, logs.unreadable], ['/aws/lambda/square', 60_000, undefined]);
+    // Found or not yet, by when the Ctrl-C came: what was found is the attempt the stack logged.
+    assert.deepEqual(logs.attempts.map(figures), logs.found ? written.get(document.requestId!)!.map(figures) : []);
+    assert.equal(run.stderr, "lambench: interrupted while looking for the log lines: the call's result is shown with what was found until then\n");
   });
 
   it('bad inputs: one line, exit 2, nothing sent', async () => {

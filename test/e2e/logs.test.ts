@@ -2,7 +2,8 @@
  * `bench --logs` against the local stack's CloudWatch Logs (its real REPORT lines, a 500 ms
  * ingestion delay): a sync,async run in which every invocation of both phases is found by request
  * ID, in the text and the JSON log format; a failing async event shows the stack's attempts (its 2
- * retries: 3 REPORTs); cold starts per phase are the REPORTs with an Init Duration, which the async
+ * retries: 3 REPORTs, the retries 3 and 6 s apart, so landing after the first read: each event is
+ * read until its attempts are over, and no longer, under a 10-minute --settle); cold starts per phase are the REPORTs with an Init Duration, which the async
  * phase now has figures and a cost for; a URL target is refused. A queue phase's invocations (the
  * mappings' batches, whose request IDs lambench never sees) are every REPORT of its window, per
  * function when the queue's mappings invoke several; their concurrency per second stays within
@@ -21,7 +22,8 @@ import { BatchLog, createQueue, waitFor } from '../support/esm.js';
 import { CreateEventSourceMappingCommand, GetEventSourceMappingCommand } from '@aws-sdk/client-lambda';
 
 describe('bench --logs: each invocation looked up in CloudWatch Logs', { timeout: 180_000 }, () => {
-  const local = useTestStack({ logsDelayMs: 500, functionConfig: { sleep: { logFormat: 'JSON' } } });
+  // timeScale 0.05: a failed attempt is retried 3 s later, then 6 s later (AWS: 1 and 2 minutes).
+  const local = useTestStack({ logsDelayMs: 500, timeScale: 0.05, functionConfig: { sleep: { logFormat: 'JSON' } } });
   let dir: string;
   let env: Record<string, string>;
   before(async () => {
@@ -31,9 +33,10 @@ describe('bench --logs: each invocation looked up in CloudWatch Logs', { timeout
   after(() => rm(dir, { recursive: true, force: true }));
   const logsClient = () => new CloudWatchLogsClient({ region: local.stack.region, endpoint: local.stack.logsUrl, credentials: CREDENTIALS, maxAttempts: 1 });
 
+  /** A --settle far longer than the test may take: only each invocation's attempts being found ends the reading. */
   async function bench(args: string[], name: string): Promise<{ report: ReportDocument; stdout: string }> {
     const out = join(dir, `${name}.json`);
-    const run = await runLambench(['bench', ...args, '--logs', '--settle', '30s', '--out', out], { env, timeoutMs: 120_000 });
+    const run = await runLambench(['bench', ...args, '--logs', '--settle', '10m', '--out', out], { env, timeoutMs: 120_000 });
     assert.equal(run.code, 0, run.stderr);
     return { report: JSON.parse(await readFile(out, 'utf8')) as ReportDocument, stdout: run.stdout };
   }

@@ -5,7 +5,9 @@
  * in the text format (a failure known by the runtime's `Invoke Error` line or a retry) and the JSON
  * format (each REPORT's status). Where an on-failure destination exists but no on-success one, the
  * logs settle the successes and the queue the failures, whichever is read first, none counted twice.
- * An event whose retry is still to come when the settle time ends is unverified, not missing.
+ * An event whose retry is still to come when the settle time ends is unverified, not missing; for
+ * `invoke --wait`, on a stack whose retries come as late as AWS's (a minute), it is said to be
+ * awaiting that retry after its failed attempt, exit 1, rather than lost.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -140,5 +142,26 @@ describe('--verify-delivery from the logs: a retry still to come when the settle
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('invoke --wait while Lambda\'s retry is still to come: no destination, retries a minute apart', { timeout: 120_000 }, () => {
+  // timeScale 1: the stack retries a failed event 1 minute later, then 2, as AWS does; the wait below is 6 s.
+  const local = useTestStack({ logsDelayMs: 300, timeScale: 1, functionConfig: { flaky: NO_DESTINATIONS } });
+  const awaiting = "attempt 1 failed and Lambda's retry is still to come (about 1, then 2 minutes later): a longer --wait-timeout sees the event end";
+
+  it('says attempt 1 failed and the retry is to come (not lost), in the result and on stderr; exit 1', async () => {
+    const args = ['invoke', 'flaky', '-t', 'event', '-p', '{"fail":true}', '--wait', '--wait-timeout', '6s'];
+    const json = await runLambench([...args, '--json'], { env: envOf(local.stack), timeoutMs: 60_000 });
+    assert.equal(json.code, 1, json.stderr);
+    const document = JSON.parse(json.stdout) as { completion: unknown; completionUnverified?: string; awaitingRetry?: { failedAttempts?: number } };
+    assert.deepEqual([document.completion, document.completionUnverified, document.awaitingRetry], [null, undefined, { failedAttempts: 1 }]);
+    assert.equal(json.stderr.split('\n').filter((line) => /completion/.test(line)).join('\n'), `lambench: no completion yet: ${awaiting}`);
+    assert.doesNotMatch(json.stderr, /lost/);
+
+    const human = await runLambench(args, { env: envOf(local.stack), timeoutMs: 60_000 });
+    assert.equal(human.code, 1, human.stderr);
+    assert.ok(human.stdout.includes(`  completion        not yet: ${awaiting}\n`), human.stdout);
+    assert.doesNotMatch(human.stdout, /no completion record arrived/);
   });
 });

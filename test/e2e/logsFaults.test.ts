@@ -1,7 +1,9 @@
 /**
  * `bench --logs` when CloudWatch Logs gets in the way, against the local stack's `logs` faults:
  * FilterLogEvents throttled half the time slows the reading down and loses nothing (every
- * invocation and every retry's REPORT found, as without the fault, and the throttled calls counted);
+ * invocation and every retry's REPORT found, as without the fault, and the throttled calls counted;
+ * the retries 3 and 6 s after a failed attempt, so they land after the first read whatever the
+ * machine's speed);
  * FilterLogEvents denied, or a log group that does not exist, leaves the run's report standing,
  * exit 0, with one clear line on stderr. Counts only: nothing here depends on the machine's speed.
  */
@@ -53,14 +55,15 @@ describe('bench --logs with FilterLogEvents throttled', { timeout: 240_000 }, ()
     // flaky with {"fail":true}: each async event is retried twice by the stack (3 REPORTs); 6 callers make 6 log streams, so many pages.
     const args = ['flaky', '-t', 'sync,async', '-n', '18', '-c', '6', '-p', '{"fail":true}', '--settle', '60s'];
     let baseline: PhaseLogs[] = [];
-    await withStack({ logsDelayMs: 500 }, async (stack) => {
+    // timeScale 0.05: each retry 3 s, then 6 s, after a failed attempt (AWS: 1 and 2 minutes), so it is ingested after the first read.
+    await withStack({ logsDelayMs: 500, timeScale: 0.05 }, async (stack) => {
       baseline = logsOf((await bench(stack, 'unthrottled', args)).report);
     });
     assert.deepEqual(baseline.map(foundOf), [
       { invocations: 18, found: 18, notFound: 0, attempts: { 1: 18 }, unreadable: undefined, groupMissing: undefined },
       { invocations: 18, found: 18, notFound: 0, attempts: { 3: 18 }, unreadable: undefined, groupMissing: undefined },
     ]);
-    await withStack({ logsDelayMs: 500, faults: ['logs:throttle p=0.5'] }, async (stack, reports) => {
+    await withStack({ logsDelayMs: 500, timeScale: 0.05, faults: ['logs:throttle p=0.5'] }, async (stack, reports) => {
       const { report, stderr } = await bench(stack, 'throttled', args);
       const throttled = logsOf(report);
       assert.deepEqual(throttled.map(foundOf), baseline.map(foundOf), 'nothing lost to the throttling');

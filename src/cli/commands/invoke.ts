@@ -1,6 +1,6 @@
 /** `lambench invoke <target>`: parse, call, render; the outcome decides the exit code. */
-import { CallFailedError, TargetUnavailableError, UsageError } from '../../errors.js';
-import { invokeOnce } from '../../run/invokeOnce.js';
+import { CallFailedError, InterruptedError, TargetUnavailableError, UsageError } from '../../errors.js';
+import { awaitingRetryText, invokeOnce } from '../../run/invokeOnce.js';
 import { outcomeError } from '../../targets/outcomeError.js';
 import { callInput, notePrinter, type CallArgs } from '../callArgs.js';
 import { parseDuration } from '../../duration.js';
@@ -27,8 +27,9 @@ const DEFAULT_LOGS_SETTLE = '30s';
 export async function invokeCommand(args: InvokeArgs): Promise<void> {
   if (args.settle !== undefined && !args.logs) throw new UsageError('--settle applies to --logs (how long to wait for the log lines): add --logs, or leave --settle out');
   const logs = args.logs ? { settleMs: parseDuration(args.settle ?? DEFAULT_LOGS_SETTLE, '--settle') } : undefined;
-  // Only --wait listens: Ctrl-C then ends the wait, and the temporary taps are removed before exiting 130.
-  const interrupts = args.wait ? listenForInterrupts() : undefined;
+  // --wait and --logs listen: Ctrl-C ends the wait (the temporary taps are removed) or the look for the
+  // log lines (the call's result is still shown, with what was found), then exits 130.
+  const interrupts = args.wait || args.logs ? listenForInterrupts() : undefined;
   let result;
   try {
     result = await invokeOnce({
@@ -55,10 +56,12 @@ export async function invokeCommand(args: InvokeArgs): Promise<void> {
     // A refused Invoke API call has no body worth showing: the one error line says it all.
     process.stdout.write(renderInvoke(document, styleFor(process.stdout)));
   }
+  if (document.interrupted) throw new InterruptedError(`interrupted ${document.interrupted}: the call's result is shown with what was found until then`);
   const error = outcomeError(outcome, target);
   if (error) throw error;
   if (document.completionUnverified) throw new TargetUnavailableError(document.completionUnverified);
   if (document.logs?.unreadable) throw new TargetUnavailableError(document.logs.unreadable);
+  if (document.awaitingRetry) throw new CallFailedError(`no completion yet: ${awaitingRetryText(document.awaitingRetry)}`);
   if (document.completion === null) throw new CallFailedError('no completion record arrived before --wait-timeout: the event may still be in flight, or lost');
   if (document.completion && document.completion.condition !== 'Success') {
     throw new CallFailedError(`the event did not succeed: ${document.completion.condition} after ${document.completion.attempts ?? '?'} attempts`);

@@ -5,7 +5,7 @@
  */
 import { oneLine, terminalSafe } from '../../terminalText.js';
 import { SHOWN_BODY_LIMIT_BYTES } from '../../targets/wire/exchange.js';
-import type { InvokeResultDocument } from '../../run/invokeOnce.js';
+import { awaitingRetryText, type InvokeResultDocument } from '../../run/invokeOnce.js';
 import type { InvocationLogsDocument } from '../../run/invocationLogs.js';
 import type { ReportFigures } from '../../aws/lambdaLog.js';
 import type { CompletionRecord } from '../../delivery/completionRecord.js';
@@ -43,13 +43,14 @@ export function renderInvoke(document: InvokeResultDocument, style: Style): stri
     lines.push(style.dim(`  ${http ? 'accepted' : 'queued by Lambda'}; add --wait --destination-queue URL to see it complete`));
   }
   if (document.completionUnverified) lines.push(style.yellow(`  completion unknown: ${oneLine(document.completionUnverified)}`));
+  else if (document.awaitingRetry) lines.push(`  ${style.dim('completion'.padEnd(18))}${style.yellow(`not yet: ${awaitingRetryText(document.awaitingRetry)}`)}`);
   else if (document.completion !== undefined) lines.push(...renderCompletion(document.completion, document.endToEndMs, style));
   if (document.logResult !== undefined) {
     lines.push(style.dim('  log (last 4 KB)'));
     for (const line of terminalSafe(document.logResult).replace(/\n$/, '').split('\n')) lines.push(`    ${line}`);
   }
   if (document.report) lines.push(`  ${style.dim('report'.padEnd(18))}${oneLine(reportText(document.report))}`);
-  if (document.logs) lines.push(...renderLogs(document.logs, style));
+  if (document.logs) lines.push(...renderLogs(document.logs, style, document.interrupted));
   if (document.payload !== undefined) {
     // JSON.stringify escapes C0 controls but not DEL or the 8-bit ones (0x9b is a CSI on its own).
     lines.push(terminalSafe(typeof document.payload === 'string' ? document.payload : JSON.stringify(document.payload, null, 2)));
@@ -70,12 +71,13 @@ function reportText(r: ReportFigures): string {
   ].join(' · ');
 }
 
-/** --logs: each attempt's REPORT from CloudWatch Logs, or why there is none. */
-function renderLogs(logs: InvocationLogsDocument, style: Style): string[] {
+/** --logs: each attempt's REPORT from CloudWatch Logs, or why there is none; `interrupted`: Ctrl-C ended the look early. */
+function renderLogs(logs: InvocationLogsDocument, style: Style, interrupted: string | undefined): string[] {
   const group = oneLine(logs.logGroup);
   if (logs.unreadable) return [style.yellow(`  logs unreadable: ${oneLine(logs.unreadable)}`)];
+  if (!logs.found && interrupted) return [style.yellow(`  no log lines for this request ID in ${group} before the interrupt`)];
   if (!logs.found) return [style.yellow(`  no log lines for this request ID in ${group} within ${logs.settleMs / 1000} s (logs arrive seconds late: a longer --settle waits more)`)];
-  const lines = [`  ${style.dim('logs'.padEnd(18))}${logs.attempts.length} attempt${logs.attempts.length === 1 ? '' : 's'} in ${group} (${logs.format} format)`];
+  const lines = [`  ${style.dim('logs'.padEnd(18))}${logs.attempts.length} attempt${logs.attempts.length === 1 ? '' : 's'} in ${group} (${logs.format} format)${interrupted ? ', found before the interrupt' : ''}`];
   for (const [index, attempt] of logs.attempts.entries()) {
     lines.push(`  ${style.dim(`  attempt ${index + 1}`.padEnd(18))}${oneLine(`${new Date(attempt.timestamp).toISOString()}  ${reportText(attempt)}`)}`);
   }

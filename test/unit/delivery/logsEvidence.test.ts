@@ -5,17 +5,23 @@
  * (the stack's 2 retries: 3), cold starts are the streams' first invocations, both ways of looking
  * (by name, every REPORT in the window) find the same, and an ID that never ran is said not found;
  * a log group that does not exist yet is nothing found, not an error (it appears with the first line).
+ * Reading every REPORT of the window ('all', a queue's mappings): an invocation logged more than a
+ * pass after the first is still counted (the count must hold for the lag allowance), and a group
+ * with nothing in it is taken as 0 once that allowance has passed, not read for the whole settle.
  * Throttling, against a scripted JSON-protocol server (the stack throttles at random; this one says
  * exactly when): each throttle backed off from and the same page asked again, more throttles in a
  * row than the backoff table has while --settle lasts, and nothing lost across an empty page.
+ * A long-lived stop signal: 200 calls leave no listener or dependent signal on it, and stopping a
+ * call under way returns what was found rather than throwing.
  */
 import { InvokeCommand } from '@aws-sdk/client-lambda';
+import { getEventListeners } from 'node:events';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { findInvocationLogs, type LogFormat } from '../../../src/delivery/logsEvidence.js';
+import { findInvocationLogs, readFilteredEvents, type LogFormat } from '../../../src/delivery/logsEvidence.js';
 import { CREDENTIALS, listen, useTestStack } from '../../support/helpers.js';
 
 describe('findInvocationLogs against the local CloudWatch Logs', { timeout: 120_000 }, () => {
@@ -72,6 +78,29 @@ describe('findInvocationLogs against the local CloudWatch Logs', { timeout: 120_
       assert.equal(everyReport.notFound.length, 250);
     });
   }
+
+  it("'all': an invocation logged two passes after the first is counted (the count must hold for stableForMs), then the read ends well before the settle", async () => {
+    const startTime = Date.now() - 1000;
+    const [first] = await invokeAsync('sleep', [{ ms: 1 }]);
+    const search = { logs, logGroup: '/aws/lambda/sleep', format: 'Text' as const, startTime, settleMs: 60_000, stableForMs: 8_000 };
+    const reading = findInvocationLogs(search, 'all');
+    // Once the first read found the first REPORT, a second invocation: two passes (2 s apart) would find the same count before it is in.
+    const began = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    const [second] = await invokeAsync('sleep', [{ ms: 1 }]);
+    const findings = await reading;
+    assert.deepEqual([...findings.found.keys()].sort(), [first, second].sort());
+    assert.ok(Date.now() - began < 60_000, 'ended once the count held, not at the settle');
+  });
+
+  it("'all': a group with nothing in the window is taken as 0 once the count held for stableForMs", async () => {
+    const began = Date.now();
+    const findings = await findInvocationLogs({ logs, logGroup: '/aws/lambda/never-ran', format: 'Text', startTime: Date.now() - 1000, settleMs: 60_000, stableForMs: 3_000 }, 'all');
+    assert.deepEqual([findings.found.size, findings.groupMissing], [0, true]);
+    assert.ok(findings.calls >= 2, 'read more than once: 0 is accepted only once it has held');
+    const took = Date.now() - began;
+    assert.ok(took >= 3_000 && took < 60_000, `${took} ms`);
+  });
 });
 
 /** One scripted answer: a throttle, or a page of REPORTs for these request IDs (and a nextToken). */
@@ -145,6 +174,50 @@ describe('findInvocationLogs under throttling (a scripted CloudWatch Logs)', () 
       assert.equal(logs.asked.length, 6);
     } finally {
       await logs.stop();
+    }
+  });
+});
+
+/** A signal dependent on `signal` through AbortSignal.any, still tracked by it (Node's own bookkeeping; 0 where Node has none). */
+function dependants(signal: AbortSignal): number {
+  const key = Object.getOwnPropertySymbols(signal).find((symbol) => symbol.description === 'kDependantSignals');
+  return key ? ((signal as unknown as Record<symbol, Set<unknown> | undefined>)[key]?.size ?? 0) : 0;
+}
+
+describe('findInvocationLogs on a long-lived stop signal (a run\'s: logs as delivery evidence reads for as long as the run)', () => {
+  it('200 calls leave no listener and no dependent signal on it', async () => {
+    const logs = await scriptedLogs([]);
+    const stop = new AbortController();
+    try {
+      const reading = { calls: 0, throttled: 0 };
+      const search = { logs: logs.client, logGroup: '/aws/lambda/f', format: 'Text' as const, startTime: 0, settleMs: 0, signal: stop.signal };
+      for (let call = 0; call < 200; call += 1) await readFilteredEvents(search, '"REPORT RequestId"', reading, () => {}, async () => {}, Date.now());
+      assert.equal(reading.calls, 200);
+      assert.equal(getEventListeners(stop.signal, 'abort').length, 0);
+      assert.equal(dependants(stop.signal), 0);
+    } finally {
+      await logs.stop();
+    }
+  });
+
+  it('stopped while a call is under way (a Logs endpoint that never answers): what was found is returned, nothing thrown', async () => {
+    let asked = 0;
+    const server = createServer(() => void (asked += 1));
+    const url = await listen(server, '');
+    const client = new CloudWatchLogsClient({ region: 'us-east-1', endpoint: url, credentials: CREDENTIALS, maxAttempts: 1 });
+    const stop = new AbortController();
+    try {
+      const reading = findInvocationLogs({ logs: client, logGroup: '/aws/lambda/f', format: 'Text', startTime: 0, settleMs: 60_000, signal: stop.signal }, [randomUUID()]);
+      for (let wait = 0; wait < 500 && asked === 0; wait += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+      assert.equal(asked, 1, 'the call is under way');
+      stop.abort();
+      const findings = await reading;
+      assert.deepEqual([findings.found.size, findings.notFound.length, findings.calls], [0, 1, 1]);
+      assert.equal(getEventListeners(stop.signal, 'abort').length, 0);
+    } finally {
+      client.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   });
 });
