@@ -23,7 +23,7 @@ import { messageOf } from '../errors.js';
 import { createLogsClient } from '../aws/serviceClients.js';
 import { findInvocationLogs, type InvocationLogs, type LogsFindings, type LogsSearch } from '../delivery/logsEvidence.js';
 import { judgeAttempts } from '../delivery/logsCompletions.js';
-import { readFunctionFacts, type FunctionFacts } from '../discovery/functionFacts.js';
+import { logsErrorLines, readFunctionFacts, type FunctionFacts } from '../discovery/functionFacts.js';
 import type { PhaseResult } from '../load/phaseRunner.js';
 import { concurrencySeries, peakConcurrency } from '../metrics/concurrencySeries.js';
 import type { FunctionLogs, PhaseLogs } from '../report/reportDocument.js';
@@ -121,7 +121,7 @@ export class LogsEvidence {
     this.ids = new Set();
     const startTime = result.startedAt - (this.mapped ? 0 : EARLIER_MS);
     // A mapping's batches are not retried as events are (SQS redelivers them: each a new invocation).
-    const complete = !this.mapped && result.config.invocationType === 'Event' ? attemptsOver(this.maximumRetryAttempts) : undefined;
+    const complete = !this.mapped && result.config.invocationType === 'Event' ? attemptsOver(this.maximumRetryAttempts, logsErrorLines(this.facts)) : undefined;
     // The groups side by side under the one --settle: a group with nothing to find costs the wait
     // for its count to hold, once, not a --settle of its own. Each reads every 2 s at most, well
     // under FilterLogEvents' 5 calls a second for the few functions a queue's mappings invoke.
@@ -226,10 +226,12 @@ function coldStartsOf(found: Map<string, InvocationLogs>): number {
 }
 
 /** An async event's attempts are over once its lines say how it ended: a success, or 1 + `maximumRetryAttempts` failures. */
-function attemptsOver(maximumRetryAttempts: number): (invocation: InvocationLogs) => boolean {
+/** `errorLines`: whether a failed attempt logs an error line (else a success that says nothing may still be followed by a retry: read on until --settle ends). */
+function attemptsOver(maximumRetryAttempts: number, errorLines: boolean): (invocation: InvocationLogs) => boolean {
   return (invocation) => {
-    const outcome = judgeAttempts(invocation, maximumRetryAttempts)?.outcome;
-    return outcome === 'succeeded' || outcome === 'failed';
+    const verdict = judgeAttempts(invocation, maximumRetryAttempts);
+    if (verdict?.outcome === 'succeeded') return errorLines || !verdict.inferred;
+    return verdict?.outcome === 'failed';
   };
 }
 
