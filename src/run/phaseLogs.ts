@@ -7,21 +7,16 @@
  * every function its mappings invoke, each log group once. The report says how many invocations
  * were found and how many not, and why.
  */
-import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { AwsSettings, LambdaCall } from '../config/runConfig.js';
 import { functionNameOf } from '../aws/arn.js';
-import { regionFromArn } from '../aws/awsConfig.js';
-import { awsErrorName, createLambdaControlClient, isAccessDenied } from '../aws/lambdaControl.js';
-import { messageOf } from '../errors.js';
-import { createLogsClient } from '../aws/serviceClients.js';
 import { findInvocationLogs, type InvocationLogs, type LogsFindings } from '../delivery/logsEvidence.js';
-import { readFunctionFacts, type FunctionFacts } from '../discovery/functionFacts.js';
+import { EARLIER_MS, describeLogsFailure, logsFailureFix } from '../delivery/logsReads.js';
+import { reportsSilenced, type FunctionFacts } from '../discovery/functionFacts.js';
 import type { PhaseResult } from '../load/phaseRunner.js';
 import { concurrencySeries, peakConcurrency } from '../metrics/concurrencySeries.js';
-import type { FunctionLogs, PhaseLogs } from '../report/reportDocument.js';
-
-/** Logs are read from a little before the phase began: clocks differ. */
-const EARLIER_MS = 5_000;
+import type { FunctionLogs as GroupLogs, PhaseLogs } from '../report/reportDocument.js';
+import { sleep } from '../time.js';
+import { FunctionLogs, type LogsOpening } from './functionLogs.js';
 
 /** A log group to read, and the functions (as named) that log to it, invoked by `mappings` of a queue's mappings. */
 interface Source {
@@ -30,7 +25,8 @@ interface Source {
   mappings: number;
 }
 
-type Read = { source: Source; findings: LogsFindings } | { source: Source; unreadable: string };
+/** A group's findings; why it could not be read; or Ctrl-C while a read was in flight (nothing to show). */
+type Read = { source: Source; findings: LogsFindings } | { source: Source; unreadable: string } | { source: Source; interrupted: true };
 
 export class LogsEvidence {
   private ids = new Set<string>();
@@ -38,7 +34,7 @@ export class LogsEvidence {
   private readonly told = new Set<string>();
 
   private constructor(
-    private readonly logs: CloudWatchLogsClient,
+    private readonly logs: FunctionLogs,
     private readonly sources: [Source, ...Source[]],
     /** A queue phase: the mappings' invocations, read as every REPORT of the window (their request IDs are never seen). */
     private readonly mapped: boolean,
@@ -52,9 +48,11 @@ export class LogsEvidence {
 
   /** A function target: its log group and format, read before anything is sent (its defaults, and why, when the configuration cannot be read). */
   static async open(call: Pick<LambdaCall, 'functionName' | 'qualifier' | 'aws'>, note: (message: string) => void, signal?: AbortSignal): Promise<LogsEvidence> {
-    const [facts] = await readFacts([call.functionName], call.aws, note, signal, call.qualifier);
-    note(`--logs: each phase's invocations will be looked up in ${facts!.logGroup} (${facts!.logFormat} format)`);
-    return new LogsEvidence(await logsClient(call.aws, note, call.functionName), [{ facts: facts!, functions: [call.functionName], mappings: 0 }], false, note);
+    const logs = await FunctionLogs.open(opening([call.functionName], call.aws, note, signal, call.qualifier));
+    const { facts } = logs;
+    note(`--logs: each phase's invocations will be looked up in ${facts.logGroup} (${facts.logFormat} format)`);
+    sayIfSilenced(facts, note);
+    return new LogsEvidence(logs, [{ facts, functions: [call.functionName], mappings: 0 }], false, note);
   }
 
   /**
@@ -69,7 +67,8 @@ export class LogsEvidence {
       else byName.set(functionNameOf(functionArn), { function: functionArn, mappings: 1 });
     }
     const functions = [...byName.values()];
-    const facts = await readFacts(functions.map((entry) => entry.function), aws, note, signal);
+    const logs = await FunctionLogs.open(opening(functions.map((entry) => entry.function) as [string, ...string[]], aws, note, signal));
+    const facts = logs.every;
     const byGroup = new Map<string, Source>();
     functions.forEach((entry, index) => {
       const source = byGroup.get(facts[index]!.logGroup);
@@ -88,7 +87,8 @@ export class LogsEvidence {
     for (const source of sources.filter((each) => each.functions.length > 1)) {
       note(`--logs: ${source.functions.map(functionNameOf).join(' and ')} log to the same group ${source.facts.logGroup}: their invocations are counted together`);
     }
-    return new LogsEvidence(await logsClient(aws, note, mapped[0]), sources, true, note);
+    for (const source of sources) sayIfSilenced(source.facts, note);
+    return new LogsEvidence(logs, sources, true, note);
   }
 
   /** A measured call Lambda answered. */
@@ -108,11 +108,28 @@ export class LogsEvidence {
     const logGroup = this.sources.map((source) => source.facts.logGroup).join(', ');
     const format = this.facts.logFormat;
     const readable = reads.filter((read): read is Extract<Read, { findings: LogsFindings }> => 'findings' in read);
+    // Ctrl-C before the lookup ended: what was found by then, said as such (never "not found", never "unreadable").
+    const interrupted = Boolean(signal?.aborted);
     const [first] = readable;
     if (!first) {
-      // The logs could not be read (not allowed, not reachable): the phase's report stands without them, and says why.
-      const why = reads.map((read) => ('unreadable' in read ? (reads.length > 1 ? `${read.source.facts.logGroup}: ${read.unreadable}` : read.unreadable) : '')).join('; ');
-      return { logGroup, format, invocations: ids.length, found: 0, notFound: ids.length, attempts: {}, coldStarts: 0, method: 'by request ID', calls: 0, throttled: 0, figuresFrom: 'tail', unreadable: why };
+      // The logs could not be read (not allowed, not reachable, silenced) or the read was stopped: the phase's report stands without them, and says why.
+      const unread = reads.filter((read): read is Extract<Read, { unreadable: string }> => 'unreadable' in read);
+      const why = unread.map((read) => (reads.length > 1 ? `${read.source.facts.logGroup}: ${read.unreadable}` : read.unreadable)).join('; ');
+      return {
+        logGroup,
+        format,
+        invocations: ids.length,
+        found: 0,
+        notFound: ids.length,
+        attempts: {},
+        coldStarts: 0,
+        method: this.mapped ? 'every REPORT in the window' : 'by request ID',
+        calls: 0,
+        throttled: 0,
+        figuresFrom: 'tail',
+        ...(why && { unreadable: why }),
+        ...(interrupted && { interrupted: true }),
+      };
     }
     const fromLogs = result.recorder.lambda.reports === 0;
     const attempts: Record<string, number> = {};
@@ -145,11 +162,12 @@ export class LogsEvidence {
       figuresFrom: fromLogs ? 'logs' : 'tail',
       ...(readable.some((read) => read.findings.groupMissing) && { groupMissing: true }),
       ...(notFound.length > 0 && { notFoundExamples: notFound.slice(0, 5) }),
+      ...(interrupted && { interrupted: true }),
     };
   }
 
   close(): void {
-    this.logs.destroy();
+    this.logs.close();
   }
 
   private tell(line: string): void {
@@ -159,8 +177,12 @@ export class LogsEvidence {
   }
 
   private async read(source: Source, startTime: number, ids: string[], settleMs: number, signal?: AbortSignal): Promise<Read> {
+    // Said once, before sending (sayIfSilenced): the group holds no REPORT line to find.
+    const silenced = reportsSilenced(source.facts);
+    if (silenced) return { source, unreadable: silenced };
     try {
-      const search = { logs: this.logs, logGroup: source.facts.logGroup, format: source.facts.logFormat, startTime, settleMs, ...(signal && { signal }) };
+      // Its pauses (between passes, after a throttle) end at Ctrl-C too.
+      const search = { logs: this.logs.logs, logGroup: source.facts.logGroup, format: source.facts.logFormat, startTime, settleMs, sleep: (ms: number) => sleep(ms, signal), ...(signal && { signal }) };
       const findings = await findInvocationLogs(search, this.mapped ? 'all' : ids);
       if (findings.groupMissing) {
         const guessed = source.facts.unknown ? ' (it is the default: the function\'s LoggingConfig could not be read and may name another)' : '';
@@ -168,23 +190,21 @@ export class LogsEvidence {
       }
       return { source, findings };
     } catch (error) {
+      if (signal?.aborted) return { source, interrupted: true };
       // The logs could not be read (not allowed, not reachable): the phase's report stands without them, and says why, once a run.
-      const why = isAccessDenied(error) ? 'not allowed (logs:FilterLogEvents)' : awsErrorName(error) || messageOf(error);
-      this.tell(
-        isAccessDenied(error)
-          ? `--logs: not allowed to read ${source.facts.logGroup} (logs:FilterLogEvents denied): grant logs:FilterLogEvents on it to the identity lambench runs as; the report has the calls' own figures only`
-          : `--logs: could not read ${source.facts.logGroup} (${why}); the report has the calls' own figures only`,
-      );
+      const why = describeLogsFailure(error);
+      this.tell(`--logs: cannot read ${source.facts.logGroup} (${why}): ${logsFailureFix(error, source.facts.logGroup)}; the report has the calls' own figures only`);
       return { source, unreadable: why };
     }
   }
 }
 
 /** What one group gave: its counts, or why it could not be read (the other groups' findings stand). */
-function functionLogs(read: Read): FunctionLogs {
+function functionLogs(read: Read): GroupLogs {
   const { facts, functions, mappings } = read.source;
   const base = { functions, mappings, logGroup: facts.logGroup, format: facts.logFormat };
   if ('unreadable' in read) return { ...base, found: 0, coldStarts: 0, unreadable: read.unreadable };
+  if ('interrupted' in read) return { ...base, found: 0, coldStarts: 0 };
   const peak = peakConcurrency(reportsOf(read.findings.found));
   return {
     ...base,
@@ -204,24 +224,13 @@ function coldStartsOf(found: Map<string, InvocationLogs>): number {
   return reportsOf(found).filter((report) => report.initDurationMs !== undefined).length;
 }
 
-/** Each function's configuration (one client for all), each unreadable one said. */
-async function readFacts(functions: string[], aws: AwsSettings, note: (message: string) => void, signal?: AbortSignal, qualifier?: string): Promise<FunctionFacts[]> {
-  const lambda = await createLambdaControlClient(aws, note, regionFromArn(functions[0]!));
-  try {
-    const facts: FunctionFacts[] = [];
-    for (const functionName of functions) {
-      const known = await readFunctionFacts(lambda, functionName, qualifier, signal);
-      if (known.unknown) note(`--logs: ${functions.length > 1 ? `${functionNameOf(functionName)}: ` : ''}${known.unknown}: reading ${known.logGroup} in the ${known.logFormat} format`);
-      facts.push(known);
-    }
-    return facts;
-  } finally {
-    lambda.destroy();
-  }
+/** How --logs opens the logs: asked for, each phase's report standing without them when they cannot be read (no probe). */
+function opening(functions: [string, ...string[]], aws: AwsSettings, note: (message: string) => void, signal?: AbortSignal, qualifier?: string): LogsOpening & { asked: true } {
+  return { functions, ...(qualifier && { qualifier }), aws, purpose: '--logs', without: 'drop --logs', asked: true, note, ...(signal && { signal }) };
 }
 
-/** The logs are read with the AWS settings, not an --endpoint-url (that is the target's: Lambda's or SQS's). */
-async function logsClient(aws: AwsSettings, note: (message: string) => void, functionName: string): Promise<CloudWatchLogsClient> {
-  const { endpointUrl: _targetEndpoint, ...settings } = aws;
-  return createLogsClient(settings, note, regionFromArn(functionName));
+/** A function whose logs hold no REPORT line: said before sending, and its group left unread. */
+function sayIfSilenced(facts: FunctionFacts, note: (message: string) => void): void {
+  const silenced = reportsSilenced(facts);
+  if (silenced) note(`--logs: ${facts.logGroup} is not read: ${silenced}`);
 }
