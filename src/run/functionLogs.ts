@@ -26,7 +26,7 @@ import { InterruptedError, TargetUnavailableError, UsageError } from '../errors.
 import { sleep } from '../time.js';
 
 /** How long the probe waits for an answer before the logs count as not reachable. */
-export const PROBE_TIMEOUT_MS = 15_000;
+const PROBE_TIMEOUT_MS = 15_000;
 
 export interface LogsOpening {
   /** The functions whose logs are read, as named (a queue's mappings may invoke several); the first is the call's. */
@@ -143,7 +143,7 @@ export class FunctionLogs {
 }
 
 /** Why the logs must not be read: Lambda is on this machine and no Logs endpoint is set (AWS's group of that name is another function's). */
-export function loopbackWithoutLogs(aws: AwsSettings): string | undefined {
+function loopbackWithoutLogs(aws: AwsSettings): string | undefined {
   const lambda = endpointOf('LAMBDA', aws.endpointUrl);
   if (!lambda || endpointOf('CLOUDWATCH_LOGS')) return undefined;
   let host: string;

@@ -38,6 +38,7 @@ export async function prepareInvocationLogs(call: LambdaCall, note: (message: st
   return logs.facts;
 }
 
+/** How invoke --logs opens the logs: asked for, so what keeps them from being read is an error. */
 function opening(call: LambdaCall, note: (message: string) => void) {
   return { functions: [call.functionName] as [string], ...(call.qualifier && { qualifier: call.qualifier }), aws: call.aws, purpose: '--logs', without: 'drop --logs', asked: true as const, note };
 }
