@@ -216,10 +216,10 @@ export class DeliveryTracker {
     for (const tracked of this.invocations) if (tracked.state === 'pending' && tracked.requestId) yield { requestId: tracked.requestId, sentAt: tracked.sentAt };
   }
 
-  /** A pending event's logs show a failed attempt with Lambda's retry still to come (see DeliveryReport.awaitingRetry). */
-  retrying(requestId: string): void {
+  /** A pending event's logs show `failedAttempts` failed attempts with Lambda's retry still to come (see DeliveryReport.awaitingRetry). */
+  retrying(requestId: string, failedAttempts: number): void {
     const tracked = this.byRequestId.get(requestId);
-    if (tracked?.state === 'pending') tracked.awaitingRetry = true;
+    if (tracked?.state === 'pending') tracked.awaitingRetry = failedAttempts;
   }
 
   /**

@@ -21,8 +21,8 @@ export interface TrackedInvocation extends SentInvocation {
   fromLogs?: boolean;
   /** A success inferred from text-format logs that say no status (delivery/logsCompletions.ts). */
   inferred?: boolean;
-  /** Pending, and its logs show a failed attempt whose retry is still to come: unverified, not missing, if the settle time runs out. */
-  awaitingRetry?: boolean;
+  /** Pending, and its logs show this many failed attempts with a retry still to come: unverified, not missing, if the settle time runs out. */
+  awaitingRetry?: number;
   attempts?: number;
   completedAt?: number;
   endToEndMs?: number;

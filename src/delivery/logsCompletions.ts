@@ -25,20 +25,16 @@
  */
 import type { CloudWatchLogsClient, FilteredLogEvent } from '@aws-sdk/client-cloudwatch-logs';
 import { parsePlatformLine } from '../aws/lambdaLog.js';
-import { isAccessDenied } from '../aws/lambdaControl.js';
 import { sleep } from '../time.js';
 import type { CompletionRecord } from './completionRecord.js';
 import { PolledSource } from './polledSource.js';
-import { idPatterns, outcomePattern, readFilteredEvents, type LogFormat, type LogsReading, type LogsSearch } from './logsEvidence.js';
+import { EARLIER_MS, describeLogsFailure } from './logsReads.js';
+import { BY_NAME_UP_TO, idPatterns, outcomePattern, readFilteredEvents, type LogFormat, type LogsReading, type LogsSearch } from './logsEvidence.js';
 
-/** Up to this many pending IDs are asked for by name; more are found among every outcome line of the window. */
-const BY_NAME_UP_TO = 200;
 /** How late a log event may become readable after its timestamp: a pass reads this far back before the last one began. */
 const LAG_ALLOWANCE_MS = 60_000;
 /** Lambda retries a failed event about 1, then 2 minutes later: no retry within this of an attempt, and none is coming. */
 const RETRY_WINDOW_MS = 200_000;
-/** Logs are read from a little before the oldest pending send: clocks differ. */
-const EARLIER_MS = 5_000;
 /** Between filter calls of one pass: under FilterLogEvents' 5 a second, leaving room for other readers. */
 const CALL_SPACING_MS = 250;
 /** How long one pattern's throttles are waited out before the pass gives up (the next pass tries again). */
@@ -54,8 +50,8 @@ export interface LogsCompletionsOptions {
   pending: () => Iterable<{ requestId: string; sentAt: number }>;
   /** Offers a settled event's record to the tracker. */
   offer: (record: CompletionRecord) => boolean;
-  /** An event whose last attempt failed and whose retry is still to come. */
-  retrying: (requestId: string) => void;
+  /** An event whose attempts so far failed (this many) and whose retry is still to come. */
+  retrying: (requestId: string, failedAttempts: number) => void;
   /** Whether a failed attempt logs an error line under its request ID (the JSON format, Node.js runtimes): a success without one is then not held back. */
   errorLinesLogged: boolean;
   /** Why the log group is a guess (the configuration could not be read): pending events are then unverified, not missing. */
@@ -190,7 +186,7 @@ export class LogsCompletions extends PolledSource {
       const verdict = judgeAttempts(lines, this.options.maximumRetryAttempts);
       if (!verdict) continue;
       if (verdict.outcome === 'retrying') {
-        this.options.retrying(requestId);
+        this.options.retrying(requestId, verdict.attempts);
         continue;
       }
       if (verdict.outcome === 'succeeded' && verdict.inferred && !this.options.errorLinesLogged && startedAt - verdict.completedAt < RETRY_WINDOW_MS) {
@@ -205,7 +201,7 @@ export class LogsCompletions extends PolledSource {
   }
 
   protected override describeFailure(error: unknown): string {
-    return isAccessDenied(error) ? 'not allowed: logs:FilterLogEvents denied' : super.describeFailure(error);
+    return describeLogsFailure(error);
   }
 
   private offerVerdict(requestId: string, verdict: SettledVerdict): void {

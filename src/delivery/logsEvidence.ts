@@ -17,11 +17,12 @@ import { parsePlatformLine, type ReportFigures } from '../aws/lambdaLog.js';
 import { awsErrorName } from '../aws/lambdaControl.js';
 import { withDeadline } from '../aws/callDeadline.js';
 import { sleep as pause } from '../time.js';
+import { isLogsThrottle } from './logsReads.js';
 
 /** FilterLogEvents' filter pattern limit. */
 const PATTERN_LIMIT = 1024;
 /** Up to this many IDs are asked for by name; more are found by reading every REPORT in the window. */
-const BY_NAME_UP_TO = 200;
+export const BY_NAME_UP_TO = 200;
 const CALL_TIMEOUT_MS = 15_000;
 /** After the last, each further throttle waits as long as it. */
 const THROTTLE_BACKOFF_MS = [250, 500, 1_000, 2_000, 4_000];
@@ -196,7 +197,7 @@ export async function readFilteredEvents(search: LogsSearch, filterPattern: stri
         findings.groupMissing = true;
         return;
       }
-      if (!isThrottle(error)) throw error;
+      if (!isLogsThrottle(error)) throw error;
       const backoff = THROTTLE_BACKOFF_MS[Math.min(throttles, THROTTLE_BACKOFF_MS.length - 1)]!;
       if (throttles >= THROTTLE_BACKOFF_MS.length && Date.now() + backoff > deadline) throw error;
       findings.throttled += 1;
@@ -204,9 +205,4 @@ export async function readFilteredEvents(search: LogsSearch, filterPattern: stri
       await sleep(backoff);
     }
   }
-}
-
-function isThrottle(error: unknown): boolean {
-  const name = awsErrorName(error);
-  return name === 'ThrottlingException' || name === 'LimitExceededException' || (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode === 429;
 }

@@ -4,7 +4,8 @@
  * shape the SDK and the AWS CLI read: what lambench's discovery asks of a function (its timeout,
  * for the visibility-timeout check; its memory, architecture and log group; its async DLQ, a
  * queue's or a topic's ARN), each settable per function at start (memorySize, timeout,
- * architecture, deadLetterTarget, logFormat, logGroup), and what an update changed (functionUpdates.ts).
+ * architecture, deadLetterTarget, logFormat, logGroup, systemLogLevel), and what an update changed
+ * (functionUpdates.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { notFound, AwsServiceError } from './awsErrors.js';
@@ -70,7 +71,7 @@ function configurationDocument(fn: LocalFunction, version: string, region: strin
     LastUpdateStatus: changes?.lastUpdateStatus ?? 'Successful',
     PackageType: 'Zip',
     Architectures: [config.architecture],
-    LoggingConfig: { LogFormat: config.logFormat, LogGroup: config.logGroup, ...(config.logFormat === 'JSON' && { ApplicationLogLevel: 'INFO', SystemLogLevel: 'INFO' }) },
+    LoggingConfig: { LogFormat: config.logFormat, LogGroup: config.logGroup, ...(config.logFormat === 'JSON' && { ApplicationLogLevel: 'INFO', SystemLogLevel: config.systemLogLevel ?? 'INFO' }) },
     ...(deadLetter && 'arn' in deadLetter && { DeadLetterConfig: { TargetArn: deadLetter.arn } }),
   };
 }

@@ -78,6 +78,7 @@ export const CONFIG_FIELDS: Readonly<Record<keyof FunctionConfigOverrides, { kin
   architecture: { kind: 'text', ok: (value) => value === 'x86_64' || value === 'arm64', must: 'must be x86_64 or arm64' },
   logFormat: { kind: 'text', ok: (value) => value === 'Text' || value === 'JSON', must: 'must be Text or JSON' },
   logGroup: { kind: 'text', ok: (value) => typeof value === 'string' && /^[.\-_/#A-Za-z0-9]{1,512}$/.test(value), must: 'must be a log group name, e.g. /aws/lambda/my-function' },
+  systemLogLevel: { kind: 'text', ok: (value) => value === 'DEBUG' || value === 'INFO' || value === 'WARN', must: 'must be DEBUG, INFO or WARN (LoggingConfig.SystemLogLevel)' },
   versions: {
     kind: 'list',
     ok: (value) => Array.isArray(value) && value.every((version) => typeof version === 'string' && /^[1-9]\d*$/.test(version)),
@@ -186,7 +187,7 @@ export async function loadFunctions(
       const found = [...configProblems(`${join(dir, entry)}: config`, own), ...configProblems(name, override)];
       if (found.length === 0) {
         const config = resolveConfig(name, { ...(own as FunctionConfigOverrides), ...override });
-        found.push(...aliasProblems(name, config), ...destinationProblems(name, config, region));
+        found.push(...aliasProblems(name, config), ...loggingProblems(name, config), ...destinationProblems(name, config, region));
         functions.set(name, { name, arn: `arn:aws:lambda:${region}:${ACCOUNT_ID}:function:${name}`, fileUrl, config });
       }
       problems.push(...found);
@@ -233,6 +234,7 @@ function resolveConfig(name: string, given: FunctionConfigOverrides): FunctionCo
     architecture: given.architecture ?? 'x86_64',
     logFormat: given.logFormat ?? 'Text',
     logGroup: given.logGroup ?? `/aws/lambda/${name}`,
+    ...(given.systemLogLevel !== undefined && { systemLogLevel: given.systemLogLevel }),
     versions: given.versions ?? ['1'],
     aliases: given.aliases ?? { live: '1' },
   };
@@ -253,6 +255,11 @@ function aliasProblems(name: string, config: FunctionConfig): string[] {
   return Object.entries(config.aliases)
     .filter(([, version]) => !config.versions.includes(version))
     .map(([alias, version]) => `${name}.aliases.${alias} points at version ${JSON.stringify(version)}, which is not among its versions ${JSON.stringify(config.versions)}: add it to versions or change the alias`);
+}
+
+/** Lambda takes a system log level only with the JSON format (InvalidParameterValueException otherwise). */
+function loggingProblems(name: string, config: FunctionConfig): string[] {
+  return config.systemLogLevel !== undefined && config.logFormat !== 'JSON' ? [`${name}.systemLogLevel applies to the JSON log format only: set ${name}.logFormat=JSON too`] : [];
 }
 
 export interface ResolvedInvocationTarget {

@@ -24,6 +24,8 @@ export interface FunctionConfig {
   /** LoggingConfig in GetFunctionConfiguration. */
   logFormat: 'Text' | 'JSON';
   logGroup: string;
+  /** LoggingConfig.SystemLogLevel (JSON format only; absent: INFO). At WARN the platform's START, runtimeDone and REPORT lines (INFO) are not written, as on AWS. */
+  systemLogLevel?: 'DEBUG' | 'INFO' | 'WARN';
   /** Published versions besides $LATEST, and aliases pointing at them. */
   versions: string[];
   aliases: Record<string, string>;

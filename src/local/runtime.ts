@@ -74,6 +74,11 @@ interface LogSink {
 }
 
 const logContext = new AsyncLocalStorage<LogSink>();
+
+/** START, runtimeDone and REPORT are INFO-level system logs: a JSON-format function at SystemLogLevel WARN gets none, as on Lambda. */
+function writesPlatformLines(fn: LocalFunction): boolean {
+  return !(fn.config.logFormat === 'JSON' && fn.config.systemLogLevel === 'WARN');
+}
 let consoleCaptured = false;
 
 /** Routes console output made inside an invocation to that invocation's log; elsewhere unchanged. */
@@ -183,7 +188,7 @@ export class FunctionRuntime {
       initDurationMs = performance.now() - initStart;
     }
 
-    appendLog(sink, startLine(sink.format, Date.now(), requestId, input.executedVersion));
+    if (writesPlatformLines(fn)) appendLog(sink, startLine(sink.format, Date.now(), requestId, input.executedVersion));
     const deadline = Date.now() + config.timeoutSeconds * 1000;
     const context: LambdaContext = {
       callbackWaitsForEmptyEventLoop: true,
@@ -252,8 +257,10 @@ export class FunctionRuntime {
     // A runtime's own error (Runtime.MarshalError, …) is a failure, not the function's error.
     const status = given === 'error' && outcome.errorType?.startsWith('Runtime.') ? 'failure' : given;
     const now = Date.now();
-    appendLog(sink, endLine(sink.format, now, requestId, status, durationMs, Buffer.byteLength(outcome.payload)), now);
-    appendLog(sink, reportLine(sink.format, now, { requestId, durationMs, ...(initDurationMs !== undefined && { initDurationMs }), memorySizeMb, maxMemoryUsedMb: Math.min(memorySizeMb, memoryUsedMb), status }), now);
+    if (writesPlatformLines(fn)) {
+      appendLog(sink, endLine(sink.format, now, requestId, status, durationMs, Buffer.byteLength(outcome.payload)), now);
+      appendLog(sink, reportLine(sink.format, now, { requestId, durationMs, ...(initDurationMs !== undefined && { initDurationMs }), memorySizeMb, maxMemoryUsedMb: Math.min(memorySizeMb, memoryUsedMb), status }), now);
+    }
     const log = sink.events.map((event) => `${event.message}\n`).join('');
     this.options.onLog?.(fn.name, log);
     this.options.onLogEvents?.(fn, streamName, sink.events);

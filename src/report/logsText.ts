@@ -10,6 +10,7 @@ type Logs = NonNullable<PhaseReport['logs']>;
 export function logsNotes(logs: Logs): string[] {
   const notes: string[] = [];
   if (logs.unreadable) notes.push(`logs: ${logs.logGroup} could not be read (${oneLine(logs.unreadable)}): the phase's Lambda figures are what the calls brought`);
+  else if (logs.interrupted) notes.push(`logs: the lookup was interrupted (Ctrl-C): ${logs.found} of ${logs.invocations} invocations found in ${logs.logGroup} by then`);
   else if (logs.notFound > 0) {
     const why = logs.groupMissing ? `the log group ${logs.logGroup} does not exist (yet)` : `not in ${logs.logGroup} within --settle (logs arrive seconds late; a longer --settle waits more)`;
     notes.push(`logs: ${logs.notFound} of ${logs.invocations} invocations not found: ${why}${logs.notFoundExamples?.length ? `, e.g. ${logs.notFoundExamples.slice(0, 3).join(', ')}` : ''}`);

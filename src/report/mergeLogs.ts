@@ -32,6 +32,7 @@ export function mergeLogs(parts: PhaseLogs[]): PhaseLogs {
     throttled: total((part) => part.throttled),
     ...(parts.some((part) => part.groupMissing) && { groupMissing: true }),
     ...(unreadable && { unreadable }),
+    ...(parts.some((part) => part.interrupted) && { interrupted: true }),
     notFoundExamples: parts.flatMap((part) => part.notFoundExamples ?? []).slice(0, 5),
   };
 }

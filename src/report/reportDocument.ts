@@ -108,6 +108,8 @@ export interface PhaseLogs {
   notFoundExamples?: string[];
   /** Why the logs could not be read at all. */
   unreadable?: string;
+  /** Ctrl-C came before the lookup ended: `found` is what was read by then; the rest were not looked for to the end. */
+  interrupted?: boolean;
   /** A queue phase: the mapping's invocations (every REPORT of the phase's window), not the calls'. */
   mapped?: boolean;
   /** The most invocations running at once, from the REPORTs' times and durations. */

@@ -108,7 +108,7 @@ function wire(ref: TrackerRef) {
   return {
     pending: () => ref.tracker?.pendingRequestIds() ?? [],
     offer: (record: CompletionRecord) => ref.tracker?.observe(record) ?? false,
-    retrying: (requestId: string) => ref.tracker?.retrying(requestId),
+    retrying: (requestId: string, failedAttempts: number) => ref.tracker?.retrying(requestId, failedAttempts),
   };
 }
 

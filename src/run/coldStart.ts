@@ -19,11 +19,11 @@
  * qualified call is refused with what to do instead.
  */
 import { GetFunctionConfigurationCommand, InvokeCommand, UpdateFunctionConfigurationCommand, type FunctionConfiguration, type LambdaClient } from '@aws-sdk/client-lambda';
-import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { parseReportLine, type ReportFigures } from '../aws/lambdaLog.js';
 import type { LogFormat } from '../delivery/logsEvidence.js';
 import { functionFactsFrom } from '../discovery/functionFacts.js';
-import { FunctionLogs } from './invocationLogs.js';
+import type { AwsSettings } from '../config/runConfig.js';
+import { FunctionLogs } from './functionLogs.js';
 import { awsErrorName, isAccessDenied } from '../aws/lambdaControl.js';
 import { TargetUnavailableError, UsageError, messageOf } from '../errors.js';
 import { createHistogram, recordMs, summarize, type LatencySummary } from '../metrics/histogram.js';
@@ -46,8 +46,8 @@ export interface ColdStartOptions {
   /** Warm calls after each cold one. */
   warm: number;
   payload: Uint8Array;
-  /** Event calls: each REPORT read from the function's logs with this client, waited for up to `settleMs`. Absent: sync calls with the log tail. */
-  events?: { logs: CloudWatchLogsClient; settleMs: number };
+  /** Event calls: each REPORT read from the function's logs (`aws`: the Lambda settings), waited for up to `settleMs`. Absent: sync calls with the log tail. */
+  events?: { aws: AwsSettings; settleMs: number };
   signal?: AbortSignal;
   note(message: string): void;
   onCall?(call: ColdStartCall): void;
@@ -107,8 +107,18 @@ export async function measureColdStarts(options: ColdStartOptions): Promise<Cold
     throw new TargetUnavailableError(`${functionName}'s environment variables cannot be read (${original.Environment.Error.ErrorCode ?? 'error'}: ${original.Environment.Error.Message ?? 'no message'}): lambench must read them to put them back, so it changes nothing`);
   }
   // Event calls need the logs: checked readable before anything is changed.
-  const logs = options.events && new FunctionLogs(options.events.logs, functionFactsFrom(original, functionName), 'coldstart --type event');
-  await logs?.checkReadable(options.signal);
+  const opening = { purpose: 'coldstart --type event', without: "use --type sync (each call's REPORT then comes in its log tail)", asked: true, check: true, note: options.note } as const;
+  const logs = options.events && (await FunctionLogs.open({ ...opening, functions: [functionName], aws: options.events.aws, facts: [functionFactsFrom(original, functionName)], ...(options.signal && { signal: options.signal }) }));
+  try {
+    return await measure(options, original, logs);
+  } finally {
+    logs?.close();
+  }
+}
+
+/** The cold and warm calls, each cold one after a configuration change; the configuration put back, whatever happens. */
+async function measure(options: ColdStartOptions, original: FunctionConfiguration, logs: FunctionLogs | undefined): Promise<ColdStartResult> {
+  const { lambda, functionName } = options;
   if (logs) options.note(`--type event: each call's REPORT is looked up by request ID in ${logs.facts.logGroup} (${logs.facts.logFormat} format), waiting up to ${options.events!.settleMs / 1000} s for it (--settle); first-call latency is the 202's (the event queued, not run)`);
   if (original.LastUpdateStatus === 'InProgress') await waitUntilUpdated(lambda, functionName);
   const variables = original.Environment?.Variables ?? {};

@@ -1,26 +1,18 @@
 /**
- * One invocation at a time looked up in its function's CloudWatch Logs (`invoke --logs`,
- * `coldstart --type event`): its REPORT per attempt, found by request ID (delivery/logsEvidence.ts)
- * in the log group and format the function's LoggingConfig names (discovery/functionFacts.ts).
+ * `invoke --logs`: the invocation's REPORT per attempt, found by request ID in the log group and
+ * format the function's LoggingConfig names (functionLogs.ts opens them).
  *
- * The logs are checked readable before anything is sent or changed (one FilterLogEvents): a
- * refusal then costs nothing. A log group that does not exist yet is not a refusal at that point
- * (it appears with the function's first log line), but one still missing once an invocation's lines
- * had time to arrive is: the function logs elsewhere, or cannot write logs at all.
+ * The logs are checked readable before the call (functionLogs.ts' probe): a refusal then costs
+ * nothing. A log group that does not exist yet is not a refusal at that point (it appears with the
+ * function's first log line), but one still missing once the invocation's lines had time to arrive
+ * is: the function logs elsewhere, or cannot write logs at all.
  */
-import { FilterLogEventsCommand, type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { LambdaCall } from '../config/runConfig.js';
-import { regionFromArn } from '../aws/awsConfig.js';
-import { awsErrorName, createLambdaControlClient, isAccessDenied } from '../aws/lambdaControl.js';
 import type { ReportFigures } from '../aws/lambdaLog.js';
-import { createLogsClient } from '../aws/serviceClients.js';
-import { findInvocationLogs, type InvocationLogs, type LogFormat } from '../delivery/logsEvidence.js';
-import { readFunctionFacts, type FunctionFacts } from '../discovery/functionFacts.js';
-import { TargetUnavailableError, messageOf } from '../errors.js';
-
-/** Logs are read from a little before the send: the client's clock and Lambda's differ. */
-const EARLIER_MS = 5_000;
-const CHECK_TIMEOUT_MS = 15_000;
+import type { InvocationLogs, LogFormat } from '../delivery/logsEvidence.js';
+import type { FunctionFacts } from '../discovery/functionFacts.js';
+import { TargetUnavailableError } from '../errors.js';
+import { FunctionLogs } from './functionLogs.js';
 
 /** What `invoke --json` prints under `logs`. */
 export interface InvocationLogsDocument {
@@ -36,100 +28,19 @@ export interface InvocationLogsDocument {
   unreadable?: string;
 }
 
-export class FunctionLogs {
-  constructor(
-    private readonly logs: CloudWatchLogsClient,
-    readonly facts: FunctionFacts,
-    /** What needs the logs, as the user asked for it (`--logs`), for the messages. */
-    private readonly purpose: string,
-  ) {}
-
-  /** The function's log group and format read from its configuration (its defaults, said, when it cannot be read), and a Logs client. */
-  static async open(call: Pick<LambdaCall, 'functionName' | 'qualifier' | 'aws'>, purpose: string, note: (message: string) => void, signal?: AbortSignal): Promise<FunctionLogs> {
-    const regionHint = regionFromArn(call.functionName);
-    const lambda = await createLambdaControlClient(call.aws, note, regionHint);
-    let facts: FunctionFacts;
-    try {
-      facts = await readFunctionFacts(lambda, call.functionName, call.qualifier, signal);
-    } finally {
-      lambda.destroy();
-    }
-    if (facts.unknown) note(`${purpose}: ${facts.unknown}: reading ${facts.logGroup} in the ${facts.logFormat} format`);
-    return new FunctionLogs(await FunctionLogs.client(call.aws, note, regionHint), facts, purpose);
-  }
-
-  /** A Logs client on the AWS settings: the --endpoint-url flag is Lambda's, so Logs' endpoint comes from AWS_ENDPOINT_URL_CLOUDWATCH_LOGS / AWS_ENDPOINT_URL. */
-  static client(aws: LambdaCall['aws'], note: (message: string) => void, regionHint?: string): Promise<CloudWatchLogsClient> {
-    const { endpointUrl: _lambdaEndpoint, ...settings } = aws;
-    return createLogsClient(settings, note, regionHint);
-  }
-
-  /** One read of the group before anything is sent: not allowed or not reachable is an error now; a group not there yet is not. */
-  async checkReadable(signal?: AbortSignal): Promise<void> {
-    try {
-      await this.logs.send(new FilterLogEventsCommand({ logGroupName: this.facts.logGroup, startTime: Date.now(), limit: 1 }), { abortSignal: signal ?? AbortSignal.timeout(CHECK_TIMEOUT_MS) });
-    } catch (error) {
-      const name = awsErrorName(error);
-      if (name === 'ResourceNotFoundException' || name === 'ThrottlingException' || signal?.aborted) return;
-      throw this.unreadable(error);
-    }
-  }
-
-  /**
-   * The invocation's attempts, looked for from `sentAt` until `complete` says they are all in
-   * (default: the first REPORT) or `settleMs` runs out; undefined when none was found (or the
-   * search was stopped). Logs that cannot be read, or a group still missing, throw TargetUnavailableError.
-   */
-  async find(requestId: string, sentAt: number, settleMs: number, options: { complete?: (invocation: InvocationLogs) => boolean; signal?: AbortSignal } = {}): Promise<InvocationLogs | undefined> {
-    let findings;
-    try {
-      findings = await findInvocationLogs(
-        {
-          logs: this.logs,
-          logGroup: this.facts.logGroup,
-          format: this.facts.logFormat,
-          startTime: sentAt - EARLIER_MS,
-          settleMs,
-          ...(options.complete && { complete: options.complete }),
-          ...(options.signal && { signal: options.signal }),
-        },
-        [requestId],
-      );
-    } catch (error) {
-      throw this.unreadable(error);
-    }
-    if (findings.groupMissing && !options.signal?.aborted) {
-      throw new TargetUnavailableError(
-        `the log group ${this.facts.logGroup} does not exist ${settleMs / 1000} s after the call: the function logs elsewhere (its LoggingConfig) or cannot write logs (its role needs logs:CreateLogStream and logs:PutLogEvents)`,
-      );
-    }
-    return findings.found.get(requestId);
-  }
-
-  private unreadable(error: unknown): TargetUnavailableError {
-    const why = isAccessDenied(error)
-      ? `not allowed to read the log group ${this.facts.logGroup} (logs:FilterLogEvents), which ${this.purpose} needs`
-      : `cannot read the log group ${this.facts.logGroup}, which ${this.purpose} needs (${[awsErrorName(error), messageOf(error)].filter(Boolean).join(': ')})`;
-    return new TargetUnavailableError(why, { cause: error });
-  }
-
-  close(): void {
-    this.logs.destroy();
-  }
-}
-
 /**
  * `invoke --logs`, before the call: the function's log group and format, checked readable (a
  * refusal sends nothing). Nothing is held open across the call: the lookup makes its own client.
  */
 export async function prepareInvocationLogs(call: LambdaCall, note: (message: string) => void, signal?: AbortSignal): Promise<FunctionFacts> {
-  const logs = await FunctionLogs.open(call, '--logs', note, signal);
-  try {
-    await logs.checkReadable(signal);
-    return logs.facts;
-  } finally {
-    logs.close();
-  }
+  const logs = await FunctionLogs.open({ ...opening(call, note), check: true, ...(signal && { signal }) });
+  logs.close();
+  return logs.facts;
+}
+
+/** How invoke --logs opens the logs: asked for, so what keeps them from being read is an error. */
+function opening(call: LambdaCall, note: (message: string) => void) {
+  return { functions: [call.functionName] as [string], ...(call.qualifier && { qualifier: call.qualifier }), aws: call.aws, purpose: '--logs', without: 'drop --logs', asked: true as const, note };
 }
 
 export interface InvocationLogsLookup {
@@ -166,7 +77,7 @@ export async function lookUpInvocationLogs(lookup: InvocationLogsLookup): Promis
           : () => false;
   const until = lookup.invocationType === 'Event' && lookup.attempts === undefined && facts.logFormat === 'Text' ? 'its attempts (a failed one is retried; the Text format does not say which failed), for' : 'them, up to';
   lookup.onWaiting?.(`looking for ${lookup.requestId} in ${facts.logGroup}: waiting for ${until} ${settleMs / 1000} s (--settle)…`);
-  const logs = new FunctionLogs(await FunctionLogs.client(lookup.call.aws, lookup.note, regionFromArn(lookup.call.functionName)), facts, '--logs');
+  const logs = await FunctionLogs.open({ ...opening(lookup.call, lookup.note), facts: [facts] });
   try {
     const invocation = await logs.find(lookup.requestId, lookup.sentAt, settleMs, { ...(complete && { complete }), ...(lookup.signal && { signal: lookup.signal }) });
     return invocationLogsDocument(facts, settleMs, invocation);

@@ -150,9 +150,8 @@ export async function invokeOnce(options: InvokeOnceOptions): Promise<InvokeOnce
         throw new InterruptedError('interrupted while waiting for the completion record (the temporary taps, if any, are removed)');
       }
       // An event whose retry is still to come is not lost either: it says how far it got (exit 1).
-      if (tracked.state === 'pending' && tracked.awaitingRetry && call!.kind === 'lambda' && tracked.requestId) {
-        const failedAttempts = await failedAttemptsSoFar(call!, tracked.requestId, tracked.sentAt, options.signal);
-        document.awaitingRetry = failedAttempts ? { failedAttempts } : {};
+      if (tracked.state === 'pending' && tracked.awaitingRetry) {
+        document.awaitingRetry = { failedAttempts: tracked.awaitingRetry };
       }
       // A queue that could not be read is not a lost event: the call's own answer is still shown,
       // with why its completion is unknown (the command then exits 3).
@@ -181,25 +180,6 @@ export function awaitingRetryText(awaiting: NonNullable<InvokeResultDocument['aw
   return `${failed} and Lambda's retry is still to come (about 1, then 2 minutes later): a longer --wait-timeout sees the event end`;
 }
 
-/**
- * An event whose logs showed a failed attempt: its attempts so far, read once more from its log
- * lines (the tracker keeps only that a retry is awaited); undefined when they cannot be read now.
- */
-async function failedAttemptsSoFar(call: LambdaCall, requestId: string, sentAt: number, signal?: AbortSignal): Promise<number | undefined> {
-  const { FunctionLogs } = await import('./invocationLogs.js');
-  try {
-    // Quiet: what the configuration and the settings are was said as the wait began.
-    const logs = await FunctionLogs.open(call, '--wait', () => {}, signal);
-    try {
-      const invocation = await logs.find(requestId, sentAt, 0, { complete: () => true, ...(signal && { signal }) });
-      return invocation?.reports.length || undefined;
-    } finally {
-      logs.close();
-    }
-  } catch {
-    return undefined;
-  }
-}
 
 function logsProblems(kind: 'lambda' | 'http' | 'queue' | undefined, invocationType: InvocationType | undefined, problems: Problems): void {
   if (kind === 'http') problems.add(undefined, "--logs applies to function targets: behind a URL, Lambda's request ID is not known (API Gateway's is its own), so its log lines cannot be found");

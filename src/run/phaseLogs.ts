@@ -13,23 +13,22 @@
  * by side under the one --settle, each until its count of REPORTs has stopped growing for longer
  * than logs arrive late.
  */
-import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { GetFunctionEventInvokeConfigCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { GetFunctionEventInvokeConfigCommand } from '@aws-sdk/client-lambda';
 import type { AwsSettings, LambdaCall } from '../config/runConfig.js';
 import { functionNameOf } from '../aws/arn.js';
 import { regionFromArn } from '../aws/awsConfig.js';
 import { awsErrorName, createLambdaControlClient, isAccessDenied } from '../aws/lambdaControl.js';
 import { messageOf } from '../errors.js';
-import { createLogsClient } from '../aws/serviceClients.js';
 import { findInvocationLogs, type InvocationLogs, type LogsFindings, type LogsSearch } from '../delivery/logsEvidence.js';
 import { judgeAttempts } from '../delivery/logsCompletions.js';
-import { logsErrorLines, readFunctionFacts, type FunctionFacts } from '../discovery/functionFacts.js';
+import { EARLIER_MS, describeLogsFailure, logsFailureFix } from '../delivery/logsReads.js';
+import { logsErrorLines, reportsSilenced, type FunctionFacts } from '../discovery/functionFacts.js';
 import type { PhaseResult } from '../load/phaseRunner.js';
 import { concurrencySeries, peakConcurrency } from '../metrics/concurrencySeries.js';
-import type { FunctionLogs, PhaseLogs } from '../report/reportDocument.js';
+import type { FunctionLogs as GroupLogs, PhaseLogs } from '../report/reportDocument.js';
+import { sleep } from '../time.js';
+import { FunctionLogs, type LogsOpening } from './functionLogs.js';
 
-/** Logs are read from a little before the phase began: clocks differ. */
-const EARLIER_MS = 5_000;
 /** AWS's MaximumRetryAttempts when a function has no event invoke configuration. */
 const DEFAULT_RETRY_ATTEMPTS = 2;
 
@@ -40,7 +39,8 @@ interface Source {
   mappings: number;
 }
 
-type Read = { source: Source; findings: LogsFindings } | { source: Source; unreadable: string };
+/** A group's findings; why it could not be read; or Ctrl-C while a read was in flight (nothing to show). */
+type Read = { source: Source; findings: LogsFindings } | { source: Source; unreadable: string } | { source: Source; interrupted: true };
 
 export class LogsEvidence {
   private ids = new Set<string>();
@@ -48,7 +48,7 @@ export class LogsEvidence {
   private readonly told = new Set<string>();
 
   private constructor(
-    private readonly logs: CloudWatchLogsClient,
+    private readonly logs: FunctionLogs,
     private readonly sources: [Source, ...Source[]],
     /** A queue phase: the mappings' invocations, read as every REPORT of the window (their request IDs are never seen). */
     private readonly mapped: boolean,
@@ -67,12 +67,12 @@ export class LogsEvidence {
    * why, when the configuration cannot be read); with an async phase to come (`events`), its retries too.
    */
   static async open(call: Pick<LambdaCall, 'functionName' | 'qualifier' | 'aws'>, note: (message: string) => void, signal?: AbortSignal, events = false): Promise<LogsEvidence> {
-    let retries = DEFAULT_RETRY_ATTEMPTS;
-    const [facts] = await readFacts([call.functionName], call.aws, note, signal, call.qualifier, async (lambda) => {
-      if (events) retries = await readRetryAttempts(lambda, call.functionName, call.qualifier, note, signal);
-    });
-    note(`--logs: each phase's invocations will be looked up in ${facts!.logGroup} (${facts!.logFormat} format)`);
-    return new LogsEvidence(await logsClient(call.aws, note, call.functionName), [{ facts: facts!, functions: [call.functionName], mappings: 0 }], false, note, retries);
+    const logs = await FunctionLogs.open(opening([call.functionName], call.aws, note, signal, call.qualifier));
+    const { facts } = logs;
+    note(`--logs: each phase's invocations will be looked up in ${facts.logGroup} (${facts.logFormat} format)`);
+    sayIfSilenced(facts, note);
+    const retries = events ? await readRetryAttempts(call, note, signal).catch((error: unknown) => (logs.close(), Promise.reject(error))) : DEFAULT_RETRY_ATTEMPTS;
+    return new LogsEvidence(logs, [{ facts, functions: [call.functionName], mappings: 0 }], false, note, retries);
   }
 
   /**
@@ -87,7 +87,8 @@ export class LogsEvidence {
       else byName.set(functionNameOf(functionArn), { function: functionArn, mappings: 1 });
     }
     const functions = [...byName.values()];
-    const facts = await readFacts(functions.map((entry) => entry.function), aws, note, signal);
+    const logs = await FunctionLogs.open(opening(functions.map((entry) => entry.function) as [string, ...string[]], aws, note, signal));
+    const facts = logs.every;
     const byGroup = new Map<string, Source>();
     functions.forEach((entry, index) => {
       const source = byGroup.get(facts[index]!.logGroup);
@@ -106,7 +107,8 @@ export class LogsEvidence {
     for (const source of sources.filter((each) => each.functions.length > 1)) {
       note(`--logs: ${source.functions.map(functionNameOf).join(' and ')} log to the same group ${source.facts.logGroup}: their invocations are counted together`);
     }
-    return new LogsEvidence(await logsClient(aws, note, mapped[0]), sources, true, note);
+    for (const source of sources) sayIfSilenced(source.facts, note);
+    return new LogsEvidence(logs, sources, true, note);
   }
 
   /** A measured call Lambda answered. */
@@ -129,11 +131,28 @@ export class LogsEvidence {
     const logGroup = this.sources.map((source) => source.facts.logGroup).join(', ');
     const format = this.facts.logFormat;
     const readable = reads.filter((read): read is Extract<Read, { findings: LogsFindings }> => 'findings' in read);
+    // Ctrl-C before the lookup ended: what was found by then, said as such (never "not found", never "unreadable").
+    const interrupted = Boolean(signal?.aborted);
     const [first] = readable;
     if (!first) {
-      // The logs could not be read (not allowed, not reachable): the phase's report stands without them, and says why.
-      const why = reads.map((read) => ('unreadable' in read ? (reads.length > 1 ? `${read.source.facts.logGroup}: ${read.unreadable}` : read.unreadable) : '')).join('; ');
-      return { logGroup, format, invocations: ids.length, found: 0, notFound: ids.length, attempts: {}, coldStarts: 0, method: 'by request ID', calls: 0, throttled: 0, figuresFrom: 'tail', unreadable: why };
+      // The logs could not be read (not allowed, not reachable, silenced) or the read was stopped: the phase's report stands without them, and says why.
+      const unread = reads.filter((read): read is Extract<Read, { unreadable: string }> => 'unreadable' in read);
+      const why = unread.map((read) => (reads.length > 1 ? `${read.source.facts.logGroup}: ${read.unreadable}` : read.unreadable)).join('; ');
+      return {
+        logGroup,
+        format,
+        invocations: ids.length,
+        found: 0,
+        notFound: ids.length,
+        attempts: {},
+        coldStarts: 0,
+        method: this.mapped ? 'every REPORT in the window' : 'by request ID',
+        calls: 0,
+        throttled: 0,
+        figuresFrom: 'tail',
+        ...(why && { unreadable: why }),
+        ...(interrupted && { interrupted: true }),
+      };
     }
     const fromLogs = result.recorder.lambda.reports === 0;
     const attempts: Record<string, number> = {};
@@ -166,11 +185,12 @@ export class LogsEvidence {
       figuresFrom: fromLogs ? 'logs' : 'tail',
       ...(readable.some((read) => read.findings.groupMissing) && { groupMissing: true }),
       ...(notFound.length > 0 && { notFoundExamples: notFound.slice(0, 5) }),
+      ...(interrupted && { interrupted: true }),
     };
   }
 
   close(): void {
-    this.logs.destroy();
+    this.logs.close();
   }
 
   private tell(line: string): void {
@@ -180,8 +200,13 @@ export class LogsEvidence {
   }
 
   private async read(source: Source, window: Omit<LogsSearch, 'logs' | 'logGroup' | 'format'>, ids: string[]): Promise<Read> {
+    const { signal } = window;
+    // Said once, before sending (sayIfSilenced): the group holds no REPORT line to find.
+    const silenced = reportsSilenced(source.facts);
+    if (silenced) return { source, unreadable: silenced };
     try {
-      const search = { ...window, logs: this.logs, logGroup: source.facts.logGroup, format: source.facts.logFormat };
+      // Its pauses (between passes, after a throttle) end at Ctrl-C too.
+      const search = { ...window, logs: this.logs.logs, logGroup: source.facts.logGroup, format: source.facts.logFormat, sleep: (ms: number) => sleep(ms, signal) };
       const findings = await findInvocationLogs(search, this.mapped ? 'all' : ids);
       if (findings.groupMissing) {
         const guessed = source.facts.unknown ? ' (it is the default: the function\'s LoggingConfig could not be read and may name another)' : '';
@@ -189,23 +214,21 @@ export class LogsEvidence {
       }
       return { source, findings };
     } catch (error) {
+      if (signal?.aborted) return { source, interrupted: true };
       // The logs could not be read (not allowed, not reachable): the phase's report stands without them, and says why, once a run.
-      const why = isAccessDenied(error) ? 'not allowed (logs:FilterLogEvents)' : awsErrorName(error) || messageOf(error);
-      this.tell(
-        isAccessDenied(error)
-          ? `--logs: not allowed to read ${source.facts.logGroup} (logs:FilterLogEvents denied): grant logs:FilterLogEvents on it to the identity lambench runs as; the report has the calls' own figures only`
-          : `--logs: could not read ${source.facts.logGroup} (${why}); the report has the calls' own figures only`,
-      );
+      const why = describeLogsFailure(error);
+      this.tell(`--logs: cannot read ${source.facts.logGroup} (${why}): ${logsFailureFix(error, source.facts.logGroup)}; the report has the calls' own figures only`);
       return { source, unreadable: why };
     }
   }
 }
 
 /** What one group gave: its counts, or why it could not be read (the other groups' findings stand). */
-function functionLogs(read: Read): FunctionLogs {
+function functionLogs(read: Read): GroupLogs {
   const { facts, functions, mappings } = read.source;
   const base = { functions, mappings, logGroup: facts.logGroup, format: facts.logFormat };
   if ('unreadable' in read) return { ...base, found: 0, coldStarts: 0, unreadable: read.unreadable };
+  if ('interrupted' in read) return { ...base, found: 0, coldStarts: 0 };
   const peak = peakConcurrency(reportsOf(read.findings.found));
   return {
     ...base,
@@ -239,37 +262,29 @@ function attemptsOver(maximumRetryAttempts: number, errorLines: boolean): (invoc
  * The function's MaximumRetryAttempts (GetFunctionEventInvokeConfig), best effort: AWS's default
  * when it has no such configuration, and (said) when it cannot be read.
  */
-async function readRetryAttempts(lambda: LambdaClient, functionName: string, qualifier: string | undefined, note: (message: string) => void, signal?: AbortSignal): Promise<number> {
+async function readRetryAttempts(call: Pick<LambdaCall, 'functionName' | 'qualifier' | 'aws'>, note: (message: string) => void, signal?: AbortSignal): Promise<number> {
+  const lambda = await createLambdaControlClient(call.aws, note, regionFromArn(call.functionName));
   try {
-    const config = await lambda.send(new GetFunctionEventInvokeConfigCommand({ FunctionName: functionName, ...(qualifier && { Qualifier: qualifier }) }), signal ? { abortSignal: signal } : {});
+    const config = await lambda.send(new GetFunctionEventInvokeConfigCommand({ FunctionName: call.functionName, ...(call.qualifier && { Qualifier: call.qualifier }) }), signal ? { abortSignal: signal } : {});
     return config.MaximumRetryAttempts ?? DEFAULT_RETRY_ATTEMPTS;
   } catch (error) {
     if (awsErrorName(error) === 'ResourceNotFoundException') return DEFAULT_RETRY_ATTEMPTS;
+    if (signal?.aborted) throw error;
     const why = isAccessDenied(error) ? 'not allowed (lambda:GetFunctionEventInvokeConfig)' : awsErrorName(error) || messageOf(error);
     note(`--logs: the function's retries could not be read (${why}): AWS's default (${DEFAULT_RETRY_ATTEMPTS}) is assumed, so an async event is looked for until ${1 + DEFAULT_RETRY_ATTEMPTS} of its attempts failed`);
     return DEFAULT_RETRY_ATTEMPTS;
-  }
-}
-
-/** Each function's configuration (one client for all, which `more` may use too), each unreadable one said. */
-async function readFacts(functions: string[], aws: AwsSettings, note: (message: string) => void, signal?: AbortSignal, qualifier?: string, more?: (lambda: LambdaClient) => Promise<void>): Promise<FunctionFacts[]> {
-  const lambda = await createLambdaControlClient(aws, note, regionFromArn(functions[0]!));
-  try {
-    const facts: FunctionFacts[] = [];
-    for (const functionName of functions) {
-      const known = await readFunctionFacts(lambda, functionName, qualifier, signal);
-      if (known.unknown) note(`--logs: ${functions.length > 1 ? `${functionNameOf(functionName)}: ` : ''}${known.unknown}: reading ${known.logGroup} in the ${known.logFormat} format`);
-      facts.push(known);
-    }
-    await more?.(lambda);
-    return facts;
   } finally {
     lambda.destroy();
   }
 }
 
-/** The logs are read with the AWS settings, not an --endpoint-url (that is the target's: Lambda's or SQS's). */
-async function logsClient(aws: AwsSettings, note: (message: string) => void, functionName: string): Promise<CloudWatchLogsClient> {
-  const { endpointUrl: _targetEndpoint, ...settings } = aws;
-  return createLogsClient(settings, note, regionFromArn(functionName));
+/** How --logs opens the logs: asked for, each phase's report standing without them when they cannot be read (no probe). */
+function opening(functions: [string, ...string[]], aws: AwsSettings, note: (message: string) => void, signal?: AbortSignal, qualifier?: string): LogsOpening & { asked: true } {
+  return { functions, ...(qualifier && { qualifier }), aws, purpose: '--logs', without: 'drop --logs', asked: true, note, ...(signal && { signal }) };
+}
+
+/** A function whose logs hold no REPORT line: said before sending, and its group left unread. */
+function sayIfSilenced(facts: FunctionFacts, note: (message: string) => void): void {
+  const silenced = reportsSilenced(facts);
+  if (silenced) note(`--logs: ${facts.logGroup} is not read: ${silenced}`);
 }

@@ -119,6 +119,24 @@ describe('coldstart: cold starts on demand, the configuration put back', { timeo
     assert.deepEqual(await variables(), ORIGINAL);
   });
 
+  describe('--type event with every CloudWatch Logs answer 1 s late (logs:latency 1s)', () => {
+    const slow = useTestStack({ faults: ['logs:latency 1s'] });
+    it('Ctrl-C while a FilterLogEvents for a call\'s REPORT is in flight: exit 130 with the summary, never "cannot read the log group"; the environment put back', async () => {
+      const slowEnv = { ...env, AWS_ENDPOINT_URL_LAMBDA: slow.stack.lambdaUrl, AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: slow.stack.logsUrl };
+      const read = async () => (await slow.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'square' }))).Environment?.Variables;
+      const original = await read();
+      // The probe is the first Logs request, the first call's lookup the second: Ctrl-C while that one waits its second out.
+      const run = await runLambench(['coldstart', 'square', '-t', 'event', '-n', '5', '--json'], { env: slowEnv, timeoutMs: 120_000, interruptWhen: () => slow.stack.faultsFired()[0]! >= 2 });
+      assert.equal(run.code, 130, run.stderr);
+      assert.doesNotMatch(run.stderr, /cannot read|AbortError/);
+      assert.match(run.stderr, /interrupted: the configuration was put back/);
+      const summary = lines(run.stdout).pop()!;
+      assert.deepEqual([summary.type, summary.interrupted, summary.restored, summary.coldCalls], ['summary', true, true, 1]);
+      assert.deepEqual(summary.reportsNotFound, { cold: 0, warm: 0 }, 'a lookup stopped by Ctrl-C is neither found nor not found');
+      assert.deepEqual(await read(), original);
+    });
+  });
+
   it('--type event, logs that cannot be read: refused (exit 3) before anything changed; a log group that never appears: exit 3 after the call, the environment put back', async () => {
     const fake = await startRefusingLogs('AccessDeniedException');
     const logsUrl = fake.url;
@@ -127,7 +145,7 @@ describe('coldstart: cold starts on demand, the configuration put back', { timeo
       const revision = await changes();
       const denied = await runLambench(['coldstart', 'square', '--type', 'event', '-n', '1'], { env: { ...env, AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: logsUrl } });
       assert.equal(denied.code, 3, denied.stderr);
-      assert.equal(denied.stderr.trim().split('\n').at(-1), 'lambench: not allowed to read the log group /aws/lambda/square (logs:FilterLogEvents), which coldstart --type event needs');
+      assert.equal(denied.stderr.trim().split('\n').at(-1), 'lambench: cannot read the log group /aws/lambda/square, which coldstart --type event needs (not allowed: logs:FilterLogEvents denied): grant logs:FilterLogEvents on /aws/lambda/square to the identity lambench runs as');
       assert.equal(await changes(), revision, 'nothing changed');
       fake.answer('ResourceNotFoundException');
       const missing = await runLambench(['coldstart', 'square', '--type', 'event', '-n', '1', '--settle', '1s'], { env: { ...env, AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: logsUrl }, timeoutMs: 60_000 });

@@ -126,7 +126,7 @@ describe('invoke --logs: this invocation\'s attempts from CloudWatch Logs', { ti
       const ran = written.size;
       const denied = await runLambench(['invoke', 'square', '-p', '{"number":1}', '--logs'], { env: logsEnv });
       assert.equal(denied.code, 3, denied.stderr);
-      assert.equal(denied.stderr, 'lambench: not allowed to read the log group /aws/lambda/square (logs:FilterLogEvents), which --logs needs\n');
+      assert.equal(denied.stderr, 'lambench: cannot read the log group /aws/lambda/square, which --logs needs (not allowed: logs:FilterLogEvents denied): grant logs:FilterLogEvents on /aws/lambda/square to the identity lambench runs as\n');
       assert.equal(denied.stdout, '');
       assert.equal(written.size, ran, 'nothing was sent');
 

@@ -5,7 +5,9 @@
  * the retries 3 and 6 s after a failed attempt, so they land after the first read whatever the
  * machine's speed);
  * FilterLogEvents denied, or a log group that does not exist, leaves the run's report standing,
- * exit 0, with one clear line on stderr. Counts only: nothing here depends on the machine's speed.
+ * exit 0, with one clear line on stderr. Ctrl-C while a FilterLogEvents is in flight (every answer
+ * 1 s late) is an interruption, exit 130, never "cannot read". Counts only: nothing here depends on
+ * the machine's speed.
  */
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import assert from 'node:assert/strict';
@@ -86,12 +88,12 @@ describe('bench --logs when the logs cannot be read', { timeout: 120_000 }, () =
       assert.equal(report.phases.length, 2);
       for (const phase of report.phases) {
         assert.equal(phase.requests, 6);
-        assert.deepEqual([phase.logs!.found, phase.logs!.notFound, phase.logs!.unreadable], [0, 6, 'not allowed (logs:FilterLogEvents)'], phase.name);
+        assert.deepEqual([phase.logs!.found, phase.logs!.notFound, phase.logs!.unreadable], [0, 6, 'not allowed: logs:FilterLogEvents denied'], phase.name);
       }
       assert.deepEqual(stack.faultsFired(), [2], 'one refused call a phase: a denial is not retried');
       const lines = stderr.split('\n').filter((line) => /FilterLogEvents|not allowed/.test(line));
       assert.deepEqual(lines, [
-        "lambench: note: --logs: not allowed to read /aws/lambda/square (logs:FilterLogEvents denied): grant logs:FilterLogEvents on it to the identity lambench runs as; the report has the calls' own figures only",
+        "lambench: note: --logs: cannot read /aws/lambda/square (not allowed: logs:FilterLogEvents denied): grant logs:FilterLogEvents on /aws/lambda/square to the identity lambench runs as; the report has the calls' own figures only",
       ]);
     });
   });
@@ -122,6 +124,35 @@ describe('bench --logs when the logs cannot be read', { timeout: 120_000 }, () =
       } finally {
         logs.destroy();
       }
+    });
+  });
+});
+
+describe('Ctrl-C while a FilterLogEvents is in flight (logs:latency 1s)', { timeout: 120_000 }, () => {
+  const envOf = (stack: LocalStack) => ({ AWS_ENDPOINT_URL_LAMBDA: stack.lambdaUrl, AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: stack.logsUrl, AWS_ENDPOINT_URL_SQS: stack.sqsUrl, AWS_REGION: stack.region, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' });
+
+  it('bench --logs, during the phase\'s lookup: exit 130, the report written, its logs interrupted, not unreadable', async () => {
+    await withStack({ faults: ['logs:latency 1s'] }, async (stack, reports) => {
+      const out = join(dir, 'interrupted.json');
+      // bench --logs reads nothing before sending: the first Logs request is the sync phase's lookup.
+      const run = await runLambench(['bench', 'square', '-t', 'sync', '-n', '4', '-c', '2', '-p', '{"number":2}', '--logs', '--out', out], { env: envOf(stack), timeoutMs: 60_000, interruptWhen: () => stack.faultsFired()[0]! >= 1 });
+      assert.equal(run.code, 130, run.stderr);
+      assert.doesNotMatch(run.stderr, /cannot read|could not read|AbortError/);
+      const report = JSON.parse(await readFile(out, 'utf8')) as ReportDocument;
+      assert.equal(report.interrupted, true);
+      const [logs] = logsOf(report);
+      assert.deepEqual([logs!.interrupted, logs!.unreadable, logs!.invocations], [true, undefined, 4]);
+      assert.equal(reports.get('square'), 4, 'the phase ran whole');
+    });
+  });
+
+  it('bench --verify-delivery --logs, during the check that the logs can be read: exit 130, nothing sent', async () => {
+    await withStack({ faults: ['logs:latency 1s'] }, async (stack, reports) => {
+      const run = await runLambench(['bench', 'square', '-t', 'async', '-n', '4', '-c', '2', '-p', '{"number":2}', '--verify-delivery', '--logs'], { env: envOf(stack), timeoutMs: 60_000, interruptWhen: () => stack.faultsFired()[0]! >= 1 });
+      assert.equal(run.code, 130, run.stderr);
+      assert.doesNotMatch(run.stderr, /cannot read|AbortError/);
+      assert.match(run.stderr, /^lambench: interrupted while checking that \/aws\/lambda\/square can be read: nothing was sent or changed$/m);
+      assert.equal(reports.get('square'), undefined, 'no function ran');
     });
   });
 });

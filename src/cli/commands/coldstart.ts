@@ -39,12 +39,11 @@ export async function coldStartCommand(args: ColdStartArgs): Promise<void> {
   if (type === 'DryRun') throw new UsageError('--type dry-run runs nothing, so it starts nothing cold: use --type sync (the default) or --type event');
   if (args.settle !== undefined && type !== 'Event') throw new UsageError("--settle applies to --type event (each call's REPORT waited for in the logs); a sync call's REPORT comes with its answer");
   const settleMs = parseDuration(args.settle ?? DEFAULT_SETTLE, '--settle');
-  const [{ readPayloadText, encodeJsonPayload }, { createLambdaControlClient }, { regionFromArn }, { measureColdStarts }, { FunctionLogs }] = await Promise.all([
+  const [{ readPayloadText, encodeJsonPayload }, { createLambdaControlClient }, { regionFromArn }, { measureColdStarts }] = await Promise.all([
     import('../../targets/request/payload.js'),
     import('../../aws/lambdaControl.js'),
     import('../../aws/awsConfig.js'),
     import('../../run/coldStart.js'),
-    import('../../run/invocationLogs.js'),
   ]);
   const read = await readPayloadText({ payload: args.payload ?? '{}', ...(args.payloadFile !== undefined && { payloadFile: args.payloadFile, payload: undefined }) });
   const payload = encodeJsonPayload(read.text, read.source, read.bytes);
@@ -57,7 +56,6 @@ export async function coldStartCommand(args: ColdStartArgs): Promise<void> {
   const qualifier = args.qualifier ?? nameQualifier;
   const aws = { region: args.region, profile: args.profile, endpointUrl: args.endpointUrl };
   const lambda = await createLambdaControlClient(aws, note, regionFromArn(name));
-  const logs = type === 'Event' ? await FunctionLogs.client(aws, note, regionFromArn(name)) : undefined;
   const style = styleFor(process.stdout);
   const interrupts = listenForInterrupts(undefined, undefined, "the function's configuration is being put back");
   let result;
@@ -69,7 +67,7 @@ export async function coldStartCommand(args: ColdStartArgs): Promise<void> {
       count,
       warm,
       payload,
-      ...(logs && { events: { logs, settleMs } }),
+      ...(type === 'Event' && { events: { aws, settleMs } }),
       signal: interrupts.stop,
       note,
       onCall: (call) => {
@@ -86,7 +84,6 @@ export async function coldStartCommand(args: ColdStartArgs): Promise<void> {
   } finally {
     interrupts.dispose();
     lambda.destroy();
-    logs?.destroy();
   }
   if (args.json) process.stdout.write(`${JSON.stringify({ type: 'summary', ...result })}\n`);
   else process.stdout.write(renderColdStarts(result));

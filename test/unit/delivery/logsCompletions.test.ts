@@ -159,7 +159,7 @@ describe('the tracker takes the logs and a destination as witnesses of one outco
     assert.ok(tracker.observe(fromQueue('a', 'RetriesExhausted', 'm-a')));
     assert.ok(tracker.observe(fromQueue('b', 'RetriesExhausted', 'm-b')));
     assert.ok(tracker.observe(fromLogs('b', 'RetriesExhausted')));
-    tracker.retrying('c');
+    tracker.retrying('c', 1);
     const report = tracker.report();
     assert.deepEqual([report.succeeded, report.failed, report.missing, report.unverified, report.duplicates, report.awaitingRetry], [0, 2, 0, 1, 0, 1]);
     assert.deepEqual(report.failedVia, { onFailureDestination: 2, deadLetterQueue: 0, logs: 1 });

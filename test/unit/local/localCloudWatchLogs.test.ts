@@ -4,7 +4,8 @@
  * both log formats, one log stream per execution environment (the streams the handlers were told),
  * every line a platform line src/aws/lambdaLog.ts reads with the right figures, FilterLogEvents
  * pages followed to the end (each event exactly once, empty pages included), GetLogEvents tokens,
- * the ingestion delay, and the AWS CLI's `aws logs filter-log-events`.
+ * the ingestion delay, and the AWS CLI's `aws logs filter-log-events`. A JSON-format function at
+ * SystemLogLevel WARN writes no platform line, as on Lambda.
  */
 import {
   CloudWatchLogsClient,
@@ -15,14 +16,14 @@ import {
   type FilterLogEventsCommandInput,
   type FilteredLogEvent,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { InvokeCommand } from '@aws-sdk/client-lambda';
+import { GetFunctionConfigurationCommand, InvokeCommand } from '@aws-sdk/client-lambda';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { parsePlatformLine } from '../../../src/aws/lambdaLog.js';
-import { CREDENTIALS, decode, startTestStack, useTestStack } from '../../support/helpers.js';
+import { CREDENTIALS, decode, lambdaClient, startTestStack, useTestStack } from '../../support/helpers.js';
 import type { LocalStack } from '../../../src/local/index.js';
 
 const run = promisify(execFile);
@@ -206,5 +207,38 @@ describe('local CloudWatch Logs with an ingestion delay', () => {
     for (const event of seen) assert.ok(event.ingestionTime! >= event.timestamp! + DELAY_MS);
     // Whatever the machine's speed: a read made before the first event's ingestion time saw nothing.
     if (readAt < Math.min(...seen.map((event) => event.ingestionTime!))) assert.deepEqual(early.events ?? [], []);
+  });
+});
+
+describe('local CloudWatch Logs: a JSON-format function at SystemLogLevel WARN', () => {
+  it('logs its own output only: no platform.start, runtimeDone or report (they are INFO), in the group and in the tail; its configuration says WARN', async () => {
+    const stack = await startTestStack({ functionsDir: LOG_FUNCTIONS, functionConfig: { envEchoJson: { logFormat: 'JSON', logGroup: JSON_GROUP, systemLogLevel: 'WARN' } } });
+    const lambda = lambdaClient(stack);
+    const logs = logsClient(stack);
+    try {
+      const configuration = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'envEchoJson' }));
+      assert.deepEqual(configuration.LoggingConfig, { LogFormat: 'JSON', LogGroup: JSON_GROUP, ApplicationLogLevel: 'INFO', SystemLogLevel: 'WARN' });
+      const answer = await lambda.send(new InvokeCommand({ FunctionName: 'envEchoJson', Payload: JSON.stringify({ ms: 0 }), LogType: 'Tail' }));
+      const requestId = answer.$metadata.requestId!;
+      const tail = Buffer.from(answer.LogResult!, 'base64').toString('utf8').trim().split('\n');
+      assert.deepEqual(tail.map((line) => (JSON.parse(line) as { message?: string }).message), ['mode is unset']);
+      const { events } = await filterAll(logs, { logGroupName: JSON_GROUP });
+      assert.deepEqual(events.map((event) => JSON.parse(event.message!) as Record<string, unknown>).map(({ requestId: id, message }) => [id, message]), [[requestId, 'mode is unset']]);
+      // The same function at the default level writes all four (the premise of the above).
+      const text = (await lambda.send(new InvokeCommand({ FunctionName: 'envEcho', Payload: JSON.stringify({ ms: 0 }), LogType: 'Tail' }))).LogResult!;
+      assert.equal(Buffer.from(text, 'base64').toString('utf8').trim().split('\n').length, 4);
+    } finally {
+      logs.destroy();
+      lambda.destroy();
+      await stack.stop();
+    }
+  });
+
+  it('refuses SystemLogLevel with the Text format, as Lambda does', async () => {
+    await assert.rejects(startTestStack({ functionsDir: LOG_FUNCTIONS, functionConfig: { envEcho: { systemLogLevel: 'WARN' } } }), (error: Error) => {
+      assert.match(error.message, /envEcho\.systemLogLevel applies to the JSON log format only: set envEcho\.logFormat=JSON too/);
+      return true;
+    });
+    await assert.rejects(startTestStack({ functionsDir: LOG_FUNCTIONS, functionConfig: { envEchoJson: { logFormat: 'JSON', systemLogLevel: 'ERROR' as never } } }), /envEchoJson\.systemLogLevel "ERROR" must be DEBUG, INFO or WARN/);
   });
 });

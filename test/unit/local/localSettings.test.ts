@@ -71,7 +71,7 @@ describe('readFunctionSettings', () => {
     assert.deepEqual(settings.problems, [
       "--reserved-concurrency 'sleep:2' must look like NAME=N, e.g. sleep=5",
       "--set 'flaky=0' must look like NAME.key=value, e.g. flaky.maximumRetryAttempts=0 or square.onSuccess=null",
-      "--set flaky.retries=0: unknown key 'retries' (known: memorySize, timeoutSeconds, timeout, reservedConcurrency, maximumRetryAttempts, maximumEventAgeSeconds, onSuccess, onFailure, deadLetterQueue, deadLetterTarget, eventInvokeConfig, architecture, logFormat, logGroup, versions, aliases)",
+      "--set flaky.retries=0: unknown key 'retries' (known: memorySize, timeoutSeconds, timeout, reservedConcurrency, maximumRetryAttempts, maximumEventAgeSeconds, onSuccess, onFailure, deadLetterQueue, deadLetterTarget, eventInvokeConfig, architecture, logFormat, logGroup, systemLogLevel, versions, aliases)",
       '--set flaky.maximumRetryAttempts=two: maximumRetryAttempts takes a number',
       '--set flaky.maximumRetryAttempts 3 must be an integer from 0 to 2',
       '--set square.versions=[1: versions takes a JSON list, e.g. ["1","2"]',
@@ -155,7 +155,7 @@ describe('readFunctionSettings', () => {
     assert.deepEqual(settings.faultLines, []);
     const examples = "e.g. 'lambda:square:error p=0.2', 'api:latency 50ms..500ms', 'sqs:refuse 3s..5s', 'lambda:deny GetFunctionEventInvokeConfig'";
     assert.deepEqual(settings.problems, [
-      `--config ${bad}: flaky: unknown key 'retries' (known: memorySize, timeoutSeconds, timeout, reservedConcurrency, maximumRetryAttempts, maximumEventAgeSeconds, onSuccess, onFailure, deadLetterQueue, deadLetterTarget, eventInvokeConfig, architecture, logFormat, logGroup, versions, aliases)`,
+      `--config ${bad}: flaky: unknown key 'retries' (known: memorySize, timeoutSeconds, timeout, reservedConcurrency, maximumRetryAttempts, maximumEventAgeSeconds, onSuccess, onFailure, deadLetterQueue, deadLetterTarget, eventInvokeConfig, architecture, logFormat, logGroup, systemLogLevel, versions, aliases)`,
       `--config ${bad}: sleep must be an object of settings, e.g. {"maximumRetryAttempts": 0}`,
       `--config ${bad}: square.faults must be a list of faults as --fault writes them, ${examples}`,
       `--config ${bad}: faults must be a list of faults as --fault writes them, ${examples}`,
