@@ -57,7 +57,7 @@ describe('LogsEvidence against the local stack', { timeout: 120_000 }, () => {
     const evidence = await LogsEvidence.openMapped(['sleep', 'square'], aws(), () => {});
     const asked: string[] = [];
     // Which group each FilterLogEvents call read, in the order they were made.
-    (evidence as unknown as { logs: CloudWatchLogsClient }).logs.middlewareStack.add(
+    (evidence as unknown as { logs: { logs: CloudWatchLogsClient } }).logs.logs.middlewareStack.add(
       (next, context) => async (args) => {
         if (context.commandName === 'FilterLogEventsCommand') asked.push((args.input as { logGroupName: string }).logGroupName);
         return next(args);
