@@ -97,7 +97,7 @@ describe('event invoke config and function configuration', () => {
       20,
       ['arm64'],
       { TargetArn: 'arn:aws:sns:us-east-1:000000000000:flaky-dlq' },
-      { LogFormat: 'JSON', LogGroup: '/custom/flaky' },
+      { LogFormat: 'JSON', LogGroup: '/custom/flaky', ApplicationLogLevel: 'INFO', SystemLogLevel: 'INFO' },
     ]);
     const square = await t.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'square' }));
     assert.deepEqual([square.MemorySize, square.Timeout, square.Architectures, square.DeadLetterConfig, square.LoggingConfig], [
