@@ -27,6 +27,8 @@
  * names the bad part and the fix.
  */
 
+import { DENIABLE } from './faultOperations.js';
+
 export type FaultFront = 'lambda' | 'api' | 'sqs' | 'logs';
 export type FaultKind = 'latency' | 'error' | 'throttle' | 'status' | 'reset' | 'hang' | 'refuse' | 'deny';
 
@@ -66,30 +68,6 @@ export const FAULT_KINDS: Readonly<Record<FaultFront, readonly FaultKind[]>> = {
 
 export const FAULT_EXAMPLES = "e.g. 'lambda:square:error p=0.2', 'api:latency 50ms..500ms', 'sqs:refuse 3s..5s', 'lambda:deny GetFunctionEventInvokeConfig'";
 
-/** The Lambda API operations this stack serves: what a deny fault may name. */
-export const LAMBDA_OPERATIONS = [
-  'Invoke',
-  'GetFunctionConfiguration',
-  'UpdateFunctionConfiguration',
-  'GetFunctionEventInvokeConfig',
-  'PutFunctionEventInvokeConfig',
-  'UpdateFunctionEventInvokeConfig',
-  'DeleteFunctionEventInvokeConfig',
-  'ListFunctionEventInvokeConfigs',
-  'CreateEventSourceMapping',
-  'GetEventSourceMapping',
-  'UpdateEventSourceMapping',
-  'DeleteEventSourceMapping',
-  'ListEventSourceMappings',
-] as const;
-
-/** The CloudWatch Logs operations this stack serves: what a logs deny fault may name. */
-export const LOGS_OPERATIONS = ['FilterLogEvents', 'GetLogEvents', 'DescribeLogGroups', 'DescribeLogStreams'] as const;
-/** What a deny fault may name on each front that has one (written bare or as the IAM action, lambda:Invoke, logs:FilterLogEvents). */
-const DENIABLE: Partial<Record<FaultFront, { operations: readonly string[]; api: string; example: string }>> = {
-  lambda: { operations: LAMBDA_OPERATIONS, api: 'Lambda', example: 'lambda:deny GetFunctionEventInvokeConfig' },
-  logs: { operations: LOGS_OPERATIONS, api: 'CloudWatch Logs', example: 'logs:deny FilterLogEvents' },
-};
 const FUNCTION_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
