@@ -8,15 +8,22 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { resolveAwsConfig, type AwsOptions } from './awsConfig.js';
 
 const ATTEMPT_TIMEOUT_MS = 10_000;
+/** A measured call may run as long as a function may (15 min), and a little more. */
+const MEASURED_TIMEOUT_MS = 905_000;
 
-export async function createLambdaControlClient(options: AwsOptions, note: (message: string) => void, regionHint?: string): Promise<LambdaClient> {
+/**
+ * `measured`: for Invokes that are timed (coldstart's calls): one attempt, so a retry's backoff
+ * never hides in a latency and a function is never run twice, and no cap shorter than a function's
+ * own timeout.
+ */
+export async function createLambdaControlClient(options: AwsOptions, note: (message: string) => void, regionHint?: string, measured = false): Promise<LambdaClient> {
   const aws = await resolveAwsConfig(options, 'LAMBDA', note, options.region ? undefined : regionHint);
   return new LambdaClient({
     region: aws.region,
     credentials: aws.credentials,
     ...(aws.endpoint && { endpoint: aws.endpoint }),
-    maxAttempts: 3,
-    requestHandler: { requestTimeout: ATTEMPT_TIMEOUT_MS, connectionTimeout: 5_000, throwOnRequestTimeout: true },
+    maxAttempts: measured ? 1 : 3,
+    requestHandler: { requestTimeout: measured ? MEASURED_TIMEOUT_MS : ATTEMPT_TIMEOUT_MS, connectionTimeout: 5_000, throwOnRequestTimeout: true },
   });
 }
 

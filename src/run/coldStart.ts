@@ -18,27 +18,23 @@
  * changed: a published version's configuration is immutable (an alias points at one), so a
  * qualified call is refused with what to do instead.
  */
-import { GetFunctionConfigurationCommand, InvokeCommand, UpdateFunctionConfigurationCommand, type FunctionConfiguration, type LambdaClient } from '@aws-sdk/client-lambda';
+import { InvokeCommand, type FunctionConfiguration, type LambdaClient } from '@aws-sdk/client-lambda';
 import { parseReportLine, type ReportFigures } from '../aws/lambdaLog.js';
 import type { LogFormat } from '../delivery/logsEvidence.js';
 import { functionFactsFrom } from '../discovery/functionFacts.js';
 import type { AwsSettings } from '../config/runConfig.js';
 import { FunctionLogs } from './functionLogs.js';
-import { awsErrorName, isAccessDenied } from '../aws/lambdaControl.js';
-import { TargetUnavailableError, UsageError, messageOf } from '../errors.js';
+import { readConfiguration, restore, update, waitUntilUpdated } from './functionEnvironment.js';
+import { TargetUnavailableError, UsageError } from '../errors.js';
 import { createHistogram, recordMs, summarize, type LatencySummary } from '../metrics/histogram.js';
-import { sleep } from '../time.js';
 
 /** The variable changed to force a new execution environment. */
-export const COLDSTART_VARIABLE = 'LAMBENCH_COLDSTART';
-/** How long an update may take to become Successful before it counts as stuck. */
-const UPDATE_WAIT_MS = 120_000;
-const POLL_EVERY_MS = 250;
-/** Tries of the restoring update when another update is still in progress. */
-const RESTORE_ATTEMPTS = 5;
-
+const COLDSTART_VARIABLE = 'LAMBENCH_COLDSTART';
 export interface ColdStartOptions {
+  /** The control plane: reading, changing and restoring the configuration. */
   lambda: LambdaClient;
+  /** The timed Invokes: one attempt each (createLambdaControlClient's `measured`). */
+  invoker: LambdaClient;
   functionName: string;
   qualifier?: string;
   /** Cold calls to make. */
@@ -118,7 +114,7 @@ export async function measureColdStarts(options: ColdStartOptions): Promise<Cold
 
 /** The cold and warm calls, each cold one after a configuration change; the configuration put back, whatever happens. */
 async function measure(options: ColdStartOptions, original: FunctionConfiguration, logs: FunctionLogs | undefined): Promise<ColdStartResult> {
-  const { lambda, functionName } = options;
+  const { lambda, invoker, functionName } = options;
   if (logs) options.note(`--type event: each call's REPORT is looked up by request ID in ${logs.facts.logGroup} (${logs.facts.logFormat} format), waiting up to ${options.events!.settleMs / 1000} s for it (--settle); first-call latency is the 202's (the event queued, not run)`);
   if (original.LastUpdateStatus === 'InProgress') await waitUntilUpdated(lambda, functionName);
   const variables = original.Environment?.Variables ?? {};
@@ -137,7 +133,7 @@ async function measure(options: ColdStartOptions, original: FunctionConfiguratio
     interrupted: false,
   };
   const send = (index: number, kind: 'cold' | 'warm') =>
-    logs ? eventCall(lambda, functionName, options.payload, index, kind, logs, options.events!.settleMs, options.signal) : call(lambda, functionName, options.payload, index, kind);
+    logs ? eventCall(invoker, functionName, options.payload, index, kind, logs, options.events!.settleMs, options.signal) : call(invoker, functionName, options.payload, index, kind);
   const counted = (made: ColdStartCall) => {
     if (made.functionError || (made.status !== undefined && made.status !== 'success')) result.functionErrors += 1;
     if (made.reportFound === false) result.reportsNotFound[made.kind] += 1;
@@ -181,39 +177,6 @@ async function measure(options: ColdStartOptions, original: FunctionConfiguratio
   put('warmLatencyUs', histograms.warmLatency);
   put('warmDurationUs', histograms.warmDuration);
   return result;
-}
-
-async function readConfiguration(lambda: LambdaClient, functionName: string): Promise<FunctionConfiguration> {
-  try {
-    return await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }));
-  } catch (error) {
-    const name = awsErrorName(error);
-    if (name === 'ResourceNotFoundException') throw new TargetUnavailableError(`function ${functionName} not found: check the name, --region and --endpoint-url; nothing was changed`, { cause: error });
-    if (isAccessDenied(error)) throw new TargetUnavailableError(`not allowed to read ${functionName}'s configuration (lambda:GetFunctionConfiguration): lambench must read it to put it back afterwards, so it changes nothing without it`, { cause: error });
-    throw new TargetUnavailableError(`cannot read ${functionName}'s configuration (${name || messageOf(error)}): lambench must read it to put it back afterwards, so it changes nothing without it`, { cause: error });
-  }
-}
-
-async function update(lambda: LambdaClient, functionName: string, variables: Record<string, string>): Promise<void> {
-  try {
-    await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: functionName, Environment: { Variables: variables } }));
-  } catch (error) {
-    if (isAccessDenied(error)) throw new TargetUnavailableError(`not allowed to change ${functionName}'s configuration (lambda:UpdateFunctionConfiguration), which forcing a cold start needs`, { cause: error });
-    throw error;
-  }
-}
-
-/** Waits for `LastUpdateStatus: Successful`; a Failed update, or one stuck past UPDATE_WAIT_MS, is an error. */
-async function waitUntilUpdated(lambda: LambdaClient, functionName: string, signal?: AbortSignal): Promise<void> {
-  const until = Date.now() + UPDATE_WAIT_MS;
-  for (;;) {
-    const configuration = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }));
-    if (configuration.LastUpdateStatus === 'Successful' || configuration.LastUpdateStatus === undefined) return;
-    if (configuration.LastUpdateStatus === 'Failed') throw new TargetUnavailableError(`${functionName}'s configuration update failed (${configuration.LastUpdateStatusReason ?? 'no reason given'})`);
-    if (Date.now() > until) throw new TargetUnavailableError(`${functionName}'s configuration update was still ${configuration.LastUpdateStatus} after ${UPDATE_WAIT_MS / 1000} s`);
-    if (signal?.aborted) return;
-    await sleep(POLL_EVERY_MS, signal);
-  }
 }
 
 async function call(lambda: LambdaClient, functionName: string, payload: Uint8Array, index: number, kind: 'cold' | 'warm'): Promise<ColdStartCall> {
@@ -265,37 +228,3 @@ function figuresOf(report: ReportFigures | undefined): Partial<ColdStartCall> {
   };
 }
 
-/**
- * Puts the original environment back (exactly: no variables if it had none), waits for it to be
- * applied, and reads it back. A restore that fails is said with the command that does it by hand.
- */
-async function restore(lambda: LambdaClient, functionName: string, original: FunctionConfiguration, note: (message: string) => void): Promise<boolean> {
-  const variables = original.Environment?.Variables ?? {};
-  try {
-    // Ctrl-C may come while lambench's own change is still InProgress: Lambda refuses another
-    // update until it is done (ResourceConflictException), so the restore waits for it first (a
-    // change that Failed does not stop the restore from being tried).
-    await waitUntilUpdated(lambda, functionName).catch(() => undefined);
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: functionName, Environment: { Variables: variables } }));
-        break;
-      } catch (error) {
-        if (awsErrorName(error) !== 'ResourceConflictException' || attempt >= RESTORE_ATTEMPTS) throw error;
-        await waitUntilUpdated(lambda, functionName);
-      }
-    }
-    await waitUntilUpdated(lambda, functionName);
-    const now = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }));
-    const back = now.Environment?.Variables ?? {};
-    if (JSON.stringify(sortKeys(back)) !== JSON.stringify(sortKeys(variables))) throw new Error(`read back ${JSON.stringify(back)}, not the original ${JSON.stringify(variables)}`);
-    return true;
-  } catch (error) {
-    note(`could not put ${functionName}'s environment back (${messageOf(error)}): restore it with: aws lambda update-function-configuration --function-name ${functionName} --environment '${JSON.stringify({ Variables: variables })}'`);
-    return false;
-  }
-}
-
-function sortKeys(record: Record<string, string>): [string, string][] {
-  return Object.entries(record).sort(([a], [b]) => a.localeCompare(b));
-}

@@ -92,6 +92,12 @@ export function parseTargetSpec(text: string, qualifierFlag?: string): TargetSpe
   return { kind: 'lambda', functionName: target, ...(qualifier !== undefined && { qualifier }) };
 }
 
+/** A function as parseTargetSpec took it, split into the function (name or ARN) and the qualifier written after it, if any. */
+export function splitQualifier(functionName: string): { name: string; qualifier?: string } {
+  const qualifier = FUNCTION_PATTERN.exec(functionName)?.[12];
+  return qualifier === undefined ? { name: functionName } : { name: functionName.slice(0, -(qualifier.length + 1)), qualifier };
+}
+
 function parseUrl(text: string): URL {
   let url: URL;
   try {

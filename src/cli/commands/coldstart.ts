@@ -39,29 +39,32 @@ export async function coldStartCommand(args: ColdStartArgs): Promise<void> {
   if (type === 'DryRun') throw new UsageError('--type dry-run runs nothing, so it starts nothing cold: use --type sync (the default) or --type event');
   if (args.settle !== undefined && type !== 'Event') throw new UsageError("--settle applies to --type event (each call's REPORT waited for in the logs); a sync call's REPORT comes with its answer");
   const settleMs = parseDuration(args.settle ?? DEFAULT_SETTLE, '--settle');
-  const [{ readPayloadText, encodeJsonPayload }, { createLambdaControlClient }, { regionFromArn }, { measureColdStarts }] = await Promise.all([
+  const [{ readPayloadText, encodeJsonPayload }, { parseTargetSpec, splitQualifier }, { createLambdaControlClient }, { regionFromArn }, { measureColdStarts }] = await Promise.all([
     import('../../targets/request/payload.js'),
+    import('../../targets/targetSpec.js'),
     import('../../aws/lambdaControl.js'),
     import('../../aws/awsConfig.js'),
     import('../../run/coldStart.js'),
   ]);
-  const read = await readPayloadText({ payload: args.payload ?? '{}', ...(args.payloadFile !== undefined && { payloadFile: args.payloadFile, payload: undefined }) });
+  // Both flags reach readPayloadText, which refuses the pair as every command does.
+  const read = await readPayloadText({ payload: args.payload ?? (args.payloadFile === undefined ? '{}' : undefined), payloadFile: args.payloadFile });
   const payload = encodeJsonPayload(read.text, read.source, read.bytes);
   const note = (message: string) => process.stderr.write(`lambench: note: ${oneLine(message)}\n`);
-  // A qualifier after the name, or an ARN's eighth field (arn:aws:lambda:region:account:function:name:qualifier).
-  const arnParts = args.function.split(':');
-  const [name, nameQualifier] = args.function.startsWith('arn:')
-    ? [arnParts.slice(0, 7).join(':'), arnParts[7]]
-    : (args.function.split(':') as [string, string | undefined]);
-  const qualifier = args.qualifier ?? nameQualifier;
+  // Read as every command reads a function (name, name:qualifier, an ARN, a partial ARN), --qualifier checked against it.
+  const spec = parseTargetSpec(args.function, args.qualifier);
+  if (spec.kind !== 'lambda') throw new UsageError(`coldstart takes a function (a name, name:qualifier or ARN), not ${spec.kind === 'queue' ? 'a queue' : 'a URL'}: '${args.function}'`);
+  const { name, qualifier: nameQualifier } = splitQualifier(spec.functionName);
+  const qualifier = spec.qualifier ?? nameQualifier;
   const aws = { region: args.region, profile: args.profile, endpointUrl: args.endpointUrl };
   const lambda = await createLambdaControlClient(aws, note, regionFromArn(name));
+  const invoker = await createLambdaControlClient(aws, note, regionFromArn(name), true);
   const style = styleFor(process.stdout);
   const interrupts = listenForInterrupts(undefined, undefined, "the function's configuration is being put back");
   let result;
   try {
     result = await measureColdStarts({
       lambda,
+      invoker,
       functionName: name,
       ...(qualifier !== undefined && { qualifier }),
       count,
@@ -84,6 +87,7 @@ export async function coldStartCommand(args: ColdStartArgs): Promise<void> {
   } finally {
     interrupts.dispose();
     lambda.destroy();
+    invoker.destroy();
   }
   if (args.json) process.stdout.write(`${JSON.stringify({ type: 'summary', ...result })}\n`);
   else process.stdout.write(renderColdStarts(result));
