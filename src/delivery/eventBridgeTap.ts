@@ -30,16 +30,27 @@ export async function openEventBridgeTap(events: EventBridgeClient, sqs: SQSClie
     throw new TargetUnavailableError(`cannot reach EventBridge for ${busArn} (${code || messageOf(error)}): check the EventBridge endpoint (AWS_ENDPOINT_URL_EVENTBRIDGE) and credentials`, { cause: error });
   }
   const pattern = { source: RESULT_SOURCES, 'detail-type': RESULT_DETAIL_TYPES };
-  const { RuleArn } = await events.send(new PutRuleCommand({ Name: name, EventBusName: bus, EventPattern: JSON.stringify(pattern), State: 'ENABLED', Description: 'lambench: a temporary tap on Lambda invocation results, removed at the end of its run' }));
+  // Registered before it is made, as the target below is: a PutRule whose answer was lost may have made it; one never made is nothing to remove.
   resources.add(`rule ${name} on ${bus}`, `aws events delete-rule --name ${name} ${where}`, async () => {
-    await events.send(new DeleteRuleCommand({ Name: name, EventBusName: bus }));
+    try {
+      await events.send(new DeleteRuleCommand({ Name: name, EventBusName: bus }));
+    } catch (error) {
+      if (awsErrorName(error) !== 'ResourceNotFoundException') throw error;
+    }
   });
+  const { RuleArn } = await events.send(new PutRuleCommand({ Name: name, EventBusName: bus, EventPattern: JSON.stringify(pattern), State: 'ENABLED', Description: 'lambench: a temporary tap on Lambda invocation results, removed at the end of its run' }));
   if (!RuleArn) throw new Error(`PutRule ${name} returned no RuleArn`);
   const queue = await createTapQueue(sqs, resources, name);
   await allowOnly(sqs, queue, 'events.amazonaws.com', RuleArn);
   // Registered before it is made: a PutTargets that fails after EventBridge made the target (a timeout) must not leave it, and the rule with it.
   resources.add(`target of rule ${name}`, `aws events remove-targets --rule ${name} --ids ${TARGET_ID} ${where}`, async () => {
-    await events.send(new RemoveTargetsCommand({ Rule: name, EventBusName: bus, Ids: [TARGET_ID] }));
+    try {
+      const { FailedEntryCount, FailedEntries } = await events.send(new RemoveTargetsCommand({ Rule: name, EventBusName: bus, Ids: [TARGET_ID] }));
+      // A target left on the rule keeps the rule from being deleted: said as this removal's failure.
+      if (FailedEntryCount) throw new Error(`RemoveTargets: ${FailedEntries?.[0]?.ErrorCode}: ${FailedEntries?.[0]?.ErrorMessage}`);
+    } catch (error) {
+      if (awsErrorName(error) !== 'ResourceNotFoundException') throw error;
+    }
   });
   const { FailedEntryCount, FailedEntries } = await events.send(new PutTargetsCommand({ Rule: name, EventBusName: bus, Targets: [{ Id: TARGET_ID, Arn: queue.arn }] }));
   if (FailedEntryCount) throw new TargetUnavailableError(`EventBridge refused the rule's target (${FailedEntries?.[0]?.ErrorCode}: ${FailedEntries?.[0]?.ErrorMessage})`);

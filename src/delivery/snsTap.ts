@@ -4,13 +4,26 @@
  * arrive as the envelope's message attributes), allowed to receive from that topic only. The
  * subscription and the queue are registered for removal as they are made.
  */
-import { GetTopicAttributesCommand, SubscribeCommand, UnsubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, SubscribeCommand, UnsubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { TargetUnavailableError, messageOf } from '../errors.js';
 import { parseArn } from '../aws/arn.js';
 import { awsErrorName, isAccessDenied } from '../aws/lambdaControl.js';
 import { allowOnly, createTapQueue, type TapQueue } from './tapQueue.js';
 import type { TempResources } from './tempResources.js';
+
+/** The topic's subscriptions delivering to `endpoint`, every page (bounded). */
+async function subscriptionsOf(sns: SNSClient, topicArn: string, endpoint: string): Promise<string[]> {
+  const found: string[] = [];
+  let NextToken: string | undefined;
+  for (let page = 0; page < 1000; page += 1) {
+    const answer = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn, ...(NextToken && { NextToken }) }));
+    for (const one of answer.Subscriptions ?? []) if (one.Endpoint === endpoint && one.SubscriptionArn?.startsWith('arn:')) found.push(one.SubscriptionArn);
+    NextToken = answer.NextToken;
+    if (!NextToken) break;
+  }
+  return found;
+}
 
 export async function openSnsTap(sns: SNSClient, sqs: SQSClient, resources: TempResources, topicArn: string, queueName: string): Promise<TapQueue> {
   try {
@@ -23,12 +36,14 @@ export async function openSnsTap(sns: SNSClient, sqs: SQSClient, resources: Temp
   }
   const queue = await createTapQueue(sqs, resources, queueName);
   await allowOnly(sqs, queue, 'sns.amazonaws.com', topicArn);
-  const { SubscriptionArn } = await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: queue.arn, ReturnSubscriptionArn: true }));
-  // Without its ARN the subscription could not be removed: refused now (the queue is removed with the rest) rather than left behind.
-  if (!SubscriptionArn) throw new TargetUnavailableError(`SNS subscribed ${queueName} to ${topicArn} without saying its subscription ARN: lambench could not remove it, so it does not keep it; remove it with aws sns list-subscriptions-by-topic --topic-arn ${topicArn}`);
+  // Registered before it is made: a Subscribe whose answer was lost (or that names no ARN) may have
+  // subscribed all the same: the topic's subscriptions to this queue are then found and removed.
+  let made: string | undefined;
   const region = parseArn(topicArn)?.region;
-  resources.add(`subscription of ${queueName} to ${topicArn}`, `aws sns unsubscribe --subscription-arn ${SubscriptionArn}${region ? ` --region ${region}` : ''}`, async () => {
-    await sns.send(new UnsubscribeCommand({ SubscriptionArn }));
+  resources.add(`subscription of ${queueName} to ${topicArn}`, `aws sns list-subscriptions-by-topic --topic-arn ${topicArn}${region ? ` --region ${region}` : ''} (then aws sns unsubscribe the one whose endpoint is ${queue.arn})`, async () => {
+    for (const SubscriptionArn of made ? [made] : await subscriptionsOf(sns, topicArn, queue.arn)) await sns.send(new UnsubscribeCommand({ SubscriptionArn }));
   });
+  const { SubscriptionArn } = await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: queue.arn, ReturnSubscriptionArn: true }));
+  if (SubscriptionArn && SubscriptionArn !== 'pending confirmation') made = SubscriptionArn;
   return queue;
 }

@@ -3,7 +3,8 @@
  * named `lambench-<run id>-<purpose>`, its policy allowing one service to send only from one source
  * (`aws:SourceArn`: the topic, the rule), registered for removal before anything else is made.
  */
-import { CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand, SetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, SetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { isNoSuchQueue } from '../aws/queueRef.js';
 import { withSqsDeadline } from '../aws/sqsClient.js';
 import type { TempResources } from './tempResources.js';
 
@@ -13,12 +14,21 @@ export interface TapQueue {
 }
 
 export async function createTapQueue(sqs: SQSClient, resources: TempResources, name: string): Promise<TapQueue> {
+  // Registered before it is made, and removed by name: a CreateQueue whose answer was lost (a
+  // timeout) may have made it all the same; one never made is nothing to remove.
+  let made: string | undefined;
+  resources.add(`queue ${name}`, `aws sqs delete-queue --queue-url "$(aws sqs get-queue-url --queue-name ${name} --query QueueUrl --output text)"`, async () => {
+    try {
+      const QueueUrl = made ?? (await withSqsDeadline((call) => sqs.send(new GetQueueUrlCommand({ QueueName: name }), call))).QueueUrl;
+      await withSqsDeadline((call) => sqs.send(new DeleteQueueCommand({ QueueUrl }), call));
+    } catch (error) {
+      if (!isNoSuchQueue(error)) throw error;
+    }
+  });
   // Records stay a day at most: the queue is removed at the end, and cleanup finds it if it is not.
   const { QueueUrl } = await withSqsDeadline((call) => sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: { MessageRetentionPeriod: '86400' } }), call));
   if (!QueueUrl) throw new Error(`CreateQueue ${name} returned no QueueUrl`);
-  resources.add(`queue ${name}`, `aws sqs delete-queue --queue-url ${QueueUrl}`, async () => {
-    await withSqsDeadline((call) => sqs.send(new DeleteQueueCommand({ QueueUrl }), call));
-  });
+  made = QueueUrl;
   const { Attributes } = await withSqsDeadline((call) => sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }), call));
   const arn = Attributes?.QueueArn;
   if (!arn) throw new Error(`SQS gave no QueueArn for ${QueueUrl}`);

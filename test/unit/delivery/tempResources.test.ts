@@ -7,6 +7,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { newRunId, resourceName, runIdOf, runStartedAt } from '../../../src/delivery/runId.js';
 import { TempResources } from '../../../src/delivery/tempResources.js';
+import { createTapQueue } from '../../../src/delivery/tapQueue.js';
+import { ListQueuesCommand } from '@aws-sdk/client-sqs';
+import { sqsClient, useTestStack } from '../../support/helpers.js';
 
 describe('run IDs and temporary resources', () => {
   it('a run ID is the UTC minute and four characters; names carry it and stay within 64 characters', () => {
@@ -34,5 +37,49 @@ describe('run IDs and temporary resources', () => {
     assert.deepEqual(warnings, failures);
     assert.deepEqual(await resources.removeAll(() => {}), failures, 'a second call removes nothing more');
     assert.deepEqual(removed, ['rule', 'queue']);
+  });
+});
+
+describe('a tap whose create answer was lost is removed all the same', () => {
+  const local = useTestStack();
+
+  it('CreateQueue made the queue but the client never heard: removeAll finds it by name and deletes it; a queue never made is nothing to remove', async () => {
+    const sqs = sqsClient(local.stack);
+    try {
+      const name = resourceName(newRunId(), 'lost-answer');
+      let lose = true;
+      // The answer arrives, then the client throws as if it had timed out.
+      sqs.middlewareStack.add(
+        (next, context) => async (args) => {
+          const answer = await next(args);
+          if (lose && context.commandName === 'CreateQueueCommand') throw new Error('TimeoutError: no answer in time');
+          return answer;
+        },
+        { step: 'deserialize', name: 'loseCreateAnswer' },
+      );
+      const resources = new TempResources();
+      await assert.rejects(createTapQueue(sqs, resources, name), /TimeoutError/);
+      lose = false;
+      const { QueueUrls: made = [] } = await sqs.send(new ListQueuesCommand({ QueueNamePrefix: name }));
+      assert.equal(made.length, 1, 'the queue exists, made by the call whose answer was lost');
+      assert.deepEqual(await resources.removeAll(() => {}), []);
+      const { QueueUrls: left = [] } = await sqs.send(new ListQueuesCommand({ QueueNamePrefix: name }));
+      assert.deepEqual(left, []);
+      // Refused before it was made: its removal finds no such queue, and that is no failure.
+      const never = new TempResources();
+      const refusing = sqsClient(local.stack);
+      refusing.middlewareStack.add(
+        (next, context) => async (args) => {
+          if (context.commandName === 'CreateQueueCommand') throw new Error('AccessDenied');
+          return next(args);
+        },
+        { step: 'initialize', name: 'refuseCreate' },
+      );
+      await assert.rejects(createTapQueue(refusing, never, resourceName(newRunId(), 'never-made')), /AccessDenied/);
+      assert.deepEqual(await never.removeAll(() => {}), []);
+      refusing.destroy();
+    } finally {
+      sqs.destroy();
+    }
   });
 });
