@@ -111,10 +111,14 @@ export class LogsEvidence {
     return new LogsEvidence(logs, sources, true, note);
   }
 
-  /** A measured call Lambda answered. */
+  /** Whether the phase's calls are looked up by request ID (a queue phase's answers are SQS's message IDs: its invocations are read from the window instead). */
+  get byRequestId(): boolean {
+    return !this.mapped;
+  }
+
+  /** A measured call Lambda answered (wired only where `byRequestId`). */
   readonly answered = (requestId: string): void => {
-    // A queue phase's answers are SQS's (message IDs): its invocations are read from the window instead.
-    if (!this.mapped) this.ids.add(requestId);
+    this.ids.add(requestId);
   };
 
   /** Looks the phase's invocations up; adds their REPORT figures to its recorder when the calls brought none. */

@@ -105,10 +105,10 @@ export async function runConfigured(config: RunConfig, hooks: RunHooks): Promise
   const onWorkers = async (phase: PhaseConfig) => {
     const { runPhaseOnWorkers } = await import('../load/workerPool.js');
     return runPhaseOnWorkers(phase, workers, {
-      base: { call, connections, raw: raw !== undefined, expect: expect !== undefined, answered: logs !== undefined },
+      base: { call, connections, raw: raw !== undefined, expect: expect !== undefined, answered: logs?.byRequestId ?? false },
       rawText: raw?.write,
       expect,
-      ...(logs && { answered: logs.answered }),
+      ...(logs?.byRequestId && { answered: logs.answered }),
       signal: hooks.signal,
       cutSignal: hooks.cutSignal,
       graceMs: IN_FLIGHT_GRACE_MS,
@@ -138,7 +138,7 @@ export async function runConfigured(config: RunConfig, hooks: RunHooks): Promise
               asyncVia,
               raw: raw?.write,
               expect,
-              ...(logs && { answered: logs.answered }),
+              ...(logs?.byRequestId && { answered: logs.answered }),
               signal: hooks.signal,
               callSignal: cancel.signal,
               graceMs: IN_FLIGHT_GRACE_MS,

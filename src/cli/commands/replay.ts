@@ -1,4 +1,5 @@
 /** `lambench replay <source>`: failed async events re-invoked; nothing deleted unless --delete, and then only what was answered. */
+import { parseArn } from '../../aws/arn.js';
 import { InterruptedError, TargetUnavailableError, UsageError } from '../../errors.js';
 import { oneLine } from '../../terminalText.js';
 import { styleFor } from '../style.js';
@@ -68,7 +69,9 @@ export async function replayCommand(args: ReplayArgs): Promise<void> {
     if (args.dryRun) parts.push(`${result.wouldReplay} would be replayed (dry run: nothing invoked, nothing deleted)`);
     else {
       parts.push(`${result.replayed} replayed ${type === 'sync' ? 'synchronously' : 'as events'}: ${result.succeeded} ${type === 'sync' ? 'succeeded' : 'accepted'}, ${result.failedAgain} failed again`);
-      if (result.refused > 0) parts.push(`${result.refused} refused by Lambda (left in the source)`);
+      // A topic keeps nothing: what it delivered during --listen and Lambda refused is gone from lambench's hands.
+      const fromTopic = parseArn(result.sourceUrl)?.service === 'sns';
+      if (result.refused > 0) parts.push(`${result.refused} refused by Lambda (${fromTopic ? 'a topic keeps nothing: its original delivery stays wherever else the topic sends it' : 'left in the source'})`);
       parts.push(args.delete ? `${result.deleted} deleted (each after its re-invoke was answered)` : 'nothing deleted (--delete deletes what was answered)');
       if (result.replayedNotDeleted > 0) parts.push(`${result.replayedNotDeleted} replayed but still in the source (the delete failed)`);
     }
