@@ -76,7 +76,7 @@ export interface Target {
   invoke(request: InvokeRequest, signal?: AbortSignal, lane?: number): Promise<Outcome>;
   /** Connections opened so far, where the transport can tell (the SDK client cannot). */
   connectionsOpened?(): number;
-  /** Requests sent to the service so far (a queue target's sends: one per SendMessage or SendMessageBatch), where that differs from the calls. */
+  /** Requests sent to the service so far, as it bills them (a queue target's sends: one per 64 KB chunk of each SendMessage or SendMessageBatch), where that differs from the calls. */
   requestsSent?(): number;
   close(): Promise<void>;
 }

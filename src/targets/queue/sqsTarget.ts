@@ -31,6 +31,8 @@ import { isSqsThrottle } from './sqsOutcome.js';
 /** SQS's own limits: ten entries a batch, 1 MiB a message and a whole batch request. */
 export const SQS_BATCH_ENTRIES = 10;
 export const SQS_MAX_MESSAGE_BYTES = 1_048_576;
+/** SQS bills a request per 64 KB chunk of its payload. */
+const SQS_BILLED_CHUNK_BYTES = 64 * 1024;
 
 export interface SqsTargetOptions {
   sender: SqsSender;
@@ -86,10 +88,11 @@ export function createSqsTarget(options: SqsTargetOptions): Target {
     return entry;
   };
 
-  async function send(batch: Pending[], signal: AbortSignal | undefined): Promise<void> {
+  async function send(batch: Pending[], bytes: number, signal: AbortSignal | undefined): Promise<void> {
     const sentAt = Date.now();
     const start = performance.now();
-    requests += 1;
+    // SQS bills each 64 KB chunk of a request's payload as one request: a 1 MiB batch is 16.
+    requests += Math.max(1, Math.ceil(bytes / SQS_BILLED_CHUNK_BYTES));
     const result = await sender.send(queueUrl, batch.map(entryFor), signal, deadlineMs);
     // The call's answer ended once for all its messages.
     const end = performance.now();
@@ -131,11 +134,12 @@ export function createSqsTarget(options: SqsTargetOptions): Target {
   function flush(signal: AbortSignal | undefined): void {
     flushScheduled = false;
     const batch = gathering;
+    const bytes = gatheringBytes;
     gathering = [];
     gatheringBytes = 0;
     if (batch.length > 0) {
       // A send never rejects by contract; should one anyway, its messages fail rather than hang.
-      send(batch, signal).catch((error: unknown) => {
+      send(batch, bytes, signal).catch((error: unknown) => {
         const endedAt = epochAt(performance.now());
         for (const pending of batch) {
           pending.resolve({ class: 'networkError', sentAt: Date.now(), serviceTimeMs: 0, endedAt, attempts: 1, errorType: 'InternalError', errorMessage: error instanceof Error ? error.message : String(error), ...(pending.request.clientRequestId && { clientRequestId: pending.request.clientRequestId }) });
