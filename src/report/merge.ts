@@ -11,7 +11,7 @@ import type { QueueDeliveryReport } from '../delivery/queueDelivery.js';
 import { UsageError } from '../errors.js';
 import { createHistogram, decodeHistogram, encodeHistogram, summarize } from '../metrics/histogram.js';
 import { Recorder } from '../metrics/recorder.js';
-import { estimateCost } from '../metrics/cost.js';
+import { phaseCost } from './phaseCost.js';
 import { lambdaWithoutHistograms, phaseFromRecorder, recorderState } from './recorderFigures.js';
 import { mergeLogs } from './mergeLogs.js';
 import { addCounts, sum } from './counts.js';
@@ -117,24 +117,16 @@ function mergePhase(parts: PhaseReport[]): PhaseReport {
     ...(parts.every((part) => part.offeredPerSecond !== undefined) && { offeredPerSecond: Math.round(sum(parts.map((part) => part.offeredPerSecond!)) * 100) / 100 }),
     ...(delivery && { delivery }),
   });
-  // Cost from the merged REPORT figures, at the prices the shards used.
-  if (first.cost && merged.lambda?.gbSeconds !== undefined) {
-    const estimate = estimateCost({
-      invocations: merged.lambda.reports,
-      gbSeconds: merged.lambda.gbSeconds,
-      calls: merged.requests,
-      architecture: first.cost.prices.architecture,
-      overrides: { gbSecondUsd: first.cost.prices.gbSecondUsd, requestPerMillionUsd: first.cost.prices.requestPerMillionUsd },
-      ...(merged.requestsSent !== undefined && { sqsRequests: merged.requestsSent, fifo: first.queue?.wiring.fifo ?? false }),
-    });
-    merged.cost = { ...estimate, prices: first.cost.prices, notes: first.cost.notes };
-  }
   const logs = parts.map((part) => part.logs).filter((block): block is NonNullable<PhaseReport['logs']> => block !== undefined);
   if (logs.length > 0) merged.logs = mergeLogs(logs);
   const queues = parts.map((part) => part.queue);
   if (queues.every((queue) => queue !== undefined)) {
     merged.queue = mergeQueue(queues as NonNullable<PhaseReport['queue']>[], parts.map((part, index) => (known ? starts[index]! : 0) + part.durationMs));
   }
+  // Cost from the merged REPORT figures, at the prices the shards used (after the queue block: a FIFO queue's sends are priced as such).
+  const { prices } = first.cost ?? {};
+  const estimate = prices && phaseCost(merged, { architecture: prices.architecture, prices: { gbSecondUsd: prices.gbSecondUsd, requestPerMillionUsd: prices.requestPerMillionUsd } });
+  if (estimate) merged.cost = { ...estimate, prices, notes: first.cost!.notes };
   // Without every part's Lambda histograms (reports from before they were kept), durations cannot be merged truly: left out.
   if (merged.lambda && parts.some(lambdaWithoutHistograms)) {
     const coldStarts = sum(parts.map((part) => part.lambda?.coldStarts ?? 0));

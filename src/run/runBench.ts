@@ -22,7 +22,7 @@ import { runPhase, type ExpectSink, type PhaseConfig, type PhaseResult } from '.
 import { IN_FLIGHT_GRACE_MS } from '../config/load.js';
 import { buildRunConfig } from './runConfig.js';
 import { openQueuePhase } from './queuePhase.js';
-import { addPhaseCosts } from './phaseCost.js';
+import { addPhaseCosts } from '../report/phaseCost.js';
 import { LogsEvidence } from './phaseLogs.js';
 import type { QueueMapping } from '../discovery/queueWiring.js';
 import { openAsyncEvidence } from './asyncEvidence.js';
