@@ -62,6 +62,12 @@ export function isAwaitingRetryReason(reason: string): boolean {
   return / waited for Lambda's retry \(/.test(reason);
 }
 
+/** Where outcomes were seen, for the table and the page (`clean` makes a place safe to show, `count` formats a number). */
+export function seenInNote(delivery: DeliveryReport, clean: (text: string) => string = String, count: (n: number) => string = String): string | undefined {
+  if (!delivery.seenIn) return undefined;
+  return `outcomes seen in: ${Object.entries(delivery.seenIn).map(([where, events]) => `${clean(where)} ${count(events)}`).join(', ')} (an event seen in two places counts once)`;
+}
+
 /** What the table and the page say of successes the text-format logs only implied. */
 export function inferredNote(delivery: DeliveryReport): string | undefined {
   const inferred = delivery.inferredSuccesses ?? 0;

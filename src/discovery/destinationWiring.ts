@@ -118,7 +118,9 @@ export function describeWiring(wiring: DestinationWiring, tap: (purpose: string)
     const found = wiring.destinations.filter((one) => one.role === role);
     const unreported = logsRead ? ' (read from the logs)' : ' (succeeded events leave no record: they are reported unverified)';
     if (found.length === 0) lines.push(`  ${ROLE_WORDS[role]}: ${role === 'dlq' ? 'no DLQ' : `no on-${role} destination`}${role === 'success' ? unreported : ''}`);
-    for (const one of found) lines.push(`  ${ROLE_WORDS[role]}: ${one.kind} ${one.arn}${one.from === 'flag' ? ' (from the flag)' : ''}: ${howObserved(one, tap, wiring.functionName, logsRead)}`);
+    // A destination playing two roles is tapped once, named for its first role (as the taps are made).
+    const tapped = (one: Destination) => wiring.destinations.find((each) => each.arn === one.arn) ?? one;
+    for (const one of found) lines.push(`  ${ROLE_WORDS[role]}: ${one.kind} ${one.arn}${one.from === 'flag' ? ' (from the flag)' : ''}: ${howObserved(tapped(one), tap, wiring.functionName, logsRead)}`);
   }
   for (const unknown of wiring.unknown) lines.push(`  unknown: ${unknown}`);
   return lines;

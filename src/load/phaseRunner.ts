@@ -7,6 +7,7 @@
 import type { DeliveryReport, SentInvocation } from '../delivery/deliveryTracker.js';
 import { Recorder, type RawSink } from '../metrics/recorder.js';
 import type { InvocationType, InvokeRequest, Outcome, Target } from '../targets/types.js';
+import { ranTheFunction } from '../targets/outcomeError.js';
 import { runClosedLoop } from './closedLoop.js';
 import { runOpenLoop } from './openLoop.js';
 import { CUT_AT_PHASE_END, phaseCalls, type PhaseCalls } from './phaseCalls.js';
@@ -134,7 +135,7 @@ export async function runPhase(phase: PhaseConfig, context: PhaseContext): Promi
         }
         recorder.record(outcome, intendedAt);
         if (outcome.class === 'ok') expect(outcome, true);
-        if (answered && outcome.requestId && (outcome.class === 'ok' || outcome.class === 'functionError')) answered(outcome.requestId);
+        if (answered && outcome.requestId && ranTheFunction(outcome)) answered(outcome.requestId);
       },
       onDropped: (intendedAt: number) => {
         if (recorder.outcomes.dropped === 0 && phase.load.kind === 'open') {

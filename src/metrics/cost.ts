@@ -44,6 +44,11 @@ export function billedMbMsOf(figures: Pick<ReportFigures, 'durationMs' | 'billed
 }
 
 /** MB-milliseconds as GB-seconds (1 GB = 1,024 MB). */
+/** The inverse of gbSecondsFromMbMs, whole MB-ms (how a saved report's GB-s go back into a recorder). */
+export function mbMsFromGbSeconds(gbSeconds: number): number {
+  return Math.round(gbSeconds * 1024 * 1000);
+}
+
 export function gbSecondsFromMbMs(mbMs: number): number {
   return mbMs / 1024 / 1000;
 }

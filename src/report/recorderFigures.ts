@@ -5,7 +5,7 @@
  * reading each back and adding it with Recorder.absorb, the merge worker threads go through, so the
  * two can never count differently.
  */
-import { gbSecondsFromMbMs } from '../metrics/cost.js';
+import { gbSecondsFromMbMs, mbMsFromGbSeconds } from '../metrics/cost.js';
 import { createHistogram, encodeHistogram, summarize } from '../metrics/histogram.js';
 import { RECORDED_CLASSES, type Recorder, type RecorderState } from '../metrics/recorder.js';
 import { loadNote, type PhaseReport } from './reportDocument.js';
@@ -84,7 +84,7 @@ export function recorderState(phase: PhaseReport): RecorderState {
       initDuration: lambdaHistograms?.initDuration ?? emptyHistogram,
       maxMemoryUsedMb: phase.lambda?.maxMemoryUsedMb ?? 0,
       reports: phase.lambda?.reports ?? 0,
-      billedMbMs: Math.round((phase.lambda?.gbSeconds ?? 0) * 1024 * 1000),
+      billedMbMs: mbMsFromGbSeconds(phase.lambda?.gbSeconds ?? 0),
     },
     errors: phase.errors ?? [],
   };

@@ -4,7 +4,7 @@ import { clientWarnings, loadLabel, phaseWarnings, type PhaseReport, type Report
 import { formatThresholdValue } from '../thresholds/thresholds.js';
 import { oneLine } from '../terminalText.js';
 import { formatLatencyUs } from '../latencyText.js';
-import { deliveryEquation, foreignNote, inferredNote } from '../delivery/deliveryReport.js';
+import { deliveryEquation, foreignNote, inferredNote, seenInNote } from '../delivery/deliveryReport.js';
 import { phaseLabel, queueNotes, queueRows } from './queueText.js';
 import { costNote, usd } from './costText.js';
 import { logsNotes, peakConcurrencyCell } from './logsText.js';
@@ -85,7 +85,7 @@ function deliveryNotes(phase: PhaseReport): string[] {
   return [
     ...(unverified > 0 ? [`${deliveryEquation(delivery)}: ${unverified} unverified, not missing: ${(delivery.unverifiedReasons ?? []).map(oneLine).join('; ')}`] : []),
     ...[foreignNote(delivery)].filter((note): note is string => note !== undefined),
-    ...(delivery.seenIn ? [`outcomes seen in: ${Object.entries(delivery.seenIn).map(([where, events]) => `${oneLine(where)} ${events}`).join(', ')}`] : []),
+    ...[seenInNote(delivery, oneLine)].filter((note): note is string => note !== undefined),
     ...[inferredNote(delivery)].filter((note): note is string => note !== undefined),
   ];
 }

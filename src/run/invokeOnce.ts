@@ -12,6 +12,7 @@ import { parseReportLine, type ReportFigures } from '../aws/lambdaLog.js';
 import { decodeResponseBody } from '../targets/responseBody.js';
 import { callRequests, checkCall } from '../targets/prepareCall.js';
 import type { InvocationType, Outcome, Target } from '../targets/types.js';
+import { ranTheFunction } from '../targets/outcomeError.js';
 import type { LambdaCall } from '../config/runConfig.js';
 import { isQueueTarget } from '../targets/targetSpec.js';
 import type { QueueWiring } from '../discovery/queueWiring.js';
@@ -193,7 +194,7 @@ function logsProblems(kind: 'lambda' | 'http' | 'queue' | undefined, invocationT
  * call's result still stands, with what was found, and says it was interrupted.
  */
 async function addInvocationLogs(document: InvokeResultDocument, outcome: Outcome, call: LambdaCall, facts: FunctionFacts, options: InvokeOnceOptions): Promise<void> {
-  if (!outcome.requestId || (outcome.class !== 'ok' && outcome.class !== 'functionError')) return;
+  if (!outcome.requestId || !ranTheFunction(outcome)) return;
   const { lookUpInvocationLogs } = await import('./invocationLogs.js');
   document.logs = await lookUpInvocationLogs({
     call,

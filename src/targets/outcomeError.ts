@@ -69,3 +69,8 @@ function functionErrorDetail(outcome: Outcome): string | undefined {
   const { errorType, errorMessage } = document as { errorType?: string; errorMessage?: string };
   return [errorType, errorMessage].filter(Boolean).join(': ') || undefined;
 }
+
+/** The function ran and answered (a success or its own error): its request ID is then in its logs. */
+export function ranTheFunction(outcome: Outcome): boolean {
+  return outcome.class === 'ok' || outcome.class === 'functionError';
+}

@@ -4,6 +4,7 @@
  */
 import { clientWarnings, phaseWarnings, type ClientUsage, type PhaseReport, type ReportDocument, type RunSettings, type ShardSummary } from '../reportDocument.js';
 import type { QueueDeliveryReport } from '../../delivery/queueDelivery.js';
+import { seenInNote } from '../../delivery/deliveryReport.js';
 import { formatLatencyUs } from '../../latencyText.js';
 import { costNote, usd } from '../costText.js';
 import { logsNotes, peakConcurrencyCell } from '../logsText.js';
@@ -70,9 +71,7 @@ export function phaseNotes(phases: PhaseReport[], settings: RunSettings | undefi
     ...(phase.loadNote ? [el('li', {}, el('b', {}, `${phase.name}: `), phase.loadNote)] : []),
     ...(phase.cost ? [el('li', {}, el('b', {}, `${phase.name}: `), costNote(phase.cost))] : []),
     ...(phase.logs ? logsNotes(phase.logs).map((note) => el('li', {}, el('b', {}, `${phase.name}: `), note)) : []),
-    ...(phase.delivery?.seenIn
-      ? [el('li', {}, el('b', {}, `${phase.name}: `), `outcomes seen in: ${Object.entries(phase.delivery.seenIn).map(([where, events]) => `${where} ${formatCount(events)}`).join(', ')} (an event seen in two places counts once).`)]
-      : []),
+    ...(phase.delivery?.seenIn ? [el('li', {}, el('b', {}, `${phase.name}: `), `${seenInNote(phase.delivery, String, formatCount)}.`)] : []),
     ...phaseWarnings(phase, settings).map((warning) => el('li', { class: 'warn' }, el('b', {}, `${phase.name}: `), `${warning}.`)),
   ]);
   return el('ul', { class: 'notes' }, notes);
