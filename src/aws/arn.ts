@@ -18,11 +18,10 @@ export function parseArn(text: string): Arn | undefined {
   return { partition: match[1]!, service: match[2]!, region: match[3]!, account: match[4]!, resource: match[5]! };
 }
 
-/** The name in an ARN: a queue's or topic's name, a bus's (`event-bus/NAME`), a bucket's, a function's (`function:NAME[:qualifier]`). */
+/** The name in an ARN: a queue's or topic's name, a bus's (`event-bus/NAME`), a bucket's (a function's: functionNameOf). */
 export function nameInArn(text: string): string {
   const arn = parseArn(text);
   if (!arn) return text;
-  if (arn.service === 'lambda') return arn.resource.split(':')[1] ?? arn.resource;
   if (arn.service === 'events') return arn.resource.replace(/^event-bus\//, '');
   return arn.resource;
 }

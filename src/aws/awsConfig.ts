@@ -3,6 +3,7 @@
  * then the shared config files), and checks them before anything is sent, so a bad region or an
  * unknown profile is a usage error (exit 2), not a failed call.
  */
+import { parseArn } from './arn.js';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { UsageError, messageOf } from '../errors.js';
 
@@ -65,7 +66,7 @@ function checkEndpoint(url: string, flagName: string): string {
 
 /** `arn:aws:lambda:eu-west-1:123456789012:function:f` → `eu-west-1`. */
 export function regionFromArn(name: string): string | undefined {
-  return /^arn:[^:]+:[^:]+:([a-z0-9-]+):/.exec(name)?.[1];
+  return parseArn(name)?.region || undefined;
 }
 
 export async function resolveAwsConfig(

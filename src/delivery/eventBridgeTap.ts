@@ -5,6 +5,7 @@
  * `aws.lambda` in current docs: both), targeting a temporary queue that allows that rule only. The
  * record is the event's `detail`. Removed in reverse: targets, queue, rule.
  */
+import { RESULT_DETAIL_TYPES, RESULT_SOURCES } from './tapRecords.js';
 import { DeleteRuleCommand, DescribeEventBusCommand, PutRuleCommand, PutTargetsCommand, RemoveTargetsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { TargetUnavailableError, messageOf } from '../errors.js';
@@ -13,8 +14,6 @@ import { awsErrorName, isAccessDenied } from '../aws/lambdaControl.js';
 import { allowOnly, createTapQueue, type TapQueue } from './tapQueue.js';
 import type { TempResources } from './tempResources.js';
 
-export const RESULT_DETAIL_TYPES = ['Lambda Function Invocation Result - Success', 'Lambda Function Invocation Result - Failure'];
-export const RESULT_SOURCES = ['lambda', 'aws.lambda'];
 const TARGET_ID = 'lambench-tap';
 
 export async function openEventBridgeTap(events: EventBridgeClient, sqs: SQSClient, resources: TempResources, busArn: string, name: string): Promise<TapQueue> {

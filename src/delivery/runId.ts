@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 
 /** `lambench-<run id>-`: the run ID is group 1. */
 export const RUN_RESOURCE = /^lambench-(\d{8}t\d{4}-[a-z0-9]{4})-/;
-/** SQS's limit on a queue's name (EventBridge allows 64 for a rule's). */
+/** The shortest limit of the names a tap uses: an EventBridge rule's 64 characters (SQS allows 80 for a queue's). */
 const MAX_NAME = 64;
 
 export function newRunId(now = new Date()): string {

@@ -6,8 +6,11 @@
  * as one (completionRecord.ts), marked with where it was seen.
  */
 import type { Message, MessageAttributeValue } from '@aws-sdk/client-sqs';
-import { RESULT_DETAIL_TYPES, RESULT_SOURCES } from './eventBridgeTap.js';
 import { decodeCompletionMessage, type CompletionRecord } from './completionRecord.js';
+
+/** What an EventBridge result event is: its detail-type, and its source (`lambda` in captured events, `aws.lambda` in current docs). The tap's rule matches the same. */
+export const RESULT_DETAIL_TYPES = ['Lambda Function Invocation Result - Success', 'Lambda Function Invocation Result - Failure'];
+export const RESULT_SOURCES = ['lambda', 'aws.lambda'];
 
 export type Wrapping = 'sns' | 'events';
 

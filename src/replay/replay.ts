@@ -120,7 +120,9 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
   const kind = sourceKindOf(options.source, options.functionName);
   if (kind.kind === 'sns' && options.delete) throw new UsageError(`--delete does not apply to an SNS topic (${options.source}): a topic keeps nothing to delete`);
   const { endpointUrl: _lambdaEndpoint, ...sourceAws } = options.aws;
-  const sqs = kind.kind === 's3' ? undefined : await createSqsClient(sourceAws, kind.kind === 'sqs' && !kind.reference.startsWith('arn:') ? [kind.reference] : [], options.note);
+  // A topic's tap queue is made in the topic's region (its ARN says which) unless one is given.
+  const sqsAws = kind.kind === 'sns' ? { ...sourceAws, region: sourceAws.region ?? parseArn(kind.topicArn)?.region } : sourceAws;
+  const sqs = kind.kind === 's3' ? undefined : await createSqsClient(sqsAws, kind.kind === 'sqs' && !kind.reference.startsWith('arn:') ? [kind.reference] : [], options.note);
   const held = new HeldMessages();
   const resources = new TempResources();
   const invokers = new Invokers(options);

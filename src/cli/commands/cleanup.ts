@@ -4,8 +4,7 @@
  * listed; removed only with `--delete`. Nothing not matching the name pattern is touched.
  */
 import { TargetUnavailableError } from '../../errors.js';
-import { parseDuration } from '../../duration.js';
-import { notePrinter } from '../callArgs.js';
+import { durationFlag, notePrinter } from '../callArgs.js';
 
 export interface CleanupArgs {
   delete?: boolean;
@@ -18,7 +17,7 @@ export interface CleanupArgs {
 }
 
 export async function cleanupCommand(args: CleanupArgs): Promise<void> {
-  const olderThanMs = args.olderThan === undefined ? undefined : parseDuration(args.olderThan, '--older-than');
+  const olderThanMs = durationFlag(args.olderThan, '--older-than');
   const note = notePrinter();
   const aws = { region: args.region, profile: args.profile, endpointUrl: args.endpointUrl };
   const [{ createSqsClient }, { createEventBridgeClient, createSnsClient }, { describeLeftover, findLeftovers, removeLeftovers }] = await Promise.all([

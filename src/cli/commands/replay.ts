@@ -27,7 +27,7 @@ export async function replayCommand(args: ReplayArgs): Promise<void> {
   const type = args.type ?? 'sync';
   if (type !== 'sync' && type !== 'event') throw new UsageError(`--type ${type} must be sync (see each result now) or event (Lambda queues it again)`);
   if (args.delete && args.dryRun) throw new UsageError('--delete and --dry-run together: a dry run deletes nothing; leave one out');
-  const listenMs = args.listen === undefined ? undefined : durationFlag(args.listen, '--listen');
+  const listenMs = durationFlag(args.listen, '--listen');
   const { replay, NO_FUNCTION } = await import('../../replay/replay.js');
   const { readMatchKeys } = await import('../../replay/matchKeys.js');
   const match = args.match && args.match.length > 0 ? await readMatchKeys(args.match.map(String)) : undefined;
